@@ -1,0 +1,95 @@
+"""The Python API: everything the CLI does, callable from code.
+
+    from rasid.api import Rasid
+    with Rasid("reports.db") as rasid:
+        report = rasid.analyze(["reports/"])
+        for hit in rasid.search("القوات الروسية"):
+            print(hit.article.title, hit.score)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+
+from rasid.api.search import SearchResult, search
+from rasid.document import Document
+from rasid.ingest.readers import DEFAULT_MAX_BYTES
+from rasid.ingest.runner import Ingestor, IngestReport
+from rasid.pipeline import Pipeline
+from rasid.store.base import ArticleRow, Store, open_store
+
+
+def sample_corpus_path() -> Path:
+    """The bundled sample corpus (Arabic reports written for Rasid)."""
+    return Path(str(resources.files("rasid").joinpath("data/sample")))
+
+
+class Rasid:
+    def __init__(self, db: str | Path = "rasid.db", *, pipeline: Pipeline | None = None):
+        self.store: Store = open_store(str(db))
+        self._pipeline = pipeline
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = Pipeline.default()
+        return self._pipeline
+
+    def analyze(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        source: str | None = None,
+        published: dt.date | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        batch_size: int = 200,
+        on_error: Callable[[str], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        ingestor = Ingestor(
+            self.store,
+            self.pipeline,
+            source=source,
+            published=published,
+            max_bytes=max_bytes,
+            batch_size=batch_size,
+            on_error=on_error,
+            on_progress=on_progress,
+            after_store=self._after_store,
+        )
+        report = ingestor.run(paths)
+        self._after_run(report)
+        return report
+
+    def _after_store(self, article_id: int, doc: Document) -> None:
+        """Hook for per-article indexing done inside the article's transaction (entities, events)."""
+        from rasid.indexing import index_article
+
+        index_article(self.store, article_id, doc)
+
+    def _after_run(self, report: IngestReport) -> None:
+        """Hook for cross-article work once new articles are stored (stories, cross-checks)."""
+        from rasid.indexing import after_ingest
+
+        after_ingest(self.store, report.added_ids)
+
+    def search(self, query: str, *, limit: int = 10) -> list[SearchResult]:
+        return search(self.store, query, limit=limit)
+
+    def articles(self) -> Iterator[ArticleRow]:
+        return self.store.articles()
+
+    def document(self, article_id: int) -> Document:
+        return self.store.load_document(article_id)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Rasid:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

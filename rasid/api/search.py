@@ -1,0 +1,102 @@
+"""Full-text search over normalised Arabic with snippets cut from the original text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from rasid.document import Token
+from rasid.store.base import ArticleRow, Store
+from rasid.text.sentences import split_sentences
+from rasid.text.tokens import search_terms, tokenize
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    highlights: tuple[tuple[int, int], ...]  # offsets into `text`
+
+    def marked(self, open_mark: str = "[", close_mark: str = "]") -> str:
+        out, last = [], 0
+        for start, end in self.highlights:
+            out.append(self.text[last:start])
+            out.append(open_mark + self.text[start:end] + close_mark)
+            last = end
+        out.append(self.text[last:])
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    article: ArticleRow
+    score: float
+    snippet: Snippet
+
+
+def make_snippet(text: str, terms: set[str], *, width: int = 28) -> Snippet:
+    """The window of `width` tokens with the most query terms, highlights on matching words."""
+    tokens: list[Token] = [t for t in tokenize(text, split_sentences(text)) if t.is_word]
+    if not tokens:
+        return Snippet(text[:200], ())
+    hits = [i for i, t in enumerate(tokens) if t.norm in terms]
+    if not hits:
+        start_i = 0
+    else:
+        def coverage(i: int) -> tuple[int, int]:
+            window = [j for j in hits if i <= j < i + width]
+            return len({tokens[j].norm for j in window}), len(window)
+
+        best_i = max(hits, key=coverage)
+        start_i = max(0, best_i - 4)
+    end_i = min(len(tokens), start_i + width)
+    char_start = tokens[start_i].start
+    char_end = tokens[end_i - 1].end
+    snippet_text = text[char_start:char_end].replace("\n", " ")
+    highlights = tuple((t.start - char_start, t.end - char_start) for t in tokens[start_i:end_i] if t.norm in terms)
+    prefix = "… " if start_i > 0 else ""
+    suffix = " …" if end_i < len(tokens) else ""
+    shift = len(prefix)
+    return Snippet(prefix + snippet_text + suffix, tuple((s + shift, e + shift) for s, e in highlights))
+
+
+@lru_cache(maxsize=1)
+def _variant_groups() -> dict[str, tuple[str, ...]]:
+    raw = yaml.safe_load(resources.files("rasid.text").joinpath("data/spelling_variants.yaml").read_text("utf-8"))
+    out: dict[str, tuple[str, ...]] = {}
+    for group in raw.get("groups", []):
+        # Group members are written as people spell them; fold them like indexed terms.
+        forms = tuple(dict.fromkeys(" ".join(search_terms(str(g))) for g in group))
+        for form in forms:
+            out[form] = forms
+    return out
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    raw = resources.files("rasid.text").joinpath("data/search_stopwords.txt").read_text("utf-8")
+    lines = [line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")]
+    return frozenset(t for w in lines for t in search_terms(w))
+
+
+def query_groups(query: str) -> list[tuple[str, ...]]:
+    """Normalised query terms (function words dropped), each with its accepted spellings."""
+    variants = _variant_groups()
+    terms = search_terms(query)
+    content = [t for t in terms if t not in _stopwords()] or terms
+    return [variants.get(t, (t,)) for t in content]
+
+
+def search(store: Store, query: str, *, limit: int = 10) -> list[SearchResult]:
+    groups = query_groups(query)
+    terms = [t for g in groups for t in g if " " not in t]
+    results = []
+    for article_id, score in store.search([[t for t in g if " " not in t] for g in groups], limit=limit):
+        article = store.get_article(article_id)
+        if article is None:
+            continue
+        snippet = make_snippet(store.get_text(article_id), set(terms))
+        results.append(SearchResult(article=article, score=round(score, 4), snippet=snippet))
+    return results

@@ -1,0 +1,100 @@
+"""ACLED-style CSV rows from event records (as returned by `load_events` or `event_record`)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+ACLED_COLUMNS = (
+    "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1",
+    "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso",
+    "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source",
+    "source_scale", "notes", "fatalities",
+)  # fmt: skip
+
+_DISORDER = {
+    "Battles": "Political violence",
+    "Explosions/Remote violence": "Political violence",
+    "Violence against civilians": "Political violence",
+    "Riots": "Political violence",
+    "Protests": "Demonstrations",
+    "Strategic developments": "Strategic developments",
+}
+# ACLED time_precision: 1 = the day is known, 2 = within a week, 3 = within a month.
+_TIME_PRECISION = {"day": 1, "week": 2, "unknown": 2, "month": 3, "year": 3}
+_SYRIA_ISO = 760
+
+
+def _actor_name(actor: dict[str, Any] | None) -> str:
+    if not actor:
+        return ""
+    return str(actor.get("name") or actor.get("text") or actor.get("id") or "")
+
+
+def _inter(actor: dict[str, Any] | None) -> str:
+    value = (actor or {}).get("inter")
+    return str(value) if value not in (None, "") else ""
+
+
+def acled_row(record: dict[str, Any]) -> dict[str, Any]:
+    loc = record.get("location") or {}
+    date = record.get("date") or ""
+    year = date[:4] if date else ""
+    a1, a2 = record.get("actor1"), record.get("actor2")
+    assoc = record.get("assoc_actors") or []
+    i1, i2 = _inter(a1), _inter(a2)
+    interaction = "".join(sorted(x for x in (i1, i2) if x)) if i1 else ""
+    if i1 and not i2:
+        interaction = i1 + "0"
+    killed = record.get("killed") or {}
+    civ_target = (a2 or {}).get("side") == "civilian" or record.get("event_type") == "Violence against civilians"
+    sources = [x.get("text", "") for x in record.get("attributed_to") or [] if x.get("text")]
+    article = record.get("article") or {}
+    if article.get("source"):
+        sources.append(str(article["source"]))
+    notes = (record.get("evidence") or {}).get("text", "")
+    if record.get("hedged"):
+        notes = f"[disputed: {record.get('hedge_cue')}] {notes}"
+    return {
+        "event_date": date,
+        "year": year,
+        "time_precision": _TIME_PRECISION.get(str(record.get("date_precision")), 2),
+        "disorder_type": _DISORDER.get(str(record.get("event_type")), ""),
+        "event_type": record.get("event_type", ""),
+        "sub_event_type": record.get("sub_event_type", ""),
+        "actor1": _actor_name(a1),
+        "assoc_actor_1": "; ".join(_actor_name(a) for a in assoc if a.get("with") == 1),
+        "inter1": i1,
+        "actor2": _actor_name(a2),
+        "assoc_actor_2": "; ".join(_actor_name(a) for a in assoc if a.get("with") == 2),
+        "inter2": i2,
+        "interaction": interaction,
+        "civilian_targeting": "Civilian targeting" if civ_target else "",
+        "iso": _SYRIA_ISO,
+        "country": "Syria",
+        "admin1": loc.get("admin1") or "",
+        "admin2": loc.get("admin2") or "",
+        "admin3": "",
+        "location": loc.get("name_en") or loc.get("name") or "",
+        "latitude": loc.get("lat") if loc.get("lat") is not None else "",
+        "longitude": loc.get("lon") if loc.get("lon") is not None else "",
+        "geo_precision": loc.get("geo_precision") or "",
+        "source": "; ".join(dict.fromkeys(sources)),
+        "source_scale": "",
+        "notes": " ".join(notes.split()),
+        # ACLED records 0 when no death count is known.
+        "fatalities": killed.get("total") or 0,
+    }
+
+
+def acled_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [acled_row(r) for r in records]
+
+
+def write_acled(records: Sequence[dict[str, Any]], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    rows = acled_rows(records)
+    writer.writerows(rows)
+    return len(rows)

@@ -1,0 +1,40 @@
+"""A GeoJSON FeatureCollection (RFC 7946) of located events, for maps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+def to_geojson(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Point features for events with coordinates; events without a location are left out."""
+    features = []
+    for r in records:
+        loc = r.get("location") or {}
+        lat, lon = loc.get("lat"), loc.get("lon")
+        if lat is None or lon is None:
+            continue
+        killed = r.get("killed") or {}
+        features.append(
+            {
+                "type": "Feature",
+                # GeoJSON positions are [longitude, latitude].
+                "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+                "properties": {
+                    "id": r.get("id"),
+                    "event_type": r.get("event_type"),
+                    "sub_event_type": r.get("sub_event_type"),
+                    "plover_type": r.get("plover_type"),
+                    "date": r.get("date"),
+                    "place": loc.get("name"),
+                    "place_id": loc.get("place_id"),
+                    "geo_precision": loc.get("geo_precision"),
+                    "actor1": (r.get("actor1") or {}).get("name") or (r.get("actor1") or {}).get("text"),
+                    "actor2": (r.get("actor2") or {}).get("name") or (r.get("actor2") or {}).get("text"),
+                    "fatalities": killed.get("total"),
+                    "hedged": r.get("hedged", False),
+                    "article": (r.get("article") or {}).get("path"),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,110 @@
+"""Who says so, and whether the text doubts it.
+
+Attribution: a reporting verb (قال، أفاد، أكد، أعلن، رصد ...) or preposition (بحسب، وفقاً لـ، نقلاً عن)
+and the phrase that names the source ("مصادر محلية من داخل الحي لأورينت نت", "المرصد السوري").
+Every cue in a sentence adds a link to the chain, in text order.
+
+Hedging: cues that say the report is rumoured (وسط أنباء عن), denied (نافياً، نفى), or disputed
+(تروّج، ادعت، زعمت) cover either the rest of their clause or the rest of the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rasid.extract.events import ActorRef, EventLexicon, SentenceView
+
+
+@dataclass(frozen=True)
+class Attribution:
+    text: str
+    start: int  # folded-sentence offsets of the source phrase
+    end: int
+    cue: str
+    source_actor: dict[str, Any] | None
+    outlet: str | None
+
+    def record(self) -> dict[str, Any]:
+        return {"text": self.text, "source_actor": self.source_actor, "outlet": self.outlet, "cue": self.cue}
+
+
+@dataclass(frozen=True)
+class Hedge:
+    cue: str
+    kind: str
+    start: int
+    end: int  # end of the scope the cue covers
+
+    def covers(self, pos: int) -> bool:
+        return self.start <= pos < self.end
+
+
+def _source_span(
+    view: SentenceView, lex: EventLexicon, cue_start: int, cue_end: int, blockers: Sequence[int], is_verb: bool
+) -> tuple[int, int] | None:
+    words = view.words_from(cue_end, lex.attr_max_words)
+    span_start: int | None = None
+    span_end = cue_end
+    for ws, we, w in words:
+        if view.boundary_between(span_end, ws) or w in lex.attr_stops or any(span_end <= b < we for b in blockers):
+            break
+        if span_start is None and w in lex.time_words:
+            continue  # "قالت أمس، إن": the time is not the source
+        if span_start is None:
+            span_start = ws
+        span_end = we
+    if span_start is not None:
+        return span_start, span_end
+    if not is_verb:
+        return None
+    # Subject before the verb: "وكانت الشبكة قالت أمس".
+    before = view.words_before(cue_start, lex.attr_max_words)
+    picked: list[tuple[int, int, str]] = []
+    for ws, we, w in reversed(before):
+        if view.boundary_between(we, cue_start if not picked else picked[0][0]):
+            break
+        picked.insert(0, (ws, we, w))
+    while picked and (picked[0][2] in lex.attr_lead_words or picked[0][2] in lex.attr_stops):
+        picked.pop(0)
+    if not picked:
+        return None
+    return picked[0][0], picked[-1][1]
+
+
+def find_attributions(
+    view: SentenceView,
+    lex: EventLexicon,
+    actors: Sequence[ActorRef],
+    outlets: Sequence[tuple[int, int, str]],
+    blockers: Sequence[int] = (),
+) -> list[Attribution]:
+    """Attribution links in a sentence, in text order. `blockers` are positions (triggers, counts) that end a phrase."""
+    out: list[Attribution] = []
+    hits = [(h, True) for h in lex.attr_verbs.find(view.folded)] + [(h, False) for h in lex.attr_preps.find(view.folded)]
+    hits.sort(key=lambda x: x[0].start)
+    taken: list[tuple[int, int]] = []
+    for hit, is_verb in hits:
+        if any(s <= hit.start < e for s, e in taken):
+            continue
+        span = _source_span(view, lex, hit.word_start, hit.end, blockers, is_verb)
+        if span is None:
+            continue
+        s, e = span
+        actor = next((a.as_dict() for a in actors if s <= a.start and a.end <= e), None)
+        outlet = next((oid for os_, oe, oid in outlets if s <= os_ and oe <= e), None)
+        out.append(Attribution(view.original(s, e), s, e, hit.form, actor, outlet))
+        taken.append((hit.start, max(e, hit.end)))
+    return out
+
+
+def find_hedges(view: SentenceView, lex: EventLexicon) -> list[Hedge]:
+    out: list[Hedge] = []
+    for phrase_set, scope, kind in lex.hedges:
+        for h in phrase_set.find(view.folded):
+            end = view.clause_end(h.end) if scope == "clause" else len(view.folded)
+            out.append(Hedge(h.form, kind, h.start, end))
+    out.sort(key=lambda x: x.start)
+    return out

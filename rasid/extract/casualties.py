@@ -1,0 +1,341 @@
+"""Casualty counts: which numbers in a sentence count people killed or injured, and who they were.
+
+A number is a casualty count only when the word it counts is a person noun (مدنيا، أطفال، عنصرا،
+شخصا، قتيلا ...) or it directly follows a killed/injured word ("مقتل 5"). Distances, durations,
+years and anything else the number counts are never casualties. Whether the people were killed or
+injured comes from the unit itself (قتيلا، جرحى) or the nearest killed/injured word in the same
+clause. "بينهم 4 أطفال وامرأتان" breaks the preceding count down instead of adding to it. Two
+different counts for the same group in one sentence are two accounts: they are reported as
+conflicting, never summed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rasid.extract.events import ActorRef, EventLexicon, NumberInfo, SentenceView
+
+CIVILIAN_CATEGORIES = ("civilians", "children", "women")
+
+
+@dataclass
+class CasualtyFact:
+    """One count (or an uncounted report) of people killed or injured; offsets are folded-sentence offsets."""
+
+    kind: str  # "killed" | "injured"
+    count: int | None
+    bound: str
+    category: str  # civilians | children | women | combatants | persons
+    start: int
+    end: int
+    sub_of: int | None = None  # index of the head fact this one breaks down
+    actor: dict[str, Any] | None = None
+    reported_categories: list[str] = field(default_factory=list)
+
+
+def _nearest_cue(
+    view: SentenceView, cues: Sequence[tuple[int, int, str]], start: int, end: int
+) -> tuple[str, int] | None:
+    """The killed/injured cue nearest to [start, end) in the same clause; earlier cues win ties."""
+    clause = view.clause_of(start, weak=True)
+    best: tuple[int, int, str] | None = None
+    for cs, ce, kind in cues:
+        if view.clause_of(cs, weak=True) != clause:
+            continue
+        if ce <= start:
+            gap = view.words_between(ce, start)
+            rank = gap * 2
+        elif cs >= end:
+            gap = view.words_between(end, cs)
+            rank = gap * 2 + 1
+        else:
+            continue
+        if best is None or rank < best[0]:
+            best = (rank, cs, kind)
+    return (best[2], best[0]) if best else None
+
+
+def _category_after(view: SentenceView, lex: EventLexicon, pos: int, max_words: int = 3) -> tuple[str, int] | None:
+    """A category named by "في صفوف X" / "من X" right after `pos`."""
+    words = view.words_from(pos, max_words + 2)
+    for i, (_ws, _we, w) in enumerate(words[: max_words + 1]):
+        cat = lex.category_of(w)
+        if cat and cat != "others" and i > 0:
+            return cat, words[i][1]
+    return None
+
+
+def _actor_after(
+    view: SentenceView, lex: EventLexicon, actors: Sequence[ActorRef], pos: int
+) -> dict[str, Any] | None:
+    """The actor a combatant count belongs to: "عنصرا من هيئة تحرير الشام"."""
+    words = view.words_from(pos, 3)
+    if not words:
+        return None
+    limit = words[-1][1]
+    for ref in actors:
+        if pos <= ref.start <= limit:
+            return ref.as_dict()
+    ws, we, w = words[0]
+    if w in ("من", "في"):
+        start = we
+        if len(words) > 1 and words[1][2] == "صفوف":
+            start = words[1][1]
+    elif w.startswith("لل") and len(w) > 3:
+        start = ws + 2
+    elif w.startswith("ل") and len(w) > 2:
+        start = ws + 1
+    else:
+        return None
+    text = view.phrase_after(start, lex)
+    return {"id": None, "text": text, "side": None, "inter": None} if text else None
+
+
+def find_casualties(
+    view: SentenceView, lex: EventLexicon, numbers: Sequence[NumberInfo], actors: Sequence[ActorRef]
+) -> list[CasualtyFact]:
+    f = view.folded
+    cues: list[tuple[int, int, str]] = []
+    noun_spans: list[tuple[int, int, str]] = []
+    for kind, cue_set, noun_set in (
+        ("killed", lex.killed_cues, lex.killed_nouns),
+        ("injured", lex.injured_cues, lex.injured_nouns),
+    ):
+        for h in cue_set.find(f):
+            cues.append((h.start, h.end, kind))
+        for h in noun_set.find(f):
+            cues.append((h.start, h.end, kind))
+            noun_spans.append((h.start, h.end, kind))
+    cues.sort()
+    breakdowns = lex.breakdown.find(f)
+    facts: list[CasualtyFact] = []
+    used_cues: set[int] = set()
+    covered: list[tuple[int, int]] = []
+
+    def last_head(before: int) -> int | None:
+        for i in range(len(facts) - 1, -1, -1):
+            if facts[i].sub_of is None and facts[i].end <= before:
+                return i
+        return None
+
+    for num in sorted(numbers, key=lambda n: n.start):
+        if num.kind in ("ordinal", "percent", "year"):
+            continue
+        unit = num.unit or ""
+        if num.value is not None and 1800 <= num.value <= 2100 and not lex.category_of(unit):
+            continue  # a year ("منذ مارس 2020")
+        if unit and lex.is_non_person(unit):
+            continue
+        cat = lex.category_of(unit) if unit else None
+        unit_kind = lex.casualty_noun_kind(unit) if unit else None
+        if cat is None and unit_kind is None:
+            # "مقتل 5" / "إصابة اثنين": a bare count right after a killed/injured word.
+            near = [c for c in cues if c[1] <= num.start and view.words_between(c[1], num.start) == 0]
+            if not near:
+                continue
+            cat = "persons"
+            unit_end = num.end
+        else:
+            unit_end = num.unit_end if num.unit_end is not None else num.end
+        if cat is None:
+            cat = "persons"
+        after = _category_after(view, lex, unit_end) if cat == "persons" else None
+        if after is not None and view.has_ranks_of(unit_end, after[1], lex):
+            cat = after[0]
+        # Is this a breakdown of the previous count?
+        sub_of: int | None = None
+        head = last_head(num.start)
+        if head is not None and view.clause_of(facts[head].start) == view.clause_of(num.start):
+            if any(facts[head].end <= b.start < num.start for b in breakdowns):
+                sub_of = head
+            elif facts and facts[-1].sub_of is not None and view.only_conjunction(facts[-1].end, num.start):
+                sub_of = facts[-1].sub_of
+        if cat == "others":
+            cat = facts[head].category if head is not None else "persons"
+        if sub_of is not None:
+            kind = facts[sub_of].kind
+        elif unit_kind is not None:
+            kind = unit_kind
+        else:
+            near_cue = _nearest_cue(view, cues, num.start, unit_end)
+            if near_cue is None:
+                continue
+            kind = near_cue[0]
+        n_count = round(num.value) if num.value is not None else None
+        actor = _actor_after(view, lex, actors, unit_end) if cat == "combatants" else None
+        facts.append(
+            CasualtyFact(kind, n_count, num.bound if n_count is not None else "some", cat, num.start, unit_end, sub_of, actor)
+        )
+        covered.append((num.start, unit_end))
+        for i, c in enumerate(cues):
+            if c[2] == kind and view.clause_of(c[0], weak=True) == view.clause_of(num.start, weak=True):
+                used_cues.add(i)
+
+    # Uncounted breakdowns: "إحداهما طفل" (one), "بينهم نساء وأطفال" (some).
+    for b in breakdowns:
+        head = last_head(b.start)
+        if head is None or view.clause_of(facts[head].start) != view.clause_of(b.start):
+            continue
+        for ws, we, w in view.words_from(b.end, 4):
+            if any(s <= ws < e for s, e in covered):
+                break
+            cat = lex.category_of(w)
+            if cat is None or cat in ("others", "persons"):
+                break
+            one = lex.is_singular(w)
+            facts.append(CasualtyFact(facts[head].kind, 1 if one else None, "exact" if one else "some", cat, ws, we, head))
+            covered.append((ws, we))
+
+    # Killed/injured words with no count: "سقوط قتلى وجرحى", "مقتل طفل", "لقتلى من عناصر الطرفين".
+    for i, (cs, ce, kind) in enumerate(cues):
+        if i in used_cues or any(s <= cs < e or cs <= s < ce for s, e in covered):
+            continue
+        if any(fa.kind == kind and view.clause_of(fa.start, weak=True) == view.clause_of(cs, weak=True) for fa in facts):
+            continue
+        words = view.words_from(ce, 3)
+        cat = "persons"
+        count: int | None = None
+        end = ce
+        actor = None
+        if words:
+            first_cat = lex.category_of(words[0][2])
+            if first_cat and first_cat != "others":
+                cat = first_cat
+                end = words[0][1]
+                if lex.is_singular(words[0][2]):
+                    count = 1
+            else:
+                after = _category_after(view, lex, ce)
+                if after is not None:
+                    cat, end = after
+        if cat == "combatants":
+            actor = _actor_after(view, lex, actors, end)
+        is_noun = any(ns == cs for ns, _ne, _k in noun_spans)
+        if count is None and not is_noun and cat == "persons" and not words:
+            continue
+        facts.append(CasualtyFact(kind, count, "exact" if count else "some", cat, cs, end, None, actor))
+        covered.append((cs, end))
+    return facts
+
+
+def _actor_key(actor: dict[str, Any] | None) -> str:
+    if not actor:
+        return ""
+    return str(actor.get("id") or actor.get("text") or "")
+
+
+def summarize(facts: Sequence[CasualtyFact], kind: str) -> dict[str, Any] | None:
+    """The killed or injured record of an event: total and the breakdown by category."""
+    mine = [fa for fa in facts if fa.kind == kind]
+    if not mine:
+        return None
+    heads: list[CasualtyFact] = []
+    subs: list[CasualtyFact] = []
+    for fa in mine:
+        (subs if fa.sub_of is not None else heads).append(fa)
+    # The same count said twice is one fact.
+    unique: list[CasualtyFact] = []
+    for h in heads:
+        if any(u.category == h.category and u.count == h.count and _actor_key(u.actor) == _actor_key(h.actor) for u in unique):
+            continue
+        unique.append(h)
+    groups: dict[tuple[str, str], list[CasualtyFact]] = {}
+    for h in unique:
+        groups.setdefault((h.category, _actor_key(h.actor)), []).append(h)
+    conflicting: list[int] = []
+    kept: list[CasualtyFact] = []
+    for members in groups.values():
+        known = [m for m in members if m.count is not None]
+        if len({m.count for m in known}) > 1:
+            conflicting.extend(sorted(m.count for m in known if m.count is not None))
+            continue
+        kept.append(known[0] if known else members[0])
+    record: dict[str, Any] = {
+        "total": None,
+        "civilians": None,
+        "children": None,
+        "women": None,
+        "combatants": [],
+        "bound": "exact",
+        "reported": True,
+    }
+    known_heads = [h for h in kept if h.count is not None]
+    if not conflicting and known_heads:
+        record["total"] = sum(h.count for h in known_heads if h.count is not None)
+        if len(known_heads) < len(kept):
+            record["bound"] = "at_least"
+    elif not known_heads:
+        record["bound"] = "some"
+    if any(h.bound == "at_least" for h in known_heads):
+        record["bound"] = "at_least"
+    if conflicting:
+        record["conflicting"] = conflicting
+        record["bound"] = "some"
+
+    def add(key: str, value: int | None) -> None:
+        if value is None:
+            return
+        record[key] = (record[key] or 0) + value
+
+    for h in kept:
+        if h.category in CIVILIAN_CATEGORIES:
+            add("civilians", h.count)
+        if h.category in ("children", "women"):
+            add(h.category, h.count)
+        if h.category == "combatants":
+            record["combatants"].append({"count": h.count, "side": (h.actor or {}).get("side"), "actor": h.actor})
+    reported: list[str] = []
+    for s in subs:
+        if s.category in ("children", "women"):
+            if s.count is None:
+                reported.append(s.category)
+            else:
+                add(s.category, s.count)
+        elif s.category == "combatants":
+            record["combatants"].append({"count": s.count, "side": (s.actor or {}).get("side"), "actor": s.actor})
+    for h in kept:
+        if h.count is None and h.category not in ("persons",):
+            reported.append(h.category)
+    if reported:
+        record["categories_reported"] = sorted(set(reported))
+    return record
+
+
+_COMPARED = ("total", "civilians", "children", "women")
+
+
+def compatible(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Two casualty records can describe the same incident (no count disagrees)."""
+    if a is None or b is None:
+        return True
+    for key in _COMPARED:
+        if a.get(key) is not None and b.get(key) is not None and a[key] != b[key]:
+            return False
+    return True
+
+
+def shares_count(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    if a is None or b is None:
+        return False
+    return any(a.get(k) is not None and a.get(k) == b.get(k) for k in _COMPARED)
+
+
+def merge(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Fill the gaps of one record from a compatible other one."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out = dict(a)
+    for key in _COMPARED:
+        if out.get(key) is None:
+            out[key] = b.get(key)
+    if not out.get("combatants"):
+        out["combatants"] = b.get("combatants", [])
+    cats = sorted(set(a.get("categories_reported", [])) | set(b.get("categories_reported", [])))
+    if cats:
+        out["categories_reported"] = cats
+    return out

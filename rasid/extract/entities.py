@@ -1,0 +1,535 @@
+"""Entity recognition and linking: persons, actors, places, outlets, times and numbers.
+
+Knowledge-base matches (longest match over clitic-stripped, normalised tokens) come first
+because they are linked; the CRF tagger trained on ANERcorp adds what the knowledge base
+does not know (new persons, unknown places and organisations). Titles ("النقيب",
+"الناطق باسم X", "وزير الخارجية الإيراني") introduce persons and link them to the actor
+they speak for. Overlaps are resolved in favour of longer, linked spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rasid.document import Document, Mention, Token
+from rasid.text.normalize import normalize_word
+
+_QUOTES_OPEN = "\"“«(‘'"
+_QUOTES_CLOSE = "\"”»)’'"
+_PRIORITY = {"outlet": 5, "place": 4, "actor": 4, "person": 3, "time": 2, "number": 1}
+_SLUG_RE = re.compile(r"\s+")
+_QUOTED_RE = re.compile(r"[“\"«]([^“”\"«»\n]{5,160})[”\"»]")
+# Words that end a person name or can never be part of one.
+_NAME_BREAKERS = frozenset(
+    normalize_word(w)
+    for w in (
+        "في", "من", "على", "إلى", "عن", "أن", "إن", "الذي", "التي", "قال", "أكد", "أن", "بأن", "مع", "و",
+        "وهو", "هو", "خلال", "بعد", "قبل", "حسب", "بحسب", "الملقب", "القيادي", "إنه", "انه",
+    )
+)
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    type: str
+    kb_id: str | None
+    confidence: float
+    attrs: dict[str, Any] = field(default_factory=dict)
+    linked: bool = True
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+_HEADS: dict[int, dict[str, int]] = {}
+
+
+def _heads(index: dict[str, Any]) -> dict[str, int]:
+    """First word of each key -> longest key length starting with it (cached per index object)."""
+    cached = _HEADS.get(id(index))
+    if cached is None:
+        cached = {}
+        for k in index:
+            parts = k.split(" ")
+            cached[parts[0]] = max(cached.get(parts[0], 0), len(parts))
+        _HEADS[id(index)] = cached
+    return cached
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    from importlib import resources
+
+    raw = resources.files("rasid.knowledge").joinpath("data/given_names.txt").read_text("utf-8")
+    return frozenset(normalize_word(w.strip()) for w in raw.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def _span_start(token: Token) -> int:
+    """Where an entity starting at `token` begins: the article stays, و/ب/ل/ف do not."""
+    for clitic in token.clitics:
+        if clitic.form == "ال":
+            return clitic.start
+    return token.base_start
+
+
+def person_id(name: str) -> str:
+    """A stable id for a person not in the knowledge base: the normalised name as a slug."""
+    return "person:" + _SLUG_RE.sub("-", " ".join(normalize_word(w) for w in name.split()).strip())
+
+
+@lru_cache(maxsize=1)
+def _actor_resources() -> tuple[Any, dict[str, list[str]], int]:
+    from rasid.knowledge.actors import load_actors
+
+    actors = load_actors()
+    return actors, actors.alias_index(), actors.max_alias_words
+
+
+@lru_cache(maxsize=1)
+def _title_resources() -> tuple[dict[str, Any], int]:
+    from rasid.knowledge.actors import title_index
+
+    index = title_index()
+    return index, max((len(k.split()) for k in index), default=1)
+
+
+@lru_cache(maxsize=1)
+def _outlet_resources() -> tuple[Any, dict[str, str], int]:
+    from rasid.knowledge.actors import load_outlets
+
+    outlets = load_outlets()
+    index: dict[str, str] = {}
+    for outlet in outlets.all():
+        for name in outlet.names:
+            key = " ".join(_key_words(name))
+            if key:
+                index[key] = outlet.id
+    return outlets, index, max((len(k.split()) for k in index), default=1)
+
+
+def _key_words(text: str) -> list[str]:
+    from rasid.text.tokens import tokenize
+
+    return [t.norm for t in tokenize(text) if t.is_word]
+
+
+def _actor_attrs(actor: Any) -> dict[str, Any]:
+    return {
+        "side": actor.side,
+        "parent": actor.parent,
+        "inter": actor.inter,
+        "name_en": actor.name_en,
+        "acled_name": actor.acled_name,
+        "actor_type": actor.type,
+        "generic": actor.generic,
+    }
+
+
+def _with_article(token: Token) -> str:
+    """The token as titles are written: whole word folded, only a leading و/ف dropped ("والمتحدث")."""
+    word = normalize_word(token.text).strip(_QUOTES_OPEN + _QUOTES_CLOSE)
+    if token.clitics and token.clitics[0].form in ("و", "ف") and len(word) > 1:
+        return word[1:]
+    return word
+
+
+def _geo_attrs(geo: Any) -> dict[str, Any]:
+    return {
+        "name": geo.name,
+        "name_en": getattr(geo, "name_en", None),
+        "lat": geo.lat,
+        "lon": geo.lon,
+        "admin1": geo.admin1,
+        "admin2": geo.admin2,
+        "geo_precision": geo.geo_precision,
+        "container_id": geo.container_id,
+        "qualifier": geo.qualifier,
+        "place_type": getattr(geo, "place_type", None),
+    }
+
+
+def _link_coreferent_persons(chosen: list[_Candidate]) -> None:
+    """A later short mention ("عبدالرزاق") of a person named in full earlier takes that person's id."""
+    full = [c for c in chosen if c.type == "person" and c.kb_id and c.kb_id.count("-") >= 1]
+    for c in chosen:
+        if c.type != "person" or not c.kb_id or c.kb_id.count("-") >= 1:
+            continue
+        word = c.kb_id.removeprefix("person:")
+        for f in full:
+            parts = f.kb_id.removeprefix("person:").split("-") if f.kb_id else []
+            if word in parts[1:] or (word == parts[0] and len(word) > 3):
+                c.kb_id = f.kb_id
+                c.attrs = {**f.attrs, "coreference": True}
+                break
+
+
+def _sentence_start(doc: Document, index: int) -> int:
+    for sentence in doc.sentences:
+        if sentence.index == index:
+            return sentence.start
+    return 0
+
+
+def _is_nisba(token: Token) -> bool:
+    return any(c.form == "ال" for c in token.clitics) and token.norm.endswith(("ي", "يه", "يين", "يون"))
+
+
+class EntityStage:
+    """Fills `doc.mentions` with linked entity, time and number mentions."""
+
+    name = "entities"
+
+    def __init__(self, *, use_crf: bool = True):
+        self.use_crf = use_crf
+
+    def __call__(self, doc: Document) -> Document:
+        words = [t for t in doc.tokens if t.is_word]
+        candidates: list[_Candidate] = []
+        candidates += self._outlets(doc, words)
+        candidates += self._places(doc)
+        candidates += self._actors(doc, words)
+        crf_spans = self._crf(doc) if self.use_crf else []
+        candidates += self._titled_persons(doc, words, candidates, crf_spans)
+        candidates += self._quoted_name_lists(doc, words, candidates)
+        candidates += self._crf_candidates(doc, crf_spans)
+        chosen = _resolve_overlaps(candidates)
+        _link_coreferent_persons(chosen)
+        mentions = [
+            Mention(c.start, c.end, doc.text[c.start : c.end], c.type, c.kb_id, round(c.confidence, 3), c.attrs)
+            for c in chosen
+        ]
+        mentions += self._times_and_numbers(doc)
+        mentions.sort(key=lambda m: (m.start, -m.end))
+        return doc.evolve(mentions=tuple(mentions))
+
+    # -- knowledge-base matches ---------------------------------------------------
+    def _ngram_matches(
+        self, words: Sequence[Token], index: dict[str, Any], max_len: int, *, key: Any = None
+    ) -> list[tuple[int, int, Any]]:
+        """Longest matches of token n-grams (within a sentence) in `index`: (first, last, value)."""
+        key = key or (lambda t: t.norm)
+        heads = _heads(index)
+        forms = [key(t) for t in words]
+        out: list[tuple[int, int, Any]] = []
+        i = 0
+        n = len(words)
+        while i < n:
+            longest = heads.get(forms[i], 0)
+            found = None
+            for length in range(min(longest, max_len, n - i), 0, -1):
+                if words[i + length - 1].sentence != words[i].sentence:
+                    continue
+                value = index.get(" ".join(forms[i : i + length]))
+                if value is not None:
+                    found = (i, i + length - 1, value)
+                    break
+            if found:
+                out.append(found)
+                i = found[1] + 1
+            else:
+                i += 1
+        return out
+
+    def _outlets(self, doc: Document, words: Sequence[Token]) -> list[_Candidate]:
+        outlets, index, max_len = _outlet_resources()
+        out = []
+        for first, last, outlet_id in self._ngram_matches(words, index, max_len):
+            outlet = outlets.get(outlet_id)
+            out.append(
+                _Candidate(
+                    _span_start(words[first]),
+                    words[last].end,
+                    "outlet",
+                    outlet.id,
+                    0.95,
+                    {"name_en": outlet.name_en, "actor_id": outlet.actor, "name_ar": outlet.name_ar},
+                )
+            )
+        return out
+
+    def _actors(self, doc: Document, words: Sequence[Token]) -> list[_Candidate]:
+        actors, index, max_len = _actor_resources()
+        out = []
+        for first, last, ids in self._ngram_matches(words, index, max_len):
+            surface = doc.text[_span_start(words[first]) : words[last].end]
+            ranked = actors.lookup(surface, at=doc.published) or [actors.get(i) for i in ids]
+            actor = ranked[0]
+            confidence = 0.9 if len(ranked) == 1 else 0.7
+            attrs = _actor_attrs(actor)
+            if len(ranked) > 1:
+                attrs["alternatives"] = [a.id for a in ranked[1:4]]
+            out.append(_Candidate(_span_start(words[first]), words[last].end, "actor", actor.id, confidence, attrs))
+        return out
+
+    def _places(self, doc: Document) -> list[_Candidate]:
+        from rasid.knowledge.geocode import resolve_phrase
+
+        out = []
+        for sentence in doc.sentences:
+            text = doc.text[sentence.start : sentence.end]
+            for start, end, geo in resolve_phrase(text):
+                out.append(
+                    _Candidate(
+                        sentence.start + start,
+                        sentence.start + end,
+                        "place",
+                        geo.place_id,
+                        0.85,
+                        _geo_attrs(geo),
+                    )
+                )
+        return out
+
+    # -- persons ------------------------------------------------------------------
+    def _titled_persons(
+        self,
+        doc: Document,
+        words: Sequence[Token],
+        found: Sequence[_Candidate],
+        crf_spans: Sequence[tuple[int, int, str, float]],
+    ) -> list[_Candidate]:
+        titles, max_len = _title_resources()
+        actors, _, _ = _actor_resources()
+        actor_spans = sorted((c for c in found if c.type == "actor"), key=lambda c: c.start)
+        taken = [(c.start, c.end) for c in found if c.type in ("actor", "place", "outlet")]
+        out: list[_Candidate] = []
+        pending: tuple[int, int, str] | None = None
+        for first, last, title in self._ngram_matches(words, titles, max_len, key=_with_article):
+            cursor = last + 1
+            affiliation: str | None = title.actor
+            # "الناطق باسم X" / "قائد ميليشيا X": an actor right after the title is the affiliation.
+            if cursor < len(words):
+                following = next((a for a in actor_spans if a.start <= words[cursor].start < a.end), None)
+                if following is not None:
+                    if title.affiliation in ("following", "nationality") or affiliation is None:
+                        affiliation = following.kb_id
+                    while cursor < len(words) and words[cursor].start < following.end:
+                        cursor += 1
+                    # A nisba adjective may follow the actor ("الحرس الثوري الإيراني").
+                    if cursor < len(words) and _is_nisba(words[cursor]):
+                        cursor += 1
+            role = doc.text[words[first].start : words[last].end]
+            coordinated = any(c.form in ("و", "ف") for c in words[first].clitics)
+            # A title with no name whose actor is named ("رئيس فرع المخابرات الجوية في حلب العقيد (…)")
+            # hands its affiliation to the next title in the same sentence.
+            if pending is not None and pending[0] == words[first].sentence and first - pending[1] <= 5:
+                if affiliation is None and not coordinated:
+                    affiliation = pending[2]
+                pending = None
+            # Apposition: "النقيب “X” القيادي في فصائل المعارضة" — the role describes the name before it.
+            previous = out[-1] if out else None
+            if (
+                previous is not None
+                and not coordinated
+                and not doc.text[previous.end : words[first].start].strip(" \"”»)’',،")
+            ):
+                if affiliation and not previous.attrs.get("affiliation"):
+                    previous.attrs["affiliation"] = affiliation
+                    previous.attrs["role"] = f"{previous.attrs.get('role', '')} {role}".strip()
+                    if affiliation in actors:
+                        previous.attrs["side"] = actors.get(affiliation).side
+                continue
+            span = self._name_after(doc, words, cursor, crf_spans, taken)
+            if span is None:
+                if affiliation is not None:
+                    pending = (words[first].sentence, cursor, affiliation)
+                continue
+            start, end = span
+            name = doc.text[start:end].strip(_QUOTES_OPEN + _QUOTES_CLOSE + " ")
+            attrs: dict[str, Any] = {"role": role, "affiliation": affiliation}
+            if affiliation and affiliation in actors:
+                attrs["side"] = actors.get(affiliation).side
+            out.append(_Candidate(start, end, "person", person_id(name), 0.85, attrs))
+        return out
+
+    def _name_after(
+        self,
+        doc: Document,
+        words: Sequence[Token],
+        i: int,
+        crf_spans: Sequence[tuple[int, int, str, float]],
+        taken: Sequence[tuple[int, int]],
+    ) -> tuple[int, int] | None:
+        """The person name after a title: quoted or bracketed, tagged by the CRF, or a known given name."""
+        if i >= len(words) or i == 0 or words[i].sentence != words[i - 1].sentence:
+            return None
+        gap = doc.text[words[i - 1].end : words[i].start]
+        stripped_gap = gap.strip(" ،,:")
+        sentence_start = next((s.start for s in doc.sentences if s.index == words[i].sentence), 0)
+        before = doc.text[sentence_start : words[i - 1].end]
+        if stripped_gap and stripped_gap[0] in _QUOTES_CLOSE and (
+            stripped_gap[0] not in _QUOTES_OPEN or before.count(stripped_gap[0]) % 2 == 1
+        ):
+            # The gap closes a quote around the actor ("الناطق باسم "إدارة العمليات"، حسن …").
+            stripped_gap = stripped_gap[1:].strip(" ،,:")
+        if stripped_gap and stripped_gap[-1] in _QUOTES_OPEN:
+            close = _QUOTES_CLOSE[_QUOTES_OPEN.index(stripped_gap[-1])]
+            end_char = doc.text.find(close, words[i].start)
+            if end_char != -1:
+                inside = [w for w in words[i:] if w.end <= end_char]
+                if 1 <= len(inside) <= 5 and all(w.sentence == words[i].sentence for w in inside):
+                    return inside[0].start, inside[-1].end
+            return None
+        if stripped_gap:
+            return None
+        for start, end, label, _conf in crf_spans:
+            if label == "PERS" and start == words[i].start:
+                return start, end
+
+        def free(w: Token) -> bool:
+            return not any(s < w.end and w.start < e for s, e in taken)
+
+        given = _given_names()
+        head = words[i]
+        if not (head.norm in given or head.norm.startswith("عبد")) or not free(head):
+            return None
+        name_words = [head]
+        for w in words[i + 1 : i + 4]:
+            if (
+                w.sentence != head.sentence
+                or w.norm in _NAME_BREAKERS
+                or not w.text[:1].isalpha()
+                or any(c.form in ("و", "ف") for c in w.clitics)
+                or not free(w)
+                or doc.text[name_words[-1].end : w.start].strip()
+            ):
+                break
+            name_words.append(w)
+        if len(name_words) < 2:
+            return None
+        return name_words[0].start, name_words[-1].end
+
+    def _quoted_name_lists(
+        self, doc: Document, words: Sequence[Token], found: Sequence[_Candidate]
+    ) -> list[_Candidate]:
+        """“علي الجاسم ومحمد عاصي وعلي الحسن”: a quoted list of names joined by و, each from a given name."""
+        given = _given_names()
+        out: list[_Candidate] = []
+        for match in _QUOTED_RE.finditer(doc.text):
+            inner = [w for w in words if match.start(1) <= w.start and w.end <= match.end(1)]
+            groups: list[list[Token]] = []
+            for w in inner:
+                if not groups or any(c.form == "و" for c in w.clitics):
+                    groups.append([w])
+                else:
+                    groups[-1].append(w)
+            if len(groups) < 2 or not all(2 <= len(g) <= 3 and g[0].norm in given for g in groups):
+                continue
+            sentence = inner[0].sentence
+            context = [c for c in found if c.type == "actor" and c.end <= match.start() and c.kb_id]
+            before = [c for c in context if c.start >= _sentence_start(doc, sentence)]
+            affiliation = before[-1].kb_id if before else None
+            for g in groups:
+                start, end = g[0].base_start, g[-1].end
+                attrs: dict[str, Any] = {"affiliation": affiliation, "in_list": True}
+                if affiliation:
+                    attrs["side"] = before[-1].attrs.get("side")
+                out.append(_Candidate(start, end, "person", person_id(doc.text[start:end]), 0.8, attrs))
+        return out
+
+    # -- statistical tagger -----------------------------------------------------------
+    def _crf(self, doc: Document) -> list[tuple[int, int, str, float]]:
+        from rasid.extract.ner_crf import load_tagger
+
+        return list(load_tagger().tag_document(doc))
+
+    def _crf_candidates(self, doc: Document, spans: Sequence[tuple[int, int, str, float]]) -> list[_Candidate]:
+        """Tagger spans the knowledge base did not cover, linked where a lookup succeeds."""
+        from rasid.knowledge.geocode import geocode
+
+        out = []
+        actors, _, _ = _actor_resources()
+        for start, end, label, conf in spans:
+            surface = doc.text[start:end].strip(_QUOTES_OPEN + _QUOTES_CLOSE + " ")
+            words = surface.split()
+            if label == "PERS":
+                # A lone word the tagger is unsure of is too often a common word.
+                if len(words) < 2 and conf < 0.7:
+                    continue
+                out.append(_Candidate(start, end, "person", person_id(surface), conf * 0.8, {}, linked=False))
+            elif label == "ORG":
+                ranked = actors.lookup(surface, at=doc.published)
+                if ranked:
+                    out.append(_Candidate(start, end, "actor", ranked[0].id, conf, _actor_attrs(ranked[0])))
+                elif conf >= 0.6:
+                    out.append(_Candidate(start, end, "actor", None, conf * 0.7, {}, linked=False))
+            elif label == "LOC":
+                geo = geocode(surface)
+                if geo is not None:
+                    out.append(_Candidate(start, end, "place", geo.place_id, conf, _geo_attrs(geo)))
+                elif conf >= 0.6 and len(surface) > 2:
+                    out.append(_Candidate(start, end, "place", None, conf * 0.7, {}, linked=False))
+        return out
+
+    # -- times and numbers ----------------------------------------------------------
+    def _times_and_numbers(self, doc: Document) -> list[Mention]:
+        from rasid.text.numbers import find_numbers
+        from rasid.text.timex import find_times
+
+        out: list[Mention] = []
+        for t in find_times(doc.text, doc.published):
+            out.append(
+                Mention(
+                    t.start,
+                    t.end,
+                    t.text,
+                    "time",
+                    None,
+                    0.9 if t.resolved else 0.5,
+                    {
+                        "value": t.value.isoformat() if t.value else None,
+                        "end_value": t.end_value.isoformat() if t.end_value else None,
+                        "precision": t.precision,
+                        "kind": t.kind,
+                        "resolved": t.resolved,
+                        "part_of_day": t.part_of_day,
+                    },
+                )
+            )
+        for n in find_numbers(doc.text):
+            out.append(
+                Mention(
+                    n.start,
+                    n.end,
+                    n.text,
+                    "number",
+                    None,
+                    1.0,
+                    {
+                        "value": n.value,
+                        "value_max": n.value_max,
+                        "bound": n.bound,
+                        "kind": n.kind,
+                        "unit": n.unit,
+                        "unit_start": n.unit_start,
+                        "unit_end": n.unit_end,
+                    },
+                )
+            )
+        return out
+
+
+def _resolve_overlaps(candidates: Sequence[_Candidate]) -> list[_Candidate]:
+    """Keep non-overlapping spans: linked before unlinked, then longer, then by type priority."""
+    ordered = sorted(
+        candidates,
+        key=lambda c: (not c.linked, -c.length, -_PRIORITY.get(c.type, 0), -c.confidence, c.start),
+    )
+    taken: list[tuple[int, int]] = []
+    chosen: list[_Candidate] = []
+    for c in ordered:
+        if c.length <= 0:
+            continue
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        chosen.append(c)
+    chosen.sort(key=lambda c: c.start)
+    return chosen

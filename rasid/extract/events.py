@@ -1,0 +1,981 @@
+"""The "events" stage: ACLED/PLOVER-coded events from each sentence of an article.
+
+Rule-based, with every word list in `data/event_lexicon.yaml`:
+
+1. Each sentence is split into segments at strong clause breaks (؛ . فيما، في حين، بينما ...).
+   A segment with a trigger word (غارة، قذائف، اشتباكات، سيطرت، انسحاب، مظاهرة ...) starts a
+   candidate event; segments without one lend their casualty counts to the nearest one.
+2. The candidate takes actors, place and date from the entity mentions of its sentence (the
+   "entities" stage), casualties from `casualties.py`, the source chain and hedging from
+   `attribution.py`. Without an entities stage, numbers and dates are read directly and actors
+   are approximated by the words around the trigger.
+3. Candidates that describe the same incident (same type, compatible place, date and counts)
+   merge, keeping every evidence span; different incidents stay apart.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from rasid.document import Document, Event, Mention, Span
+from rasid.extract import casualties as cas
+from rasid.extract.attribution import Attribution, find_attributions, find_hedges
+from rasid.text.normalize import Normalized, normalize, normalize_word
+
+
+class EventLexiconError(ValueError):
+    """The event lexicon file is missing a section or has a malformed entry."""
+
+
+# --------------------------------------------------------------------------- phrase matching
+
+_PROCLITICS = "(?:[وف])?(?:بال|كال|لل|ال|[بلك])?"
+_WORD_RE = re.compile(r"[^\W\d_]+|\d+")
+_STRONG_PUNCT = set(".!?؛;:\n؟")
+_WEAK_PUNCT = set("،,")
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int  # where the form begins (after any proclitics)
+    end: int
+    form: str
+    payload: Any = None
+    word_start: int = -1  # where the whole word begins (with proclitics)
+
+
+class PhraseSet:
+    """Folded word forms matched with optional proclitics; "form*" also matches any suffix."""
+
+    def __init__(self, forms: Iterable[str], payloads: Mapping[str, Any] | None = None):
+        exact: set[str] = set()
+        stems: set[str] = set()
+        self.payloads: dict[str, Any] = {}
+        for raw in forms:
+            form = " ".join(normalize_word(str(raw).strip()).split())
+            if not form:
+                continue
+            key = form.rstrip("*")
+            (stems if form.endswith("*") else exact).add(key)
+            if payloads is not None and raw in payloads:
+                self.payloads.setdefault(key, payloads[raw])
+        self.words = frozenset(exact | stems)
+        parts = []
+        if exact:
+            parts.append("(?P<x>" + "|".join(_alt(exact)) + r")(?!\w)")
+        if stems:
+            parts.append("(?P<s>" + "|".join(_alt(stems)) + r")\w*")
+        self._re = re.compile(r"(?<!\w)" + _PROCLITICS + "(?:" + "|".join(parts) + ")") if parts else None
+
+    def find(self, folded: str) -> list[Hit]:
+        if self._re is None:
+            return []
+        out = []
+        for m in self._re.finditer(folded):
+            exact = m.group("x") if "x" in self._re.groupindex else None
+            name = "x" if exact is not None else "s"
+            form = " ".join(m.group(name).split())
+            out.append(Hit(m.start(name), m.end(), form, self.payloads.get(form), m.start()))
+        return out
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+
+def _alt(forms: Iterable[str]) -> list[str]:
+    return [re.escape(f).replace(r"\ ", r"\s+") for f in sorted(forms, key=len, reverse=True)]
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    event_type: str
+    sub_event_type: str
+    plover: str
+    plover_mode: str
+    priority: int
+    weight: float
+    resolve: str | None = None
+
+
+@dataclass(frozen=True)
+class EventLexicon:
+    triggers: PhraseSet
+    trigger_by_name: Mapping[str, Trigger]
+    irrealis: PhraseSet
+    killed_cues: PhraseSet
+    killed_nouns: PhraseSet
+    injured_cues: PhraseSet
+    injured_nouns: PhraseSet
+    categories: Mapping[str, frozenset[str]]
+    singular: frozenset[str]
+    breakdown: PhraseSet
+    ranks_of: PhraseSet
+    non_person_units: frozenset[str]
+    clause_breaks: PhraseSet
+    hedges: tuple[tuple[PhraseSet, str, str], ...]
+    attr_verbs: PhraseSet
+    attr_preps: PhraseSet
+    attr_stops: frozenset[str]
+    attr_lead_words: frozenset[str]
+    attr_max_words: int
+    time_words: frozenset[str]
+    role_target: PhraseSet
+    role_agent: PhraseSet
+    role_between: PhraseSet
+    phrase_stops: frozenset[str]
+    max_phrase_words: int
+    protest_intervention: PhraseSet
+    government_sides: frozenset[str]
+    _category_index: Mapping[str, str] = field(default_factory=dict)
+
+    def _strip(self, word: str) -> Iterable[str]:
+        w = normalize_word(word)
+        yield w
+        for pre in ("و", "ف", "ب", "ل", "ك"):
+            if w.startswith(pre) and len(w) > 3:
+                yield w[1:]
+                w2 = w[1:]
+                if w2.startswith("ال") and len(w2) > 4:
+                    yield w2[2:]
+        if w.startswith("ال") and len(w) > 4:
+            yield w[2:]
+        if w.startswith("لل") and len(w) > 4:
+            yield w[2:]
+
+    def category_of(self, word: str) -> str | None:
+        for w in self._strip(word):
+            cat = self._category_index.get(w)
+            if cat:
+                return cat
+        return None
+
+    def is_singular(self, word: str) -> bool:
+        return any(w in self.singular for w in self._strip(word))
+
+    def is_non_person(self, unit: str) -> bool:
+        first = unit.split()[0] if unit.split() else unit
+        return any(w in self.non_person_units for w in self._strip(first))
+
+    def casualty_noun_kind(self, unit: str) -> str | None:
+        for w in self._strip(unit):
+            if w in self.killed_nouns:
+                return "killed"
+            if w in self.injured_nouns:
+                return "injured"
+        return None
+
+
+def _need(data: Mapping[str, Any], key: str, where: str, kind: type = list) -> Any:
+    if key not in data or not isinstance(data[key], kind):
+        raise EventLexiconError(f"{where}: missing or malformed {key!r} (expected {kind.__name__})")
+    return data[key]
+
+
+def _words(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(" ".join(normalize_word(str(v)).split()) for v in values)
+
+
+_TRIGGER_KEYS = {"name", "event_type", "sub_event_type", "plover", "plover_mode", "priority", "weight", "forms"}
+ACLED_EVENT_TYPES = {
+    "Battles": {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"},
+    "Explosions/Remote violence": {
+        "Air/drone strike",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Suicide bomb",
+        "Grenade",
+    },
+    "Violence against civilians": {"Attack", "Abduction/forced disappearance", "Sexual violence"},
+    "Protests": {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"},
+    "Riots": {"Violent demonstration", "Mob violence"},
+    "Strategic developments": {
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    },
+}
+
+
+def load_event_lexicon(path: str | None = None) -> EventLexicon:
+    """Read and validate the lexicon (default: the packaged `data/event_lexicon.yaml`)."""
+    where = path or "rasid/extract/data/event_lexicon.yaml"
+    try:
+        if path is None:
+            raw = resources.files("rasid.extract").joinpath("data/event_lexicon.yaml").read_text(encoding="utf-8")
+        else:
+            with open(path, encoding="utf-8") as handle:
+                raw = handle.read()
+        data = yaml.safe_load(raw)
+    except (OSError, yaml.YAMLError) as exc:
+        raise EventLexiconError(f"{where}: cannot read event lexicon: {exc}") from exc
+    if not isinstance(data, dict):
+        raise EventLexiconError(f"{where}: expected a mapping at the top level")
+    forms: list[str] = []
+    payloads: dict[str, Any] = {}
+    by_name: dict[str, Trigger] = {}
+    for i, entry in enumerate(_need(data, "triggers", where)):
+        if not isinstance(entry, dict) or not set(entry) >= _TRIGGER_KEYS:
+            raise EventLexiconError(f"{where}: trigger #{i + 1} lacks one of {sorted(_TRIGGER_KEYS)}")
+        et, st = entry["event_type"], entry["sub_event_type"]
+        if et not in ACLED_EVENT_TYPES or st not in ACLED_EVENT_TYPES[et]:
+            raise EventLexiconError(f"{where}: trigger {entry['name']!r}: {et!r}/{st!r} is not an ACLED type")
+        trig = Trigger(
+            entry["name"], et, st, entry["plover"], entry["plover_mode"], int(entry["priority"]),
+            float(entry["weight"]), entry.get("resolve"),
+        )
+        by_name[trig.name] = trig
+        for f in entry["forms"]:
+            forms.append(f)
+            payloads.setdefault(f, (trig, trig.weight))
+        for f in entry.get("weak", []):
+            forms.append(f)
+            payloads.setdefault(f, (trig, trig.weight - 0.15))
+    cas_data = _need(data, "casualties", where, dict)
+    killed = _need(cas_data, "killed", where, dict)
+    injured = _need(cas_data, "injured", where, dict)
+    cat_index: dict[str, str] = {}
+    singular: set[str] = set()
+    for cat, spec in _need(cas_data, "categories", where, dict).items():
+        for w in _words(_need(spec, "forms", f"{where}: categories.{cat}")):
+            cat_index.setdefault(w, cat)
+        singular |= _words(spec.get("one", []))
+    hedges = []
+    for i, h in enumerate(_need(data, "hedging", where)):
+        if not isinstance(h, dict) or h.get("scope") not in ("clause", "rest") or "forms" not in h:
+            raise EventLexiconError(f"{where}: hedging entry #{i + 1} needs forms and scope clause|rest")
+        hedges.append((PhraseSet(h["forms"]), h["scope"], str(h.get("kind", "hedge"))))
+    attr = _need(data, "attribution", where, dict)
+    roles = _need(data, "roles", where, dict)
+    resolve = _need(data, "resolve", where, dict)
+    return EventLexicon(
+        triggers=PhraseSet(forms, payloads),
+        trigger_by_name=by_name,
+        irrealis=PhraseSet(_need(data, "irrealis", where)),
+        killed_cues=PhraseSet(_need(killed, "cues", where)),
+        killed_nouns=PhraseSet(_need(killed, "nouns", where)),
+        injured_cues=PhraseSet(_need(injured, "cues", where)),
+        injured_nouns=PhraseSet(_need(injured, "nouns", where)),
+        categories={},
+        singular=frozenset(singular),
+        breakdown=PhraseSet(_need(cas_data, "breakdown", where)),
+        ranks_of=PhraseSet(_need(cas_data, "ranks_of", where)),
+        non_person_units=_words(_need(cas_data, "non_person_units", where)),
+        clause_breaks=PhraseSet(_need(cas_data, "clause_breaks", where)),
+        hedges=tuple(hedges),
+        attr_verbs=PhraseSet(_need(attr, "verbs", where)),
+        attr_preps=PhraseSet(_need(attr, "preps", where)),
+        attr_stops=_words(_need(attr, "stops", where)),
+        attr_lead_words=_words(_need(attr, "lead_words", where)),
+        attr_max_words=int(attr.get("max_words", 10)),
+        time_words=_words(_need(attr, "time_words", where)),
+        role_target=PhraseSet(_need(roles, "target", where)),
+        role_agent=PhraseSet(_need(roles, "agent", where)),
+        role_between=PhraseSet(_need(roles, "between", where)),
+        phrase_stops=_words(_need(roles, "phrase_stops", where)),
+        max_phrase_words=int(roles.get("max_phrase_words", 4)),
+        protest_intervention=PhraseSet(_need(resolve, "protest_intervention", where)),
+        government_sides=frozenset(_need(resolve, "government_sides", where)),
+        _category_index=cat_index,
+    )
+
+
+@lru_cache(maxsize=1)
+def event_lexicon() -> EventLexicon:
+    return load_event_lexicon()
+
+
+# --------------------------------------------------------------------------- sentence view
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    start: int  # folded-sentence offsets
+    end: int
+    id: str | None
+    text: str
+    side: str | None = None
+    inter: int | None = None
+    name: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "side": self.side, "inter": self.inter, "name": self.name}
+
+
+@dataclass(frozen=True)
+class NumberInfo:
+    start: int  # folded-sentence offsets
+    end: int
+    value: float | None
+    bound: str
+    kind: str
+    unit: str | None
+    unit_end: int | None
+
+
+class SentenceView:
+    """A sentence folded for matching, with word positions, clause breaks and offset maps."""
+
+    def __init__(self, text: str, start: int, end: int, lex: EventLexicon):
+        self.doc_text = text
+        self.base = start
+        self.raw = text[start:end]
+        self.norm: Normalized = normalize(self.raw)
+        self.folded = self.norm.text
+        self.words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(self.folded)]
+        self._word_starts = [w[0] for w in self.words]
+        strong = [i for i, ch in enumerate(self.folded) if ch in _STRONG_PUNCT]
+        strong += [h.start for h in lex.clause_breaks.find(self.folded)]
+        weak = [i for i, ch in enumerate(self.folded) if ch in _WEAK_PUNCT]
+        self._strong = sorted(strong)
+        self._all = sorted(strong + weak)
+
+    def to_doc(self, i: int) -> int:
+        return self.base + self.norm.offsets[min(max(i, 0), len(self.folded))]
+
+    def from_doc(self, j: int) -> int:
+        return bisect.bisect_left(self.norm.offsets, j - self.base)
+
+    def original(self, s: int, e: int) -> str:
+        return self.doc_text[self.to_doc(s) : self.to_doc(e)]
+
+    def span(self, s: int, e: int) -> Span:
+        return Span(self.to_doc(s), self.to_doc(e))
+
+    def clause_of(self, pos: int, weak: bool = False) -> int:
+        return bisect.bisect_right(self._all if weak else self._strong, pos)
+
+    def clause_end(self, pos: int) -> int:
+        i = bisect.bisect_left(self._all, pos)
+        return self._all[i] if i < len(self._all) else len(self.folded)
+
+    def segments(self) -> list[tuple[int, int]]:
+        cuts = [0, *self._strong, len(self.folded)]
+        return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+    def boundary_between(self, a: int, b: int) -> bool:
+        return any(ch in _STRONG_PUNCT or ch in _WEAK_PUNCT or ch in "\"()" for ch in self.folded[a:b])
+
+    def words_between(self, a: int, b: int) -> int:
+        return max(0, bisect.bisect_left(self._word_starts, b) - bisect.bisect_left(self._word_starts, a))
+
+    def words_from(self, pos: int, n: int) -> list[tuple[int, int, str]]:
+        i = bisect.bisect_left(self._word_starts, pos)
+        return self.words[i : i + n]
+
+    def words_before(self, pos: int, n: int) -> list[tuple[int, int, str]]:
+        i = bisect.bisect_left(self._word_starts, pos)
+        return self.words[max(0, i - n) : i]
+
+    def only_conjunction(self, a: int, b: int) -> bool:
+        return self.folded[a:b].strip() in ("", "و")
+
+    def has_ranks_of(self, a: int, b: int, lex: EventLexicon) -> bool:
+        """Whether "في صفوف" / "من" links a count to the category word between a and b."""
+        return any(a <= h.start < b for h in lex.ranks_of.find(self.folded)) or any(
+            w == "من" for _s, _e, w in self.words_from(a, 2) if _s < b
+        )
+
+    def phrase_after(self, pos: int, lex: EventLexicon) -> str:
+        """A short unlinked noun phrase starting at `pos` (stops at prepositions, numbers, punctuation)."""
+        picked: list[tuple[int, int, str]] = []
+        for ws, we, w in self.words_from(pos, lex.max_phrase_words + 1):
+            if (picked and self.boundary_between(picked[-1][1], ws)) or (not picked and self.boundary_between(pos, ws)):
+                break
+            if w in lex.phrase_stops or w.isdigit() or w in lex.triggers:
+                break
+            picked.append((ws, we, w))
+            if len(picked) >= lex.max_phrase_words:
+                break
+        return self.original(picked[0][0], picked[-1][1]) if picked else ""
+
+    def phrase_before(self, pos: int, lex: EventLexicon) -> str:
+        picked: list[tuple[int, int, str]] = []
+        for ws, we, w in reversed(self.words_before(pos, lex.max_phrase_words)):
+            if self.boundary_between(we, picked[0][0] if picked else pos):
+                break
+            if w in lex.phrase_stops or w.isdigit() or w in lex.attr_lead_words:
+                break
+            picked.insert(0, (ws, we, w))
+        return self.original(picked[0][0], picked[-1][1]) if picked else ""
+
+
+# --------------------------------------------------------------------------- stage
+
+
+@dataclass
+class _Candidate:
+    trigger: Trigger
+    event_type: str
+    sub_event_type: str
+    fields: dict[str, Any]
+    spans: dict[str, list[Span]]
+    confidence: float
+    sentence_index: int
+    paragraph: int
+    virtual: bool = False
+
+
+_CIVILIANS = {"id": None, "text": "مدنيون", "side": "civilian", "inter": 7, "name": "Civilians (Syria)"}
+_PRECISION = {"part_of_day": "day", "hour": "day", "minute": "day", "time": "day", "interval": "day"}
+
+
+def _date_from_mention(m: Mention) -> tuple[str | None, str]:
+    value = m.attrs.get("value")
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    precision = str(m.attrs.get("precision") or "day")
+    return (str(value)[:10] if value else None), _PRECISION.get(precision, precision)
+
+
+class EventStage:
+    """Fill `doc.events` with coded events (see the module docstring)."""
+
+    name = "events"
+
+    def __init__(self, *, min_confidence: float = 0.45, lexicon: EventLexicon | None = None):
+        self.min_confidence = min_confidence
+        self._lexicon = lexicon
+
+    @property
+    def lexicon(self) -> EventLexicon:
+        return self._lexicon or event_lexicon()
+
+    def __call__(self, doc: Document) -> Document:
+        sentences = doc.sentences
+        if not sentences:
+            from rasid.document import Sentence
+            from rasid.text.sentences import split_sentences
+
+            sentences = tuple(Sentence(s, e, i) for i, (s, e) in enumerate(split_sentences(doc.text)))
+        # Numbers and dates come from the entities stage when it produced them, else are read here.
+        has_entities = "entities" in doc.stages
+        use_numbers = has_entities and any(m.type == "number" for m in doc.mentions)
+        use_times = has_entities and any(m.type == "time" for m in doc.mentions)
+        mentions = sorted(doc.mentions, key=lambda m: m.start)
+        starts = [m.start for m in mentions]
+        newlines = [i for i, ch in enumerate(doc.text) if ch == "\n"]
+        candidates: list[_Candidate] = []
+        for sent in sentences:
+            lo = bisect.bisect_left(starts, sent.start)
+            hi = bisect.bisect_left(starts, sent.end)
+            sent_mentions = [m for m in mentions[lo:hi] if m.end <= sent.end]
+            paragraph = bisect.bisect_left(newlines, sent.start)
+            candidates.extend(
+                self._sentence(doc, sent.start, sent.end, sent.index, paragraph, sent_mentions, use_numbers, use_times)
+            )
+        self._fill_context(candidates, doc)
+        merged = _merge(candidates)
+        while True:  # merged events may now match each other (headline + body)
+            again = _merge(merged)
+            if len(again) == len(merged):
+                break
+            merged = again
+        events = tuple(_to_event(c) for c in merged)
+        return doc.evolve(events=events)
+
+    # -- one sentence -----------------------------------------------------------
+    def _sentence(
+        self,
+        doc: Document,
+        start: int,
+        end: int,
+        index: int,
+        paragraph: int,
+        mentions: Sequence[Mention],
+        use_numbers: bool,
+        use_times: bool,
+    ) -> list[_Candidate]:
+        lex = self.lexicon
+        view = SentenceView(doc.text, start, end, lex)
+        if not view.words:
+            return []
+        hits = [h for h in lex.triggers.find(view.folded) if h.payload is not None]
+        actors: list[ActorRef] = []
+        outlets: list[tuple[int, int, str]] = []
+        places: list[Mention] = []
+        for m in mentions:
+            s, e = view.from_doc(m.start), view.from_doc(m.end)
+            if m.type == "actor":
+                actors.append(
+                    ActorRef(s, e, m.kb_id, m.text, m.attrs.get("side"), m.attrs.get("inter"),
+                             m.attrs.get("acled_name") or m.attrs.get("name_en"))
+                )
+            elif m.type == "person" and m.attrs.get("affiliation"):
+                pass  # persons speak for actors; they appear through attribution text
+            elif m.type == "outlet" and m.kb_id:
+                outlets.append((s, e, m.kb_id))
+            elif m.type == "place":
+                places.append(m)
+        # Trigger words inside names ("جبهة", "عملية ردع العدوان" ...) are not triggers.
+        named = [(view.from_doc(m.start), view.from_doc(m.end)) for m in mentions if m.type in ("actor", "outlet", "place", "person")]
+        hits = [h for h in hits if not any(s <= h.start < e for s, e in named)]
+        numbers = self._numbers(view, mentions, use_numbers)
+        facts = cas.find_casualties(view, lex, numbers, actors)
+        if not hits and not facts:
+            return []
+        irrealis = lex.irrealis.find(view.folded)
+        hits = [h for h in hits if not _is_irrealis(view, h, irrealis)]
+        if not hits and not any(f.count is not None for f in facts):
+            return []
+        blockers = [h.start for h in hits] + [f.start for f in facts]
+        attributions = find_attributions(view, lex, actors, outlets, blockers)
+        attr_spans = [(a.start, a.end) for a in attributions]
+        hits = [h for h in hits if not any(s <= h.start < e for s, e in attr_spans)]
+        hedges = find_hedges(view, lex)
+        times = self._times(doc, view, mentions, use_times)
+        # Group triggers by segment; facts go to their own segment or the nearest triggered one.
+        segments = view.segments()
+        seg_of = lambda pos: max(0, bisect.bisect_right([a for a, _ in segments], pos) - 1)  # noqa: E731
+        by_seg: dict[int, list[Hit]] = {}
+        for h in hits:
+            by_seg.setdefault(seg_of(h.start), []).append(h)
+        if not by_seg:
+            first = facts[0]
+            trig = lex.trigger_by_name["kill"]
+            by_seg[seg_of(first.start)] = [Hit(first.start, first.end, "", (trig, 0.45))]
+        triggered = sorted(by_seg)
+        fact_groups: dict[int, list[cas.CasualtyFact]] = {k: [] for k in triggered}
+        for f in facts:
+            seg = seg_of(f.start) if f.sub_of is None else None
+            if f.sub_of is not None:
+                head_seg = next((k for k, v in fact_groups.items() if facts[f.sub_of] in v), triggered[0])
+                fact_groups[head_seg].append(f)
+                continue
+            assert seg is not None
+            own = seg
+            target = own if own in fact_groups else min(triggered, key=lambda k: (abs(k - own), -k))
+            fact_groups[target].append(f)
+        out = []
+        virtual = not hits
+        for seg in triggered:
+            seg_hits = by_seg[seg]
+            # The generic "kill" words only set the type when nothing more specific is there.
+            main = max(
+                seg_hits,
+                key=lambda h: (h.payload[0].name != "kill", h.payload[1] >= h.payload[0].weight, h.payload[0].priority, -h.start),
+            )
+            cand = self._candidate(
+                doc, view, index, paragraph, segments[seg], main, seg_hits, fact_groups[seg], actors, places,
+                attributions, hedges, times, virtual, len(triggered) == 1,
+            )
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def _numbers(self, view: SentenceView, mentions: Sequence[Mention], use_mentions: bool) -> list[NumberInfo]:
+        out: list[NumberInfo] = []
+        if use_mentions:
+            for m in mentions:
+                if m.type != "number":
+                    continue
+                a = m.attrs
+                ue = a.get("unit_end")
+                out.append(
+                    NumberInfo(view.from_doc(m.start), view.from_doc(m.end), a.get("value"), str(a.get("bound") or "exact"),
+                               str(a.get("kind") or "cardinal"), a.get("unit"), view.from_doc(ue) if ue is not None else None)
+                )
+            return out
+        from rasid.text.numbers import find_numbers
+
+        for n in find_numbers(view.raw):
+            base = view.base
+            out.append(
+                NumberInfo(view.from_doc(base + n.start), view.from_doc(base + n.end), n.value, n.bound, n.kind, n.unit,
+                           view.from_doc(base + n.unit_end) if n.unit_end is not None else None)
+            )
+        return out
+
+    def _times(
+        self, doc: Document, view: SentenceView, mentions: Sequence[Mention], use_mentions: bool
+    ) -> list[tuple[int, int, str, str]]:
+        out: list[tuple[int, int, str, str]] = []
+        if use_mentions:
+            for m in mentions:
+                if m.type == "time" and m.attrs.get("value") and m.attrs.get("kind") not in ("duration",):
+                    value, precision = _date_from_mention(m)
+                    if value:
+                        out.append((view.from_doc(m.start), view.from_doc(m.end), value, precision))
+            return out
+        if doc.published is None:
+            return out
+        try:
+            from rasid.text.timex import find_times
+        except ImportError:  # the temporal module is optional for this stage
+            return out
+        for t in find_times(view.raw, doc.published):
+            if t.value is None or t.kind == "duration":
+                continue
+            out.append((view.from_doc(view.base + t.start), view.from_doc(view.base + t.end), t.value.isoformat(),
+                        _PRECISION.get(str(t.precision), str(t.precision))))
+        return out
+
+    def _candidate(
+        self,
+        doc: Document,
+        view: SentenceView,
+        index: int,
+        paragraph: int,
+        segment: tuple[int, int],
+        main: Hit,
+        seg_hits: Sequence[Hit],
+        facts: Sequence[cas.CasualtyFact],
+        actors: Sequence[ActorRef],
+        places: Sequence[Mention],
+        attributions: Sequence[Attribution],
+        hedges: Sequence[Any],
+        times: Sequence[tuple[int, int, str, str]],
+        virtual: bool,
+        whole_sentence: bool,
+    ) -> _Candidate | None:
+        lex = self.lexicon
+        trig, weight = main.payload
+        killed = cas.summarize(facts, "killed")
+        injured = cas.summarize(facts, "injured")
+        spans: dict[str, list[Span]] = {"trigger": [view.span(main.start, main.end)]}
+        if facts:
+            for kind in ("killed", "injured"):
+                kspans = [view.span(f.start, f.end) for f in facts if f.kind == kind]
+                if kspans:
+                    spans[kind] = kspans
+        seg_lo, seg_hi = (0, len(view.folded)) if whole_sentence else segment
+        attr_spans = [(a.start, a.end) for a in attributions]
+        # Actors outside the attribution phrases play roles in the event.
+        players = [a for a in actors if not any(s <= a.start < e for s, e in attr_spans)]
+        if not whole_sentence:
+            players = [a for a in players if seg_lo <= a.start < seg_hi]
+        actor1, actor2, assoc = _roles(view, lex, players, main, seg_lo, seg_hi)
+        if not actors:
+            # No actor mention in the sentence: approximate actors by the words around the trigger
+            # (unlinked: id None), unless civilian victims already say who was targeted.
+            actor1, fallback2 = _fallback_roles(view, lex, main, seg_lo, seg_hi, attr_spans)
+            victims_known = any(r and r.get("civilians") for r in (killed, injured))
+            actor2 = None if victims_known else fallback2
+        event_type, sub_type = trig.event_type, trig.sub_event_type
+        civ_hit = any(r and (r.get("civilians") or "civilians" in r.get("categories_reported", [])) for r in (killed, injured))
+        comb_hit = any(r and r.get("combatants") for r in (killed, injured))
+        if trig.resolve == "victims":
+            if civ_hit and not comb_hit:
+                event_type, sub_type = "Violence against civilians", "Attack"
+            else:
+                event_type, sub_type = "Battles", "Armed clash"
+        elif trig.resolve == "territory":
+            side = (actor1 or {}).get("side")
+            if side in lex.government_sides:
+                sub_type = "Government regains territory"
+        elif trig.resolve == "protest":
+            if killed and (killed.get("total") or killed.get("reported")):
+                sub_type = "Excessive force against protesters"
+            elif lex.protest_intervention.find(view.folded):
+                sub_type = "Protest with intervention"
+        if civ_hit and actor2 is None and event_type in ("Violence against civilians", "Explosions/Remote violence"):
+            actor2 = dict(_CIVILIANS)
+        # Location: the most specific place in the segment (or sentence), nearest the trigger.
+        location, loc_span = None, None
+        cands = [p for p in places if not any(s <= view.from_doc(p.start) < e for s, e in attr_spans)]
+        in_seg = [p for p in cands if seg_lo <= view.from_doc(p.start) < seg_hi] or cands
+        if in_seg:
+            best = min(in_seg, key=lambda p: (int(p.attrs.get("geo_precision") or 3), abs(view.from_doc(p.start) - main.start)))
+            location = _location(best)
+            loc_span = Span(best.start, best.end)
+            spans["location"] = [loc_span]
+        date, precision, date_from = None, None, None
+        if times:
+            in_seg_t = [t for t in times if seg_lo <= t[0] < seg_hi] or list(times)
+            best_t = min(in_seg_t, key=lambda t: abs(t[0] - main.start))
+            date, precision, date_from = best_t[2], best_t[3], "text"
+            spans["date"] = [view.span(best_t[0], best_t[1])]
+        seg_attr = [a for a in attributions if seg_lo <= a.start < seg_hi]
+        if not seg_attr:
+            seg_attr = [a for a in attributions if a.start < seg_lo] or list(attributions)
+        if seg_attr:
+            spans["attributed_to"] = [view.span(a.start, a.end) for a in seg_attr]
+        points = [main.start] + [f.start for f in facts]
+        hedge = next((h for h in hedges if any(h.covers(p) for p in points)), None)
+        if hedge is not None:
+            spans["hedged"] = [view.span(hedge.start, hedge.start + len(hedge.cue))]
+        confidence = weight
+        confidence += 0.15 if location else 0.0
+        confidence += 0.1 if date else 0.0
+        if killed or injured:
+            known = any(r and r.get("total") for r in (killed, injured))
+            confidence += 0.15 if known else 0.08
+        confidence += 0.1 if actor1 and actor1.get("id") else (0.05 if actor1 else 0.0)
+        confidence += 0.05 if seg_attr else 0.0
+        if confidence < self.min_confidence:
+            return None
+        if hedge is not None:
+            confidence -= 0.15
+        ev_start, ev_end = view.to_doc(0), view.to_doc(len(view.folded))
+        spans["evidence"] = [Span(ev_start, ev_end)]
+        for key, value in (("actor1", actor1), ("actor2", actor2)):
+            if value and value.get("_span"):
+                spans[key] = [view.span(*value.pop("_span"))]
+            elif value:
+                value.pop("_span", None)
+        for a in assoc:
+            a.pop("_span", None)
+        fields: dict[str, Any] = {
+            "plover_type": trig.plover,
+            "plover_mode": trig.plover_mode,
+            "trigger": view.original(main.start, main.end),
+            "actor1": actor1,
+            "actor2": actor2,
+            "assoc_actors": assoc,
+            "location": location,
+            "date": date,
+            "date_precision": precision,
+            "date_from": date_from,
+            "killed": killed,
+            "injured": injured,
+            "attributed_to": [a.record() for a in seg_attr],
+            "hedged": hedge is not None,
+            "hedge_cue": view.original(hedge.start, hedge.start + len(hedge.cue)) if hedge else None,
+            "hedge_kind": hedge.kind if hedge else None,
+            "evidence": {"text": doc.text[ev_start:ev_end], "start": ev_start, "end": ev_end},
+            "sentence_index": index,
+        }
+        return _Candidate(trig, event_type, sub_type, fields, spans, round(min(confidence, 0.95), 3), index, paragraph, virtual)
+
+    def _fill_context(self, candidates: list[_Candidate], doc: Document) -> None:
+        """Place and date from earlier sentences of the paragraph, else the publication date."""
+        for i, c in enumerate(candidates):
+            for key in ("location", "date"):
+                if c.fields[key] is not None:
+                    continue
+                for prev in reversed(candidates[:i]):
+                    if prev.paragraph != c.paragraph or c.sentence_index - prev.sentence_index > 2:
+                        break
+                    if prev.fields[key] is not None and (key != "date" or prev.fields["date_from"] == "text"):
+                        c.fields[key] = prev.fields[key]
+                        if key == "date":
+                            c.fields["date_precision"] = prev.fields["date_precision"]
+                            c.fields["date_from"] = "context"
+                        else:
+                            c.fields["location_from"] = "context"
+                        break
+            if c.fields["date"] is None and doc.published is not None:
+                c.fields["date"] = doc.published.isoformat()
+                c.fields["date_precision"] = "unknown"
+                c.fields["date_from"] = "publication"
+
+
+def _is_irrealis(view: SentenceView, hit: Hit, irrealis: Sequence[Hit]) -> bool:
+    for cue in irrealis:
+        same_clause = view.clause_of(cue.start, weak=True) == view.clause_of(hit.start, weak=True)
+        if cue.end <= hit.start and same_clause and view.words_between(cue.end, hit.start) <= 4:
+            return True
+    return False
+
+
+def _location(m: Mention) -> dict[str, Any]:
+    a = m.attrs
+    return {
+        "place_id": m.kb_id,
+        "name": m.text,
+        "name_en": a.get("name_en"),
+        "lat": a.get("lat"),
+        "lon": a.get("lon"),
+        "admin1": a.get("admin1"),
+        "admin2": a.get("admin2"),
+        "geo_precision": a.get("geo_precision"),
+        "container_id": a.get("container_id"),
+    }
+
+
+def _role_cue(view: SentenceView, hits: Sequence[Hit], pos: int) -> bool:
+    return any(h.end <= pos and view.words_between(h.end, pos) <= 1 and not view.boundary_between(h.end, pos) for h in hits)
+
+
+def _roles(
+    view: SentenceView, lex: EventLexicon, players: Sequence[ActorRef], main: Hit, lo: int, hi: int
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]:
+    if not players:
+        return None, None, []
+    f = view.folded
+    targets = lex.role_target.find(f)
+    agents = lex.role_agent.find(f)
+    between = [h for h in lex.role_between.find(f) if lo <= h.start < hi]
+
+    def d(a: ActorRef) -> dict[str, Any]:
+        out = a.as_dict()
+        out["_span"] = (a.start, a.end)
+        return out
+
+    ordered = sorted(players, key=lambda a: (a.start < main.start, abs(a.start - main.start)))
+    actor1: ActorRef | None = None
+    actor2: ActorRef | None = None
+    for b in between:
+        after = [a for a in players if a.start >= b.end]
+        if len(after) >= 2:
+            actor1, actor2 = after[0], next((a for a in after[1:] if a.id != after[0].id), None)
+            break
+    if actor1 is None:
+        # Civilians are victims, never the side that acts.
+        agent = [a for a in ordered if _role_cue(view, agents, a.start) and a.side != "civilian"]
+        target = [a for a in ordered if (_role_cue(view, targets, a.start) or a.side == "civilian") and a not in agent]
+        neutral = [a for a in ordered if a not in agent and a not in target]
+        first = agent or neutral
+        actor1 = first[0] if first else None
+        rest = [a for a in target + neutral if a is not actor1 and (actor1 is None or a.id != actor1.id)]
+        actor2 = rest[0] if rest else None
+    assoc: list[dict[str, Any]] = []
+    for role, who in ((1, actor1), (2, actor2)):
+        if who is None:
+            continue
+        for a in players:
+            if a is who or a is actor1 or a is actor2 or a.id in (who.id,):
+                continue
+            if a.start > who.end and view.only_conjunction(who.end, a.start):
+                item = d(a)
+                item["with"] = role
+                assoc.append(item)
+    return (d(actor1) if actor1 else None), (d(actor2) if actor2 else None), assoc
+
+
+def _fallback_roles(
+    view: SentenceView, lex: EventLexicon, main: Hit, lo: int, hi: int, attr_spans: Sequence[tuple[int, int]]
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Unlinked actor text when no entity mentions exist: the words after (else before) the trigger."""
+    if not main.form:
+        return None, None
+
+    def item(text: str, s: int) -> dict[str, Any] | None:
+        if not text:
+            return None
+        return {"id": None, "text": text, "side": None, "inter": None, "name": None, "_span": (s, s + len(normalize(text).text))}
+
+    after_pos = main.end
+    while after_pos < len(view.folded) and view.folded[after_pos] not in " \n":
+        after_pos += 1
+    text1 = view.phrase_after(after_pos, lex)
+    s1 = view.words_from(after_pos, 1)[0][0] if text1 else 0
+    if not text1 or any(s <= s1 < e for s, e in attr_spans):
+        text1 = view.phrase_before(main.start, lex)
+        s1 = view.words_before(main.start, lex.max_phrase_words)[0][0] if text1 else 0
+        if text1:
+            found = view.folded.rfind(normalize(text1).text, 0, main.start)
+            s1 = found if found >= 0 else s1
+    actor2 = None
+    for t in lex.role_target.find(view.folded):
+        if t.start >= main.end and lo <= t.start < hi:
+            text2 = view.phrase_after(t.end, lex)
+            if text2:
+                s2 = view.words_from(t.end, 1)[0][0]
+                actor2 = item(text2, s2)
+                break
+    return item(text1, s1), actor2
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def _place_compatible(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    if a is None or b is None:
+        return True
+    ids = {a.get("place_id"), b.get("place_id")}
+    if a.get("place_id") == b.get("place_id") or a.get("name") == b.get("name"):
+        return True
+    return a.get("container_id") in ids or b.get("container_id") in ids
+
+
+_VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+
+
+def _mergeable(a: _Candidate, b: _Candidate) -> bool:
+    near = abs(a.sentence_index - b.sentence_index) <= 1 and a.paragraph == b.paragraph
+    if a.event_type != b.event_type:
+        # A casualty-only sentence ("لقي 12 مدنيا حتفهم؛") completes a neighbouring attack.
+        casualty_only = b.virtual or "kill" in (a.trigger.name, b.trigger.name)
+        if not (casualty_only and near and a.event_type in _VIOLENT and b.event_type in _VIOLENT):
+            return False
+    fa, fb = a.fields, b.fields
+    if fa["date_from"] in ("text", "context") and fb["date_from"] in ("text", "context") and fa["date"] != fb["date"]:
+        return False
+    if not _place_compatible(fa["location"], fb["location"]):
+        return False
+    if not (cas.compatible(fa["killed"], fb["killed"]) and cas.compatible(fa["injured"], fb["injured"])):
+        return False
+    both_placed = fa["location"] is not None and fb["location"] is not None
+    shared = cas.shares_count(fa["killed"], fb["killed"]) or cas.shares_count(fa["injured"], fb["injured"])
+    # A headline (first sentence) announces the incident the body then details.
+    headline = a.sentence_index == 0 and a.sub_event_type == b.sub_event_type
+    return both_placed or shared or near or headline
+
+
+def _merge(candidates: Sequence[_Candidate]) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for c in candidates:
+        options = [e for e in out if _mergeable(e, c)]
+        target = min(options, key=lambda e: abs(e.sentence_index - c.sentence_index)) if options else None
+        if target is None:
+            out.append(c)
+            continue
+        fa, fb = target.fields, c.fields
+        if target.trigger.name == "kill" and c.trigger.name != "kill":
+            target.trigger, target.event_type, target.sub_event_type = c.trigger, c.event_type, c.sub_event_type
+            for key in ("plover_type", "plover_mode", "trigger", "actor1", "actor2"):
+                if fb.get(key) is not None:
+                    fa[key] = fb[key]
+        elif c.trigger.priority > target.trigger.priority and c.event_type == target.event_type:
+            target.sub_event_type = c.sub_event_type
+        for key in ("actor1", "actor2", "location", "date"):
+            if fa[key] is None and fb[key] is not None:
+                fa[key] = fb[key]
+                if key == "date":
+                    fa["date_precision"], fa["date_from"] = fb["date_precision"], fb["date_from"]
+        if fa["date_from"] == "publication" and fb["date_from"] in ("text", "context"):
+            fa["date"], fa["date_precision"], fa["date_from"] = fb["date"], fb["date_precision"], fb["date_from"]
+        loc_a, loc_b = fa["location"], fb["location"]
+        if loc_a and loc_b and int(loc_b.get("geo_precision") or 3) < int(loc_a.get("geo_precision") or 3):
+            fa["location"] = loc_b
+        fa["killed"] = cas.merge(fa["killed"], fb["killed"])
+        fa["injured"] = cas.merge(fa["injured"], fb["injured"])
+        seen = {x["text"] for x in fa["attributed_to"]}
+        fa["attributed_to"] = fa["attributed_to"] + [x for x in fb["attributed_to"] if x["text"] not in seen]
+        if fb["hedged"] and not fa["hedged"]:
+            fa["hedged"], fa["hedge_cue"], fa["hedge_kind"] = True, fb["hedge_cue"], fb["hedge_kind"]
+        fa.setdefault("more_evidence", []).append(fb["evidence"])
+        for key, spans in c.spans.items():
+            target.spans.setdefault(key, []).extend(s for s in spans if s not in target.spans.get(key, []))
+        target.confidence = round(min(0.95, max(target.confidence, c.confidence) + 0.05), 3)
+    return out
+
+
+def _to_event(c: _Candidate) -> Event:
+    return Event(
+        event_type=c.event_type,
+        sub_event_type=c.sub_event_type,
+        fields=c.fields,
+        spans={k: tuple(v) for k, v in c.spans.items()},
+        confidence=c.confidence,
+    )
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """A JSON-ready dict of one event (type, fields, spans, confidence)."""
+    return {
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        **dict(event.fields),
+        "confidence": event.confidence,
+        "spans": {k: [[s.start, s.end] for s in v] for k, v in event.spans.items()},
+    }

@@ -1,0 +1,61 @@
+"""Exact and near-duplicate detection.
+
+Exact: a SHA-256 of the normalised text (whitespace-insensitive), so re-running on the
+same files adds nothing. Near: MinHash signatures (datasketch) over word 3-shingles, split
+into LSH bands whose buckets are stored in the database. A new article is compared only
+with the articles sharing a bucket, never with every stored article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+NUM_PERM = 128
+BANDS = 32
+ROWS = NUM_PERM // BANDS  # 4 rows per band: pairs above ~0.5 Jaccard collide somewhere with high probability
+NEAR_DUPLICATE_THRESHOLD = 0.6
+SHINGLE = 3
+_SEED = 17
+
+
+def content_hash(normalised_terms: Sequence[str]) -> str:
+    return hashlib.sha256(" ".join(normalised_terms).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Signature:
+    values: np.ndarray  # uint64, NUM_PERM
+
+    def to_bytes(self) -> bytes:
+        return self.values.astype(np.uint64).tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Signature:
+        return cls(np.frombuffer(data, dtype=np.uint64))
+
+    def band_keys(self) -> list[tuple[int, bytes]]:
+        return [
+            (band, hashlib.blake2b(self.values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8).digest())
+            for band in range(BANDS)
+        ]
+
+    def jaccard(self, other: Signature) -> float:
+        return float(np.count_nonzero(self.values == other.values)) / len(self.values)
+
+
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED)
+
+
+def signature(terms: Sequence[str]) -> Signature | None:
+    """MinHash of word shingles; None for texts too short to compare meaningfully."""
+    if len(terms) < SHINGLE + 2:
+        return None
+    shingles = {" ".join(terms[i : i + SHINGLE]).encode("utf-8") for i in range(len(terms) - SHINGLE + 1)}
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
+    mh.update_batch(list(shingles))
+    return Signature(mh.hashvalues.copy())

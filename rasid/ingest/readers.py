@@ -1,0 +1,164 @@
+"""Find input files and turn each into raw articles (text or HTML plus whatever metadata came with it).
+
+Readers stream: a JSONL file is read line by line, so its size does not matter; a single
+.txt/.html article larger than `max_bytes` is refused as not being one article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rasid.errors import IngestError
+from rasid.ingest.decode import decode_bytes
+
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    origin: str
+    kind: str  # "text" or "html"
+    body: str
+    encoding: str = "utf-8"
+    external_id: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: dt.date | None = None
+    title: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def discover(paths: Sequence[str | Path]) -> Iterator[Path | IngestError]:
+    """Yield input files in a stable order, or an error for each path that cannot be used."""
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            yield IngestError("no such file or directory", origin=str(path))
+            continue
+        if path.is_dir():
+            found = False
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    candidate = Path(root) / name
+                    if candidate.suffix.lower() in SUPPORTED and not name.startswith("."):
+                        found = True
+                        yield candidate
+            if not found:
+                yield IngestError(
+                    f"no .txt, .html or .jsonl files in this folder (supported: {', '.join(sorted(SUPPORTED))})",
+                    origin=str(path),
+                )
+            continue
+        if path.suffix.lower() not in SUPPORTED:
+            yield IngestError(
+                f"unsupported file type {path.suffix or '(none)'}; use .txt, .html/.htm or .jsonl", origin=str(path)
+            )
+            continue
+        yield path
+
+
+def parse_date(value: Any, *, origin: str = "", line: int | None = None) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise IngestError(f"bad published date {text!r}; expected YYYY-MM-DD", origin=origin, line=line) from exc
+
+
+def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawArticle | IngestError]:
+    """Yield the articles in one file; problems come back as IngestError items, never raised."""
+    suffix = path.suffix.lower()
+    origin = str(path)
+    try:
+        if suffix in JSONL_SUFFIXES:
+            yield from _read_jsonl(path)
+            return
+        size = path.stat().st_size
+        if size > max_bytes:
+            yield IngestError(
+                f"file too large for one article ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit);"
+                " split it or put articles in a .jsonl file",
+                origin=origin,
+            )
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield IngestError(f"cannot read file ({exc.strerror or exc})", origin=origin)
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except IngestError as exc:
+        yield exc.at(origin)
+        return
+    kind = "html" if suffix in HTML_SUFFIXES else "text"
+    yield RawArticle(origin=origin, kind=kind, body=text, encoding=encoding)
+
+
+def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
+    origin = str(path)
+    if path.stat().st_size == 0:
+        yield IngestError("empty file", origin=origin)
+        return
+    seen_any = False
+    with open(path, "rb") as handle:
+        for number, raw_line in enumerate(handle, start=1):
+            if not raw_line.strip():
+                continue
+            seen_any = True
+            try:
+                line = raw_line.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                try:
+                    line = raw_line.decode("cp1256")
+                except UnicodeDecodeError:
+                    yield IngestError("line is not UTF-8 or Windows-1256 text", origin=origin, line=number)
+                    continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield IngestError(f"broken JSON ({exc.msg} at column {exc.colno})", origin=origin, line=number)
+                continue
+            if not isinstance(record, dict):
+                yield IngestError("expected a JSON object per line", origin=origin, line=number)
+                continue
+            try:
+                yield _record_to_article(record, origin, number)
+            except IngestError as exc:
+                yield exc
+    if not seen_any:
+        yield IngestError("empty file", origin=origin)
+
+
+def _record_to_article(record: dict[str, Any], origin: str, line: int) -> RawArticle:
+    text = record.get("text")
+    html = record.get("html")
+    if not (isinstance(text, str) and text.strip()) and not (isinstance(html, str) and html.strip()):
+        raise IngestError("record has no 'text' or 'html'", origin=origin, line=line)
+    kind, body = ("text", text) if isinstance(text, str) and text.strip() else ("html", html)
+    known = {"id", "url", "source", "published", "title", "text", "html"}
+    return RawArticle(
+        origin=f"{origin}:{line}",
+        kind=kind,
+        body=str(body),
+        external_id=str(record["id"]) if record.get("id") not in (None, "") else None,
+        url=record.get("url") or None,
+        source=record.get("source") or None,
+        published=parse_date(record.get("published"), origin=origin, line=line),
+        title=record.get("title") or None,
+        extra={k: v for k, v in record.items() if k not in known},
+    )

@@ -1,0 +1,281 @@
+"""Ingest: read files, build Documents, run the pipeline, store the result.
+
+Work is committed in batches, one transaction each. A failure in one file is reported and
+skipped; an interruption rolls back only the unfinished batch, and a re-run skips
+everything already stored (content hash), so it finishes the job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rasid.document import Document
+from rasid.errors import IngestError
+from rasid.ingest.clean import clean_text
+from rasid.ingest.dedup import NEAR_DUPLICATE_THRESHOLD, Signature, signature
+from rasid.ingest.readers import DEFAULT_MAX_BYTES, RawArticle, discover, read_file
+from rasid.pipeline import Pipeline
+from rasid.store.base import Store
+from rasid.text.lang import detect_language
+from rasid.text.normalize import normalize
+from rasid.text.tokens import search_terms
+
+
+MIN_HTML_WORDS = 8
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    seen: int = 0
+    added: int = 0
+    unchanged: int = 0
+    near_duplicates: int = 0
+    errors: list[str] = field(default_factory=list)
+    added_ids: list[int] = field(default_factory=list)
+    interrupted: bool = False
+
+
+@dataclass(frozen=True)
+class Prepared:
+    doc: Document
+    search_text: str
+    title_terms: str
+    signature: Signature | None
+
+
+def _content_hash(text: str) -> str:
+    # Normalised and whitespace-insensitive, so re-saved or re-wrapped copies count as the same.
+    folded = " ".join(normalize(text).text.split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _masthead_names() -> frozenset[str]:
+    from rasid.knowledge.actors import load_outlets
+
+    return frozenset(" ".join(n.split()) for o in load_outlets().all() for n in (*o.names, *o.line_cues))
+
+
+def _detect_outlet(text: str, url: str | None) -> tuple[str | None, str | None, frozenset[str]]:
+    from rasid.knowledge.actors import load_outlets
+
+    found = load_outlets().detect(text, url)
+    if found is None:
+        return None, None, _masthead_names()
+    return found.outlet.name_ar, f"{found.evidence}: {found.matched}", _masthead_names()
+
+
+def build_document(
+    raw: RawArticle,
+    *,
+    source: str | None = None,
+    published: dt.date | None = None,
+) -> Document:
+    """Turn one raw article into a Document with clean text and metadata (no annotations yet)."""
+    body = raw.body
+    title = raw.title
+    url = raw.url
+    date = raw.published or published
+    meta: dict[str, object] = {"encoding": raw.encoding, "input": raw.kind}
+    if raw.kind == "html":
+        import trafilatura
+
+        try:
+            extracted = trafilatura.bare_extraction(
+                body, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+            )
+        except Exception as exc:  # trafilatura raises many types on broken markup
+            raise IngestError(f"HTML could not be parsed ({type(exc).__name__}: {exc})") from exc
+        text = getattr(extracted, "text", None) if extracted is not None else None
+        # Extractors fall back to any text on the page; a handful of words is navigation, not a report.
+        if not text or len(_WORD_RE.findall(text)) < MIN_HTML_WORDS:
+            raise IngestError("HTML has no article body (nothing but page furniture was found)")
+        body = text
+        title = title or getattr(extracted, "title", None)
+        url = url or getattr(extracted, "url", None)
+        if date is None and getattr(extracted, "date", None):
+            try:
+                date = dt.date.fromisoformat(str(extracted.date)[:10])
+                meta["published_from"] = "html metadata"
+            except ValueError:
+                pass
+        if getattr(extracted, "sitename", None):
+            meta["sitename"] = extracted.sitename
+    outlet, evidence, mastheads = _detect_outlet(body, url)
+    cleaned = clean_text(body, title=title, mastheads=mastheads)
+    if not cleaned.text.strip():
+        raise IngestError("no article text left after removing boilerplate")
+    chosen_source = source or raw.source or outlet
+    if source:
+        meta["source_from"] = "--source"
+    elif raw.source:
+        meta["source_from"] = "record"
+    elif outlet:
+        meta["source_from"] = "detected"
+        meta["source_evidence"] = evidence
+    if cleaned.removed:
+        meta["boilerplate_removed"] = len(cleaned.removed)
+    if raw.extra:
+        meta["extra"] = raw.extra
+    language = detect_language(cleaned.text)
+    flags = [] if language == "ar" else [f"language:{language}"]
+    meta["flags"] = flags
+    chash = _content_hash(cleaned.text)
+    return Document(
+        id=raw.external_id or f"a-{chash[:12]}",
+        text=cleaned.text,
+        title=cleaned.title,
+        source=chosen_source,
+        origin=raw.origin,
+        url=url,
+        published=date,
+        language=language,
+        content_hash=chash,
+        meta=meta,
+    )
+
+
+def prepare(doc: Document, pipeline: Pipeline) -> Prepared:
+    doc = pipeline(doc)
+    terms = [t.norm for t in doc.tokens if t.is_word and t.norm]
+    return Prepared(
+        doc=doc,
+        search_text=" ".join(terms),
+        title_terms=" ".join(search_terms(doc.title)) if doc.title else "",
+        signature=signature(terms),
+    )
+
+
+class Ingestor:
+    def __init__(
+        self,
+        store: Store,
+        pipeline: Pipeline,
+        *,
+        source: str | None = None,
+        published: dt.date | None = None,
+        batch_size: int = 200,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        on_error: Callable[[str], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+        after_store: Callable[[int, Document], None] | None = None,
+    ):
+        self.store = store
+        self.pipeline = pipeline
+        self.source = source
+        self.published = published
+        self.batch_size = batch_size
+        self.max_bytes = max_bytes
+        self.on_error = on_error or (lambda _m: None)
+        self.on_progress = on_progress or (lambda _n: None)
+        self.after_store = after_store
+
+    def _error(self, report: IngestReport, error: IngestError) -> None:
+        message = error.describe()
+        report.errors.append(message)
+        self.store.log(error.origin, "skipped", error.problem)
+        self.on_error(message)
+
+    def raw_articles(self, paths: Sequence[str | Path], report: IngestReport) -> Iterator[RawArticle]:
+        for item in discover(paths):
+            if isinstance(item, IngestError):
+                self._error(report, item)
+                continue
+            report.files += 1
+            for raw in read_file(item, max_bytes=self.max_bytes):
+                if isinstance(raw, IngestError):
+                    self._error(report, raw)
+                    continue
+                yield raw
+
+    def documents(self, raws: Iterable[RawArticle], report: IngestReport) -> Iterator[Document]:
+        for raw in raws:
+            report.seen += 1
+            try:
+                yield build_document(raw, source=self.source, published=self.published)
+            except IngestError as exc:
+                self._error(report, exc.at(raw.origin))
+
+    def run(self, paths: Sequence[str | Path]) -> IngestReport:
+        report = IngestReport()
+        return self.run_documents(self.documents(self.raw_articles(paths, report), report), report)
+
+    def run_documents(self, docs: Iterable[Document], report: IngestReport | None = None) -> IngestReport:
+        report = report or IngestReport()
+        batch: list[Document] = []
+        try:
+            for doc in docs:
+                batch.append(doc)
+                if len(batch) >= self.batch_size:
+                    self._flush(batch, report)
+                    batch = []
+            if batch:
+                self._flush(batch, report)
+        except KeyboardInterrupt:
+            report.interrupted = True
+        return report
+
+    def _flush(self, batch: list[Document], report: IngestReport) -> None:
+        fresh: list[Document] = []
+        hashes_in_batch: set[str] = set()
+        for doc in batch:
+            if doc.content_hash in hashes_in_batch or self.store.find_by_hash(doc.content_hash) is not None:
+                report.unchanged += 1
+                continue
+            hashes_in_batch.add(doc.content_hash)
+            fresh.append(doc)
+        prepared: list[Prepared] = []
+        for doc in fresh:
+            try:
+                prepared.append(prepare(doc, self.pipeline))
+            except Exception as exc:  # a stage failing on one article must not stop the run
+                self._error(report, IngestError(f"analysis failed ({type(exc).__name__}: {exc})", origin=doc.origin))
+        stored: list[tuple[int, Document]] = []
+        with self.store.transaction():
+            for item in prepared:
+                doc = item.doc
+                if self.store.doc_id_exists(doc.id):
+                    doc = doc.evolve(id=f"{doc.id}-{doc.content_hash[:8]}")
+                duplicate_of, similarity = self._near_duplicate(item.signature)
+                article_id = self.store.add_document(
+                    doc,
+                    search_text=item.search_text,
+                    title_terms=item.title_terms,
+                    duplicate_of=duplicate_of,
+                    similarity=similarity,
+                )
+                if item.signature is not None:
+                    self.store.save_signature(article_id, item.signature.to_bytes(), item.signature.band_keys())
+                self.store.save_annotations(article_id, doc)
+                if duplicate_of is not None:
+                    report.near_duplicates += 1
+                report.added += 1
+                report.added_ids.append(article_id)
+                stored.append((article_id, doc))
+            if self.after_store is not None:
+                for article_id, doc in stored:
+                    self.after_store(article_id, doc)
+        self.on_progress(len(batch))
+
+    def _near_duplicate(self, sig: Signature | None) -> tuple[int | None, float | None]:
+        if sig is None:
+            return None, None
+        candidates = self.store.band_candidates(sig.band_keys())
+        if not candidates:
+            return None, None
+        best_id, best = None, 0.0
+        for article_id, data in self.store.signatures(candidates).items():
+            score = sig.jaccard(Signature.from_bytes(data))
+            if score > best:
+                best_id, best = article_id, score
+        if best_id is not None and best >= NEAR_DUPLICATE_THRESHOLD:
+            return best_id, round(best, 3)
+        return None, None

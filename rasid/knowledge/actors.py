@@ -1,0 +1,787 @@
+"""Actors, news outlets and person titles of the Syrian war, loaded from YAML.
+
+Three files under `rasid/knowledge/data/`:
+
+* `actors.yaml`  — armed forces, militias, factions, governments, agencies, monitors and
+  media with Arabic/English names, aliases (optionally dated), parent, side, ACLED inter code.
+* `outlets.yaml` — news outlets with the textual cues and URL domains that identify them.
+* `titles.yaml`  — ranks, roles and offices that introduce a person, and whether the title
+  says which actor the person belongs to or speaks for.
+
+Everything is loaded once (`functools.lru_cache`) and validated on load; an invalid file
+raises `KnowledgeDataError` naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from rasid.document import Span
+from rasid.knowledge.schema import (
+    ACTOR_TYPES,
+    AFFILIATION_MODES,
+    ALIAS_USAGES,
+    COUNTRY_RE,
+    DOMAIN_RE,
+    ID_RE,
+    INTER_CODES,
+    OUTLET_LEANINGS,
+    SIDES,
+    TITLE_KINDS,
+    KnowledgeDataError,
+    as_date,
+    as_str_list,
+    as_text,
+    check_keys,
+    entry_label,
+    require,
+)
+from rasid.text.normalize import normalize, normalize_word
+
+DATA_DIR = Path(__file__).with_name("data")
+ACTORS_FILE = DATA_DIR / "actors.yaml"
+OUTLETS_FILE = DATA_DIR / "outlets.yaml"
+TITLES_FILE = DATA_DIR / "titles.yaml"
+
+__all__ = [
+    "Actor",
+    "ActorBase",
+    "Alias",
+    "KnowledgeDataError",
+    "Outlet",
+    "OutletBase",
+    "OutletDetection",
+    "Title",
+    "load_actors",
+    "load_outlets",
+    "load_titles",
+    "normalize_alias",
+    "title_index",
+]
+
+
+# --------------------------------------------------------------------------- normalisation
+# Keys are built with the tokenizer's own normaliser so they equal Token.norm forms.
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def _normalize_word(word: str) -> str:
+    """Diacritics/tatweel removed, alef/hamza forms folded, ة→ه, ى→ي, Arabic-Indic digits."""
+    return normalize_word(word)
+
+
+def _fold_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
+    """Folded text plus the original index of each of its characters (and of the end)."""
+    norm = normalize(text)
+    return norm.text, norm.offsets
+
+
+def _words(text: str) -> list[str]:
+    # Normalise first: deleting diacritics inside a word must not split it in two.
+    return _WORD_RE.findall(normalize_word(text))
+
+
+def _strip_article(word: str, prefixes: Sequence[str]) -> str:
+    for p in prefixes:
+        # Keep at least three letters so "الله" or "آل" are never reduced to nothing useful.
+        if word.startswith(p) and len(word) - len(p) >= 3:
+            return word[len(p) :]
+    return word
+
+
+def normalize_alias(text: str, strip_articles: bool = True) -> str:
+    """Normalised, space-joined form of a (multi-word) name, as used in `alias_index`.
+
+    With `strip_articles` the definite article (and و/ب/ل + article) is removed from every
+    word, which is the form `lookup` uses, so "الميليشيات الإيرانية" == "ميليشيات إيرانية".
+    """
+    words = _words(text)
+    if strip_articles:
+        prefixes = load_actors().article_prefixes
+        words = [_strip_article(w, prefixes) for w in words]
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------- data classes
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """One name of an actor, with the period it was the actor's name and who uses it."""
+
+    name: str
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    usage: str = "neutral"
+
+    def valid_on(self, day: dt.date | None) -> bool:
+        if day is None:
+            return True
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return not (self.valid_to is not None and day > self.valid_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str
+    name_ar: str
+    name_en: str
+    aliases: tuple[str, ...]
+    type: str
+    parent: str | None
+    side: str
+    country: str | None
+    inter: int
+    acled_name: str
+    cameo: str | None = None
+    alias_details: tuple[Alias, ...] = ()
+    aliases_en: tuple[str, ...] = ()
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    generic: bool = False
+    backed_by: tuple[str, ...] = ()
+
+    def active_on(self, day: dt.date | None) -> bool:
+        if day is None:
+            return True
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return not (self.valid_to is not None and day > self.valid_to)
+
+
+# --------------------------------------------------------------------------- YAML helpers
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError as exc:
+        raise KnowledgeDataError(f"{path}: file not found") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeDataError(f"{path.name}: invalid YAML: {exc}") from exc
+
+
+def _top(path: Path, data: Any, key: str) -> list[Any]:
+    require(isinstance(data, Mapping), path.name, "top level must be a mapping")
+    items = data.get(key)
+    require(isinstance(items, list) and len(items) > 0, path.name, f"'{key}' must be a non-empty list")
+    return list(items)
+
+
+# --------------------------------------------------------------------------- actors
+
+_ACTOR_REQUIRED = {"id", "name_ar", "name_en", "type", "side", "inter", "acled_name"}
+_ACTOR_OPTIONAL = {
+    "aliases",
+    "aliases_en",
+    "parent",
+    "country",
+    "cameo",
+    "from",
+    "to",
+    "generic",
+    "backed_by",
+    "note",
+}
+
+
+def _parse_alias(raw: Any, where: str) -> Alias:
+    if isinstance(raw, str):
+        name = as_text(raw, where, "alias")
+        assert name is not None
+        return Alias(name)
+    require(isinstance(raw, Mapping), where, f"alias must be a string or mapping, got {raw!r}")
+    check_keys(raw, f"{where}: alias {raw.get('name')!r}", {"name"}, {"from", "to", "usage"})
+    name = as_text(raw["name"], where, "alias name")
+    assert name is not None
+    start = as_date(raw.get("from"), where, f"alias {name!r} from")
+    end = as_date(raw.get("to"), where, f"alias {name!r} to")
+    require(start is None or end is None or start <= end, where, f"alias {name!r} ends before it starts")
+    usage = raw.get("usage", "neutral")
+    require(usage in ALIAS_USAGES, where, f"alias {name!r}: unknown usage {usage!r}")
+    return Alias(name, start, end, usage)
+
+
+def _parse_actor(raw: Any, where: str) -> Actor:
+    require(isinstance(raw, Mapping), where, "entry must be a mapping")
+    check_keys(raw, where, _ACTOR_REQUIRED, _ACTOR_OPTIONAL)
+    ident = raw["id"]
+    require(isinstance(ident, str) and bool(ID_RE.match(ident)), where, f"bad id {ident!r}")
+    name_ar = as_text(raw["name_ar"], where, "name_ar")
+    name_en = as_text(raw["name_en"], where, "name_en")
+    assert name_ar is not None and name_en is not None
+    require(raw["type"] in ACTOR_TYPES, where, f"unknown type {raw['type']!r}")
+    require(raw["side"] in SIDES, where, f"unknown side {raw['side']!r}")
+    inter = raw["inter"]
+    require(isinstance(inter, int) and inter in INTER_CODES, where, f"inter must be 1-8, got {inter!r}")
+    country = raw.get("country")
+    require(country is None or bool(COUNTRY_RE.match(str(country))), where, f"bad country {country!r}")
+    cameo = raw.get("cameo")
+    require(cameo is None or (isinstance(cameo, str) and cameo.isalnum()), where, f"bad cameo {cameo!r}")
+    raw_aliases = raw.get("aliases") or []
+    require(isinstance(raw_aliases, list), where, "aliases must be a list")
+    details = [_parse_alias(a, where) for a in raw_aliases]
+    # The Arabic name is always an alias; an explicit (e.g. dated) entry for it takes precedence.
+    if name_ar not in {a.name for a in details}:
+        details.insert(0, Alias(name_ar))
+    start = as_date(raw.get("from"), where, "from")
+    end = as_date(raw.get("to"), where, "to")
+    require(start is None or end is None or start <= end, where, "'to' is before 'from'")
+    generic = raw.get("generic", False)
+    require(isinstance(generic, bool), where, "generic must be true/false")
+    parent = raw.get("parent")
+    require(parent is None or isinstance(parent, str), where, "parent must be an id")
+    seen: set[str] = set()
+    unique: list[Alias] = []
+    for a in details:
+        if a.name not in seen:
+            seen.add(a.name)
+            unique.append(a)
+    return Actor(
+        id=ident,
+        name_ar=name_ar,
+        name_en=name_en,
+        aliases=tuple(a.name for a in unique),
+        type=raw["type"],
+        parent=parent,
+        side=raw["side"],
+        country=country,
+        inter=inter,
+        acled_name=str(as_text(raw["acled_name"], where, "acled_name")),
+        cameo=cameo,
+        alias_details=tuple(unique),
+        aliases_en=(name_en, *as_str_list(raw.get("aliases_en"), where, "aliases_en")),
+        valid_from=start,
+        valid_to=end,
+        generic=generic,
+        backed_by=as_str_list(raw.get("backed_by"), where, "backed_by"),
+    )
+
+
+class ActorBase:
+    """All actors with an alias index for lookup by surface form."""
+
+    def __init__(
+        self,
+        actors: Sequence[Actor],
+        variant_groups: Sequence[Sequence[str]],
+        article_prefixes: Sequence[str],
+    ) -> None:
+        self._actors = tuple(actors)
+        self._by_id = {a.id: a for a in self._actors}
+        self.article_prefixes = tuple(
+            sorted((_normalize_word(p) for p in article_prefixes), key=len, reverse=True)
+        )
+        self._variants: dict[str, tuple[str, ...]] = {}
+        for group in variant_groups:
+            forms = tuple(dict.fromkeys(_normalize_word(w) for w in group))
+            for f in forms:
+                self._variants[f] = forms
+        # stripped key -> [(actor id, alias)], and every key form (with/without articles) -> ids
+        self._lookup: dict[str, list[tuple[str, Alias]]] = {}
+        self._index: dict[str, list[str]] = {}
+        for actor in self._actors:
+            names = [*actor.alias_details, *(Alias(n) for n in actor.aliases_en)]
+            for alias in names:
+                for key, stripped in self._keys(alias.name):
+                    # Lookup is case-insensitive for Latin names ("ISIS", "hts"); Arabic is unaffected.
+                    bucket = self._lookup.setdefault(stripped.casefold(), [])
+                    if (actor.id, alias) not in bucket:
+                        bucket.append((actor.id, alias))
+                    for k in (key, stripped):
+                        ids = self._index.setdefault(k, [])
+                        if actor.id not in ids:
+                            ids.append(actor.id)
+        self.max_alias_words = max((len(k.split()) for k in self._index), default=0)
+
+    def _keys(self, name: str) -> list[tuple[str, str]]:
+        """(full key, article-stripped key) for each spelling variant of `name`."""
+        words = _words(name)
+        if not words:
+            return []
+        options = [self._variants.get(w, (w,)) for w in words]
+        out: list[tuple[str, str]] = []
+        for combo in itertools.product(*options):
+            full = " ".join(combo)
+            stripped = " ".join(_strip_article(w, self.article_prefixes) for w in combo)
+            out.append((full, stripped))
+        return out
+
+    # -- public API
+
+    def __len__(self) -> int:
+        return len(self._actors)
+
+    def __contains__(self, actor_id: object) -> bool:
+        return actor_id in self._by_id
+
+    def get(self, actor_id: str) -> Actor:
+        try:
+            return self._by_id[actor_id]
+        except KeyError:
+            raise KeyError(f"unknown actor id {actor_id!r}") from None
+
+    def all(self) -> tuple[Actor, ...]:
+        return self._actors
+
+    def parents(self, actor_id: str) -> list[Actor]:
+        """Parent chain, nearest first (not including the actor itself)."""
+        chain: list[Actor] = []
+        current = self.get(actor_id).parent
+        while current is not None:
+            actor = self._by_id[current]
+            chain.append(actor)
+            current = actor.parent
+        return chain
+
+    def children(self, actor_id: str) -> list[Actor]:
+        return [a for a in self._actors if a.parent == actor_id]
+
+    def normalize(self, surface: str) -> str:
+        """The lookup key of a surface string (article-stripped, folded)."""
+        return " ".join(_strip_article(w, self.article_prefixes) for w in _words(surface))
+
+    def lookup(self, surface: str, at: dt.date | None = None) -> list[Actor]:
+        """Actors with an alias equal to `surface` after normalisation.
+
+        With `at`, actors whose alias (and existence) is valid on that date come first; the
+        others are still returned because partisan outlets keep old names ("جبهة النصرة").
+        """
+        hits = self._lookup.get(self.normalize(surface).casefold(), [])
+        ranked: dict[str, tuple[int, int, int]] = {}
+        for order, (actor_id, alias) in enumerate(hits):
+            actor = self._by_id[actor_id]
+            stale = 0 if alias.valid_on(at) and actor.active_on(at) else 1
+            rank = (stale, int(actor.generic), order)
+            if actor_id not in ranked or rank < ranked[actor_id]:
+                ranked[actor_id] = rank
+        return [self._by_id[i] for i in sorted(ranked, key=lambda i: ranked[i])]
+
+    def matching_aliases(self, surface: str) -> list[tuple[Actor, Alias]]:
+        """Every (actor, alias record) behind `surface`, e.g. to read an alias's dates/usage."""
+        return [(self._by_id[i], a) for i, a in self._lookup.get(self.normalize(surface).casefold(), [])]
+
+    def alias_index(self) -> dict[str, list[str]]:
+        """Normalised alias (space-joined words, with and without articles) -> actor ids.
+
+        Meant for a longest-match entity matcher; `max_alias_words` bounds the window.
+        """
+        return {k: list(v) for k, v in self._index.items()}
+
+    def by_side(self, side: str) -> list[Actor]:
+        return [a for a in self._actors if a.side == side]
+
+
+def _check_graph(actors: Sequence[Actor], path: Path) -> None:
+    ids = {a.id for a in actors}
+    for i, a in enumerate(actors, 1):
+        where = f"{path.name}: entry #{i} ({a.id})"
+        require(a.parent is None or a.parent in ids, where, f"unknown parent {a.parent!r}")
+        for b in a.backed_by:
+            require(b in ids, where, f"unknown backed_by id {b!r}")
+    by_id = {a.id: a for a in actors}
+    for a in actors:
+        seen = {a.id}
+        cur = a.parent
+        while cur is not None:
+            require(cur not in seen, f"{path.name}: entry ({a.id})", f"parent cycle through {cur!r}")
+            seen.add(cur)
+            cur = by_id[cur].parent
+
+
+@lru_cache(maxsize=8)
+def load_actors(path: Path | None = None) -> ActorBase:
+    """Load and validate actors.yaml (or `path`), once per path."""
+    path = path or ACTORS_FILE
+    data = _read_yaml(path)
+    items = _top(path, data, "actors")
+    actors: list[Actor] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(items, 1):
+        where = entry_label(path, i, raw)
+        actor = _parse_actor(raw, where)
+        require(actor.id not in seen, where, f"duplicate id {actor.id!r}")
+        seen.add(actor.id)
+        actors.append(actor)
+    _check_graph(actors, path)
+    groups = data.get("variant_groups") or []
+    require(
+        isinstance(groups, list)
+        and all(isinstance(g, list) and all(isinstance(w, str) for w in g) for g in groups),
+        path.name,
+        "variant_groups must be a list of lists of words",
+    )
+    prefixes = as_str_list(data.get("article_prefixes"), path.name, "article_prefixes")
+    return ActorBase(actors, groups, prefixes)
+
+
+# --------------------------------------------------------------------------- outlets
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    id: str
+    name_ar: str
+    name_en: str
+    actor: str | None
+    country: str | None
+    leaning: str
+    domains: tuple[str, ...]
+    names: tuple[str, ...]  # usable anywhere: attribution "ل<name>", sign-off, masthead, dateline
+    line_cues: tuple[str, ...]  # only count as a whole line (masthead / sign-off), e.g. "العرب"
+    wire: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OutletDetection:
+    """The outlet an article comes from, with the strongest piece of evidence."""
+
+    outlet: Outlet
+    evidence: str  # url | signoff | masthead | dateline | attribution | caption | mention
+    score: float
+    span: Span | None  # None for URL evidence
+    matched: str
+    kinds: tuple[str, ...] = ()  # all evidence kinds found for this outlet
+
+
+_OUTLET_REQUIRED = {"id", "name_ar", "name_en", "leaning", "names"}
+_OUTLET_OPTIONAL = {"actor", "country", "domains", "line_cues", "wire", "note"}
+
+_LINE_STRIP = " \t\r\"'«»“”‘’()[]-–—:|.،,؛;*#"
+
+
+class OutletBase:
+    def __init__(
+        self,
+        outlets: Sequence[Outlet],
+        attribution_prefixes: Sequence[str],
+        lead_words: Sequence[str],
+        scores: Mapping[str, float],
+        source_labels: Sequence[str] = (),
+    ) -> None:
+        self._outlets = tuple(outlets)
+        self._by_id = {o.id: o for o in self._outlets}
+        self._scores = dict(scores)
+        labels = sorted((_fold_with_offsets(x)[0] for x in source_labels), key=len, reverse=True)
+        self._source_label = re.compile(
+            r"^(?:" + "|".join(map(re.escape, labels)) + r")\s*[:：\-–—]\s*" if labels else r"(?!)"
+        )
+        self._domains: list[tuple[str, Outlet]] = sorted(
+            ((d, o) for o in self._outlets for d in o.domains), key=lambda x: len(x[0]), reverse=True
+        )
+        prefixes = [_fold_with_offsets(p)[0] for p in attribution_prefixes]
+        leads = [_fold_with_offsets(w)[0] for w in lead_words]
+        quote = "[\"'«»“”(]?\\s*"
+        self._patterns: list[tuple[Outlet, str, str, re.Pattern[str], re.Pattern[str], re.Pattern[str]]] = []
+        for o in self._outlets:
+            for name in o.names:
+                folded = _fold_with_offsets(name)[0]
+                esc = re.escape(folded).replace("\\ ", "\\s+")
+                # "ل" + name; when the name starts with the article, ل+ال is written لل.
+                forms = [p + "\\s*" + quote + esc for p in map(re.escape, prefixes)]
+                if folded.startswith("ال"):
+                    forms += [re.escape(p) + "ل" + re.escape(folded[2:]) for p in prefixes if p == "ل"]
+                forms += [re.escape(w) + "\\s+" + quote + esc for w in leads]
+                attribution = re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)")
+                mention = re.compile(r"(?<!\w)" + esc + r"(?!\w)")
+                # "- رويترز" / "(رويترز)" at a line edge: a dateline at the top, a caption elsewhere.
+                dash = re.compile(r"(?:[-–—]\s*" + quote + esc + "|\\(\\s*" + esc + "\\s*\\))")
+                head = folded.split()[0]
+                # Filter on the word without its article: "الجزيرة" appears as "للجزيرة".
+                head = head[2:] if head.startswith("ال") and len(head) > 4 else head
+                self._patterns.append((o, name, head, attribution, mention, dash))
+        # Whole-line cues (masthead / sign-off), keyed by their folded text.
+        self._line_cues: dict[str, list[tuple[Outlet, str]]] = {}
+        for o in self._outlets:
+            for cue in (*o.names, *o.line_cues):
+                self._line_cues.setdefault(_fold_with_offsets(cue)[0], []).append((o, cue))
+
+    def all(self) -> tuple[Outlet, ...]:
+        return self._outlets
+
+    def get(self, outlet_id: str) -> Outlet:
+        try:
+            return self._by_id[outlet_id]
+        except KeyError:
+            raise KeyError(f"unknown outlet id {outlet_id!r}") from None
+
+    def for_domain(self, url: str) -> Outlet | None:
+        host = (urlparse(url if "//" in url else "//" + url).hostname or "").lower()
+        host = host.removeprefix("www.")
+        for domain, outlet in self._domains:
+            if host == domain or host.endswith("." + domain):
+                return outlet
+        return None
+
+    def detect(self, text: str, url: str | None = None) -> OutletDetection | None:
+        """The most likely outlet of an article, or None when nothing points to one."""
+        found = self.detect_all(text, url)
+        return found[0] if found else None
+
+    def detect_all(self, text: str, url: str | None = None) -> list[OutletDetection]:
+        """Every outlet with evidence, best first; each outlet keeps its strongest evidence."""
+        evidence: dict[str, list[tuple[float, str, Span | None, str]]] = {}
+
+        def add(outlet: Outlet, kind: str, span: Span | None, matched: str) -> None:
+            score = self._scores[kind]
+            if outlet.wire and kind == "attribution":
+                # Outlets quote wire agencies all the time ("قالت مصادر لرويترز").
+                score = self._scores["wire_attribution"]
+            evidence.setdefault(outlet.id, []).append((score, kind, span, matched))
+
+        if url:
+            by_url = self.for_domain(url)
+            if by_url is not None:
+                add(by_url, "url", None, url)
+
+        folded, offsets = _fold_with_offsets(text)
+        lines = self._lines(folded)
+        for idx, (start, _end, line) in enumerate(lines):
+            # The very first line is a masthead even in a short text; otherwise the last
+            # three lines are the sign-off zone and the first two the masthead zone.
+            if idx == 0 or (idx < 2 and idx < len(lines) - 3):
+                kind = "masthead"
+            elif idx >= len(lines) - 3:
+                kind = "signoff"
+            else:
+                continue
+            core = line.strip(_LINE_STRIP)
+            # "المصدر: الأناضول" — a source label before the outlet name.
+            label = self._source_label.match(core)
+            if label:
+                core = core[label.end() :].strip(_LINE_STRIP)
+            for o, cue in self._line_cues.get(core, []):
+                lo = start + line.index(core)
+                add(o, kind, Span(offsets[lo], offsets[lo + len(core)]), cue)
+        for o, name, first_word, attribution, mention, dash in self._patterns:
+            if first_word not in folded:  # cheap filter: most outlets are absent from a text
+                continue
+            for m in attribution.finditer(folded):
+                add(o, "attribution", Span(offsets[m.start()], offsets[m.end()]), name)
+            for m in dash.finditer(folded):
+                line_no = next(i for i, (s, e, _) in enumerate(lines) if s <= m.start() < e) if lines else 0
+                near_top = line_no < 2 and m.start() - lines[line_no][0] < 60
+                add(
+                    o, "dateline" if near_top else "caption", Span(offsets[m.start()], offsets[m.end()]), name
+                )
+            for m in mention.finditer(folded):
+                add(o, "mention", Span(offsets[m.start()], offsets[m.end()]), name)
+
+        results: list[OutletDetection] = []
+        for outlet_id, items in evidence.items():
+            items.sort(key=lambda x: -x[0])
+            best = items[0]
+            kinds = tuple(dict.fromkeys(k for _, k, _, _ in items))
+            strong = [k for k in kinds if k != "mention"]
+            # Independent kinds of evidence reinforce each other a little.
+            score = min(1.0, best[0] + self._scores["bonus"] * max(0, len(strong) - 1))
+            results.append(OutletDetection(self._by_id[outlet_id], best[1], score, best[2], best[3], kinds))
+        results.sort(key=lambda d: -d.score)
+        if results and results[0].score < self._scores["minimum"]:
+            return []
+        return results
+
+    @staticmethod
+    def _lines(folded: str) -> list[tuple[int, int, str]]:
+        out: list[tuple[int, int, str]] = []
+        pos = 0
+        for line in folded.split("\n"):
+            if line.strip(_LINE_STRIP):
+                out.append((pos, pos + len(line), line))
+            pos += len(line) + 1
+        return out
+
+
+def _parse_outlet(raw: Any, where: str, actors: ActorBase) -> Outlet:
+    require(isinstance(raw, Mapping), where, "entry must be a mapping")
+    check_keys(raw, where, _OUTLET_REQUIRED, _OUTLET_OPTIONAL)
+    ident = raw["id"]
+    require(isinstance(ident, str) and bool(ID_RE.match(ident)), where, f"bad id {ident!r}")
+    require(raw["leaning"] in OUTLET_LEANINGS, where, f"unknown leaning {raw['leaning']!r}")
+    actor = raw.get("actor")
+    require(actor is None or actor in actors, where, f"unknown actor {actor!r}")
+    country = raw.get("country")
+    require(country is None or bool(COUNTRY_RE.match(str(country))), where, f"bad country {country!r}")
+    domains = tuple(d.lower() for d in as_str_list(raw.get("domains"), where, "domains"))
+    for d in domains:
+        require(bool(DOMAIN_RE.match(d)), where, f"bad domain {d!r}")
+    names = as_str_list(raw["names"], where, "names")
+    require(len(names) > 0, where, "names must not be empty")
+    wire = raw.get("wire", False)
+    require(isinstance(wire, bool), where, "wire must be true/false")
+    return Outlet(
+        id=ident,
+        name_ar=str(as_text(raw["name_ar"], where, "name_ar")),
+        name_en=str(as_text(raw["name_en"], where, "name_en")),
+        actor=actor,
+        country=country,
+        leaning=raw["leaning"],
+        domains=domains,
+        names=names,
+        line_cues=as_str_list(raw.get("line_cues"), where, "line_cues"),
+        wire=wire,
+    )
+
+
+_SCORE_KINDS = (
+    "url",
+    "signoff",
+    "masthead",
+    "dateline",
+    "attribution",
+    "wire_attribution",
+    "caption",
+    "mention",
+    "bonus",
+    "minimum",
+)
+
+
+@lru_cache(maxsize=8)
+def load_outlets(path: Path | None = None, actors_path: Path | None = None) -> OutletBase:
+    """Load and validate outlets.yaml (actor links are checked against actors.yaml)."""
+    path = path or OUTLETS_FILE
+    actors = load_actors(actors_path)
+    data = _read_yaml(path)
+    items = _top(path, data, "outlets")
+    outlets: list[Outlet] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(items, 1):
+        where = entry_label(path, i, raw)
+        outlet = _parse_outlet(raw, where, actors)
+        require(outlet.id not in seen, where, f"duplicate id {outlet.id!r}")
+        seen.add(outlet.id)
+        outlets.append(outlet)
+    scores = data.get("scores")
+    require(isinstance(scores, Mapping), path.name, "'scores' must be a mapping")
+    for kind in _SCORE_KINDS:
+        require(isinstance(scores.get(kind), int | float), path.name, f"scores.{kind} must be a number")
+    prefixes = as_str_list(data.get("attribution_prefixes"), path.name, "attribution_prefixes")
+    leads = as_str_list(data.get("attribution_lead_words"), path.name, "attribution_lead_words")
+    labels = as_str_list(data.get("source_labels"), path.name, "source_labels")
+    return OutletBase(outlets, prefixes, leads, {k: float(scores[k]) for k in _SCORE_KINDS}, labels)
+
+
+# --------------------------------------------------------------------------- titles
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """A rank, role or office written before a person's name.
+
+    `affiliation` says how the person's actor is found: "none" (a bare rank), "following"
+    (the actor follows: "الناطق باسم X"), "nationality" (a nationality adjective follows:
+    "وزير الخارجية الإيراني"), or "fixed" (the title names it: expanded forms carry `actor`).
+    """
+
+    text: str
+    name_en: str
+    kind: str
+    affiliation: str
+    actor: str | None = None
+    branch: str | None = None
+
+    @property
+    def implies_affiliation(self) -> bool:
+        return self.affiliation != "none"
+
+    @property
+    def norm(self) -> str:
+        return " ".join(_words(self.text))
+
+
+_TITLE_REQUIRED = {"text", "name_en", "kind"}
+_TITLE_OPTIONAL = {"affiliation", "actor", "branch", "note"}
+_NATIONALITY_REQUIRED = {"masc", "fem", "country", "government"}
+_NATIONALITY_OPTIONAL = {"foreign", "defence", "military", "interior", "name_en"}
+
+
+def _parse_title(raw: Any, where: str, actors: ActorBase, branches: set[str]) -> Title:
+    require(isinstance(raw, Mapping), where, "entry must be a mapping")
+    check_keys(raw, where, _TITLE_REQUIRED, _TITLE_OPTIONAL)
+    text = as_text(raw["text"], where, "text")
+    assert text is not None
+    require(raw["kind"] in TITLE_KINDS, where, f"unknown kind {raw['kind']!r}")
+    mode = raw.get("affiliation", "none")
+    require(mode in AFFILIATION_MODES, where, f"unknown affiliation {mode!r}")
+    actor = raw.get("actor")
+    require(
+        (mode == "fixed") == (actor is not None),
+        where,
+        "'actor' is required exactly when affiliation is fixed",
+    )
+    require(actor is None or actor in actors, where, f"unknown actor {actor!r}")
+    branch = raw.get("branch")
+    require(branch is None or branch in branches, where, f"unknown branch {branch!r}")
+    return Title(text, str(as_text(raw["name_en"], where, "name_en")), raw["kind"], mode, actor, branch)
+
+
+@lru_cache(maxsize=8)
+def load_titles(path: Path | None = None, actors_path: Path | None = None) -> tuple[Title, ...]:
+    """Titles, longest first, with "nationality" titles also expanded into fixed forms.
+
+    E.g. "وزير الخارجية" + "الإيراني" gives a fixed title linked to Iran's foreign ministry.
+    Returned as a tuple so the cached value cannot be mutated by callers.
+    """
+    path = path or TITLES_FILE
+    actors = load_actors(actors_path)
+    data = _read_yaml(path)
+    nationalities = _top(path, data, "nationalities")
+    branches = {"foreign", "defence", "military", "interior"}
+    nats: list[Mapping[str, Any]] = []
+    for i, raw in enumerate(nationalities, 1):
+        where = f"{path.name}: nationality #{i}"
+        require(isinstance(raw, Mapping), where, "entry must be a mapping")
+        check_keys(raw, where, _NATIONALITY_REQUIRED, _NATIONALITY_OPTIONAL)
+        for key in ("government", *sorted(branches)):
+            if key in raw:
+                require(raw[key] in actors, where, f"unknown actor {raw[key]!r} for {key}")
+        nats.append(raw)
+    titles: list[Title] = []
+    for i, raw in enumerate(_top(path, data, "titles"), 1):
+        title = _parse_title(raw, entry_label(path, i, raw), actors, branches)
+        titles.append(title)
+    expanded: list[Title] = []
+    for t in titles:
+        if t.affiliation != "nationality":
+            continue
+        # Offices take the masculine adjective ("وزير الخارجية الإيراني"); bodies named by a
+        # feminine noun ("الناطق باسم الخارجية الإيرانية") take the feminine one.
+        for nat in nats:
+            actor_id = nat.get(t.branch, nat["government"]) if t.branch else nat["government"]
+            for form in (nat["masc"], nat["fem"]):
+                expanded.append(Title(f"{t.text} {form}", t.name_en, t.kind, "fixed", actor_id, t.branch))
+    seen: set[str] = set()
+    out: list[Title] = []
+    for t in [*titles, *expanded]:
+        if t.norm not in seen:
+            seen.add(t.norm)
+            out.append(t)
+    out.sort(key=lambda t: -len(t.norm))
+    return tuple(out)
+
+
+def title_index(titles: Iterable[Title] | None = None) -> dict[str, Title]:
+    """Normalised title text (with and without articles) -> Title, for a longest-match scan.
+
+    The longest title wins when keys collide, because `load_titles` is sorted longest first.
+    """
+    actors = load_actors()
+    index: dict[str, Title] = {}
+    for t in titles if titles is not None else load_titles():
+        for key in (t.norm, actors.normalize(t.text)):
+            index.setdefault(key, t)
+    return index

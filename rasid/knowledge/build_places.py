@@ -1,0 +1,357 @@
+"""Build rasid/knowledge/data/places.csv from the GeoNames gazetteer and hand-written additions.
+
+Run from the repository root:
+
+    python -m rasid.knowledge.build_places [--gazetteer DIR] [--out FILE]
+
+Inputs: the Syrian rows of ``../shared/data/gazetteer/*.csv`` (GeoNames, CC BY 4.0) and
+``rasid/knowledge/data/places_extra.yaml``. The output CSV is committed so the installed package
+never needs ``../shared``. The build is deterministic: same inputs, same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import sys
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rasid.knowledge.places import (
+    CSV_FIELDS,
+    LAT_RANGE,
+    LON_RANGE,
+    PLACE_TYPES,
+    normalize_name,
+)
+
+HERE = Path(__file__).resolve().parent
+EXTRA_PATH = HERE / "data" / "places_extra.yaml"
+OUT_PATH = HERE / "data" / "places.csv"
+DEFAULT_GAZETTEER = HERE.parents[1] / ".." / "shared" / "data" / "gazetteer"
+
+COUNTRY_ID = "sy-syria"
+
+# Letters of the Arabic alphabet proper (no Persian/Kurdish/Urdu additions), harakat, tatweel, space.
+_ARABIC_OK = (
+    {chr(c) for c in range(0x0621, 0x063B)}
+    | {chr(c) for c in range(0x0641, 0x064B)}
+    | {chr(c) for c in range(0x064B, 0x0653)}
+    | {"\u0670", "\u0640", " "}
+)
+# Invisible direction marks that GeoNames sometimes leaves in names.
+_FORMAT_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"))
+
+
+class BuildError(Exception):
+    pass
+
+
+def clean_arabic(name: str) -> str | None:
+    """Return the name if it is written only with Arabic letters, else None."""
+    name = " ".join(name.translate(_FORMAT_CHARS).split())
+    if not name or any(ch not in _ARABIC_OK for ch in name):
+        return None
+    return name
+
+
+def ascii_english(name: str) -> str:
+    """GeoNames transliterations carry diacritics (Ḩamāh); keep a plain-letters form."""
+    name = name.replace("\u2018", "'").replace("\u2019", "'")
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    # Equirectangular approximation is plenty at the scale of one governorate.
+    dlat = a[0] - b[0]
+    dlon = (a[1] - b[1]) * math.cos(math.radians((a[0] + b[0]) / 2))
+    return math.hypot(dlat, dlon)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = normalize_name(item)
+        if item and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def read_gazetteer(directory: Path) -> list[dict[str, str]]:
+    files = sorted(directory.glob("*.csv"))
+    if not files:
+        raise BuildError(f"{directory}: no gazetteer CSV files found")
+    rows = []
+    for path in files:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row.get("country") == "SY":
+                    rows.append(row)
+    return rows
+
+
+def build(gazetteer_dir: Path, extra_path: Path = EXTRA_PATH) -> list[dict[str, Any]]:
+    extra = yaml.safe_load(extra_path.read_text(encoding="utf-8"))
+    lexicon = extra.get("geocoder", {})
+    not_places = {normalize_name(w) for w in lexicon.get("not_places", [])}
+    overrides: dict[str, dict[str, Any]] = extra.get("overrides", {})
+    records: dict[str, dict[str, Any]] = {}
+
+    def add(rec: dict[str, Any]) -> None:
+        if rec["id"] in records:
+            raise BuildError(f"{extra_path.name}: duplicate place id {rec['id']}")
+        records[rec["id"]] = rec
+
+    country = next(p for p in extra["places"] if p["id"] == COUNTRY_ID)
+    add(
+        {
+            "id": COUNTRY_ID,
+            "name_ar": country["ar"],
+            "name_en": country["en"],
+            "variants": list(country.get("var", [])),
+            "lat": country["ll"][0],
+            "lon": country["ll"][1],
+            "type": "country",
+            "parent": "",
+            "precision": 2,
+            "geo_precision": 3,
+            "population": 0,
+            "source": "extra",
+            "admin1_id": "",
+        }
+    )
+
+    # GeoNames rows first: governorates and districts take their coordinates from them.
+    gov_by_code = {g["code"]: g for g in extra["governorates"]}
+    gaz: dict[str, dict[str, Any]] = {}
+    for row in read_gazetteer(gazetteer_dir):
+        pid = f"gn-{row['geonameid']}"
+        ov = overrides.get(pid, {})
+        if ov.get("remove"):
+            continue
+        drop = {normalize_name(d) for d in ov.get("drop", [])}
+        cleaned = [clean_arabic(n) for n in row["arabic_names"].split("|")]
+        kept = [
+            n for n in cleaned if n and normalize_name(n) not in drop and normalize_name(n) not in not_places
+        ]
+        kept = _unique([*ov.get("add", []), *kept]) if ov.get("add") else _unique(kept)
+        if ov.get("name"):
+            kept = _unique([ov["name"], *kept])
+        if not kept:
+            continue  # no usable Arabic name: useless for an Arabic geocoder
+        gov = gov_by_code.get(row["admin1code"])
+        if gov is None:
+            raise BuildError(f"gazetteer row {pid}: unknown admin1 code {row['admin1code']!r}")
+        population = int(row["population"] or 0)
+        default_type = "city" if population >= 50000 else "town"
+        gaz[pid] = {
+            "id": pid,
+            "name_ar": kept[0],
+            "name_en": ov.get("en") or ascii_english(row["name"]),
+            "variants": kept[1:],
+            "lat": round(float(row["lat"]), 5),
+            "lon": round(float(row["lon"]), 5),
+            "type": ov.get("type", default_type),
+            "parent": ov.get("parent", ""),
+            "precision": 1,
+            "geo_precision": 1,
+            "population": population,
+            "source": "geonames",
+            "admin1_id": gov["id"],
+        }
+
+    for g in extra["governorates"]:
+        if "capital" in g:
+            cap = gaz[g["capital"]]
+            lat, lon = cap["lat"], cap["lon"]
+        else:
+            lat, lon = g["ll"]
+        add(
+            {
+                "id": g["id"],
+                "name_ar": g["ar"],
+                "name_en": g["en"],
+                "variants": list(g.get("var", [])),
+                "lat": lat,
+                "lon": lon,
+                "type": "governorate",
+                "parent": COUNTRY_ID,
+                "precision": 2,  # coordinates are the capital's, not the area's own
+                "geo_precision": 3,
+                "population": 0,
+                "source": "extra",
+                "admin1_id": g["id"],
+            }
+        )
+
+    seats: dict[str, list[tuple[str, tuple[float, float]]]] = {}
+    for d in extra["districts"]:
+        if "seat" in d:
+            seat = gaz[d["seat"]]
+            lat, lon = seat["lat"], seat["lon"]
+        else:
+            lat, lon = d["ll"]
+        add(
+            {
+                "id": d["id"],
+                "name_ar": d["ar"],
+                "name_en": f"{d['en']} District",
+                "variants": list(d.get("var", [])),
+                "lat": lat,
+                "lon": lon,
+                "type": "district",
+                "parent": d["gov"],
+                "precision": 2,
+                "geo_precision": 3,
+                "population": 0,
+                "source": "extra",
+                "admin1_id": d["gov"],
+                "admin2_id": d["id"],
+            }
+        )
+        seats.setdefault(d["gov"], []).append((d["id"], (lat, lon)))
+
+    def nearest_district(gov_id: str, lat: float, lon: float) -> str:
+        # GeoNames gives no admin2 for Syria: take the district whose seat is nearest (approximate).
+        return min(seats[gov_id], key=lambda s: _distance(s[1], (lat, lon)))[0]
+
+    for rec in gaz.values():
+        if not rec["parent"]:
+            rec["parent"] = nearest_district(rec["admin1_id"], rec["lat"], rec["lon"])
+        add(rec)
+
+    pending = [p for p in extra["places"] if p["id"] != COUNTRY_ID]
+    while pending:
+        progress = False
+        later = []
+        for p in pending:
+            parent_id = p.get("parent", COUNTRY_ID)
+            parent = records.get(parent_id)
+            if parent is None:
+                later.append(p)
+                continue
+            if "ll" in p:
+                lat, lon = p["ll"]
+                precision = int(p.get("p", 1))
+            else:
+                lat, lon = parent["lat"], parent["lon"]
+                precision = 2
+            ptype = p["type"]
+            if parent["type"] == "governorate" and ptype not in ("region",):
+                parent_id = nearest_district(parent["id"], lat, lon)
+            names = [n for n in _unique([p["ar"], *p.get("var", [])]) if normalize_name(n) not in not_places]
+            gp_default = (
+                3 if ptype in ("country", "governorate", "district") else (1 if precision == 1 else 2)
+            )
+            if ptype == "road":
+                gp_default = 2  # a road is a line: any point on it is only "near" the event
+            add(
+                {
+                    "id": p["id"],
+                    "name_ar": names[0],
+                    "name_en": p["en"],
+                    "variants": names[1:],
+                    "lat": lat,
+                    "lon": lon,
+                    "type": ptype,
+                    "parent": parent_id,
+                    "precision": precision,
+                    "geo_precision": int(p.get("gp", gp_default)),
+                    "population": 0,
+                    "source": "extra",
+                    "admin1_id": parent.get("admin1_id", ""),
+                }
+            )
+            progress = True
+        if not progress:
+            missing = ", ".join(f"{p['id']} (parent {p.get('parent')})" for p in later)
+            raise BuildError(f"{extra_path.name}: unresolved parents: {missing}")
+        pending = later
+
+    return _finish(records)
+
+
+def _finish(records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill admin1/admin2 names from the parent chain and check everything."""
+
+    def admin2_of(rec: dict[str, Any]) -> str:
+        seen = set()
+        cur: dict[str, Any] | None = rec
+        while cur is not None and cur["id"] not in seen:
+            seen.add(cur["id"])
+            if cur["type"] == "district":
+                return str(cur["id"])
+            cur = records.get(cur["parent"]) if cur["parent"] else None
+        return ""
+
+    out = []
+    for rec in records.values():
+        if rec["type"] not in PLACE_TYPES:
+            raise BuildError(f"place {rec['id']}: unknown type {rec['type']!r}")
+        if rec["parent"] and rec["parent"] not in records:
+            raise BuildError(f"place {rec['id']}: unknown parent {rec['parent']!r}")
+        if rec["type"] != "country" and not (
+            LAT_RANGE[0] <= rec["lat"] <= LAT_RANGE[1] and LON_RANGE[0] <= rec["lon"] <= LON_RANGE[1]
+        ):
+            raise BuildError(f"place {rec['id']}: coordinates {rec['lat']},{rec['lon']} outside Syria")
+        gov = records.get(rec["admin1_id"])
+        dist = records.get(admin2_of(rec))
+        out.append(
+            {
+                "id": rec["id"],
+                "name_ar": rec["name_ar"],
+                "name_en": rec["name_en"],
+                "variants": "|".join(rec["variants"]),
+                "lat": f"{rec['lat']:.5f}",
+                "lon": f"{rec['lon']:.5f}",
+                "admin1": gov["name_en"] if gov else "",
+                "admin1_ar": gov["name_ar"] if gov else "",
+                "admin2": dist["name_en"].removesuffix(" District") if dist else "",
+                "admin2_ar": dist["name_ar"] if dist else "",
+                "type": rec["type"],
+                "parent": rec["parent"],
+                "precision": rec["precision"],
+                "geo_precision": rec["geo_precision"],
+                "population": rec["population"],
+                "source": rec["source"],
+            }
+        )
+    return out
+
+
+def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gazetteer", type=Path, default=DEFAULT_GAZETTEER)
+    parser.add_argument("--extra", type=Path, default=EXTRA_PATH)
+    parser.add_argument("--out", type=Path, default=OUT_PATH)
+    args = parser.parse_args(argv)
+    try:
+        rows = build(args.gazetteer, args.extra)
+    except (BuildError, OSError, KeyError, yaml.YAMLError) as exc:
+        print(f"build_places: {exc}", file=sys.stderr)
+        return 1
+    write_csv(rows, args.out)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["type"]] = counts.get(row["type"], 0) + 1
+    print(f"wrote {len(rows)} places to {args.out}: {dict(sorted(counts.items()))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

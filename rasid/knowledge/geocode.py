@@ -1,0 +1,649 @@
+"""Geocoding place mentions in Arabic news text.
+
+Every place phrase gets coordinates, admin1/admin2 and an ACLED-style geo-precision:
+
+1  the place itself: a town/village, or a neighbourhood/landmark whose own coordinates are known;
+2  part of or near a town: a neighbourhood or landmark known only by its city's coordinates, the
+   outskirts/surroundings of a town ("محيط", "أطراف", "الضواحي الغربية لمدينة حلب"), a part of a
+   city ("حلب الشرقية"), the countryside of a town ("ريف منبج"), a road, a small named region;
+3  only a governorate or larger: "محافظة حلب", the countryside of a governorate ("ريف حلب الغربي" —
+   journalists mean the governorate's rural part), "غربي محافظة حلب", a district, Syria, a large region.
+
+Nested phrases resolve to the most specific place and keep the container: "حي الخالدية بحلب" is
+the neighbourhood (container: Aleppo city); "قرية البوابية بريف حلب الجنوبي" is the village
+(container: Aleppo governorate, qualifier "southern countryside").
+
+Ambiguity: a bare "حلب" is the city (cities outrank governorates of the same name) unless preceded
+by محافظة or ريف. Names that are also common words (data: geocoder.ambiguous) are accepted only
+after a cue word (حي، بلدة، قرية، مدينة، منطقة ...), before a container, after a direction word, or
+in a list joined to an accepted place.
+
+Matching is a longest match over tokens against a dict of normalised names (no regex per place).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from rasid.knowledge.places import (
+    DATA_DIR,
+    Place,
+    PlaceBase,
+    load_places,
+    normalize_name,
+    normalize_word,
+    prominence,
+)
+
+LEXICON_PATH = DATA_DIR / "places_extra.yaml"
+FOREIGN = "__foreign__"  # pseudo-id of names outside Syria: matched so they block, never reported
+
+
+@dataclass(frozen=True, slots=True)
+class GeoResult:
+    place_id: str
+    name: str  # the place's Arabic name in the knowledge base
+    lat: float
+    lon: float
+    admin1: str
+    admin2: str
+    geo_precision: int
+    container_id: str | None = None
+    qualifier: str | None = None  # e.g. "western countryside", "outskirts", "eastern part"
+    place_type: str = ""
+    name_en: str = ""
+    admin1_ar: str = ""
+    admin2_ar: str = ""
+    surface: str = ""  # the words naming the place (without cue words or the container)
+    head: tuple[int, int] | None = None  # offsets of `surface` in the text given to resolve_phrase
+
+
+# ---------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    cues: dict[str, tuple[str, bool]]  # normalised cue word -> (cue type, is dual/plural)
+    countryside: dict[str, bool]  # word -> is dual/plural
+    vicinity: frozenset[str]
+    directions: dict[str, str]  # word -> north/south/east/west
+    linkers: frozenset[str]
+    connectors: frozenset[str]
+    ambiguous: frozenset[str]
+    not_places: frozenset[str]
+    foreign: frozenset[str]
+
+
+# Dual/plural cue forms make the cue carry over a coordinated list ("محافظتي حلب وإدلب").
+_PLURAL_SUFFIXES = ("ي", "ات", "تا")
+_PLURAL_WORDS = frozenset({"احياء", "قري", "مدن", "مناطق", "محاور", "جبهات", "مزارع", "ارياف"})
+
+
+def _is_plural(norm: str, singular_forms: set[str]) -> bool:
+    if norm in _PLURAL_WORDS:
+        return True
+    return any(norm.endswith(s) and norm not in singular_forms for s in _PLURAL_SUFFIXES) and len(norm) > 3
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    try:
+        raw: dict[str, Any] = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))["geocoder"]
+        cue_lists: dict[str, list[str]] = raw["cues"]
+        singular = {normalize_word(ws[0]) for ws in cue_lists.values()} | {"ريف", "بلده", "ناحيه"}
+        cues = {}
+        for cue_type, words in cue_lists.items():
+            for w in words:
+                n = normalize_word(w)
+                cues[n] = (cue_type, _is_plural(n, singular))
+        countryside = {normalize_word(w): normalize_word(w) != "ريف" for w in raw["countryside"]}
+        directions = {normalize_word(w): d for d, ws in raw["directions"].items() for w in ws}
+        return _Lexicon(
+            cues=cues,
+            countryside=countryside,
+            vicinity=frozenset(normalize_word(w) for w in raw["vicinity"]),
+            directions=directions,
+            linkers=frozenset(normalize_word(w) for w in raw["linkers"]),
+            connectors=frozenset(normalize_word(w) for w in raw.get("connectors", [])),
+            ambiguous=frozenset(normalize_name(w) for w in raw["ambiguous"]),
+            not_places=frozenset(normalize_name(w) for w in raw["not_places"]),
+            foreign=frozenset(normalize_name(w) for w in raw.get("foreign", [])),
+        )
+    except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
+        raise ValueError(f"{LEXICON_PATH.name}: bad geocoder lexicon ({exc})") from None
+
+
+@dataclass(frozen=True)
+class _Index:
+    names: dict[str, list[str]]
+    max_len: dict[str, int]  # first word -> longest name (in words) starting with it
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    kb = load_places()
+    lex = _lexicon()
+    names = {k: v for k, v in kb.name_index().items() if k not in lex.not_places and len(k) > 1}
+    for name in lex.foreign:
+        names.setdefault(name, [FOREIGN])
+    max_len: dict[str, int] = {}
+    for key in names:
+        words = key.split(" ")
+        max_len[words[0]] = max(max_len.get(words[0], 0), len(words))
+    return _Index(names=names, max_len=max_len)
+
+
+# ---------------------------------------------------------------- tokens
+
+_TOKEN = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+")
+_HARD_BREAK = re.compile(r"[.!?؟:;\n\(\)\[\]]")
+_SOFT_CHARS = set(" \t\u00a0،,\"'“”«»‘’-–")
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    norm: str
+    forms: list[tuple[str, str]]  # (form, stripped proclitics) — the bare word first
+
+
+@lru_cache(maxsize=50000)
+def _forms(norm: str) -> tuple[tuple[str, str], ...]:
+    out = [(norm, "")]
+    bases = [(norm, "")]
+    # "ف" starts many words (فاطمة): only split it off before the article.
+    if len(norm) > 2 and (norm[0] == "و" or (norm[0] == "ف" and norm[1:3] == "ال")):
+        bases.append((norm[1:], norm[0]))
+        out.append((norm[1:], norm[0]))
+    for base, pre in bases:
+        if len(base) > 4 and base.startswith("لل"):
+            out.append(("ال" + base[2:], pre + "ل"))
+        elif len(base) > 3 and base[0] in "بلك":
+            out.append((base[1:], pre + base[0]))
+    return tuple(out)
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks = []
+    for m in _TOKEN.finditer(text):
+        norm = normalize_word(m.group())
+        if not norm:
+            continue
+        toks.append(_Tok(m.start(), m.end(), norm, list(_forms(norm))))
+    return toks
+
+
+def _gap_ok(text: str, start: int, end: int, allow_comma: bool = True) -> bool:
+    """True if only spaces/quotes (and commas) separate two tokens: no sentence or clause break."""
+    if end - start > 12:
+        return False
+    gap = text[start:end]
+    if _HARD_BREAK.search(gap):
+        return False
+    return all(ch in _SOFT_CHARS for ch in gap) and (allow_comma or ("،" not in gap and "," not in gap))
+
+
+# ---------------------------------------------------------------- atoms
+
+
+@dataclass(slots=True)
+class _Atom:
+    tok_start: int  # first token of the place name
+    tok_end: int  # one past the last token of the name (and trailing direction adjectives)
+    phrase_start: int  # char offset of the first modifier (cue, ريف, direction ...) or the name
+    head_start: int
+    head_end: int
+    end: int  # char offset of the end of the phrase
+    key: str
+    ids: list[str]
+    clitics: str  # proclitics on the name's first word
+    cue: str | None = None
+    cue_plural: bool = False
+    countryside: bool = False
+    countryside_plural: bool = False
+    vicinity: bool = False
+    directions: list[str] = field(default_factory=list)
+    pre_direction: bool = False
+    linked: bool = False  # introduced by ب/ل/في/a direction: a container of the preceding phrase
+    coordinated: bool = False  # joined to the preceding atom by و or a comma
+    mod_start_tok: int = 0
+
+
+def _match_name(
+    toks: list[_Tok], i: int, idx: _Index, ambiguous: frozenset[str]
+) -> tuple[int, str, str] | None:
+    """Longest name starting at token i: (length in tokens, key, clitics)."""
+    best: tuple[int, str, str] | None = None
+    for form, clitics in toks[i].forms:
+        # A split-off ب/ل/ك must leave the article or an unambiguous name ("لبنان" is not ل + بنان).
+        risky = bool(clitics.strip("و")) and not form.startswith("ال")
+        limit = idx.max_len.get(form)
+        if not limit:
+            continue
+        limit = min(limit, len(toks) - i)
+        for length in range(limit, 0, -1):
+            if best is not None and length <= best[0]:
+                break
+            key = form if length == 1 else " ".join([form, *(t.norm for t in toks[i + 1 : i + length])])
+            if key in idx.names and not (risky and key in ambiguous):
+                best = (length, key, clitics)
+                break
+    return best
+
+
+def _direction_label(dirs: list[str]) -> str:
+    # "الشمالي الغربي" -> north-west; a single word -> its own direction.
+    order = {"north": 0, "south": 1, "east": 2, "west": 3}
+    return "-".join(sorted(dict.fromkeys(dirs), key=order.__getitem__))
+
+
+_ADJ = {
+    "north": "northern",
+    "south": "southern",
+    "east": "eastern",
+    "west": "western",
+    "north-east": "north-eastern",
+    "north-west": "north-western",
+    "south-east": "south-eastern",
+    "south-west": "south-western",
+}
+
+
+def _scan(text: str, toks: list[_Tok]) -> list[_Atom]:
+    lex = _lexicon()
+    idx = _index()
+    atoms: list[_Atom] = []
+    mods: dict[str, Any] = {}
+    mod_start: int | None = None  # token index where the current run of modifiers began
+
+    def reset() -> None:
+        nonlocal mod_start
+        mods.clear()
+        mod_start = None
+
+    i = 0
+    n = len(toks)
+    while i < n:
+        tok = toks[i]
+        if mod_start is not None and not _gap_ok(text, toks[i - 1].end, tok.start):
+            reset()
+        hit = _match_name(toks, i, idx, lex.ambiguous)
+        if hit is not None:
+            length, key, clitics = hit
+            j = i + length
+            dirs: list[str] = list(mods.get("pre_dirs", []))
+            # Trailing direction adjectives with the article ("ريف حلب الغربي", "حلب الشرقية").
+            while (
+                j < n
+                and toks[j].norm.startswith("ال")
+                and toks[j].norm in lex.directions
+                and _gap_ok(text, toks[j - 1].end, toks[j].start, allow_comma=False)
+            ):
+                dirs.append(lex.directions[toks[j].norm])
+                j += 1
+            start_tok = mod_start if mod_start is not None else i
+            # The phrase starts at its first cue word: a bare preposition ("في", "من") is not part of it.
+            content_tok = mods.get("content_start", i)
+            lead = clitics if start_tok == i else mods.get("lead_clitics", "")
+            atom = _Atom(
+                tok_start=i,
+                tok_end=j,
+                phrase_start=_skip_clitics(
+                    text,
+                    toks[content_tok].start,
+                    toks[content_tok].end,
+                    len(clitics if content_tok == i else mods.get("content_clitics", "")),
+                ),
+                head_start=tok.start,
+                head_end=toks[i + length - 1].end,
+                end=toks[j - 1].end,
+                key=key,
+                ids=idx.names[key],
+                clitics=clitics,
+                cue=mods.get("cue"),
+                cue_plural=bool(mods.get("cue_plural")),
+                countryside=bool(mods.get("countryside")),
+                countryside_plural=bool(mods.get("countryside_plural")),
+                vicinity=bool(mods.get("vicinity")),
+                directions=dirs,
+                pre_direction=bool(mods.get("pre_dirs")),
+                # "وللسفيرة" after a place is coordination, not a container.
+                linked=bool(mods.get("linker"))
+                or bool(mods.get("pre_dirs"))
+                or (not lead.startswith("و") and ("ب" in lead or "ل" in lead)),
+                coordinated="و" in lead[:1] or "ف" in lead[:1],
+                mod_start_tok=start_tok,
+            )
+            if clitics:
+                # head offsets must skip the proclitic letters as written (they may carry harakat).
+                atom.head_start = _skip_clitics(text, tok.start, tok.end, len(clitics))
+            atoms.append(atom)
+            reset()
+            i = j
+            continue
+        # Not a name: is it a modifier?
+        matched_mod = False
+        for form, clitics in tok.forms:
+            if form in lex.cues:
+                mods["cue"], mods["cue_plural"] = lex.cues[form]
+            elif form in lex.countryside:
+                mods["countryside"] = True
+                mods["countryside_plural"] = lex.countryside[form]
+            elif form in lex.vicinity:
+                mods["vicinity"] = True
+            elif (form in lex.directions and not form.startswith("ال")) or (
+                form in lex.directions and mod_start is not None
+            ):
+                mods.setdefault("pre_dirs", []).append(lex.directions[form])
+            elif form in lex.linkers and not clitics:
+                mods["linker"] = True
+            elif form in lex.connectors and not clitics and mod_start is not None:
+                pass  # "بالقرب من": keeps the run of modifiers alive without linking
+            else:
+                continue
+            matched_mod = True
+            if mod_start is None:
+                mod_start = i
+                mods["lead_clitics"] = clitics
+            if "content_start" not in mods and form not in lex.linkers and form not in lex.connectors:
+                mods["content_start"] = i
+                mods["content_clitics"] = clitics
+            break
+        if not matched_mod:
+            reset()
+        i += 1
+    return atoms
+
+
+def _skip_clitics(text: str, start: int, end: int, count: int) -> int:
+    """Char offset after `count` letters (harakat and tatweel belong to the letter before them)."""
+    pos = start
+    letters = 0
+    while pos < end and letters < count:
+        pos += 1
+        while pos < end and (
+            text[pos] in "\u0640" or "\u064b" <= text[pos] <= "\u065f" or text[pos] == "\u0670"
+        ):
+            pos += 1
+        letters += 1
+    return pos
+
+
+# ---------------------------------------------------------------- resolution
+
+_CUE_TYPES = {
+    "neighbourhood": ("neighbourhood",),
+    "village": ("village", "town"),
+    "town": ("town", "village", "city", "subdistrict"),
+    "city": ("city", "town"),
+    "governorate": ("governorate",),
+    "area": (),
+}
+_SETTLEMENTS = ("city", "town", "village")
+_IN_TOWN = ("neighbourhood", "landmark", "airport", "base", "road")
+
+
+def _within(kb: PlaceBase, place: Place, container: Place) -> bool:
+    if container.type == "country":
+        return True
+    if any(c.id == container.id for c in kb.containers(place.id)):
+        return True
+    return (
+        container.type in ("governorate", "district")
+        and bool(place.admin1)
+        and place.admin1 == container.admin1
+    )
+
+
+def _choose(
+    kb: PlaceBase,
+    ids: list[str],
+    cue: str | None,
+    containers: list[Place],
+    hints: frozenset[str],
+    want_area: bool = False,
+) -> Place:
+    places = [kb.get(i) for i in ids]
+    cands = [p for p in places if p is not None]
+    allowed = _CUE_TYPES.get(cue or "", ())
+    if allowed:
+        typed = [p for p in cands if p.type in allowed]
+        cands = typed or cands
+    elif not want_area:
+        # Without a cue, a district never wins over the town it is named after.
+        cands = [p for p in cands if p.type != "district"] or cands
+
+    def score(p: Place) -> tuple[int, int, int, tuple[int, int]]:
+        inside = any(_within(kb, p, c) for c in containers)
+        hinted = p.id in hints or p.admin1 in hints or any(c.id in hints for c in kb.containers(p.id))
+        area_first = 0 if (want_area and p.type == "governorate") else 1
+        return (0 if inside else 1, 0 if hinted else 1, area_first, prominence(p))
+
+    return min(cands, key=score)
+
+
+def _result(
+    place: Place,
+    text: str,
+    atom: _Atom,
+    precision: int,
+    container: Place | None,
+    qualifier: str | None,
+) -> GeoResult:
+    return GeoResult(
+        place_id=place.id,
+        name=place.name_ar,
+        lat=place.lat,
+        lon=place.lon,
+        admin1=place.admin1,
+        admin2=place.admin2,
+        geo_precision=precision,
+        container_id=container.id if container else None,
+        qualifier=qualifier,
+        place_type=place.type,
+        name_en=place.name_en,
+        admin1_ar=place.admin1_ar,
+        admin2_ar=place.admin2_ar,
+        surface=text[atom.head_start : atom.head_end],
+        head=(atom.head_start, atom.head_end),
+    )
+
+
+def _resolve_atom(
+    kb: PlaceBase,
+    text: str,
+    atom: _Atom,
+    containers: list[Place],
+    hints: frozenset[str],
+) -> GeoResult:
+    """Turn one place phrase (with its container, if any) into a GeoResult."""
+    direction = _direction_label(atom.directions) if atom.directions else None
+    adj = _ADJ.get(direction or "", direction)
+    if atom.countryside:
+        place = _choose(kb, atom.ids, None, containers, hints, want_area=True)
+        if place.type in _SETTLEMENTS:
+            gov = kb.governorate_of(place.id)
+            # "ريف حلب" names the governorate's countryside when the city is the governorate capital.
+            if gov is not None and normalize_name(gov.name_ar) == atom.key:
+                place = gov
+        rural = f"{adj} countryside" if adj else "countryside"
+        if place.type == "governorate":
+            return _result(place, text, atom, 3, place, rural)
+        return _result(place, text, atom, max(2, place.geo_precision), place, rural)
+
+    place = _choose(kb, atom.ids, atom.cue, containers, hints)
+    precision = place.geo_precision
+    qualifier: str | None = None
+    if atom.vicinity:
+        precision = max(precision, 2)
+        qualifier = f"{adj} outskirts" if adj else "outskirts"
+    elif adj:
+        # "حلب الشرقية" = a part of the city; "غربي محافظة حلب" = the west of the governorate.
+        precision = max(precision, 2)
+        qualifier = f"{adj} part"
+    # With "بريفي حلب وإدلب" the container is the one the place lies in.
+    container = next((c for c in containers if _within(kb, place, c)), containers[0] if containers else None)
+    if container is not None and container.type in _SETTLEMENTS and not _within(kb, place, container):
+        # "البوكمال في دير الزور": the city name stands for its governorate.
+        gov = kb.governorate_of(container.id)
+        if gov is not None and gov.admin1 == place.admin1:
+            container = gov
+    if container is None and place.type in _IN_TOWN and place.parent:
+        parent = kb.get(place.parent)
+        if parent is not None and parent.type in (*_SETTLEMENTS, "neighbourhood"):
+            container = parent
+    if container is not None and container.type == "country" and place.type == "country":
+        container = None
+    return _result(place, text, atom, precision, container, qualifier)
+
+
+def _container_places(kb: PlaceBase, atoms: list[_Atom], hints: frozenset[str]) -> list[Place]:
+    out = []
+    for a in atoms:
+        if a.countryside:
+            place = _choose(kb, a.ids, None, [], hints, want_area=True)
+            gov = kb.governorate_of(place.id)
+            if gov is not None and normalize_name(gov.name_ar) == a.key:
+                place = gov
+        else:
+            place = _choose(kb, a.ids, a.cue, [], hints)
+        out.append(place)
+    return out
+
+
+def _resolve(text: str, hints: frozenset[str], accept_all: bool) -> list[tuple[int, int, GeoResult]]:
+    kb = load_places()
+    lex = _lexicon()
+    toks = _tokenize(text)
+    atoms = [a for a in _scan(text, toks) if a.ids != [FOREIGN]]
+    if not atoms:
+        return []
+
+    # Coordination: "قريتي الطلحية وأبو قنصة", "حيي المشهد، الزبدية" — adjacent atoms joined by و or a comma.
+    for prev, cur in itertools.pairwise(atoms):
+        adjacent = cur.mod_start_tok == prev.tok_end and _gap_ok(
+            text, prev.end, toks[cur.mod_start_tok].start
+        )
+        comma = (
+            "،" in text[prev.end : toks[cur.mod_start_tok].start]
+            or "," in text[prev.end : toks[cur.mod_start_tok].start]
+        )
+        cur.coordinated = adjacent and (cur.coordinated or comma) and not cur.linked
+        if cur.coordinated and cur.cue is None and not cur.countryside:
+            if prev.cue_plural:
+                cur.cue, cur.cue_plural = prev.cue, True
+            if prev.countryside_plural:
+                cur.countryside, cur.countryside_plural = True, True
+                cur.directions = cur.directions or prev.directions
+        # Linking: "حي الخالدية بحلب", "البوابية بريف حلب الجنوبي", "الأتارب غربي محافظة حلب".
+        if not (cur.linked and adjacent):
+            cur.linked = False
+
+    # Group atoms: a chain of coordinated atoms followed by a linked container chain.
+    groups: list[tuple[list[_Atom], list[_Atom]]] = []
+    k = 0
+    while k < len(atoms):
+        chain = [atoms[k]]
+        k += 1
+        while k < len(atoms) and atoms[k].coordinated:
+            chain.append(atoms[k])
+            k += 1
+        cont: list[_Atom] = []
+        if k < len(atoms) and atoms[k].linked:
+            cont.append(atoms[k])
+            k += 1
+            while k < len(atoms) and atoms[k].coordinated:
+                cont.append(atoms[k])
+                k += 1
+        groups.append((chain, cont))
+
+    results: list[tuple[int, int, GeoResult]] = []
+    for chain, cont in groups:
+        containers = _container_places(kb, cont, hints) if cont else []
+        cont_ok = bool(cont) and any(_acceptable(a, lex, accept_all, True) for a in cont)
+        if cont and not cont_ok:
+            # The would-be container is an ambiguous word on its own: keep the chain alone.
+            containers = []
+        any_sure = any(_acceptable(a, lex, accept_all, bool(containers)) for a in chain)
+        for pos, atom in enumerate(chain):
+            ok = _acceptable(atom, lex, accept_all, bool(containers)) or (any_sure and len(chain) > 1)
+            if not ok:
+                continue
+            res = _resolve_atom(kb, text, atom, containers, hints)
+            end = cont[-1].end if (containers and pos == len(chain) - 1) else atom.end
+            results.append((atom.phrase_start, end, res))
+        if cont and not containers:
+            for atom in cont:
+                if _acceptable(atom, lex, accept_all, False):
+                    res = _resolve_atom(kb, text, atom, [], hints)
+                    results.append((atom.phrase_start, atom.end, res))
+    return results
+
+
+def _acceptable(atom: _Atom, lex: _Lexicon, accept_all: bool, has_container: bool) -> bool:
+    if accept_all or atom.key not in lex.ambiguous:
+        return True
+    return bool(atom.cue or atom.countryside or atom.vicinity or atom.pre_direction or has_container)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def resolve_phrase(text: str) -> list[tuple[int, int, GeoResult]]:
+    """Find place phrases in `text`: (start, end, GeoResult) with character offsets, in text order.
+
+    One result per place: a container phrase ("بريف حلب الجنوبي") is folded into the place it
+    locates and reported as `container_id`; the span then covers the whole nested phrase.
+    """
+    return _resolve(text, frozenset(), accept_all=False)
+
+
+def geocode(surface: str, context: str = "", container_hint: str | None = None) -> GeoResult | None:
+    """Geocode one place mention, e.g. "حي الخالدية بحلب" or "ريف إدلب الجنوبي".
+
+    `context` (surrounding text) and `container_hint` (a place id) break ties between places
+    sharing a name: "الخالدية" with a hint of Homs is the Homs neighbourhood.
+    """
+    kb = load_places()
+    hints: set[str] = set()
+    if container_hint:
+        hint = kb.get(container_hint)
+        if hint is not None:
+            hints.add(hint.id)
+            if hint.admin1:
+                hints.add(hint.admin1)
+    if context:
+        for _, _, r in _resolve(context, frozenset(), accept_all=False):
+            hints.add(r.place_id)
+            if r.admin1:
+                hints.add(r.admin1)
+    found = _resolve(surface, frozenset(hints), accept_all=True)
+    if found:
+        # The phrase covering most of the surface is the mention; others are stray words.
+        _start, _end, best = max(found, key=lambda f: (f[1] - f[0], -f[0]))
+        return replace(best, head=None)
+    places = kb.lookup(surface)
+    if not places:
+        return None
+    place = min(places, key=lambda p: (0 if (p.id in hints or p.admin1 in hints) else 1, prominence(p)))
+    return GeoResult(
+        place_id=place.id,
+        name=place.name_ar,
+        lat=place.lat,
+        lon=place.lon,
+        admin1=place.admin1,
+        admin2=place.admin2,
+        geo_precision=place.geo_precision,
+        place_type=place.type,
+        name_en=place.name_en,
+        admin1_ar=place.admin1_ar,
+        admin2_ar=place.admin2_ar,
+        surface=surface,
+    )

@@ -1,0 +1,288 @@
+"""The Syrian places knowledge base: governorates, districts, towns, neighbourhoods, landmarks.
+
+Data lives in ``data/places.csv`` (built by ``build_places.py`` from GeoNames plus
+``data/places_extra.yaml``). It is loaded once, validated row by row, and indexed by
+normalised name for the geocoder.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PLACES_CSV = DATA_DIR / "places.csv"
+
+PLACE_TYPES = frozenset(
+    {
+        "country",
+        "governorate",
+        "district",
+        "subdistrict",
+        "city",
+        "town",
+        "village",
+        "neighbourhood",
+        "landmark",
+        "road",
+        "airport",
+        "base",
+        "region",
+    }
+)
+# Syria's bounding box (with a small margin for the Golan and the Tigris corner).
+LAT_RANGE = (32.3, 37.4)
+LON_RANGE = (35.6, 42.4)
+
+CSV_FIELDS = [
+    "id",
+    "name_ar",
+    "name_en",
+    "variants",
+    "lat",
+    "lon",
+    "admin1",
+    "admin1_ar",
+    "admin2",
+    "admin2_ar",
+    "type",
+    "parent",
+    "precision",
+    "geo_precision",
+    "population",
+    "source",
+]
+
+_DIACRITICS = re.compile(
+    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200b-\u200f\u061c\u202a-\u202e]"
+)
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+_SPACES = re.compile(r"[\s\-–_]+")
+
+
+class PlaceDataError(ValueError):
+    """Bad data in places.csv; the message names the file and the row."""
+
+
+def normalize_word(word: str) -> str:
+    """Normalise one word for matching: strip harakat/tatweel, fold alef/ta marbuta/alef maqsura.
+
+    Private equivalent of rasid.text.normalize.normalize_word (kept here so the knowledge base
+    has no dependency on the text package); the leading article is kept.
+    """
+    return _DIACRITICS.sub("", word).translate(_FOLD).lower()
+
+
+def normalize_name(name: str) -> str:
+    """Normalise a multiword name: each word normalised, words joined by one space."""
+    return " ".join(normalize_word(w) for w in _SPACES.split(name.strip()) if w)
+
+
+def strip_article(norm: str) -> str:
+    """Drop a leading ال from a normalised name (first word only), if what remains is a real word."""
+    if norm.startswith("ال") and len(norm.split(" ", 1)[0]) > 3:
+        return norm[2:]
+    return norm
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    id: str
+    name_ar: str
+    name_en: str
+    variants: tuple[str, ...]
+    lat: float
+    lon: float
+    admin1: str  # governorate, English
+    admin1_ar: str
+    admin2: str  # district (mantiqa), English
+    admin2_ar: str
+    type: str
+    parent: str | None
+    precision: int  # 1 = coordinates are the place's own, 2 = inherited or approximate
+    geo_precision: int  # ACLED precision when the place is named on its own
+    population: int = 0
+    source: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name_ar, *self.variants)
+
+
+class PlaceBase:
+    """All places with name and hierarchy indexes."""
+
+    def __init__(self, places: list[Place], source: str = "places.csv") -> None:
+        self._places: dict[str, Place] = {}
+        for p in places:
+            if p.id in self._places:
+                raise PlaceDataError(f"{source}: duplicate id {p.id}")
+            self._places[p.id] = p
+        self._children: dict[str, list[str]] = {}
+        for p in places:
+            if p.parent:
+                if p.parent not in self._places:
+                    raise PlaceDataError(f"{source}: place {p.id} has unknown parent {p.parent}")
+                self._children.setdefault(p.parent, []).append(p.id)
+        self._names: dict[str, list[str]] = {}
+        for p in places:
+            for name in p.names:
+                key = normalize_name(name)
+                ids = self._names.setdefault(key, [])
+                if p.id not in ids:
+                    ids.append(p.id)
+        # Article-less and article-added forms, used only by lookup() (never by running-text matching,
+        # where "حول" must not become الحول).
+        self._loose: dict[str, list[str]] = {}
+        for key, ids in self._names.items():
+            for alt in {strip_article(key), key if key.startswith("ال") else "ال" + key}:
+                bucket = self._loose.setdefault(alt, [])
+                bucket.extend(i for i in ids if i not in bucket)
+        self._check_cycles(source)
+
+    def _check_cycles(self, source: str) -> None:
+        for pid in self._places:
+            seen = {pid}
+            cur = self._places[pid].parent
+            while cur:
+                if cur in seen:
+                    raise PlaceDataError(f"{source}: parent cycle through {pid}")
+                seen.add(cur)
+                cur = self._places[cur].parent
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self._places.values())
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._places
+
+    def get(self, place_id: str) -> Place | None:
+        return self._places.get(place_id)
+
+    def all(self) -> list[Place]:
+        return list(self._places.values())
+
+    def lookup(self, surface: str) -> list[Place]:
+        """Places called `surface` (normalised; a leading ال is optional), most prominent first."""
+        key = normalize_name(surface)
+        ids = self._names.get(key) or self._loose.get(key) or []
+        return sorted((self._places[i] for i in ids), key=prominence)
+
+    def name_index(self) -> dict[str, list[str]]:
+        """Normalised name (possibly multiword) -> place ids, exactly as written in the data."""
+        return self._names
+
+    def children(self, place_id: str) -> list[Place]:
+        return [self._places[c] for c in self._children.get(place_id, [])]
+
+    def containers(self, place_id: str) -> list[Place]:
+        """The chain of enclosing places, nearest first (e.g. city, district, governorate, country)."""
+        out = []
+        place = self._places.get(place_id)
+        cur = place.parent if place else None
+        while cur:
+            parent = self._places[cur]
+            out.append(parent)
+            cur = parent.parent
+        return out
+
+    def governorate_of(self, place_id: str) -> Place | None:
+        place = self._places.get(place_id)
+        if place is None:
+            return None
+        if place.type == "governorate":
+            return place
+        return next((c for c in self.containers(place_id) if c.type == "governorate"), None)
+
+
+_TYPE_RANK = {
+    "city": 0,
+    "town": 1,
+    "village": 2,
+    "neighbourhood": 3,
+    "airport": 4,
+    "base": 4,
+    "landmark": 4,
+    "road": 5,
+    "region": 6,
+    "subdistrict": 7,
+    "country": 8,
+    "governorate": 9,
+    "district": 10,
+}
+
+
+def prominence(place: Place) -> tuple[int, int]:
+    """Sort key: settlements before areas (a bare "حلب" is the city), then by population."""
+    return (_TYPE_RANK.get(place.type, 11), -place.population)
+
+
+def _parse_row(row: dict[str, str], line: int, path: Path) -> Place:
+    where = f"{path.name} row {line} (id {row.get('id') or '?'})"
+    try:
+        lat = float(row["lat"])
+        lon = float(row["lon"])
+        precision = int(row["precision"])
+        geo_precision = int(row["geo_precision"])
+        population = int(row.get("population") or 0)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PlaceDataError(f"{where}: bad number ({exc})") from None
+    if not row.get("id") or not row.get("name_ar"):
+        raise PlaceDataError(f"{where}: id and name_ar are required")
+    if row["type"] not in PLACE_TYPES:
+        raise PlaceDataError(f"{where}: unknown type {row['type']!r}")
+    if row["type"] != "country" and not (
+        LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+    ):
+        raise PlaceDataError(f"{where}: coordinates {lat},{lon} outside Syria")
+    if precision not in (1, 2) or geo_precision not in (1, 2, 3):
+        raise PlaceDataError(f"{where}: precision must be 1/2 and geo_precision 1/2/3")
+    return Place(
+        id=row["id"],
+        name_ar=row["name_ar"],
+        name_en=row["name_en"],
+        variants=tuple(v for v in row.get("variants", "").split("|") if v),
+        lat=lat,
+        lon=lon,
+        admin1=row.get("admin1", ""),
+        admin1_ar=row.get("admin1_ar", ""),
+        admin2=row.get("admin2", ""),
+        admin2_ar=row.get("admin2_ar", ""),
+        type=row["type"],
+        parent=row.get("parent") or None,
+        precision=precision,
+        geo_precision=geo_precision,
+        population=population,
+        source=row.get("source", ""),
+    )
+
+
+def read_places(path: Path) -> PlaceBase:
+    """Read and validate a places CSV (any path; load_places() caches the packaged one)."""
+    try:
+        fh = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise PlaceDataError(f"{path}: cannot open ({exc.strerror})") from None
+    with fh:
+        reader = csv.DictReader(fh)
+        missing = [
+            f
+            for f in ("id", "name_ar", "lat", "lon", "type", "precision")
+            if f not in (reader.fieldnames or [])
+        ]
+        if missing:
+            raise PlaceDataError(f"{path.name}: missing columns {', '.join(missing)}")
+        places = [_parse_row(row, i, path) for i, row in enumerate(reader, start=2)]
+    return PlaceBase(places, source=path.name)
+
+
+@lru_cache(maxsize=1)
+def load_places() -> PlaceBase:
+    return read_places(PLACES_CSV)

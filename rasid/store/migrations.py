@@ -1,0 +1,95 @@
+"""Numbered schema migrations. Never edit a released one: append a new migration instead.
+
+`PRAGMA user_version` records how many have been applied.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: articles, full-text index over normalised Arabic terms, MinHash signatures and LSH buckets.
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL UNIQUE,
+        origin TEXT NOT NULL,
+        url TEXT,
+        source TEXT,
+        source_evidence TEXT,
+        title TEXT,
+        published TEXT,
+        language TEXT NOT NULL,
+        length INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        duplicate_of INTEGER REFERENCES articles(id),
+        similarity REAL,
+        flags TEXT NOT NULL DEFAULT '',
+        meta TEXT NOT NULL DEFAULT '{}',
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_source ON articles(source);
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TABLE minhash (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        signature BLOB NOT NULL
+    );
+    CREATE TABLE lsh_bands (
+        band INTEGER NOT NULL,
+        bucket BLOB NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id)
+    );
+    CREATE INDEX lsh_bands_lookup ON lsh_bands(band, bucket);
+    CREATE TABLE annotations (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        stages TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE ingest_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL
+    )
+    """,
+    # 2: entity mentions and coded events, queryable by kb id, type, date and place.
+    """
+    CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        type TEXT NOT NULL,
+        kb_id TEXT,
+        text TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        attrs TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX mentions_kb ON mentions(type, kb_id);
+    CREATE INDEX mentions_article ON mentions(article_id);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        event_index INTEGER NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        event_date TEXT,
+        date_precision TEXT,
+        place_id TEXT,
+        place_name TEXT,
+        latitude REAL,
+        longitude REAL,
+        actor1 TEXT,
+        actor2 TEXT,
+        fatalities INTEGER,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_date ON events(event_date);
+    CREATE INDEX events_place ON events(place_id)
+    """,
+    # 3: per-term document counts of the full-text index, for BM25 with a non-negative IDF.
+    """
+    CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row')
+    """,
+]

@@ -1,0 +1,597 @@
+"""Arabic number mentions: digits, number words, duals, ranges and approximations.
+
+`find_numbers(text)` returns `NumberMention`s with offsets into the original text, a value,
+a bound (exact / at_least / about / at_most / range / some), a kind (cardinal, ordinal, year,
+percent, dual) and the word the number counts (the "unit": قتيلا، كم، ساعة ...), so later
+stages can tell casualties from distances and durations.
+
+Matching runs on a folded copy of the text (diacritics and tatweel removed, أإآ→ا, ة→ه,
+ى→ي, Arabic-Indic digits → ASCII) and maps offsets back. A regex prefilter finds trigger
+words so that only small windows around candidates are tokenised.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+Bound = Literal["exact", "at_least", "about", "at_most", "range", "some"]
+Kind = Literal["cardinal", "ordinal", "year", "percent", "dual"]
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    start: int
+    end: int
+    text: str
+    value: float | None
+    value_max: float | None
+    bound: Bound
+    kind: Kind
+    unit_start: int | None
+    unit_end: int | None
+    unit: str | None
+
+
+# --------------------------------------------------------------------------- folding
+
+_DELETE = {cp: None for cp in [*range(0x064B, 0x0653), 0x0670, 0x0640]}
+_MAP_1TO1 = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ی": "ي",
+        "ک": "ك",
+        "٫": ".",
+        "٬": ",",
+        "٪": "%",
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+    }
+)
+_FOLD_ALL = {**_MAP_1TO1, **_DELETE}
+_DELETABLE_RE = re.compile("[\u064b-\u0652\u0670\u0640]")
+
+
+class Folded:
+    """A folded copy of a text plus the map back to original offsets."""
+
+    __slots__ = ("_adj", "original", "text")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        deleted = [m.start() for m in _DELETABLE_RE.finditer(original)]
+        # adj[j] = position (in folded text) before which the j-th deletion happened.
+        self._adj = [d - j for j, d in enumerate(deleted)]
+        self.text = original.translate(_FOLD_ALL)
+
+    def orig(self, i: int) -> int:
+        """Original offset of folded character i."""
+        return i + bisect.bisect_right(self._adj, i)
+
+    def orig_end(self, i: int) -> int:
+        """Original end offset for a folded end offset i (exclusive)."""
+        if i <= 0:
+            return 0
+        e = self.orig(i - 1) + 1
+        # Diacritics after the last letter (tanween in "مدنيّاً") belong to the word.
+        while e < len(self.original) and _DELETABLE_RE.match(self.original, e):
+            e += 1
+        return e
+
+
+def fold(text: str) -> str:
+    """Fold a word or phrase the way the matchers do (for lexicon entries)."""
+    return text.translate(_MAP_1TO1).translate(_DELETE).strip()
+
+
+# --------------------------------------------------------------------------- tokens
+
+TOKEN_RE = re.compile(r"[\u0621-\u064a]+|\d+(?:[.,]\d+)*|\.\d+|[A-Za-z]+|[^\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """A token of the folded text, with folded offsets."""
+
+    norm: str
+    start: int
+    end: int
+
+    @property
+    def is_digit(self) -> bool:
+        return self.norm[0].isdigit() or (self.norm[0] == "." and len(self.norm) > 1)
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
+    end = len(text) if end is None else end
+    return [Tok(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text, start, end)]
+
+
+CLITICS = ("و", "ف", "ب", "ل", "ك")
+
+
+def variants(word: str) -> Iterable[tuple[str, int]]:
+    """The word and its forms with one proclitic (و ف ب ل ك, then لل→ال) removed, with the clitic length."""
+    yield word, 0
+    if len(word) > 2 and word[0] in CLITICS:
+        rest = word[1:]
+        yield rest, 1
+        if word[0] == "ل" and rest.startswith("ل"):
+            yield "ا" + rest, 1  # للعام → العام
+        if len(rest) > 2 and rest[0] in "بلك" and word[0] in "وف":
+            yield rest[1:], 2
+            if rest[0] == "ل" and rest[1:].startswith("ل"):
+                yield "ا" + rest[1:], 2
+
+
+def parse_digits(s: str) -> float | None:
+    """'1,200' → 1200, '01.10' → 1.1, '.77' → 0.77; None for junk."""
+    if "," in s:
+        parts = s.split(".")[0].split(",")
+        thousands = all(len(p) == 3 for p in parts[1:]) and parts[0]
+        s = s.replace(",", "") if thousands else s.replace(",", ".")  # else a decimal comma
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class NumberLexicon:
+    words: dict[str, tuple[str, int]]  # folded word -> (category, value)
+    ordinals: dict[str, int]
+    ordinal_compound_units: dict[str, int]
+    ordinal_tens: dict[str, int]
+    teen_tails: frozenset[str]
+    vague: dict[tuple[str, ...], tuple[int, int]]
+    some: frozenset[tuple[str, ...]]
+    bounds: dict[tuple[str, ...], str]
+    percent: frozenset[tuple[str, ...]]
+    year_words: frozenset[str]
+    duals: dict[str, str]  # dual surface (folded) -> singular
+    stopwords: frozenset[str]
+    trigger: frozenset[str]  # words (with proclitics) that may start or be a number
+    first_words: frozenset[str]  # words that can open a mention (to strip a proclitic before them)
+
+
+def _forms(values: Any, where: str) -> list[str]:
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise ValueError(f"numbers.yaml: {where} must be a list of non-empty strings")
+    return [fold(v) for v in values]
+
+
+def _phrase_set(values: Any, where: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(t.norm for t in tokenize(f)) for f in _forms(values, where))
+
+
+def _dual_forms(singular: str, oblique: bool) -> list[str]:
+    base = singular[:-1] + "ت" if singular.endswith("ه") else singular
+    endings = ("ان", "ين") if oblique else ("ان",)
+    out = []
+    for e in endings:
+        out += [base + e, "ال" + base + e]
+    return out
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> NumberLexicon:
+    raw = yaml.safe_load(resources.files("rasid.text").joinpath("data/numbers.yaml").read_text("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError("numbers.yaml: top level must be a mapping")
+    words: dict[str, tuple[str, int]] = {}
+    for cat in ("units", "teen_heads", "tens", "hundreds", "scales", "scale_duals"):
+        table = raw.get(cat)
+        if not isinstance(table, dict):
+            raise ValueError(f"numbers.yaml: missing mapping '{cat}'")
+        for value, forms in table.items():
+            for f in _forms(forms, f"{cat}.{value}"):
+                words.setdefault(f, (cat, int(value)))
+    ordinals = {f: int(v) for v, fs in raw["ordinals"].items() for f in _forms(fs, f"ordinals.{v}")}
+    compound_units = {
+        f: int(v)
+        for v, fs in raw["ordinal_unit_in_compound"].items()
+        for f in _forms(fs, "ordinal_unit_in_compound")
+    }
+    ordinal_tens = {f: v for f, v in ordinals.items() if v >= 20}
+    vague: dict[tuple[str, ...], tuple[int, int]] = {}
+    for entry in raw["vague_plurals"]:
+        for f in _forms(entry["forms"], "vague_plurals"):
+            vague[tuple(t.norm for t in tokenize(f))] = (int(entry["low"]), int(entry["high"]))
+    bounds: dict[tuple[str, ...], str] = {}
+    for bound, forms in raw["bounds"].items():
+        if bound not in ("about", "at_least", "at_most"):
+            raise ValueError(f"numbers.yaml: unknown bound '{bound}'")
+        for f in _forms(forms, f"bounds.{bound}"):
+            bounds[tuple(t.norm for t in tokenize(f))] = bound
+    duals: dict[str, str] = {}
+    for s in _forms(raw["dual_nouns"], "dual_nouns"):
+        for d in _dual_forms(s, True):
+            duals[d] = s
+    for s in _forms(raw["dual_nouns_nominative_only"], "dual_nouns_nominative_only"):
+        for d in _dual_forms(s, False):
+            duals[d] = s
+    ordinal_forms = set(ordinals) | set(compound_units)
+    vague_first = {k[0] for k in vague}
+    some = _phrase_set(raw["some_phrases"], "some_phrases")
+    trigger_words = set(words) | ordinal_forms | vague_first | {k[0] for k in some} | set(duals)
+    prefixes = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "وال", "بال", "فال", "كال")
+    trigger = frozenset(p + w for w in trigger_words for p in prefixes) | frozenset(
+        "لل" + w[2:] for w in trigger_words if w.startswith("ال")
+    )
+    return NumberLexicon(
+        words=words,
+        ordinals=ordinals,
+        ordinal_compound_units=compound_units,
+        ordinal_tens=ordinal_tens,
+        teen_tails=frozenset(_forms(raw["teen_tails"], "teen_tails")),
+        vague=vague,
+        some=some,
+        bounds=bounds,
+        percent=_phrase_set(raw["percent_words"], "percent_words"),
+        year_words=frozenset(_forms(raw["year_words"], "year_words")),
+        duals=duals,
+        stopwords=frozenset(_forms(raw["unit_stopwords"], "unit_stopwords")),
+        trigger=trigger,
+        first_words=frozenset(
+            set(words) | set(duals) | set(ordinals) | {p[0] for p in bounds}
+            | {p[0] for p in vague} | {p[0] for p in some} | {"بين", "من"}
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class _Num:
+    value: float | None
+    value_max: float | None
+    bound: str
+    kind: str
+    start: int  # token index
+    end: int  # token index, exclusive
+
+
+def _match_phrase(
+    toks: Sequence[Tok], i: int, table: Iterable[tuple[str, ...]]
+) -> tuple[int, tuple[str, ...]]:
+    """Longest phrase of `table` at token i (the first word may carry a clitic): (length, phrase)."""
+    index = _first_word_index(table)
+    best: tuple[int, tuple[str, ...]] = (0, ())
+    for v, _ in variants(toks[i].norm):
+        for phrase in index.get(v, ()):
+            n = len(phrase)
+            if i + n > len(toks) or n <= best[0]:
+                continue
+            if all(toks[i + k].norm == phrase[k] for k in range(1, n)):
+                best = (n, phrase)
+    return best
+
+
+_INDEXES: dict[int, tuple[object, dict[str, list[tuple[str, ...]]]]] = {}
+
+
+def _first_word_index(table: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases grouped by first word; cached per table object (the tables live for the process)."""
+    hit = _INDEXES.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in table:
+        index.setdefault(phrase[0], []).append(phrase)
+    _INDEXES[id(table)] = (table, index)
+    return index
+
+
+def _word(lex: NumberLexicon, word: str, allow_clitic: bool = True) -> tuple[str, int] | None:
+    for v, k in variants(word):
+        if k and not allow_clitic:
+            break
+        hit = lex.words.get(v)
+        if hit:
+            return hit
+    return None
+
+
+def _parse_words(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> tuple[float, int] | None:
+    """A cardinal written in words ("خمسمائة و خمسة و عشرون", "ثلاثة آلاف") → (value, end)."""
+    total = 0.0
+    current = 0.0
+    k = i
+    n = len(toks)
+    used = False
+    while k < n:
+        w = toks[k].norm
+        if used and w == "و" and k + 1 < n and _word(lex, toks[k + 1].norm, False):
+            k += 1
+            continue
+        hit = _word(lex, w, allow_clitic=not used or w.startswith("و"))
+        if hit is None:
+            break
+        cat, val = hit
+        if cat == "teen_heads":
+            if k + 1 < n and toks[k + 1].norm in lex.teen_tails:
+                current += 10 + val
+                k += 2
+                used = True
+                continue
+            break
+        if cat == "units":
+            if 3 <= val <= 9 and k + 1 < n and toks[k + 1].norm in lex.teen_tails:
+                current += 10 + val
+                k += 2
+                used = True
+                continue
+            if used and current and val < 10 and current % 10 == 0 and current < 100 and not w.startswith("و"):
+                break  # "عشرون خمسة": two numbers, not one
+            current += val
+        elif cat == "hundreds":
+            if val == 100 and 1 <= current <= 9:
+                current *= 100
+            else:
+                current += val
+        elif cat == "scales":
+            if not used:
+                if (w,) in lex.vague or any((v,) in lex.vague for v, _ in variants(w)):
+                    break  # a bare "آلاف"/"ملايين" is a vague plural, handled elsewhere
+                current = val  # "ألف نازح", "مليون"
+                used = True
+                k += 1
+                continue
+            total += (current or 1) * val
+            current = 0
+        else:  # tens, scale_duals
+            current += val
+        used = True
+        k += 1
+    if not used:
+        return None
+    return total + current, k
+
+
+def _parse_ordinal(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> tuple[int, int] | None:
+    n = len(toks)
+    w = toks[i].norm
+    for v, _ in variants(w):
+        unit = lex.ordinals.get(v)
+        cu = lex.ordinal_compound_units.get(v)
+        base = unit if unit is not None and unit < 20 else cu
+        if base is not None:
+            if i + 1 < n and toks[i + 1].norm in lex.teen_tails and base < 10:
+                return 10 + base, i + 2
+            j = i + 1
+            if j < n and toks[j].norm == "و":
+                j += 1
+            if j < n:
+                tail = toks[j].norm
+                tail = tail[1:] if tail.startswith("و") and j == i + 1 else tail
+                if tail in lex.ordinal_tens and base < 10:
+                    return lex.ordinal_tens[tail] + base, j + 1
+        if unit is not None and (cu is None or unit >= 20):
+            return unit, i + 1
+    return None
+
+
+def _core(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> _Num | None:
+    """A single number (no bound words) starting at token i."""
+    n = len(toks)
+    t = toks[i]
+    if t.is_digit:
+        value = parse_digits(t.norm)
+        if value is None:
+            return None
+        j = i + 1
+        if j + 1 < n and toks[j].norm == "فاصله" and toks[j + 1].is_digit:
+            value = parse_digits(f"{t.norm}.{toks[j + 1].norm}") or value
+            j += 2
+        if j < n and not toks[j].is_digit:
+            hit = _word(lex, toks[j].norm, False)
+            if hit and hit[0] == "scales":
+                value *= hit[1]
+                j += 1
+        # A minus sign glued to the number (not a range dash).
+        if i > 0 and toks[i - 1].norm == "-" and toks[i - 1].end == t.start and (
+            i == 1 or not toks[i - 2].is_digit
+        ):
+            return _Num(-value, None, "exact", "cardinal", i - 1, j)
+        return _Num(value, None, "exact", "cardinal", i, j)
+    vl, key = _match_phrase(toks, i, lex.vague)
+    if vl:
+        low, high = lex.vague[key]
+        return _Num(float(low), float(high), "some", "cardinal", i, i + vl)
+    sl, _ = _match_phrase(toks, i, lex.some)
+    if sl:
+        return _Num(None, None, "some", "cardinal", i, i + sl)
+    parsed = _parse_words(lex, toks, i)
+    if parsed:
+        value, j = parsed
+        return _Num(value, None, "exact", "cardinal", i, j)
+    for v, _ in variants(t.norm):
+        if v in lex.duals:
+            return _Num(2.0, None, "exact", "dual", i, i + 1)
+    ordinal = _parse_ordinal(lex, toks, i)
+    if ordinal:
+        return _Num(float(ordinal[0]), None, "exact", "ordinal", i, ordinal[1])
+    return None
+
+
+def _is_year_word(lex: NumberLexicon, word: str) -> bool:
+    return any(v in lex.year_words for v, _ in variants(word))
+
+
+def _parse_at(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> _Num | None:
+    n = len(toks)
+    bound = "exact"
+    start = i
+    bl, bkey = _match_phrase(toks, i, lex.bounds)
+    if bl:
+        bound = lex.bounds[bkey]
+        i += bl
+        if i >= n:
+            return None
+    between = any(v in ("بين", "من") for v, _ in variants(toks[i].norm)) and i + 1 < n
+    core = _core(lex, toks, i + 1 if between else i)
+    if core is None:
+        return None
+    if between:
+        if core.kind != "cardinal" or core.value is None:
+            return None
+        j = core.end
+        if j + 1 < n and toks[j].norm in ("و", "الي", "حتي", "-"):
+            other = _core(lex, toks, j + 1)
+            if other and other.value is not None and other.kind == "cardinal":
+                return _Num(core.value, other.value, "range", "cardinal", start, other.end)
+        return None  # "بين" + one number is not a quantity we can read
+    core.start = min(core.start, start)
+    if bound != "exact":
+        if core.bound == "exact":
+            core.bound = bound
+        core.start = start
+    elif core.value is not None and core.kind == "cardinal" and core.bound == "exact":
+        j = core.end
+        if j + 1 < n and toks[j].norm in ("-", "الي", "حتي", "او", "/") and toks[j + 1].is_digit == toks[i].is_digit:
+            other = _core(lex, toks, j + 1)
+            if (
+                other
+                and other.value is not None
+                and other.kind == "cardinal"
+                and other.value > core.value
+                and (toks[j].norm != "/" or core.value >= 1)
+            ):
+                core.value_max = other.value
+                core.bound = "range"
+                core.end = other.end
+    # Trailing approximation ("15 قتيلا تقريبا") is handled by the caller after the unit.
+    if core.kind == "cardinal" and core.value is not None:
+        pl = _match_phrase(toks, core.end, lex.percent)[0] if core.end < n else 0
+        if pl:
+            core.kind = "percent"
+            core.end += pl
+        elif (
+            core.start > 0
+            and core.value == int(core.value)
+            and 1000 <= core.value <= 2100
+            and toks[core.start].is_digit
+            and (
+                _is_year_word(lex, toks[core.start - 1].norm)
+                or (core.end < n and toks[core.end].norm == "م")
+            )
+        ):
+            core.kind = "year"
+    return core
+
+
+def _unit(lex: NumberLexicon, toks: Sequence[Tok], num: _Num) -> tuple[int, int] | None:
+    """Token range of the counted noun after a number (skipping one "من")."""
+    if num.kind == "dual":
+        return num.start if num.bound == "exact" else num.end - 1, num.end
+    if num.kind in ("year", "percent", "ordinal"):
+        return None
+    j = num.end
+    if j < len(toks) and toks[j].norm == "من" and j + 1 < len(toks):
+        j += 1
+    if j >= len(toks):
+        return None
+    t = toks[j]
+    if not ("\u0621" <= t.norm[0] <= "\u064a") or t.norm in lex.stopwords:
+        return None
+    # Glued to the previous token across punctuation-free space only.
+    return j, j + 1
+
+
+def _lead(lex: NumberLexicon, word: str) -> int:
+    """Length of a proclitic on the first word of a mention ("وامرأتان", "بنحو")."""
+    if word[0].isdigit() or word in lex.words or word in lex.duals or word in lex.ordinals:
+        return 0
+    for v, k in variants(word):
+        if k and v in lex.first_words:
+            return k
+    return 0
+
+
+_WORD_OR_DIGIT = re.compile(r"[\u0621-\u064a]+|\d+")
+
+
+def _windows(lex: NumberLexicon, text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    trigger = lex.trigger
+    for m in _WORD_OR_DIGIT.finditer(text):
+        if m.group()[0] > "9" and m.group() not in trigger:
+            continue
+        s, e = max(0, m.start() - 24), min(len(text), m.end() + 40)
+        if spans and s <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], e))
+        else:
+            spans.append((s, e))
+    return spans
+
+
+def find_numbers(text: str) -> list[NumberMention]:
+    """All number mentions in `text`, in order, non-overlapping."""
+    lex = lexicon()
+    folded = Folded(text)
+    ft = folded.text
+    out: list[NumberMention] = []
+    last_end = -1
+    for ws, we in _windows(lex, ft):
+        # Extend the window to whole words so tokens are not cut in half.
+        while ws > 0 and not ft[ws - 1].isspace():
+            ws -= 1
+        while we < len(ft) and not ft[we].isspace():
+            we += 1
+        toks = tokenize(ft, ws, we)
+        i = 0
+        while i < len(toks):
+            if toks[i].start < last_end:
+                i += 1
+                continue
+            num = _parse_at(lex, toks, i)
+            if num is None:
+                i += 1
+                continue
+            unit = _unit(lex, toks, num)
+            end_tok = num.end
+            after = toks[unit[1]].norm if unit and unit[1] < len(toks) else ""
+            if num.bound == "exact" and after and any(v == "تقريبا" for v, _ in variants(after)):
+                num.bound = "about"
+            s = folded.orig(toks[num.start].start + _lead(lex, toks[num.start].norm))
+            e = folded.orig_end(toks[end_tok - 1].end)
+            us = ue = None
+            utext = None
+            if unit:
+                ulead = _lead(lex, toks[unit[0]].norm) if num.kind == "dual" else 0
+                us = folded.orig(toks[unit[0]].start + ulead)
+                ue = folded.orig_end(toks[unit[1] - 1].end)
+                utext = text[us:ue]
+            out.append(
+                NumberMention(
+                    start=s,
+                    end=e,
+                    text=text[s:e],
+                    value=num.value,
+                    value_max=num.value_max,
+                    bound=num.bound,  # type: ignore[arg-type]
+                    kind=num.kind,  # type: ignore[arg-type]
+                    unit_start=us,
+                    unit_end=ue,
+                    unit=utext,
+                )
+            )
+            last_end = toks[end_tok - 1].end
+            i = end_tok
+    return out

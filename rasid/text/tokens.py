@@ -1,0 +1,324 @@
+"""Tokenisation with proclitic splitting, on the original text's offsets.
+
+Words are found on the original text (diacritics and tatweel count as part of
+a word), then each distinct surface form is analysed once: normalised with an
+offset map, proclitics (و ف ب ل ك ال لل) split off when the remaining base is
+plausible, and the base stemmed. The analysis is cached, so the per-token cost
+is a dictionary lookup and building the Token.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from itertools import product
+
+from rasid.document import Clitic, Token
+from rasid.text._data import clitic_config, clitic_exceptions, stem_config
+from rasid.text.normalize import normalize, normalize_word
+from rasid.text.sentences import split_sentences
+from rasid.text.stem import stem
+
+_MARKS = "\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u200d"
+# Letters of the scripts we expect, as one character class (much faster than
+# [^\W\d_] alternated with marks); the second branch still catches any other script.
+_LETTERS = (
+    "A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u052f"
+    "\u0610-\u061a\u0620-\u065f\u066e-\u06d3\u06d5-\u06ef\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff"
+    "\ufb50-\ufdff\ufe70-\ufefc\u200c\u200d"
+)
+_TOKEN_RE = re.compile(
+    rf"([{_LETTERS}]+(?:['\u2019][{_LETTERS}]+)*|(?:[^\W\d_]|[{_MARKS}])+)"  # 1: word
+    r"|(\d+(?:[.,\u066b\u066c]\d+)*)"  # 2: number
+    r"|([.!?\u061f\u2026]+|\S)"  # 3: punctuation or other symbol
+)
+_WORD, _NUMBER = 1, 2
+_TATWEEL = "\u0640"
+# Between a detached proclitic ("الـ", "لـ") and its base: spaces and at most one opening quote/bracket.
+_GAP_RE = re.compile("[ \\t]*[\"'\u201c\u201d\u00ab\u2018(\\[]?[ \\t]*")
+_OPENERS = "\"'\u201c\u201d\u00ab\u2018(["
+
+_TOKEN_FIELDS = ("start", "end", "text", "base_start", "norm", "stem", "clitics", "sentence", "is_word")
+
+
+def _token_factory() -> Callable[[int, int, str, int, str, str, tuple[Clitic, ...], int, bool], Token]:
+    """Return a Token constructor for the hot loop.
+
+    A frozen dataclass __init__ goes through object.__setattr__ per field
+    (~1.5 us per Token, half the tokenizer's time). Writing the slots through
+    their descriptors builds the very same Token in half the time. Used only
+    while Token has exactly these fields and no __post_init__; otherwise the
+    normal constructor is used.
+    """
+    names = tuple(f.name for f in dataclasses.fields(Token))
+    if names != _TOKEN_FIELDS or hasattr(Token, "__post_init__") or not hasattr(Token, "__slots__"):
+        return Token
+    new = Token.__new__
+    s0, s1, s2, s3, s4, s5, s6, s7, s8 = (getattr(Token, n).__set__ for n in names)
+
+    def make(
+        start: int,
+        end: int,
+        text: str,
+        base_start: int,
+        norm: str,
+        stem: str,
+        clitics: tuple[Clitic, ...],
+        sentence: int,
+        is_word: bool,
+    ) -> Token:
+        tok = new(Token)
+        s0(tok, start)
+        s1(tok, end)
+        s2(tok, text)
+        s3(tok, base_start)
+        s4(tok, norm)
+        s5(tok, stem)
+        s6(tok, clitics)
+        s7(tok, sentence)
+        s8(tok, is_word)
+        return tok
+
+    return make
+
+
+_new_token = _token_factory()
+
+# (clitic form, start, end) relative to the surface word; base start; norm; stem; is_word;
+# whether the surface is a bare proclitic that may attach to the next token ("الـ").
+_Analysis = tuple[tuple[tuple[str, int, int], ...], int, str, str, bool, bool]
+
+
+@lru_cache(maxsize=1)
+def _exception_suffixes() -> tuple[str, ...]:
+    cfg = stem_config()
+    extra = ("", "يين", "يون", "يا", "ان", "هم", "هما")
+    return tuple(
+        sorted(
+            set(extra) | set(cfg.inflection_suffixes) | set(cfg.pronoun_suffixes) | set(cfg.final_suffixes),
+            key=len,
+        )
+    )
+
+
+def _blocked(word: str, pos: int) -> bool:
+    """True when word[pos:] is an exception entry, possibly with one inflectional suffix."""
+    exceptions = clitic_exceptions()
+    rest = word[pos:]
+    for suffix in _exception_suffixes():
+        if not suffix:
+            if rest in exceptions:
+                return True
+        elif rest.endswith(suffix) and rest[: -len(suffix)] in exceptions:
+            return True
+    return False
+
+
+def split_clitics(word: str) -> tuple[list[str], int]:
+    """Split the proclitics off a normalised word: (clitic forms, index where the base starts)."""
+    cfg = clitic_config()
+    n = len(word)
+    art, lam_art = cfg.article, cfg.lam_article
+    forms: list[str] = []
+    pos = 0
+    conj = ""
+    if n > 1 and word[0] in cfg.conjunctions and not _blocked(word, 0):
+        conj = word[0]
+        pos = 1
+    found: list[str] = []
+    p = pos
+    if (
+        word.startswith(lam_art, p)
+        and n - p - len(lam_art) >= cfg.min_base_after_article
+        and not _blocked(word, p)
+    ):
+        found = [lam_art]
+        p += len(lam_art)
+    elif (
+        p < n
+        and word[p] in cfg.prepositions
+        and word.startswith(art, p + 1)
+        and n - p - 1 - len(art) >= cfg.min_base_after_article
+        and not _blocked(word, p)
+    ):
+        found = [word[p]]
+        p += 1
+        if not _blocked(word, p):
+            found.append(art)
+            p += len(art)
+    elif word.startswith(art, p) and n - p - len(art) >= cfg.min_base_after_article and not _blocked(word, p):
+        found = [art]
+        p += len(art)
+    elif (
+        p < n
+        and word[p] in cfg.prepositions
+        and word[p] not in cfg.article_only_prepositions
+        and n - p - 1 >= cfg.min_base_after_letter
+        and not _blocked(word, p)
+    ):
+        found = [word[p]]
+        p += 1
+    if conj:
+        if not found and (conj in cfg.conjunctions_needing_clitic or n - 1 < cfg.min_base_after_letter):
+            return forms, 0
+        forms.append(conj)
+    forms.extend(found)
+    return forms, p
+
+
+@lru_cache(maxsize=1)
+def _clitic_chains() -> dict[str, tuple[str, ...]]:
+    """Every normalised string made only of proclitics (و، بال، ولل ...) -> its clitic forms."""
+    cfg = clitic_config()
+    chains: dict[str, tuple[str, ...]] = {}
+    middles: list[tuple[str, ...]] = [(), (cfg.article,), (cfg.lam_article,)]
+    middles += [(p,) for p in cfg.prepositions] + [(p, cfg.article) for p in cfg.prepositions]
+    for conj, mid in product([(), *((c,) for c in cfg.conjunctions)], middles):
+        forms = (*conj, *mid)
+        if forms:
+            chains["".join(forms)] = forms
+    return chains
+
+
+def _analyse(surface: str, kind: int) -> _Analysis:
+    if kind != _WORD:
+        norm_text = normalize_word(surface)
+        return (), 0, norm_text, norm_text, kind == _NUMBER, False
+    norm = normalize(surface)
+    if norm.text in _clitic_chains():
+        return (), 0, norm.text, norm.text, True, True
+    forms, base = split_clitics(norm.text)
+    clitics = []
+    pos = 0
+    for form in forms:
+        s, e = norm.to_original(pos, pos + len(form))
+        clitics.append((form, s, e))
+        pos += len(form)
+    base_start = norm.offsets[base]
+    base_norm = norm.text[base:]
+    return tuple(clitics), base_start, base_norm, stem(base_norm), bool(base_norm), False
+
+
+_CACHE: dict[str, _Analysis] = {}
+_CACHE_LIMIT = 300_000
+
+
+def _analysis(surface: str, kind: int) -> _Analysis:
+    a = _CACHE.get(surface)
+    if a is None:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()  # bounded memory on endless streams; refills quickly
+        a = _CACHE[surface] = _analyse(surface, kind)
+    return a
+
+
+def _detached_chain(surface: str, text: str, end: int) -> tuple[tuple[str, ...], int] | None:
+    """If `surface` is a bare proclitic written apart from its base ("الـ 24", 'لـ"سكاي'),
+    return its clitic forms and where the base token starts."""
+    chain = _clitic_chains()[normalize_word(surface)]
+    if surface.endswith(_TATWEEL):
+        m = _GAP_RE.match(text, end)
+        nxt = m.end() if m else end
+    elif end < len(text) and (text[end] in _OPENERS or text[end].isdigit()):
+        nxt = end + 1 if text[end] in _OPENERS else end
+    else:
+        return None
+    if nxt >= len(text) or not (text[nxt].isalnum()):
+        return None
+    return chain, nxt
+
+
+def tokenize(text: str, sentences: Sequence[tuple[int, int]] | None = None) -> list[Token]:
+    """Tokens of `text` with proclitics separated and sentence indices assigned.
+
+    `sentences` are (start, end) spans as returned by split_sentences (computed
+    when None). A proclitic written apart with tatweel ("الـ 24", 'لـ"ستيب')
+    is joined to the following token: the token then spans both, with
+    `base_start` at the base; an opening quote in between stays inside it.
+    """
+    if sentences is None:
+        sentences = split_sentences(text)
+    return _tokenize(text, sentences)
+
+
+def _tokenize(text: str, sentences: Sequence[tuple[int, int]]) -> list[Token]:
+    # Hot loop: one regex match, one cache lookup and one Token per token.
+    tokens: list[Token] = []
+    append = tokens.append
+    cache = _CACHE
+    new_token = _new_token
+    sent_idx = 0
+    n_sent = len(sentences)
+    sent_end = sentences[0][1] if n_sent else len(text) + 1
+    pending: tuple[int, tuple[Clitic, ...], int] | None = None
+    for m in _TOKEN_RE.finditer(text):
+        start = m.start()
+        surface = m.group()
+        if start >= sent_end:
+            while start >= sent_end and sent_idx + 1 < n_sent:
+                sent_idx += 1
+                sent_end = sentences[sent_idx][1]
+        a = cache.get(surface)
+        if a is None:
+            a = _analysis(surface, m.lastindex or 0)
+        cl, base_rel, norm, stm, is_word, is_chain = a
+        end = start + len(surface)
+        if pending is not None:
+            p_start, p_clitics, p_next = pending
+            if start < p_next:
+                continue  # the opening quote between a detached proclitic and its base
+            pending = None
+            if is_word and not is_chain:
+                clitics = p_clitics + tuple(Clitic(f, start + s, start + e) for f, s, e in cl)
+                append(
+                    new_token(
+                        p_start, end, text[p_start:end], start + base_rel, norm, stm, clitics, sent_idx, True
+                    )
+                )
+                continue
+        if is_chain:
+            detached = _detached_chain(surface, text, end)
+            if detached is not None:
+                chain, nxt = detached
+                norm_map = normalize(surface)
+                rel = 0
+                chain_clitics = []
+                for form in chain:
+                    s, e = norm_map.to_original(rel, rel + len(form))
+                    chain_clitics.append(Clitic(form, start + s, start + e))
+                    rel += len(form)
+                pending = (start, tuple(chain_clitics), nxt)
+                continue
+        if cl:
+            append(
+                new_token(
+                    start,
+                    end,
+                    surface,
+                    start + base_rel,
+                    norm,
+                    stm,
+                    tuple(Clitic(f, start + s, start + e) for f, s, e in cl),
+                    sent_idx,
+                    is_word,
+                )
+            )
+        else:
+            append(new_token(start, end, surface, start, norm, stm, (), sent_idx, is_word))
+    return tokens
+
+
+def search_terms(text: str) -> list[str]:
+    """Normalised bases of the word tokens in `text`, lower-cased, in order.
+
+    Used for indexing articles and for parsing queries alike, so that
+    "الميليشيات الإيرانية" and "ميليشيات ايرانيه" give the same terms.
+    """
+    out: list[str] = []
+    for m in _TOKEN_RE.finditer(text):
+        _, _, base_norm, _, is_word, is_chain = _analysis(m.group(), m.lastindex or 0)
+        if is_word and not is_chain:
+            out.append(base_norm.lower())
+    return out

@@ -1,0 +1,339 @@
+"""Feature extraction shared by the verification classifiers.
+
+The models pickle these transformers, so the normalisation here is deliberately
+private and frozen: a model trained with one normaliser must be applied with the
+same one, even if the general-purpose normaliser in `rasid.text` evolves.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import yaml
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"@\w+")
+_NON_WORD = re.compile(r"[^\w%]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ؤ": "و",
+        "ئ": "ي",
+        "گ": "ك",
+        "ڤ": "ف",
+        "پ": "ب",
+        "چ": "ج",
+        "٪": "%",
+    }
+)
+_PROCLITICS = ("وال", "فال", "بال", "كال", "لل", "ال")
+_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ان", "ها", "هم", "ه", "ي")
+
+
+def normalize(text: str) -> str:
+    """Fold spelling variants so that surface differences do not split features."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _URL.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    text = text.replace("#", " ").replace("_", " ")
+    text = _DIACRITICS.sub("", text)
+    # NFKC already maps Arabic-Indic digits to ASCII only for some forms; do it explicitly.
+    text = "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in text)
+    text = text.translate(_FOLD)
+    text = _NON_WORD.sub(" ", text)
+    # Split digits glued to letters ("٩٠عرضا" -> "90 عرضا").
+    text = re.sub(r"(?<=\d)(?=[^\d\s.,%])|(?<=[^\d\s.,])(?=\d)", " ", text)
+    return " ".join(text.lower().split())
+
+
+def tokenize(text: str) -> list[str]:
+    return normalize(text).split()
+
+
+def stem(word: str) -> str:
+    """A light stem (strip article/conjunction prefixes and common suffixes) for overlap tests."""
+    if word.isdigit():
+        return word
+    for prefix in _PROCLITICS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix) :]
+            break
+    else:
+        if word[:1] in {"و", "ف", "ب", "ل"} and len(word) >= 4:
+            word = word[1:]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in tokenize(text)]
+
+
+def numbers(text: str) -> set[str]:
+    return set(_NUMBER.findall(normalize(text)))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, frozenset[str]]:
+    """Cue-word lists (negation, attribution, ...) from `verify/data/cues.yaml`, normalised."""
+    raw = yaml.safe_load(resources.files("rasid.verify").joinpath("data/cues.yaml").read_text("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError("rasid/verify/data/cues.yaml: expected a mapping of list name -> words")
+    out: dict[str, frozenset[str]] = {}
+    for name, words in raw.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise ValueError(f"rasid/verify/data/cues.yaml: '{name}' must be a list of strings")
+        out[str(name)] = frozenset(normalize(w) for w in words if normalize(w))
+    return out
+
+
+def _count(words: Iterable[str], cues: frozenset[str]) -> int:
+    n = 0
+    for w in words:
+        if w in cues or stem(w) in cues:
+            n += 1
+    return n
+
+
+def _char_ngrams(text: str, n: int = 3) -> set[str]:
+    padded = f" {text} "
+    return {padded[i : i + n] for i in range(max(len(padded) - n + 1, 0))}
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Loose match for alignment: same light stem or mostly shared letters (انسحبت ~ انسحاب)."""
+    if a == b:
+        return True
+    sa, sb = stem(a), stem(b)
+    if sa == sb:
+        return True
+    if len(sa) < 3 or len(sb) < 3 or sa.isdigit() or sb.isdigit():
+        return False
+    if sa in sb or sb in sa:
+        return True
+    prefix = len(os.path.commonprefix([sa, sb]))
+    if prefix >= 4 and prefix >= 0.6 * min(len(sa), len(sb)):
+        return True
+    return _jaccard(_char_ngrams(sa, 2), _char_ngrams(sb, 2)) >= 0.5
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def lexical_overlap(claim: str, passage: str) -> float:
+    """Share of the claim's content stems that appear in the passage (0..1).
+
+    Used by the checker to call a passage "unrelated" before asking the stance model.
+    """
+    stop = lexicon()["stopwords"]
+    a = {s for s in stems(claim) if s not in stop and len(s) > 1}
+    if not a:
+        return 0.0
+    b = set(stems(passage))
+    return len(a & b) / len(a)
+
+
+class PairFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
+    """Sparse features of a (claim, passage) pair.
+
+    Blocks: TF-IDF of the passage; TF-IDF of words the passage adds and of words it
+    drops relative to the claim (that is where a contradiction lives: a swapped
+    place, an antonym, a negation); crossed dropped×added word pairs (learned
+    antonym/substitution pairs); and dense overlap, negation and number-mismatch cues.
+    """
+
+    def __init__(self, min_df: int = 1, cross: bool = True, dense_weight: float = 1.0) -> None:
+        self.min_df = min_df
+        self.cross = cross
+        self.dense_weight = dense_weight
+
+    # -- helpers -------------------------------------------------------------
+    @staticmethod
+    def _diff(s1: str, s2: str) -> tuple[list[str], list[str]]:
+        w1, w2 = tokenize(s1), tokenize(s2)
+        added = [w for w in w2 if not any(_same_word(w, v) for v in w1)]
+        dropped = [w for w in w1 if not any(_same_word(w, v) for v in w2)]
+        return added, dropped
+
+    def _docs(self, pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+        docs: dict[str, list[str]] = {"s2": [], "added": [], "dropped": [], "cross": []}
+        for s1, s2 in pairs:
+            added, dropped = self._diff(s1, s2)
+            docs["s2"].append(normalize(s2))
+            docs["added"].append(" ".join(added))
+            docs["dropped"].append(" ".join(dropped))
+            crossed = [f"{stem(d)}__{stem(a)}" for d in dropped for a in added]
+            docs["cross"].append(" ".join(crossed))
+        return docs
+
+    def _dense(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        cues = lexicon()
+        neg, contra = cues["negation"], cues["contrast"]
+        rows = []
+        for s1, s2 in pairs:
+            t1, t2 = tokenize(s1), tokenize(s2)
+            st1, st2 = set(map(stem, t1)), set(map(stem, t2))
+            added, dropped = self._diff(s1, s2)
+            n1, n2 = numbers(s1), numbers(s2)
+            neg1, neg2 = _count(t1, neg), _count(t2, neg)
+            rows.append(
+                [
+                    _jaccard(st1, st2),
+                    len(st1 & st2) / max(len(st1), 1),
+                    len(st1 & st2) / max(len(st2), 1),
+                    _jaccard(_char_ngrams(normalize(s1)), _char_ngrams(normalize(s2))),
+                    min(len(t1), len(t2)) / max(len(t1), len(t2), 1),
+                    len(added) / max(len(t2), 1),
+                    len(dropped) / max(len(t1), 1),
+                    float(neg1 > 0),
+                    float(neg2 > 0),
+                    float(neg1 != neg2),
+                    float(_count(added, neg) > 0),
+                    float(_count(t2, contra) > 0),
+                    float(bool(n1) and bool(n2) and n1 != n2),
+                    float(bool(n1) != bool(n2)),
+                    float(not (st1 & st2)),
+                ]
+            )
+        return np.asarray(rows, dtype=float)
+
+    def _similarity(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """TF-IDF cosines and IDF-weighted overlap: how much of the claim the passage talks about."""
+        left = [normalize(a) for a, _ in pairs]
+        right = [normalize(b) for _, b in pairs]
+        cols = []
+        for vec in (self.vec_sim_char_, self.vec_sim_word_):
+            a, b = vec.transform(left), vec.transform(right)
+            cols.append(np.asarray(a.multiply(b).sum(axis=1)).ravel())
+        vocab, idf = self.vec_sim_word_.vocabulary_, self.vec_sim_word_.idf_
+        default = float(idf.max())
+        weighted = []
+        for a, b in zip(left, right, strict=True):
+            wa = a.split()
+            wb = b.split()
+            weights = [float(idf[vocab[w]]) if w in vocab else default for w in wa]
+            hit = sum(wt for w, wt in zip(wa, weights, strict=True) if any(_same_word(w, v) for v in wb))
+            weighted.append(hit / max(sum(weights), 1e-9))
+        cols.append(np.asarray(weighted))
+        return np.column_stack(cols)
+
+    # -- sklearn API ---------------------------------------------------------
+    def fit(self, pairs: Sequence[tuple[str, str]], y: Any = None) -> PairFeatures:
+        docs = self._docs(pairs)
+        both = [normalize(a) for a, _ in pairs] + [normalize(b) for _, b in pairs]
+        self.vec_sim_char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(both)
+        self.vec_sim_word_ = TfidfVectorizer(sublinear_tf=True).fit(both)
+        self.vec_s2_char_ = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), min_df=self.min_df, sublinear_tf=True, max_features=60000
+        ).fit(docs["s2"])
+        self.vec_s2_word_ = TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True).fit(
+            docs["s2"]
+        )
+        self.vec_added_ = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), min_df=self.min_df, sublinear_tf=True
+        ).fit(docs["added"])
+        self.vec_dropped_ = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), min_df=self.min_df, sublinear_tf=True
+        ).fit(docs["dropped"])
+        self.vec_added_word_ = TfidfVectorizer(min_df=self.min_df, sublinear_tf=True).fit(docs["added"])
+        self.vec_dropped_word_ = TfidfVectorizer(min_df=self.min_df, sublinear_tf=True).fit(docs["dropped"])
+        if self.cross:
+            self.vec_cross_ = TfidfVectorizer(
+                token_pattern=r"\S+", min_df=max(self.min_df, 2), sublinear_tf=True
+            ).fit(docs["cross"])
+        return self
+
+    def transform(self, pairs: Sequence[tuple[str, str]]) -> sp.csr_matrix:
+        docs = self._docs(pairs)
+        blocks = [
+            self.vec_s2_char_.transform(docs["s2"]),
+            self.vec_s2_word_.transform(docs["s2"]),
+            self.vec_added_.transform(docs["added"]),
+            self.vec_dropped_.transform(docs["dropped"]),
+            self.vec_added_word_.transform(docs["added"]),
+            self.vec_dropped_word_.transform(docs["dropped"]),
+        ]
+        if self.cross:
+            blocks.append(self.vec_cross_.transform(docs["cross"]))
+        dense = np.hstack([self._dense(pairs), self._similarity(pairs)]) * self.dense_weight
+        blocks.append(sp.csr_matrix(dense))
+        return sp.hstack(blocks, format="csr")
+
+
+class TextFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
+    """TF-IDF (char + word) of one text plus cue counts (numbers, attribution, negation...)."""
+
+    def __init__(self, min_df: int = 2, char_range: tuple[int, int] = (2, 5), max_features: int = 80000) -> None:
+        self.min_df = min_df
+        self.char_range = char_range
+        self.max_features = max_features
+
+    def _dense(self, texts: Sequence[str]) -> np.ndarray:
+        cues = lexicon()
+        rows = []
+        for raw in texts:
+            words = tokenize(raw)
+            nums = _NUMBER.findall(" ".join(words))
+            rows.append(
+                [
+                    min(len(nums), 5) / 5,
+                    float(bool(nums)),
+                    min(_count(words, cues["attribution"]), 3) / 3,
+                    min(_count(words, cues["control"]), 3) / 3,
+                    min(_count(words, cues["casualty"]), 3) / 3,
+                    min(_count(words, cues["opinion"]), 3) / 3,
+                    float(_count(words, cues["negation"]) > 0),
+                    min(len(words), 60) / 60,
+                    float("?" in raw or "؟" in raw),
+                    float("http" in raw),
+                    min(raw.count("#"), 5) / 5,
+                ]
+            )
+        return np.asarray(rows, dtype=float)
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> TextFeatures:
+        norm = [normalize(t) for t in texts]
+        self.vec_char_ = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.char_range,
+            min_df=self.min_df,
+            sublinear_tf=True,
+            max_features=self.max_features,
+        ).fit(norm)
+        self.vec_word_ = TfidfVectorizer(
+            ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True, max_features=self.max_features
+        ).fit(norm)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        norm = [normalize(t) for t in texts]
+        return sp.hstack(
+            [
+                self.vec_char_.transform(norm),
+                self.vec_word_.transform(norm),
+                sp.csr_matrix(self._dense(texts)),
+            ],
+            format="csr",
+        )

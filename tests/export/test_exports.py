@@ -1,0 +1,118 @@
+"""ACLED CSV, PLOVER JSON and GeoJSON exports, and the `rasid events` command."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from rasid.document import Document, Mention
+from rasid.export import ACLED_COLUMNS, plover_records, to_geojson, write_acled
+from rasid.extract.event_index import index_events, load_events
+from rasid.extract.events import EventStage
+from rasid.extract.events_commands import register
+from rasid.store.sqlite import SQLiteStore
+from rasid.text.stage import TextStage
+
+TEXT = "قتل 5 مدنيين بينهم طفلان بقصف مدفعي على بلدة سراقب يوم الأحد، بحسب الدفاع المدني.\n"
+
+
+def located_doc() -> Document:
+    doc = TextStage()(Document(id="x", text=TEXT, published=dt.date(2024, 3, 5), origin="a/x.txt", content_hash="hx"))
+    start = TEXT.index("سراقب")
+    place = Mention(start, start + 5, "سراقب", "place", "saraqib",
+                    attrs={"lat": 35.86, "lon": 36.8, "admin1": "Idlib", "admin2": "Idlib", "geo_precision": 1,
+                           "name_en": "Saraqib"})
+    return EventStage()(doc.evolve(mentions=(place,), stages=("text", "entities")))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "ev.db"
+    store = SQLiteStore(path)
+    doc = located_doc()
+    with store.transaction():
+        aid = store.add_document(doc, search_text="", title_terms="")
+        index_events(store, aid, doc)
+    store.close()
+    return path
+
+
+def records(db: Path) -> list[dict]:
+    store = SQLiteStore(db)
+    try:
+        return load_events(store)
+    finally:
+        store.close()
+
+
+def test_acled_csv_has_acled_columns(db: Path) -> None:
+    buf = io.StringIO()
+    assert write_acled(records(db), buf) == 1
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert tuple(rows[0]) == ACLED_COLUMNS
+    row = rows[0]
+    assert row["event_type"] == "Explosions/Remote violence" and row["fatalities"] == "5"
+    assert row["event_date"] == "2024-03-03" and row["time_precision"] == "1"
+    assert row["location"] == "Saraqib" and float(row["latitude"]) == pytest.approx(35.86)
+    assert row["civilian_targeting"] == "Civilian targeting"
+
+
+def test_geojson_feature_collection(db: Path) -> None:
+    fc = to_geojson(records(db))
+    assert fc["type"] == "FeatureCollection" and len(fc["features"]) == 1
+    feature = fc["features"][0]
+    assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Point"
+    lon, lat = feature["geometry"]["coordinates"]
+    assert (lon, lat) == (36.8, 35.86)
+    assert to_geojson([{"location": None}])["features"] == []
+
+
+def test_plover_records(db: Path) -> None:
+    [rec] = plover_records(records(db))
+    assert rec["event_type"] == "ASSAULT" and rec["fatalities"] == 5
+    assert rec["location"]["lat"] == 35.86 and rec["story_id"] == 1
+
+
+def cli() -> typer.Typer:
+    app, ev, tr = typer.Typer(), typer.Typer(), typer.Typer()
+    app.add_typer(ev, name="eval")
+    app.add_typer(tr, name="train")
+    register(app, ev, tr)
+    return app
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "acled", "plover", "geojson", "table"])
+def test_events_command_formats(db: Path, fmt: str) -> None:
+    result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        data = json.loads(result.stdout)
+        assert data[0]["article"]["path"] == "a/x.txt" and data[0]["killed"]["children"] == 2
+    if fmt == "acled":
+        assert result.stdout.splitlines()[0] == ",".join(ACLED_COLUMNS)
+
+
+def test_events_command_output_file_and_filters(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "e.geojson"
+    result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--format", "geojson", "--output", str(out),
+                                        "--place", "Saraqib"])
+    assert result.exit_code == 0
+    assert len(json.loads(out.read_text(encoding="utf-8"))["features"]) == 1
+    result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--format", "json", "--place", "حلب"])
+    assert json.loads(result.stdout) == []
+
+
+def test_events_command_errors(tmp_path: Path, db: Path) -> None:
+    result = CliRunner().invoke(cli(), ["events", "--db", str(tmp_path / "missing.db")])
+    assert result.exit_code == 1 and "missing.db" in result.output
+    result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--format", "xml"])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--since", "yesterday"])
+    assert result.exit_code == 2

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from rasid.document import Document, Token
+from rasid.extract.ner_crf import (
+    DEFAULT_LEXICON_DIR,
+    DEFAULT_MODEL,
+    FeatureExtractor,
+    iob_spans,
+    load_lexicons,
+    load_tagger,
+    normalize,
+    split_clitics,
+)
+from rasid.extract.ner_eval import IOBFormatError, conll_scores, read_iob
+
+SHARED = Path(__file__).parents[2] / ".." / "shared" / "data" / "ner"
+
+SENTENCE = "وقال الرئيس الفرنسي إيمانويل ماكرون في باريس إن منظمة الصحة العالمية حذرت من انتشار المرض في دمشق ."
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def test_conll_exact_spans_partial_overlap_is_an_error() -> None:
+    gold = [["B-PERS", "I-PERS", "O", "B-LOC", "O", "B-ORG", "I-ORG", "I-ORG"]]
+    # PERS exact, LOC wrong type, ORG only partly covered.
+    pred = [["B-PERS", "I-PERS", "O", "B-ORG", "O", "B-ORG", "I-ORG", "O"]]
+    s = conll_scores(gold, pred)
+    assert s["micro"]["correct"] == 1
+    assert s["micro"]["support"] == 3
+    assert s["micro"]["predicted"] == 3
+    assert s["micro"]["f1"] == pytest.approx(1 / 3)
+    assert s["per_type"]["PERS"]["f1"] == 1.0
+    assert s["per_type"]["LOC"]["recall"] == 0.0
+    assert s["per_type"]["ORG"]["precision"] == 0.0
+    assert s["per_type"]["ORG"]["predicted"] == 2
+
+
+def test_conll_type_filter_and_length_mismatch() -> None:
+    gold = [["B-PERS", "O", "B-MISC"]]
+    pred = [["B-PERS", "O", "O"]]
+    assert conll_scores(gold, pred, types={"PERS", "LOC", "ORG"})["micro"]["f1"] == 1.0
+    assert conll_scores(gold, pred)["micro"]["recall"] == 0.5
+    with pytest.raises(ValueError):
+        conll_scores(gold, [["O", "O"]])
+
+
+def test_iob_spans_accepts_iob1_and_adjacent_entities() -> None:
+    # IOB1: I- opens a span, B- only separates two adjacent spans of the same type.
+    assert iob_spans(["I-PERS", "I-PERS", "B-PERS", "O", "I-LOC"]) == [(0, 2, "PERS"), (2, 3, "PERS"), (4, 5, "LOC")]
+    assert iob_spans(["B-ORG", "I-LOC"]) == [(0, 1, "ORG"), (1, 2, "LOC")]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def test_read_iob_formats(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_text("زار O\nوزير\tO\nالدفاع O\nحلب I-LOC\n\nمجلس B-ORG\nالأمن I-ORG\n", encoding="utf-8")
+    sents = read_iob(path)
+    assert [len(s) for s in sents] == [4, 2]
+    assert sents[0][3] == ("حلب", "B-LOC")  # IOB1 converted to IOB2
+    assert sents[1][1] == ("الأمن", "I-ORG")
+
+
+def test_read_iob_nested_columns_keep_outermost_mapped_entity(tmp_path: Path) -> None:
+    path = tmp_path / "nested.txt"
+    path.write_text(
+        "مدير B-OCC\nمكتب I-OCC B-ORG\nحمص I-OCC I-ORG B-GPE\nقال O\n$#$ O\n\n",
+        encoding="utf-8",
+    )
+    (sent,) = read_iob(path)
+    assert [lab for _, lab in sent] == ["O", "B-ORG", "I-ORG", "O"]
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [("حلب B-LOC\nدمشق\n", 2), ("حلب B-LOC\n\nدمشق LOCATION\n", 3), ("حلب X-LOC\n", 1)],
+)
+def test_read_iob_errors_name_the_line(tmp_path: Path, content: str, line: int) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(IOBFormatError, match=rf"bad\.txt:{line}:"):
+        read_iob(path)
+
+
+# ---------------------------------------------------------------- features
+
+
+def test_normalisation_and_clitics() -> None:
+    assert normalize("إِدْلِبَ") == "ادلب"
+    assert normalize("مـدرسة") == "مدرسه"
+    assert split_clitics(normalize("وبالمدينة")) == ("وبال", "مدينه")
+    assert split_clitics(normalize("للجيش")) == ("لل", "جيش")
+    # Too short a remainder: not a clitic, the word stays whole.
+    assert split_clitics(normalize("وقع")) == ("", "وقع")
+
+
+def test_features_are_deterministic_and_use_context() -> None:
+    tokens = SENTENCE.split()
+    fx = FeatureExtractor(load_lexicons(DEFAULT_LEXICON_DIR))
+    first = fx.token_features(tokens)
+    again = FeatureExtractor(load_lexicons(DEFAULT_LEXICON_DIR)).token_features(tokens)
+    assert first == again
+    assert len(first) == len(tokens)
+    i = tokens.index("باريس")
+    assert "n=باريس" in first[i]
+    assert "-1:b=في" in first[i]
+    assert "BOS" in first[0] and "EOS" in first[-1]
+
+
+# ---------------------------------------------------------------- shipped model
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.is_file(), reason="model not built")
+def test_shipped_tagger_finds_person_and_places() -> None:
+    tagger = load_tagger()
+    tokens = SENTENCE.split()
+    labels = tagger.tag(tokens)
+    spans = {(" ".join(tokens[i:j]), t) for i, j, t in iob_spans(labels)}
+    assert ("إيمانويل ماكرون", "PERS") in spans
+    assert ("باريس", "LOC") in spans
+    assert ("دمشق", "LOC") in spans
+    # Nothing else is a person: the title before the name stays outside the span.
+    assert [s for s, t in spans if t == "PERS"] == ["إيمانويل ماكرون"]
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.is_file(), reason="model not built")
+def test_tag_document_offsets_without_tokens() -> None:
+    text = "قصفت الطائرات الروسية مدينة حلب.\nوقال وزير الخارجية الروسي سيرغي لافروف في موسكو إن المحادثات مستمرة."
+    doc = Document(id="t", text=text)
+    spans = load_tagger().tag_document(doc)
+    found = {(text[s:e], t) for s, e, t, _ in spans}
+    assert ("حلب", "LOC") in found
+    assert ("موسكو", "LOC") in found
+    assert any(t == "PERS" and "لافروف" in s for s, t in found)
+    assert all(0.0 < c <= 1.0 for *_, c in spans)
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.is_file(), reason="model not built")
+def test_tag_document_uses_document_tokens() -> None:
+    text = "  وصل الرئيس الفرنسي إيمانويل ماكرون إلى باريس ."
+    tokens = []
+    for m in re.finditer(r"\S+", text):
+        tokens.append(Token(m.start(), m.end(), m.group(), m.start(), m.group(), m.group(), sentence=0))
+    doc = Document(id="t", text=text, tokens=tuple(tokens))
+    found = {(text[s:e], t) for s, e, t, _ in load_tagger().tag_document(doc)}
+    assert ("إيمانويل ماكرون", "PERS") in found
+    assert ("باريس", "LOC") in found
+
+
+def test_missing_model_error_says_how_to_build(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="rasid train ner"):
+        load_tagger(tmp_path / "none.crfsuite")
+
+
+@pytest.mark.skipif(not (SHARED / "anercorp_train.txt").is_file(), reason="shared data absent")
+def test_shipped_model_quality_on_a_slice_of_anercorp() -> None:
+    # The shipped model has seen this data; this guards against a broken build, not a quality claim.
+    sents = read_iob(SHARED / "anercorp_train.txt")[:300]
+    tagger = load_tagger()
+    pred = [tagger.tag([t for t, _ in s]) for s in sents]
+    scores = conll_scores([[lab for _, lab in s] for s in sents], pred)
+    assert scores["micro"]["f1"] > 0.85

@@ -1,0 +1,190 @@
+"""Tests for rasid.knowledge.geocode: nested phrases, ambiguity, precision, offsets, speed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from rasid.knowledge.geocode import GeoResult, geocode, resolve_phrase
+from rasid.knowledge.places import load_places
+
+ALEPPO_CITY = "gn-170063"
+
+
+def _found(text: str) -> list[tuple[str, GeoResult]]:
+    return [(text[s:e], r) for s, e, r in resolve_phrase(text)]
+
+
+def _by_place(text: str) -> dict[str, GeoResult]:
+    return {r.place_id: r for _, r in _found(text)}
+
+
+def test_neighbourhood_in_city_keeps_container():
+    text = "سقطت قذائف على حي الخالدية بحلب مساء الأحد، وأصيب ثلاثة مدنيين."
+    ((span, res),) = _found(text)
+    assert span == "حي الخالدية بحلب"
+    assert res.place_type == "neighbourhood"
+    assert res.container_id == ALEPPO_CITY
+    assert res.admin1 == "Aleppo"
+    assert text[res.head[0] : res.head[1]] == "الخالدية"
+    # Coordinates approximate -> "part of a town".
+    assert res.geo_precision == 2
+
+
+def test_same_name_resolved_by_container():
+    homs = _by_place("اندلعت اشتباكات في حي الخالدية بحمص.")
+    assert list(homs) == ["sy-homs-khalidiyah"]
+    assert homs["sy-homs-khalidiyah"].container_id == "gn-169577"
+
+
+def test_countryside_of_governorate_is_precision_3():
+    ((span, res),) = _found("قصفت الطائرات مواقع في ريف إدلب الجنوبي فجر اليوم.")
+    assert span == "ريف إدلب الجنوبي"
+    assert res.place_id == "gov-idlib"
+    assert res.geo_precision == 3
+    assert res.qualifier == "southern countryside"
+
+
+def test_countryside_of_town_is_precision_2_at_the_town():
+    ((_, res),) = _found("نزح الأهالي من قرى ريف منبج الشرقي.")
+    assert res.place_id == "gn-167357"
+    assert res.geo_precision == 2
+    assert res.qualifier == "eastern countryside"
+
+
+def test_village_in_countryside_is_most_specific():
+    ((span, res),) = _found("تقدمت الفصائل نحو قرية البوابية بريف حلب الجنوبي صباح الخميس.")
+    assert span == "قرية البوابية بريف حلب الجنوبي"
+    assert res.place_id == "sy-bwabiya"
+    assert res.container_id == "gov-aleppo"
+
+
+def test_direction_relative_to_governorate_links_town():
+    ((span, res),) = _found("غارات جوية على مدينة الأتارب غربي محافظة حلب أوقعت جرحى.")
+    assert span == "مدينة الأتارب غربي محافظة حلب"
+    assert res.place_id == "gn-174030"
+    assert res.container_id == "gov-aleppo"
+    assert res.geo_precision == 1
+
+
+def test_city_versus_governorate():
+    assert _found("دخلت الفصائل مدينة حلب")[0][1].place_id == ALEPPO_CITY
+    assert _found("التوتر يعود إلى حلب")[0][1].place_id == ALEPPO_CITY
+    gov = _found("قتل مستشار في محافظة حلب")[0][1]
+    assert gov.place_id == "gov-aleppo"
+    assert gov.geo_precision == 3
+
+
+def test_dual_governorates_and_dual_countryside():
+    ids = [r.place_id for _, r in _found("تصعيد في محافظتي حلب وإدلب خلال الأسبوع.")]
+    assert ids == ["gov-aleppo", "gov-idlib"]
+    res = [r for _, r in _found("استمرت المعارك على محاور القتال في ريفي حماة وإدلب.")]
+    assert [r.place_id for r in res] == ["gov-hama", "gov-idlib"]
+    assert all(r.qualifier == "countryside" and r.geo_precision == 3 for r in res)
+
+
+def test_coordinated_list_shares_container():
+    text = "سيطرت الفصائل على كل من خان طومان وجب كاس والطلحية وزيتان بريفي حلب وإدلب."
+    res = _by_place(text)
+    assert {"sy-khan-tuman", "sy-jub-kas", "sy-talhiyah", "sy-zaytan"} <= set(res)
+    assert res["sy-khan-tuman"].container_id == "gov-aleppo"
+    assert res["sy-talhiyah"].container_id == "gov-idlib"
+
+
+def test_dual_neighbourhood_cue_with_comma_and_quotes():
+    text = "وطالت الإصابات مدنيين في حيي “الشعار، الصاخور” شرقي المدينة."
+    res = _by_place(text)
+    assert {"sy-aleppo-shaar", "sy-aleppo-sakhour"} <= set(res)
+    assert all(r.place_type == "neighbourhood" for r in res.values())
+
+
+def test_landmarks_bases_roads():
+    text = "انسحبت القوات من مطار حلب الدولي وأكاديمية الأسد نحو قاعدة حميميم قرب الطريق الدولي M5."
+    res = _by_place(text)
+    assert {"sy-aleppo-airport", "sy-aleppo-assad-academy", "sy-hmeimim", "sy-road-m5"} <= set(res)
+    assert res["sy-road-m5"].geo_precision == 2
+    assert res["sy-aleppo-airport"].container_id == ALEPPO_CITY
+
+
+def test_assad_alone_is_not_a_place():
+    assert _found("قالت مصادر إن قوات الأسد والميليشيات الموالية لنظام الأسد انسحبت") == []
+    assert [r.place_id for _, r in _found("بحيرة الأسد")] == ["sy-lake-assad"]
+
+
+def test_ambiguous_common_words_need_context():
+    assert _found("فتح الباب أمام المفاوضات وتقدمت الفصائل في الميدان") == []
+    assert [r.place_id for _, r in _found("قصف مدينة الباب")] == ["gn-174018"]
+    midan = _found("سقطت قذيفة على حي الميدان")
+    assert midan and midan[0][1].place_type == "neighbourhood"
+    # Clitics are not split off to make a place out of a foreign name.
+    assert _found("زار الوفد بيروت ولبنان") == []
+
+
+def test_outskirts_and_parts_of_city_are_precision_2():
+    ((_, res),) = _found("وصلت الاشتباكات إلى الضواحي الغربية لمدينة حلب")
+    assert res.place_id == ALEPPO_CITY and res.geo_precision == 2
+    assert res.qualifier == "western outskirts"
+    ((_, east),) = _found("اجتماع في حلب الشرقية")
+    assert east.place_id == ALEPPO_CITY and east.geo_precision == 2
+
+
+def test_clitics_and_offsets():
+    text = "وعاد الهدوء إلى بالأتارب وللسفيرة ولحلب"
+    for start, end, res in resolve_phrase(text):
+        assert res.head is not None
+        assert text[res.head[0] : res.head[1]] in text[start:end]
+    assert {r.place_id for _, r in _found(text)} >= {"gn-174030", "gn-172503", ALEPPO_CITY}
+
+
+def test_geocode_single_mentions():
+    res = geocode("ريف حلب الغربي")
+    assert res is not None and res.place_id == "gov-aleppo" and res.geo_precision == 3
+    assert geocode("مدينة حلب").place_id == ALEPPO_CITY
+    assert geocode("محافظة حلب").place_id == "gov-aleppo"
+    assert geocode("قرية البوابية").place_id == "sy-bwabiya"
+    assert geocode("بلدة الزربة").place_id == "gn-172045"
+    # An ambiguous name given explicitly is still geocoded.
+    assert geocode("الميدان") is not None
+    assert geocode("لا شيء هنا") is None
+
+
+def test_geocode_uses_hints():
+    assert geocode("الخالدية", container_hint="gn-169577").admin1 == "Homs"
+    assert geocode("الخالدية", context="قتلى بقصف على مدينة حمص").admin1 == "Homs"
+    assert geocode("الخالدية").admin1 == "Aleppo"
+
+
+def test_results_carry_coordinates_inside_syria():
+    kb = load_places()
+    text = "قصف على دوما وحرستا وجوبر في الغوطة الشرقية، وعلى البوكمال والميادين في دير الزور."
+    found = _found(text)
+    by_id = {r.place_id: r for _, r in found}
+    # "في الغوطة الشرقية" / "في دير الزور" are folded into the lists they locate.
+    assert {"gn-170592", "gn-169897", "sy-dam-jobar", "gn-174448", "gn-173480"} <= set(by_id)
+    assert by_id["gn-170592"].container_id == "sy-eastern-ghouta"
+    assert by_id["gn-174448"].container_id == "gov-deir-ez-zor"
+    for _, r in found:
+        place = kb.get(r.place_id)
+        assert (r.lat, r.lon) == (place.lat, place.lon)
+        assert 32.3 <= r.lat <= 37.4 and 35.6 <= r.lon <= 42.4
+
+
+def test_speed_at_least_2000_sentences_per_second():
+    sentences = [
+        "وأفادت مصادر محلية بسيطرة الفصائل على قرية البوابية بريف حلب الجنوبي بعد معارك عنيفة.",
+        "قتل ثلاثة مدنيين بقصف على حي الخالدية بحلب، بحسب الدفاع المدني.",
+        "وقال المتحدث إن الحكومة تريد استعادة السيطرة في أقرب وقت ممكن على المناطق كلها.",
+        "شنت الطائرات الروسية غارات على مدينة الأتارب غربي محافظة حلب وعلى سراقب وسرمين.",
+    ] * 250
+    resolve_phrase(sentences[0])  # load data outside the timing
+    start = time.perf_counter()
+    for s in sentences:
+        resolve_phrase(s)
+    rate = len(sentences) / (time.perf_counter() - start)
+    assert rate >= 2000, rate
+
+
+@pytest.mark.parametrize("text", ["", "   ", "١٢٣", "M"])
+def test_degenerate_input(text):
+    assert resolve_phrase(text) == []

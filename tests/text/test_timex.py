@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from rasid.text.timex import TimeMention, find_times, resolve
+
+SHARED = Path(__file__).parents[2] / ".." / "shared" / "data" / "temporal"
+MONDAY = dt.date(2019, 9, 2)
+
+
+def first(text: str, ref: dt.date | None = MONDAY) -> TimeMention:
+    found = find_times(text, ref)
+    assert found, text
+    return found[0]
+
+
+def test_yesterday_with_weekday() -> None:
+    m = first("اندلعت الاشتباكات، أمس الأحد، في الحي", MONDAY)
+    assert (m.value, m.precision, m.conflict) == (dt.date(2019, 9, 1), "day", False)
+    assert m.text == "أمس الأحد"
+
+
+def test_yesterday_with_wrong_weekday_is_flagged() -> None:
+    m = first("أمس الخميس", MONDAY)
+    assert m.value == dt.date(2019, 9, 1) and m.conflict
+
+
+def test_today_with_weekday_and_bare_weekday_past_bias() -> None:
+    saturday = dt.date(2024, 11, 30)
+    assert first("ظهر اليوم السبت", saturday).value == saturday
+    m = first("وقال الخميس إن", saturday)
+    assert m.value == dt.date(2024, 11, 28) and m.kind == "weekday"
+    assert first("والخميس", dt.date(2024, 11, 28)).value == dt.date(2024, 11, 28)
+    assert first("الخميس الماضي", dt.date(2024, 11, 28)).value == dt.date(2024, 11, 21)
+
+
+def test_relative_days_and_periods() -> None:
+    assert first("قبل يومين").value == dt.date(2019, 8, 31)
+    m = first("الأسبوع الماضي")
+    assert (m.value, m.precision) == (dt.date(2019, 8, 26), "week")
+    m = first("الشهر الماضي")
+    assert (m.value, m.precision) == (dt.date(2019, 8, 1), "month")
+    assert first("العام الماضي").value == dt.date(2018, 1, 1)
+
+
+def test_end_of_last_may() -> None:
+    m = first("منذ نهاية شهر مايو/ آيار الفائت", MONDAY)
+    assert m.value is not None and (m.value.year, m.value.month) == (2019, 5)
+    assert m.part == "late" and m.precision in ("month", "interval")
+
+
+def test_early_month_two_names() -> None:
+    m = first("مطلع شهر تموز/يوليو الماضي")
+    assert m.value == dt.date(2019, 7, 1) and m.part == "early"
+
+
+def test_absolute_month_year_without_reference() -> None:
+    m = first("في آذار /مارس عام 2020", None)
+    assert m.resolved and m.value == dt.date(2020, 3, 1) and m.precision == "month"
+    m = first("12 آذار 2020", None)
+    assert m.resolved and m.value == dt.date(2020, 3, 12) and m.precision == "day"
+
+
+def test_last_24_hours_is_interval() -> None:
+    m = first("خلال الـ 24 ساعة الماضية", dt.datetime(2019, 9, 2, 10))
+    assert m.precision == "interval" and m.kind == "interval"
+    assert m.value == dt.date(2019, 9, 1) and m.end_value == dt.date(2019, 9, 2)
+
+
+def test_parts_of_day() -> None:
+    m = first("مساء الخميس", dt.date(2024, 11, 29))
+    assert m.value == dt.date(2024, 11, 28) and m.part_of_day == "evening"
+    m = first("فجر الجمعة", dt.date(2024, 11, 29))
+    assert m.value == dt.date(2024, 11, 29) and m.part_of_day == "dawn"
+    m = first("سيطرت عليها الليلة الماضية", dt.date(2024, 11, 30))
+    assert m.value == dt.date(2024, 11, 29) and m.part_of_day == "night"
+
+
+def test_year_and_since() -> None:
+    m = first("السيطرة على المدينة عام 2016")
+    assert m.kind == "year" and m.value == dt.date(2016, 1, 1)
+    m = first("منذ عام 2016")
+    assert m.kind == "interval" and m.value == dt.date(2016, 1, 1)
+
+
+def test_without_reference_relative_stays_unresolved() -> None:
+    for text in ("أمس الأحد", "الخميس", "قبل يومين"):
+        m = first(text, None)
+        assert not m.resolved and m.value is None
+
+
+def test_resolve_future_convention() -> None:
+    ref = dt.datetime(2013, 2, 12, 4, 30)
+    m = resolve("الثلاثاء القادم", ref)
+    assert m is not None and m.value == dt.date(2013, 2, 19)
+    m = resolve("الساعة 3 عصرا", ref)
+    assert m is not None and m.moment == dt.datetime(2013, 2, 12, 15, 0)
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared data absent")
+def test_duckling_suite_accuracy() -> None:
+    from rasid.text.timex_eval import evaluate_file
+
+    report = evaluate_file(SHARED / "duckling_time_ar_corpus.jsonl")
+    assert report["accuracy"] >= 0.75
+
+
+# --------------------------------------------------------------------------- holidays, Hijri, nth weekday
+
+REF_FUTURE = dt.datetime(2013, 2, 12, 4, 30)
+
+
+def test_hijri_table_matches_known_umm_al_qura_days() -> None:
+    from rasid.text.timex import hijri_to_gregorian
+
+    assert hijri_to_gregorian(1434, 10, 1) == dt.date(2013, 8, 8)  # Eid al-Fitr 1434
+    assert hijri_to_gregorian(1445, 9, 1) == dt.date(2024, 3, 11)  # Ramadan 1445
+    assert hijri_to_gregorian(1434, 10, 31) is None
+    assert hijri_to_gregorian(1200, 1, 1) is None
+
+
+def test_holidays_in_news_past_bias() -> None:
+    ref = dt.date(2019, 9, 2)
+    m = first("وتعرضت المدينة لقصف عنيف في أول أيام عيد الأضحى", ref)
+    assert m.value == dt.date(2019, 8, 11) and m.end_value == dt.date(2019, 8, 14)
+    m = first("قبيل عيد الفطر الماضي هدأت الجبهات", ref)
+    assert m.value == dt.date(2019, 6, 4)
+    assert first("عشية رأس السنة الميلادية", ref).value == dt.date(2019, 1, 1)
+
+
+def test_holidays_future_and_with_year() -> None:
+    assert resolve("عيد الفصح", REF_FUTURE).value == dt.date(2013, 3, 31)  # type: ignore[union-attr]
+    assert resolve("عيد الفطر 2019", REF_FUTURE).value == dt.date(2019, 6, 4)  # type: ignore[union-attr]
+    # The Prophet's birthday of 2013 fell in January, before the reference: the next one is in 2014.
+    assert resolve("المولد النبوي الشريف", REF_FUTURE).value == dt.date(2014, 1, 13)  # type: ignore[union-attr]
+
+
+def test_hijri_months_and_days() -> None:
+    ref = dt.date(2019, 9, 2)
+    m = first("خلال شهر رمضان قتل 40 مدنيا", ref)
+    assert (m.value, m.precision) == (dt.date(2019, 5, 6), "month")
+    assert first("في 15 رمضان 1440 هـ", ref).value == dt.date(2019, 5, 20)
+    m = first("منذ بداية رمضان", ref)
+    assert m.value == dt.date(2019, 5, 6)
+    # Month names that are also personal names or words need a calendar context.
+    assert find_times("وقال رجب طيب أردوغان إن عدد القتلى صفر", ref) == []
+
+
+def test_nth_and_last_weekday_of_month() -> None:
+    assert resolve("ثالث ثلاثاء في أيلول 2019", REF_FUTURE).value == dt.date(2019, 9, 17)  # type: ignore[union-attr]
+    assert resolve("الجمعة الأخيرة من شهر آب 2019", REF_FUTURE).value == dt.date(2019, 8, 30)  # type: ignore[union-attr]
+    assert resolve("آخر يوم من شهر شباط 2016", REF_FUTURE).value == dt.date(2016, 2, 29)  # type: ignore[union-attr]
+    m = resolve("الأسبوع الأول من تموز 2019", REF_FUTURE)
+    assert m is not None and (m.value, m.precision) == (dt.date(2019, 7, 1), "week")
+    m = resolve("آخر أسبوع في حزيران 2019", REF_FUTURE)
+    assert m is not None and m.value == dt.date(2019, 6, 24)
+    # A fifth Monday that does not exist gives nothing rather than a day of the next month.
+    m = resolve("خامس اثنين من شباط 2019", REF_FUTURE)
+    assert m is None or m.value != dt.date(2019, 3, 4)
+
+
+def test_nth_weekday_after_a_holiday() -> None:
+    assert resolve("ثاني جمعة بعد عيد الفطر 2019", REF_FUTURE).value == dt.date(2019, 6, 14)  # type: ignore[union-attr]
+
+
+def test_clock_details() -> None:
+    m = resolve("الساعة خمسة وعشرين دقيقة مساء", REF_FUTURE)
+    assert m is not None and m.moment == dt.datetime(2013, 2, 12, 17, 20)
+    m = resolve("10:05:30", REF_FUTURE)
+    assert m is not None and m.moment == dt.datetime(2013, 2, 12, 10, 5, 30) and m.grain == "second"
+    m = resolve("3 نيسان 2019 09:40 م", REF_FUTURE)
+    assert m is not None and m.moment == dt.datetime(2019, 4, 3, 21, 40)
+    assert first("عند منتصف الليل", dt.date(2019, 9, 2)).moment == dt.datetime(2019, 9, 2, 0, 0)
+
+
+def test_weekday_with_numeric_date_and_clock_range() -> None:
+    m = resolve("يوم الأحد 15/09 الساعة 4:00 عصرا", REF_FUTURE)
+    assert m is not None and m.moment == dt.datetime(2013, 9, 15, 16, 0)
+    m = first("الأحد 1/9/2019", dt.date(2019, 9, 5))
+    assert m.value == dt.date(2019, 9, 1) and not m.conflict
+    assert first("الاثنين 1/9/2019", dt.date(2019, 9, 5)).conflict
+    m = resolve("الجمعة من الساعة الثامنة وحتى الساعة العاشرة صباحا", REF_FUTURE)
+    assert m is not None and m.moment == dt.datetime(2013, 2, 15, 8, 0)
+
+
+def test_month_with_next_year() -> None:
+    m = resolve("آذار السنة القادمة", REF_FUTURE)
+    assert m is not None and m.value == dt.date(2014, 3, 1)
