@@ -19,6 +19,8 @@ COMMAND_MODULES = [
     "rasid.text.timex_commands",
     "rasid.extract.events_commands",
     "rasid.extract.ner_commands",
+    "rasid.verify.check_commands",
+    "rasid.stories.commands",
 ]
 
 

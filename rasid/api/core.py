@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from importlib import resources
 from pathlib import Path
 
 from rasid.api.search import SearchResult, search
@@ -24,7 +23,9 @@ from rasid.store.base import ArticleRow, Store, open_store
 
 def sample_corpus_path() -> Path:
     """The bundled sample corpus (Arabic reports written for Rasid)."""
-    return Path(str(resources.files("rasid").joinpath("data/sample")))
+    import rasid
+
+    return Path(rasid.__file__).resolve().parent / "data" / "sample"
 
 
 class Rasid:

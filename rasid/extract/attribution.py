@@ -74,6 +74,25 @@ def _source_span(
     return picked[0][0], picked[-1][1]
 
 
+def _trim(view: SentenceView, lex: EventLexicon, s: int, e: int) -> tuple[int, int]:
+    """Drop trailing prepositions and time words ("الشبكة أمس", "عراقجي في")."""
+    words = [w for w in view.words if s <= w[0] and w[1] <= e]
+    while words and (words[-1][2] in lex.time_words or words[-1][2] in lex.phrase_stops):
+        words.pop()
+    return (words[0][0], words[-1][1]) if words else (s, s)
+
+
+def _names_source(view: SentenceView, lex: EventLexicon, s: int, e: int) -> bool:
+    words = [w[2] for w in view.words if s <= w[0] and w[1] <= e][:2]
+    for w in words:
+        for form in (w, w[1:] if w[:1] in "وفبل" else w):
+            if form in lex.attr_heads or (form.startswith("ال") and form[2:] in lex.attr_heads):
+                return True
+            if ("ال" + form) in lex.attr_heads:
+                return True
+    return False
+
+
 def find_attributions(
     view: SentenceView,
     lex: EventLexicon,
@@ -83,7 +102,7 @@ def find_attributions(
 ) -> list[Attribution]:
     """Attribution links in a sentence, in text order. `blockers` are positions (triggers, counts) that end a phrase."""
     out: list[Attribution] = []
-    hits = [(h, True) for h in lex.attr_verbs.find(view.folded)] + [(h, False) for h in lex.attr_preps.find(view.folded)]
+    hits = [(h, True) for h in view.find(lex.attr_verbs)] + [(h, False) for h in view.find(lex.attr_preps)]
     hits.sort(key=lambda x: x[0].start)
     taken: list[tuple[int, int]] = []
     for hit, is_verb in hits:
@@ -92,9 +111,13 @@ def find_attributions(
         span = _source_span(view, lex, hit.word_start, hit.end, blockers, is_verb)
         if span is None:
             continue
-        s, e = span
+        s, e = _trim(view, lex, *span)
+        if e <= s:
+            continue
         actor = next((a.as_dict() for a in actors if s <= a.start and a.end <= e), None)
         outlet = next((oid for os_, oe, oid in outlets if s <= os_ and oe <= e), None)
+        if actor is None and outlet is None and not _names_source(view, lex, s, e):
+            continue  # a stray fragment ("والتي", "حسب تعبيره"), not a source
         out.append(Attribution(view.original(s, e), s, e, hit.form, actor, outlet))
         taken.append((hit.start, max(e, hit.end)))
     return out
@@ -103,7 +126,7 @@ def find_attributions(
 def find_hedges(view: SentenceView, lex: EventLexicon) -> list[Hedge]:
     out: list[Hedge] = []
     for phrase_set, scope, kind in lex.hedges:
-        for h in phrase_set.find(view.folded):
+        for h in view.find(phrase_set):
             end = view.clause_end(h.end) if scope == "clause" else len(view.folded)
             out.append(Hedge(h.form, kind, h.start, end))
     out.sort(key=lambda x: x.start)

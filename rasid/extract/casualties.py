@@ -97,20 +97,19 @@ def _actor_after(
 def find_casualties(
     view: SentenceView, lex: EventLexicon, numbers: Sequence[NumberInfo], actors: Sequence[ActorRef]
 ) -> list[CasualtyFact]:
-    f = view.folded
     cues: list[tuple[int, int, str]] = []
     noun_spans: list[tuple[int, int, str]] = []
     for kind, cue_set, noun_set in (
         ("killed", lex.killed_cues, lex.killed_nouns),
         ("injured", lex.injured_cues, lex.injured_nouns),
     ):
-        for h in cue_set.find(f):
+        for h in view.find(cue_set):
             cues.append((h.start, h.end, kind))
-        for h in noun_set.find(f):
+        for h in view.find(noun_set):
             cues.append((h.start, h.end, kind))
             noun_spans.append((h.start, h.end, kind))
     cues.sort()
-    breakdowns = lex.breakdown.find(f)
+    breakdowns = view.find(lex.breakdown)
     facts: list[CasualtyFact] = []
     used_cues: set[int] = set()
     covered: list[tuple[int, int]] = []

@@ -71,6 +71,22 @@ def _given_names() -> frozenset[str]:
     return frozenset(normalize_word(w.strip()) for w in raw.splitlines() if w.strip() and not w.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _nationality_forms() -> frozenset[str]:
+    """Nationality adjectives (الإيراني، روسي…), article-less: never a person's name on their own."""
+    from importlib import resources
+
+    import yaml
+
+    raw = yaml.safe_load(resources.files("rasid.knowledge").joinpath("data/titles.yaml").read_text("utf-8"))
+    forms: set[str] = set()
+    for nat in raw.get("nationalities", []):
+        for key in ("masc", "fem"):
+            word = normalize_word(str(nat[key]))
+            forms.add(word[2:] if word.startswith("ال") else word)
+    return frozenset(forms)
+
+
 def _span_start(token: Token) -> int:
     """Where an entity starting at `token` begins: the article stays, و/ب/ل/ف do not."""
     for clitic in token.clitics:
@@ -315,7 +331,7 @@ class EntityStage:
                     # A nisba adjective may follow the actor ("الحرس الثوري الإيراني").
                     if cursor < len(words) and _is_nisba(words[cursor]):
                         cursor += 1
-            role = doc.text[words[first].start : words[last].end]
+            role = doc.text[words[first].base_start : words[last].end]
             coordinated = any(c.form in ("و", "ف") for c in words[first].clitics)
             # A title with no name whose actor is named ("رئيس فرع المخابرات الجوية في حلب العقيد (…)")
             # hands its affiliation to the next title in the same sentence.
@@ -452,6 +468,9 @@ class EntityStage:
             if label == "PERS":
                 # A lone word the tagger is unsure of is too often a common word.
                 if len(words) < 2 and conf < 0.7:
+                    continue
+                nationalities = _nationality_forms()
+                if any(normalize_word(w).removeprefix("ال") in nationalities for w in words):
                     continue
                 out.append(_Candidate(start, end, "person", person_id(surface), conf * 0.8, {}, linked=False))
             elif label == "ORG":

@@ -9,17 +9,25 @@ Rule-based, with every word list in `data/event_lexicon.yaml`:
    "entities" stage), casualties from `casualties.py`, the source chain and hedging from
    `attribution.py`. Without an entities stage, numbers and dates are read directly and actors
    are approximated by the words around the trigger.
-3. Candidates that describe the same incident (same type, compatible place, date and counts)
-   merge, keeping every evidence span; different incidents stay apart.
+   Triggers governed by a plan/attempt/threat cue or a negation, and background ("ويأتي ذلك بعد",
+   "منذ ...") are dropped; running tolls ("حصيلة ... منذ بدء") are not an incident's count.
+3. Candidates that describe the same incident merge, keeping every evidence span: adjacent
+   sentences readily; sentences further apart only with a shared count, or with the same
+   sub-type, compatible place ids, compatible counts and the same day (an undated report counts
+   as of the publication day). A headline joins only the first body report of its kind.
+
+Speed: the article is folded once (`DocIndex`); the phrase sets every sentence needs are matched
+once per article, and each set is one prefix-tree regex.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -39,7 +47,6 @@ class EventLexiconError(ValueError):
 
 # --------------------------------------------------------------------------- phrase matching
 
-_PROCLITICS = "(?:[وف])?(?:بال|كال|لل|ال|[بلك])?"
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+")
 _STRONG_PUNCT = set(".!?؛;:\n؟")
 _WEAK_PUNCT = set("،,")
@@ -54,8 +61,15 @@ class Hit:
     word_start: int = -1  # where the whole word begins (with proclitics)
 
 
+_PROCLITICS = "(?:[وف])?(?:بال|كال|لل|ال|[بلك])?"
+
+
 class PhraseSet:
-    """Folded word forms matched with optional proclitics; "form*" also matches any suffix."""
+    """Folded word forms matched with optional proclitics; "form*" also matches any suffix.
+
+    One regex alternation per set, run once per article (see `DocIndex`): the regex engine in C
+    beats any per-word loop in Python here.
+    """
 
     def __init__(self, forms: Iterable[str], payloads: Mapping[str, Any] | None = None):
         exact: set[str] = set()
@@ -70,20 +84,22 @@ class PhraseSet:
             if payloads is not None and raw in payloads:
                 self.payloads.setdefault(key, payloads[raw])
         self.words = frozenset(exact | stems)
+        self.exact_forms, self.stem_forms = frozenset(exact), frozenset(stems)
         parts = []
         if exact:
-            parts.append("(?P<x>" + "|".join(_alt(exact)) + r")(?!\w)")
+            parts.append("(?P<x>" + _trie_regex(exact) + r")(?!\w)")
         if stems:
-            parts.append("(?P<s>" + "|".join(_alt(stems)) + r")\w*")
+            parts.append("(?P<s>" + _trie_regex(stems) + r")\w*")
         self._re = re.compile(r"(?<!\w)" + _PROCLITICS + "(?:" + "|".join(parts) + ")") if parts else None
+        self._has_exact = bool(exact)
 
-    def find(self, folded: str) -> list[Hit]:
+    def find(self, folded: str, words: Sequence[tuple[int, int, str]] | None = None) -> list[Hit]:
+        """Non-overlapping hits in `folded` (`words` is accepted for interface symmetry and unused)."""
         if self._re is None:
             return []
         out = []
         for m in self._re.finditer(folded):
-            exact = m.group("x") if "x" in self._re.groupindex else None
-            name = "x" if exact is not None else "s"
+            name = "x" if self._has_exact and m.group("x") is not None else "s"
             form = " ".join(m.group(name).split())
             out.append(Hit(m.start(name), m.end(), form, self.payloads.get(form), m.start()))
         return out
@@ -92,8 +108,31 @@ class PhraseSet:
         return word in self.words
 
 
-def _alt(forms: Iterable[str]) -> list[str]:
-    return [re.escape(f).replace(r"\ ", r"\s+") for f in sorted(forms, key=len, reverse=True)]
+def _trie_regex(forms: Iterable[str]) -> str:
+    """One regex for a set of forms, factored by shared prefixes.
+
+    Python's engine tries the branches of a flat alternation one by one at every word; a prefix
+    tree lets it drop all forms but a few after the first letters. Longer continuations come
+    before stopping, so the longest fitting form wins, as in a longest-first alternation.
+    """
+    trie: dict[str, Any] = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        ends = "" in node
+        if len(alts) == 1 and not ends:
+            return alts[0]
+        body = "(?:" + "|".join(alts) + ")"
+        return body + "?" if ends else body
+
+    return build(trie)
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -109,6 +148,7 @@ class Trigger:
     priority: int
     weight: float
     resolve: str | None = None
+    in_actor_names: bool = False  # the trigger still counts inside an actor name ("الطائرات الحربية الروسية")
 
 
 @dataclass(frozen=True)
@@ -116,6 +156,15 @@ class EventLexicon:
     triggers: PhraseSet
     trigger_by_name: Mapping[str, Trigger]
     irrealis: PhraseSet
+    negation: PhraseSet
+    negation_window: int
+    background_openers: PhraseSet
+    background_cues: PhraseSet
+    background_window: int
+    date_blockers: PhraseSet
+    cumulative: PhraseSet
+    handover: PhraseSet
+    attr_heads: frozenset[str]
     killed_cues: PhraseSet
     killed_nouns: PhraseSet
     injured_cues: PhraseSet
@@ -240,7 +289,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
             raise EventLexiconError(f"{where}: trigger {entry['name']!r}: {et!r}/{st!r} is not an ACLED type")
         trig = Trigger(
             entry["name"], et, st, entry["plover"], entry["plover_mode"], int(entry["priority"]),
-            float(entry["weight"]), entry.get("resolve"),
+            float(entry["weight"]), entry.get("resolve"), bool(entry.get("in_actor_names", False)),
         )
         by_name[trig.name] = trig
         for f in entry["forms"]:
@@ -266,10 +315,21 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
     attr = _need(data, "attribution", where, dict)
     roles = _need(data, "roles", where, dict)
     resolve = _need(data, "resolve", where, dict)
+    negation = _need(data, "negation", where, dict)
+    background = _need(data, "background", where, dict)
     return EventLexicon(
         triggers=PhraseSet(forms, payloads),
         trigger_by_name=by_name,
         irrealis=PhraseSet(_need(data, "irrealis", where)),
+        negation=PhraseSet(_need(negation, "forms", where)),
+        negation_window=int(negation.get("window", 8)),
+        background_openers=PhraseSet(_need(background, "openers", where)),
+        background_cues=PhraseSet(_need(background, "cues", where)),
+        background_window=int(background.get("window", 8)),
+        date_blockers=PhraseSet(_need(background, "date_blockers", where)),
+        cumulative=PhraseSet(_need(background, "cumulative", where)),
+        handover=PhraseSet(_need(resolve, "handover", where)),
+        attr_heads=_words(_need(attr, "heads", where)),
         killed_cues=PhraseSet(_need(killed, "cues", where)),
         killed_nouns=PhraseSet(_need(killed, "nouns", where)),
         injured_cues=PhraseSet(_need(injured, "cues", where)),
@@ -331,28 +391,112 @@ class NumberInfo:
     unit_end: int | None
 
 
+_NEWLINE_RE = re.compile("\n")
+_STRONG_RE = re.compile("[" + re.escape("".join(sorted(_STRONG_PUNCT))) + "]")
+_WEAK_RE = re.compile("[" + re.escape("".join(sorted(_WEAK_PUNCT))) + "]")
+
+
+class DocIndex:
+    """The whole article folded once, with its words, clause breaks and phrase hits.
+
+    Matching every phrase set once per article (instead of once per sentence) keeps the stage
+    cheap; sentence views slice what they need from here.
+    """
+
+    def __init__(self, text: str, lex: EventLexicon):
+        self.text = text
+        self.norm: Normalized = normalize(text)
+        self.folded = self.norm.text
+        self.offsets = self.norm.offsets
+        # Undiacritised text folds 1:1, so offsets need no look-up.
+        self.identity = len(self.folded) == len(text)
+        strong = [m.start() for m in _STRONG_RE.finditer(self.folded)]
+        strong += [h.start for h in lex.clause_breaks.find(self.folded)]
+        self.strong = sorted(strong)
+        self.all = sorted(strong + [m.start() for m in _WEAK_RE.finditer(self.folded)])
+        self._hits: dict[int, tuple[list[int], list[Hit]]] = {}
+        self._event_sets = (lex.triggers, lex.killed_cues, lex.killed_nouns, lex.injured_cues, lex.injured_nouns)
+        self._doc_level = {id(ps) for ps in self._event_sets}
+
+    def may_hold_event(self, start: int, end: int) -> bool:
+        """Whether the text span has a trigger or a casualty word (else no event can start there)."""
+        fs = start if self.identity else bisect.bisect_left(self.offsets, start)
+        fe = end if self.identity else bisect.bisect_left(self.offsets, end)
+        for ps in self._event_sets:
+            starts, _hits = self.hits(ps)
+            i = bisect.bisect_left(starts, fs)
+            if i < len(starts) and starts[i] < fe:
+                return True
+        return False
+
+    def is_doc_level(self, phrases: PhraseSet) -> bool:
+        return id(phrases) in self._doc_level
+
+    def hits(self, phrases: PhraseSet) -> tuple[list[int], list[Hit]]:
+        key = id(phrases)
+        found = self._hits.get(key)
+        if found is None:
+            hits = phrases.find(self.folded)
+            found = ([h.start for h in hits], hits)
+            self._hits[key] = found
+        return found
+
+
+def _slice(values: Sequence[int], lo: int, hi: int) -> list[int]:
+    return [v - lo for v in values[bisect.bisect_left(values, lo) : bisect.bisect_left(values, hi)]]
+
+
 class SentenceView:
     """A sentence folded for matching, with word positions, clause breaks and offset maps."""
 
-    def __init__(self, text: str, start: int, end: int, lex: EventLexicon):
+    def __init__(self, text: str, start: int, end: int, lex: EventLexicon, index: DocIndex | None = None):
+        if index is None or index.text is not text:
+            index = DocIndex(text, lex)
+        self.index = index
         self.doc_text = text
         self.base = start
         self.raw = text[start:end]
-        self.norm: Normalized = normalize(self.raw)
-        self.folded = self.norm.text
+        offsets = index.offsets
+        fs, fe = bisect.bisect_left(offsets, start), bisect.bisect_left(offsets, end)
+        self._fs, self._fe = fs, fe
+        self.folded = index.folded[fs:fe]
         self.words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(self.folded)]
         self._word_starts = [w[0] for w in self.words]
-        strong = [i for i, ch in enumerate(self.folded) if ch in _STRONG_PUNCT]
-        strong += [h.start for h in lex.clause_breaks.find(self.folded)]
-        weak = [i for i, ch in enumerate(self.folded) if ch in _WEAK_PUNCT]
-        self._strong = sorted(strong)
-        self._all = sorted(strong + weak)
+        self._strong = _slice(index.strong, fs, fe)
+        self._all = _slice(index.all, fs, fe)
+        self._found: dict[int, list[Hit]] = {}
+
+    def find(self, phrases: PhraseSet) -> list[Hit]:
+        """Hits of a phrase set inside this sentence, in sentence offsets.
+
+        Sets every sentence needs (triggers, casualty words) are matched once per article; the
+        rest only on the few sentences that get that far.
+        """
+        key = id(phrases)
+        found = self._found.get(key)
+        if found is None:
+            found = self._find(phrases)
+            self._found[key] = found
+        return found
+
+    def _find(self, phrases: PhraseSet) -> list[Hit]:
+        if not self.index.is_doc_level(phrases):
+            return phrases.find(self.folded)
+        starts, hits = self.index.hits(phrases)
+        fs, fe = self._fs, self._fe
+        return [
+            Hit(h.start - fs, h.end - fs, h.form, h.payload, h.word_start - fs)
+            for h in hits[bisect.bisect_left(starts, fs) : bisect.bisect_left(starts, fe)]
+            if h.end <= fe and h.word_start >= fs
+        ]
 
     def to_doc(self, i: int) -> int:
-        return self.base + self.norm.offsets[min(max(i, 0), len(self.folded))]
+        k = self._fs + min(max(i, 0), len(self.folded))
+        return k if self.index.identity else self.index.offsets[k]
 
     def from_doc(self, j: int) -> int:
-        return bisect.bisect_left(self.norm.offsets, j - self.base)
+        k = j if self.index.identity else bisect.bisect_left(self.index.offsets, j)
+        return min(max(k - self._fs, 0), len(self.folded))
 
     def original(self, s: int, e: int) -> str:
         return self.doc_text[self.to_doc(s) : self.to_doc(e)]
@@ -390,7 +534,7 @@ class SentenceView:
 
     def has_ranks_of(self, a: int, b: int, lex: EventLexicon) -> bool:
         """Whether "في صفوف" / "من" links a count to the category word between a and b."""
-        return any(a <= h.start < b for h in lex.ranks_of.find(self.folded)) or any(
+        return any(a <= h.start < b for h in self.find(lex.ranks_of)) or any(
             w == "من" for _s, _e, w in self.words_from(a, 2) if _s < b
         )
 
@@ -472,15 +616,20 @@ class EventStage:
         use_times = has_entities and any(m.type == "time" for m in doc.mentions)
         mentions = sorted(doc.mentions, key=lambda m: m.start)
         starts = [m.start for m in mentions]
-        newlines = [i for i, ch in enumerate(doc.text) if ch == "\n"]
+        newlines = [m.start() for m in _NEWLINE_RE.finditer(doc.text)]
         candidates: list[_Candidate] = []
+        doc_index = DocIndex(doc.text, self.lexicon)
         for sent in sentences:
+            if not doc_index.may_hold_event(sent.start, sent.end):
+                continue
             lo = bisect.bisect_left(starts, sent.start)
             hi = bisect.bisect_left(starts, sent.end)
             sent_mentions = [m for m in mentions[lo:hi] if m.end <= sent.end]
             paragraph = bisect.bisect_left(newlines, sent.start)
             candidates.extend(
-                self._sentence(doc, sent.start, sent.end, sent.index, paragraph, sent_mentions, use_numbers, use_times)
+                self._sentence(
+                    doc, sent.start, sent.end, sent.index, paragraph, sent_mentions, use_numbers, use_times, doc_index
+                )
             )
         self._fill_context(candidates, doc)
         merged = _merge(candidates)
@@ -503,12 +652,15 @@ class EventStage:
         mentions: Sequence[Mention],
         use_numbers: bool,
         use_times: bool,
+        doc_index: DocIndex | None = None,
     ) -> list[_Candidate]:
         lex = self.lexicon
-        view = SentenceView(doc.text, start, end, lex)
+        view = SentenceView(doc.text, start, end, lex, doc_index)
         if not view.words:
             return []
-        hits = [h for h in lex.triggers.find(view.folded) if h.payload is not None]
+        hits = [h for h in view.find(lex.triggers) if h.payload is not None]
+        if not hits and not any(view.find(ps) for ps in (lex.killed_cues, lex.killed_nouns, lex.injured_cues, lex.injured_nouns)):
+            return []  # most sentences: nothing to code, skip the rest cheaply
         actors: list[ActorRef] = []
         outlets: list[tuple[int, int, str]] = []
         places: list[Mention] = []
@@ -526,14 +678,27 @@ class EventStage:
             elif m.type == "place":
                 places.append(m)
         # Trigger words inside names ("جبهة", "عملية ردع العدوان" ...) are not triggers.
-        named = [(view.from_doc(m.start), view.from_doc(m.end)) for m in mentions if m.type in ("actor", "outlet", "place", "person")]
-        hits = [h for h in hits if not any(s <= h.start < e for s, e in named)]
+        named = [(view.from_doc(m.start), view.from_doc(m.end)) for m in mentions if m.type in ("outlet", "place", "person")]
+        actor_spans = [(view.from_doc(m.start), view.from_doc(m.end)) for m in mentions if m.type == "actor"]
+        hits = [
+            h for h in hits
+            if not any(s <= h.start < e for s, e in named)
+            and (h.payload[0].in_actor_names or not any(s <= h.start < e for s, e in actor_spans))
+        ]
         numbers = self._numbers(view, mentions, use_numbers)
         facts = cas.find_casualties(view, lex, numbers, actors)
+        # Running tolls ("ارتفعت حصيلة القتلى منذ بدء الهجوم إلى 327") are not one incident's count.
+        tolls = view.find(lex.cumulative)
+        if tolls:
+            facts = _drop_facts(
+                facts, lambda f: any(t.start < f.start and view.clause_of(t.start) == view.clause_of(f.start) for t in tolls)
+            )
         if not hits and not facts:
             return []
-        irrealis = lex.irrealis.find(view.folded)
-        hits = [h for h in hits if not _is_irrealis(view, h, irrealis)]
+        irrealis = view.find(lex.irrealis)
+        negations = view.find(lex.negation)
+        hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
+        hits = [h for h in hits if not _is_background(view, h, lex)]
         if not hits and not any(f.count is not None for f in facts):
             return []
         blockers = [h.start for h in hits] + [f.start for f in facts]
@@ -614,7 +779,7 @@ class EventStage:
                     value, precision = _date_from_mention(m)
                     if value:
                         out.append((view.from_doc(m.start), view.from_doc(m.end), value, precision))
-            return out
+            return _drop_anchors(view, out, self.lexicon)
         if doc.published is None:
             return out
         try:
@@ -626,7 +791,7 @@ class EventStage:
                 continue
             out.append((view.from_doc(view.base + t.start), view.from_doc(view.base + t.end), t.value.isoformat(),
                         _PRECISION.get(str(t.precision), str(t.precision))))
-        return out
+        return _drop_anchors(view, out, self.lexicon)
 
     def _candidate(
         self,
@@ -650,6 +815,8 @@ class EventStage:
         trig, weight = main.payload
         killed = cas.summarize(facts, "killed")
         injured = cas.summarize(facts, "injured")
+        if trig.name == "kill" and weight < trig.weight and not (killed or injured):
+            return None  # "استهدف"/"ضرب" alone, with nobody hurt, is too vague to code
         spans: dict[str, list[Span]] = {"trigger": [view.span(main.start, main.end)]}
         if facts:
             for kind in ("killed", "injured"):
@@ -666,7 +833,8 @@ class EventStage:
         if not actors:
             # No actor mention in the sentence: approximate actors by the words around the trigger
             # (unlinked: id None), unless civilian victims already say who was targeted.
-            actor1, fallback2 = _fallback_roles(view, lex, main, seg_lo, seg_hi, attr_spans)
+            place_spans = [(view.from_doc(p.start), view.from_doc(p.end)) for p in places]
+            actor1, fallback2 = _fallback_roles(view, lex, main, seg_lo, seg_hi, [*attr_spans, *place_spans])
             victims_known = any(r and r.get("civilians") for r in (killed, injured))
             actor2 = None if victims_known else fallback2
         event_type, sub_type = trig.event_type, trig.sub_event_type
@@ -681,10 +849,13 @@ class EventStage:
             side = (actor1 or {}).get("side")
             if side in lex.government_sides:
                 sub_type = "Government regains territory"
+        elif trig.resolve == "withdrawal":
+            if view.find(lex.handover):
+                sub_type = "Non-violent transfer of territory"
         elif trig.resolve == "protest":
             if killed and (killed.get("total") or killed.get("reported")):
                 sub_type = "Excessive force against protesters"
-            elif lex.protest_intervention.find(view.folded):
+            elif view.find(lex.protest_intervention):
                 sub_type = "Protest with intervention"
         if civ_hit and actor2 is None and event_type in ("Violence against civilians", "Explosions/Remote violence"):
             actor2 = dict(_CIVILIANS)
@@ -693,7 +864,14 @@ class EventStage:
         cands = [p for p in places if not any(s <= view.from_doc(p.start) < e for s, e in attr_spans)]
         in_seg = [p for p in cands if seg_lo <= view.from_doc(p.start) < seg_hi] or cands
         if in_seg:
-            best = min(in_seg, key=lambda p: (int(p.attrs.get("geo_precision") or 3), abs(view.from_doc(p.start) - main.start)))
+            # A place after "من" (from) is where something came from, not where the event happened.
+            origins = {id(p) for p in in_seg if _after_from(view, view.from_doc(p.start))}
+
+            def rank(p: Mention) -> tuple[int, int, int]:
+                gp = int(p.attrs.get("geo_precision") or 3)
+                return (id(p) in origins, gp, abs(view.from_doc(p.start) - main.start))
+
+            best = min(in_seg, key=rank)
             location = _location(best)
             loc_span = Span(best.start, best.end)
             spans["location"] = [loc_span]
@@ -778,10 +956,63 @@ class EventStage:
                 c.fields["date_from"] = "publication"
 
 
-def _is_irrealis(view: SentenceView, hit: Hit, irrealis: Sequence[Hit]) -> bool:
-    for cue in irrealis:
-        same_clause = view.clause_of(cue.start, weak=True) == view.clause_of(hit.start, weak=True)
-        if cue.end <= hit.start and same_clause and view.words_between(cue.end, hit.start) <= 4:
+def _is_irrealis(
+    view: SentenceView, hit: Hit, irrealis: Sequence[Hit], negations: Sequence[Hit] = (), window: int = 8
+) -> bool:
+    """A plan, threat, attempt or negation governs the trigger (a cue before it in its clause)."""
+    clause = view.clause_of(hit.start, weak=True)
+    for cues, limit in ((irrealis, 4), (negations, window)):
+        for cue in cues:
+            same_clause = cue.end <= hit.start and view.clause_of(cue.start, weak=True) == clause
+            if same_clause and view.words_between(cue.end, hit.start) <= limit:
+                    return True
+    return False
+
+
+def _drop_facts(
+    facts: Sequence[cas.CasualtyFact], drop: Callable[[cas.CasualtyFact], bool]
+) -> list[cas.CasualtyFact]:
+    """Remove facts (and the breakdowns of removed ones), keeping `sub_of` indices right."""
+    gone: set[int] = set()
+    for i, f in enumerate(facts):
+        if drop(f) or (f.sub_of is not None and f.sub_of in gone):
+            gone.add(i)
+    new_index: dict[int, int] = {}
+    out: list[cas.CasualtyFact] = []
+    for i, f in enumerate(facts):
+        if i in gone:
+            continue
+        new_index[i] = len(out)
+        out.append(f if f.sub_of is None else dataclasses.replace(f, sub_of=new_index.get(f.sub_of)))
+    return out
+
+
+def _after_from(view: SentenceView, pos: int) -> bool:
+    before = view.words_before(pos, 1)
+    return bool(before) and before[-1][2] in ("من", "منطلقة من", "انطلاقا من")
+
+
+def _drop_anchors(
+    view: SentenceView, times: list[tuple[int, int, str, str]], lex: EventLexicon
+) -> list[tuple[int, int, str, str]]:
+    """Times after "منذ" (since) date the start of a period, not the event."""
+    blockers = view.find(lex.date_blockers)
+    if not blockers:
+        return times
+    def anchored(t: tuple[int, int, str, str]) -> bool:
+        return any(t[0] <= b.start < t[1] or (b.end <= t[0] and view.words_between(b.end, t[0]) <= 2) for b in blockers)
+
+    return [t for t in times if not anchored(t)]
+
+
+def _is_background(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
+    """Background, not news: "ويأتي ذلك بعد ..." sentences and "منذ ..." (since) phrases."""
+    first = view.words[0][0] if view.words else 0
+    if any(o.word_start <= first + 1 and o.start < hit.start for o in view.find(lex.background_openers)):
+        return True
+    for cue in view.find(lex.background_cues):
+        same_clause = cue.end <= hit.start and view.clause_of(cue.start, weak=True) == view.clause_of(hit.start, weak=True)
+        if same_clause and view.words_between(cue.end, hit.start) <= lex.background_window:
             return True
     return False
 
@@ -810,10 +1041,9 @@ def _roles(
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]:
     if not players:
         return None, None, []
-    f = view.folded
-    targets = lex.role_target.find(f)
-    agents = lex.role_agent.find(f)
-    between = [h for h in lex.role_between.find(f) if lo <= h.start < hi]
+    targets = view.find(lex.role_target)
+    agents = view.find(lex.role_agent)
+    between = [h for h in view.find(lex.role_between) if lo <= h.start < hi]
 
     def d(a: ActorRef) -> dict[str, Any]:
         out = a.as_dict()
@@ -835,7 +1065,18 @@ def _roles(
         neutral = [a for a in ordered if a not in agent and a not in target]
         first = agent or neutral
         actor1 = first[0] if first else None
-        rest = [a for a in target + neutral if a is not actor1 and (actor1 is None or a.id != actor1.id)]
+        # The head of "X وY" leads the acting side.
+        while actor1 is not None:
+            head = next((a for a in players if a.end <= actor1.start and view.only_conjunction(a.end, actor1.start)), None)
+            if head is None or head.side == "civilian":
+                break
+            actor1 = head
+        # "X وY" as the acting side: Y acts with X (associated), it is not the target.
+        partners = _conjoined(view, players, actor1)
+        rest = [
+            a for a in target + neutral
+            if a is not actor1 and (actor1 is None or a.id != actor1.id) and a not in partners
+        ]
         actor2 = rest[0] if rest else None
     assoc: list[dict[str, Any]] = []
     for role, who in ((1, actor1), (2, actor2)):
@@ -849,6 +1090,19 @@ def _roles(
                 item["with"] = role
                 assoc.append(item)
     return (d(actor1) if actor1 else None), (d(actor2) if actor2 else None), assoc
+
+
+def _conjoined(view: SentenceView, players: Sequence[ActorRef], head: ActorRef | None) -> list[ActorRef]:
+    """Actors chained to `head` by "و" alone ("النظام وروسيا")."""
+    if head is None:
+        return []
+    chain: list[ActorRef] = []
+    last = head
+    for a in sorted(players, key=lambda x: x.start):
+        if a.start > last.end and view.only_conjunction(last.end, a.start):
+            chain.append(a)
+            last = a
+    return chain
 
 
 def _fallback_roles(
@@ -875,7 +1129,7 @@ def _fallback_roles(
             found = view.folded.rfind(normalize(text1).text, 0, main.start)
             s1 = found if found >= 0 else s1
     actor2 = None
-    for t in lex.role_target.find(view.folded):
+    for t in view.find(lex.role_target):
         if t.start >= main.end and lo <= t.start < hi:
             text2 = view.phrase_after(t.end, lex)
             if text2:
@@ -898,9 +1152,21 @@ def _place_compatible(a: dict[str, Any] | None, b: dict[str, Any] | None) -> boo
 
 
 _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+_TEXT_DATE = ("text", "context")
+
+
+def _has_counts(fields: Mapping[str, Any]) -> bool:
+    return any(r and (r.get("total") is not None or r.get("civilians") is not None) for r in (fields["killed"], fields["injured"]))
 
 
 def _mergeable(a: _Candidate, b: _Candidate) -> bool:
+    """Whether candidate b (later in the text) reports the same incident as a.
+
+    Adjacent sentences of a paragraph merge readily. Sentences further apart merge when they share
+    a count, or have the same sub-type, compatible places and the same day (an undated report is
+    taken to be of the publication day), and not both carry counts. A headline also joins the
+    first body report of its kind within three sentences, once.
+    """
     near = abs(a.sentence_index - b.sentence_index) <= 1 and a.paragraph == b.paragraph
     if a.event_type != b.event_type:
         # A casualty-only sentence ("لقي 12 مدنيا حتفهم؛") completes a neighbouring attack.
@@ -908,17 +1174,23 @@ def _mergeable(a: _Candidate, b: _Candidate) -> bool:
         if not (casualty_only and near and a.event_type in _VIOLENT and b.event_type in _VIOLENT):
             return False
     fa, fb = a.fields, b.fields
-    if fa["date_from"] in ("text", "context") and fb["date_from"] in ("text", "context") and fa["date"] != fb["date"]:
+    if fa["date_from"] in _TEXT_DATE and fb["date_from"] in _TEXT_DATE and fa["date"] != fb["date"]:
         return False
     if not _place_compatible(fa["location"], fb["location"]):
         return False
     if not (cas.compatible(fa["killed"], fb["killed"]) and cas.compatible(fa["injured"], fb["injured"])):
         return False
-    both_placed = fa["location"] is not None and fb["location"] is not None
     shared = cas.shares_count(fa["killed"], fb["killed"]) or cas.shares_count(fa["injured"], fb["injured"])
-    # A headline (first sentence) announces the incident the body then details.
-    headline = a.sentence_index == 0 and a.sub_event_type == b.sub_event_type
-    return both_placed or shared or near or headline
+    if shared or near:
+        return True
+    if a.sub_event_type != b.sub_event_type:
+        return False
+    headline = min(a.sentence_index, b.sentence_index) == 0 and not fa.get("more_evidence")
+    if headline and abs(a.sentence_index - b.sentence_index) <= 3:
+        return True
+    # Same kind, same day, compatible place and counts: one incident retold (an undated report
+    # counts as of the publication day).
+    return bool(fa["date"] == fb["date"])
 
 
 def _merge(candidates: Sequence[_Candidate]) -> list[_Candidate]:

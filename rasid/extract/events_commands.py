@@ -115,6 +115,33 @@ def _table(records: list[dict[str, Any]], db: str) -> None:
     Console().print(table)
 
 
+def _print_sample(result: dict[str, Any]) -> None:
+    console = Console()
+    for level, title in (("type", "event type"), ("sub", "event type / sub-type")):
+        part = result[level]
+        table = Table(title=f"sample gold key: {title} ({result['articles']} articles)")
+        for col in ("type", "P", "R", "F1", "tp", "fp", "fn"):
+            table.add_column(col)
+        for name, m in [*part["per_type"].items(), ("overall", part["overall"])]:
+            table.add_row(
+                name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["tp"]), str(m["fp"]),
+                str(m["fn"]),
+            )
+        console.print(table)
+        fields = Table(title=f"field accuracy on matched events ({title})")
+        fields.add_column("field")
+        fields.add_column("accuracy")
+        fields.add_column("n")
+        for name, m in part["fields"].items():
+            acc = m["accuracy"]
+            fields.add_row(name, "" if acc is None else f"{acc:.3f}", str(m["n"]))
+        console.print(fields)
+    console.print(
+        f"events stage: {result['events_stage_seconds']:.3f} s CPU, {result['events_ms_per_2kb']} ms per 2 KB; "
+        f"total {result['seconds']} s"
+    )
+
+
 def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) -> None:
     @app.command("events")
     def events_command(
@@ -157,12 +184,37 @@ def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) ->
 
     @eval_app.command("events")
     def eval_events(
-        data: Annotated[list[str], typer.Option("--data", help="PLOVER-coded XML file (repeatable).")],
+        data: Annotated[
+            list[str] | None, typer.Option("--data", help="PLOVER-coded XML file (repeatable).")
+        ] = None,
+        gold: Annotated[
+            str | None, typer.Option("--gold", help="Sample-corpus gold key (gold.json) to score against.")
+        ] = None,
+        sample: Annotated[bool, typer.Option("--sample", help="Score against the bundled sample corpus key.")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
-        """Event detection P/R/F1 per PLOVER type and actor text overlap F1."""
-        from rasid.extract.events_eval import EventDataError, evaluate
+        """Event detection P/R/F1: per PLOVER type (--data XML) or against the sample gold key (--gold/--sample)."""
+        from rasid.extract.events_eval import EventDataError, evaluate, evaluate_sample
 
+        if sample and gold is None:
+            from rasid.api.core import sample_corpus_path
+
+            gold = str(sample_corpus_path() / "gold.json")
+        if gold is not None:
+            if not Path(gold).is_file():
+                _fail(f"{gold}: no such file", 2)
+            try:
+                sample_result = evaluate_sample(gold)
+            except EventDataError as exc:
+                _fail(str(exc), 2)
+            if as_json:
+                print(json.dumps(sample_result, ensure_ascii=False, indent=2))
+                return
+            _print_sample(sample_result)
+            return
+        if not data:
+            _fail("give --data FILE.xml (PLOVER XML), or --gold gold.json / --sample", 2)
+        data = data or []
         for p in data:
             if not Path(p).is_file():
                 _fail(f"{p}: no such file", 2)

@@ -1,8 +1,9 @@
 """Statistical named-entity tagger (linear-chain CRF) for Arabic news.
 
 The model is trained by `rasid.extract.ner_train` on ANERcorp (IOB labels PERS, LOC,
-ORG, MISC) and ships in the package as `rasid/models/ner.crfsuite`, with the word lists
-its gazetteer features read in `rasid/extract/data/ner_lexicon/`. Features are computed
+ORG, MISC) and ships in the package as `rasid/models/ner.crfsuite` (plus its first-pass
+model `ner_pass1.crfsuite` and word clusters `ner_clusters.tsv`), with the word lists its
+gazetteer features read in `rasid/extract/data/ner_lexicon/`. Features are computed
 here only, so training and tagging cannot drift apart.
 
 Normalisation is private to this module on purpose: the shipped model's weights are
@@ -12,10 +13,11 @@ silently change what the model sees.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,8 @@ from rasid.document import Document
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = PACKAGE_DIR / "models" / "ner.crfsuite"
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parent / "data" / "ner_lexicon"
+DEFAULT_CLUSTERS = PACKAGE_DIR / "models" / "ner_clusters.tsv"
+CLUSTER_FILE = "clusters.tsv"  # beside the word lists of a model trained elsewhere than the package
 
 ENTITY_TYPES = ("PERS", "LOC", "ORG", "MISC")
 # Gazetteer lists the features consult; each is a file `<name>.txt` of phrases.
@@ -152,6 +156,39 @@ def load_lexicons(lexicon_dir: Path = DEFAULT_LEXICON_DIR) -> dict[str, PhraseLe
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def load_clusters(path: Path = DEFAULT_CLUSTERS) -> dict[str, tuple[str, ...]]:
+    """Word -> cluster ids (coarse to fine) from `ner_clusters.tsv`; empty if the file is absent."""
+    out: dict[str, tuple[str, ...]] = {}
+    if not path.is_file():
+        return out
+    width = 0
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        width = width or len(parts)
+        if len(parts) != width or width < 2:
+            raise ValueError(f"{path}:{lineno}: expected 'word<TAB>cluster id...' with {width} columns")
+        out[parts[0]] = tuple(parts[1:])
+    return out
+
+
+# Clusters to use instead of the shipped file; set only while cross-validation trains and
+# scores a fold with clusters built without that fold's text (`clusters_override`).
+_CLUSTER_OVERRIDE: list[Mapping[str, tuple[str, ...]]] = []
+
+
+@contextlib.contextmanager
+def clusters_override(clusters: Mapping[str, tuple[str, ...]]) -> Iterator[None]:
+    """Within the block, new FeatureExtractors use `clusters` instead of the shipped file."""
+    _CLUSTER_OVERRIDE.append(clusters)
+    try:
+        yield
+    finally:
+        _CLUSTER_OVERRIDE.pop()
+
+
 def _shape(word: str) -> str:
     if not word:
         return "empty"
@@ -170,23 +207,107 @@ def _shape(word: str) -> str:
     return kind
 
 
+@functools.lru_cache(maxsize=200_000)
+def _analyse(token: str, lexicon_dir: Path) -> tuple[str, str, str, str]:
+    """(normalised form, proclitics, base, shape) of a token; cached because news repeats words."""
+    norm = normalize(token)
+    clitics, base = split_clitics(norm, lexicon_dir)
+    return norm, clitics, base, _shape(token)
+
+
+# Document features look at other sentences this far before and after (ANERcorp has no
+# article boundaries, and a name is usually repeated within a few dozen sentences).
+DOC_WINDOW = 30
+# The second pass also sees the first pass's own label of each token (stacking).
+STACK_FIRST_PASS = True
+_NAME_LIKE = re.compile("[\u0621-\u064aA-Za-z]{2,}")
+
+
+def document_hints(
+    sentences: Sequence[Sequence[str]],
+    first_pass: Sequence[Sequence[str]],
+    lexicon_dir: Path = DEFAULT_LEXICON_DIR,
+    window: int = DOC_WINDOW,
+) -> list[list[list[str]]]:
+    """Per token, what a first tagging pass said about the same word elsewhere nearby.
+
+    For each word (clitic-stripped base) the labels the first pass gave its *other*
+    occurrences within `window` sentences are summarised as features: the entity types
+    seen (and whether as a span's first, inner or last word), or that it was only seen
+    outside entities. This lets a bare surname inherit the type of the full name
+    mentioned earlier in the article.
+    """
+    occurrences: dict[str, list[tuple[int, int, str]]] = {}
+    bases_per_sent: list[list[str]] = []
+    for s, (tokens, labels) in enumerate(zip(sentences, first_pass, strict=True)):
+        bases = [_analyse(t, lexicon_dir)[2] for t in tokens]
+        bases_per_sent.append(bases)
+        roles = ["O"] * len(tokens)
+        for i, j, etype in iob_spans(labels):
+            for k in range(i, j):
+                role = "S" if j - i == 1 else "B" if k == i else "E" if k == j - 1 else "I"
+                roles[k] = f"{etype}:{role}"
+        for i, b in enumerate(bases):
+            if _NAME_LIKE.fullmatch(b):
+                occurrences.setdefault(b, []).append((s, i, roles[i]))
+    out: list[list[list[str]]] = []
+    for s, bases in enumerate(bases_per_sent):
+        sent_hints: list[list[str]] = []
+        for i, b in enumerate(bases):
+            seen: dict[str, int] = {}
+            for s2, i2, role in occurrences.get(b, ()):
+                if abs(s2 - s) <= window and (s2, i2) != (s, i):
+                    seen[role] = seen.get(role, 0) + 1
+            hints: list[str] = []
+            if seen:
+                types: dict[str, int] = {}
+                for role, n in seen.items():
+                    etype = role.split(":", 1)[0]
+                    types[etype] = types.get(etype, 0) + n
+                    if etype != "O":
+                        hints.append(f"d:{role}")
+                for etype in types:
+                    hints.append(f"d:{etype}")
+                best = max(types.items(), key=lambda kv: (kv[1], kv[0]))[0]
+                share = types[best] / sum(types.values())
+                hints.append(f"dmaj={best}:{'all' if share == 1 else 'most'}")
+            if STACK_FIRST_PASS:
+                hints.append(f"p1={first_pass[s][i]}")
+            sent_hints.append(hints)
+        out.append(sent_hints)
+    return out
+
+
 class FeatureExtractor:
     """Turns a token sequence into CRFsuite feature strings (one list per token)."""
 
-    def __init__(self, lexicons: Mapping[str, PhraseLexicon], lexicon_dir: Path = DEFAULT_LEXICON_DIR):
+    def __init__(
+        self,
+        lexicons: Mapping[str, PhraseLexicon],
+        lexicon_dir: Path = DEFAULT_LEXICON_DIR,
+        clusters: Mapping[str, tuple[str, ...]] | None = None,
+    ):
         self.lexicons = dict(lexicons)
         self.lexicon_dir = lexicon_dir
+        if clusters is None:
+            clusters = _CLUSTER_OVERRIDE[-1] if _CLUSTER_OVERRIDE else load_clusters(DEFAULT_CLUSTERS)
+        self.clusters = clusters
 
-    def token_features(self, tokens: Sequence[str]) -> list[list[str]]:
+    def _cluster(self, norm: str, base: str) -> tuple[str, ...]:
+        return self.clusters.get(norm) or self.clusters.get(base) or ()
+
+    def token_features(self, tokens: Sequence[str], hints: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
+        """Features per token; `hints` adds document-level features (see `document_hints`)."""
         n = len(tokens)
-        norms = [normalize(t) for t in tokens]
-        splits = [split_clitics(w, self.lexicon_dir) for w in norms]
-        bases = [b for _, b in splits]
+        info = [_analyse(t, self.lexicon_dir) for t in tokens]
+        norms = [x[0] for x in info]
+        bases = [x[2] for x in info]
+        shapes = [x[3] for x in info]
+        clus = [self._cluster(w, b) for w, b in zip(norms, bases, strict=True)]
         marks = {name: lex.mark(bases) for name, lex in self.lexicons.items() if lex.max_len}
         own: list[list[str]] = []
         for i, tok in enumerate(tokens):
-            w, (cl, b) = norms[i], splits[i]
-            shape = _shape(tok)
+            w, cl, b, shape = info[i]
             f = [
                 "bias",
                 f"w={tok}",
@@ -203,13 +324,15 @@ class FeatureExtractor:
                 if len(b) > k:
                     f.append(f"bp{k}={b[:k]}")
                     f.append(f"bs{k}={b[-k:]}")
+            for level, cid in enumerate(clus[i]):
+                f.append(f"c{level}={cid}")
             for name, m in marks.items():
                 if m[i]:
                     f.append(f"g{name}={m[i]}")
             own.append(f)
         feats: list[list[str]] = []
         for i in range(n):
-            f = list(own[i])
+            f = own[i]
             if i == 0:
                 f.append("BOS")
             if i == n - 1:
@@ -218,21 +341,43 @@ class FeatureExtractor:
                 j = i + d
                 if 0 <= j < n:
                     f.append(f"{d}:b={bases[j]}")
-                    f.append(f"{d}:cl={splits[j][0]}")
+                    f.append(f"{d}:cl={info[j][1]}")
+                    if clus[j]:
+                        f.append(f"{d}:c1={clus[j][1 if len(clus[j]) > 1 else 0]}")
                     if abs(d) == 1:
                         f.append(f"{d}:n={norms[j]}")
-                        f.append(f"{d}:sh={_shape(tokens[j])}")
+                        f.append(f"{d}:sh={shapes[j]}")
                         for name, m in marks.items():
                             if m[j]:
                                 f.append(f"{d}:g{name}={m[j]}")
                 else:
                     f.append(f"{d}:pad")
+            # Trigger words (titles, "said", "city of") often sit three words away from a name.
+            for d in (-3, 3):
+                if 0 <= i + d < n:
+                    f.append(f"{d}:b={bases[i + d]}")
             if i > 0:
                 f.append(f"-1|0:b={bases[i - 1]}|{bases[i]}")
             if i < n - 1:
                 f.append(f"0|1:b={bases[i]}|{bases[i + 1]}")
             feats.append(f)
+        if hints is not None:
+            for f, extra in zip(feats, hint_features(hints), strict=True):
+                f.extend(extra)
         return feats
+
+
+def hint_features(hints: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Feature strings from document hints: the token's own and its neighbours' (majority excluded)."""
+    n = len(hints)
+    out = []
+    for i in range(n):
+        f = list(hints[i])
+        for d in (-1, 1):
+            if 0 <= i + d < n:
+                f.extend(f"{d}:{h}" for h in hints[i + d] if not h.startswith("dmaj"))
+        out.append(f)
+    return out
 
 
 def lexicon_dir_for(model_path: Path) -> Path:
@@ -262,29 +407,67 @@ def simple_tokenize(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
+def pass1_path_for(model_path: Path) -> Path:
+    """The first-pass model that goes with a model (its labels feed the document features)."""
+    return model_path.with_name(f"{model_path.stem}_pass1.crfsuite")
+
+
 class CrfTagger:
-    """A loaded CRF model plus the feature extractor it was trained with."""
+    """A loaded CRF model (two passes when a first-pass model sits beside it) plus its features.
+
+    Pass 1 tags every sentence of a document; pass 2 sees, for each word, how pass 1
+    labelled the same word in nearby sentences (`document_hints`).
+    """
 
     def __init__(self, model_path: Path, lexicon_dir: Path | None = None):
         self.model_path = model_path
         self.lexicon_dir = lexicon_dir or lexicon_dir_for(model_path)
         if not self.lexicon_dir.is_dir():
             self.lexicon_dir = DEFAULT_LEXICON_DIR
-        self.features = FeatureExtractor(load_lexicons(self.lexicon_dir), self.lexicon_dir)
+        own_clusters = self.lexicon_dir / CLUSTER_FILE
+        clusters = load_clusters(own_clusters if own_clusters.is_file() else DEFAULT_CLUSTERS)
+        self.features = FeatureExtractor(load_lexicons(self.lexicon_dir), self.lexicon_dir, clusters)
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
         self.labels = tuple(self._tagger.labels())
+        first = pass1_path_for(model_path)
+        self._pass1: pycrfsuite.Tagger | None = None
+        if first.is_file():
+            self._pass1 = pycrfsuite.Tagger()
+            self._pass1.open(str(first))
+
+    def _final_features(self, sentences: Sequence[Sequence[str]]) -> list[list[list[str]]]:
+        base = [self.features.token_features(t) if t else [] for t in sentences]
+        if self._pass1 is None:
+            return base
+        first = [list(self._pass1.tag(x)) if x else [] for x in base]
+        hints = document_hints(sentences, first, self.lexicon_dir)
+        return [
+            [f + extra for f, extra in zip(x, hint_features(h), strict=True)]
+            for x, h in zip(base, hints, strict=True)
+        ]
+
+    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """IOB2 labels for consecutive sentences of one text (they share document features)."""
+        return [list(self._tagger.tag(x)) if x else [] for x in self._final_features(sentences)]
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         """IOB2 labels (B-/I- PERS, LOC, ORG, MISC, or O) for one sentence."""
         if not tokens:
             return []
-        return list(self._tagger.tag(self.features.token_features(tokens)))
+        return self.tag_sentences([tokens])[0]
+
+    def _tag_marginals(self, x: list[list[str]]) -> tuple[list[str], list[float]]:
+        if not x:
+            return [], []
+        labels = list(self._tagger.tag(x))
+        return labels, [self._tagger.marginal(y, i) for i, y in enumerate(labels)]
 
     def tag_with_confidence(self, tokens: Sequence[str]) -> tuple[list[str], list[float]]:
         """Labels plus each label's marginal probability."""
-        labels = self.tag(tokens)
-        return labels, [self._tagger.marginal(y, i) for i, y in enumerate(labels)]
+        if not tokens:
+            return [], []
+        return self._tag_marginals(self._final_features([tokens])[0])
 
     def tag_document(self, doc: Document) -> list[tuple[int, int, str, float]]:
         """Entity spans (char start, end, type, mean marginal confidence) over the whole document."""
@@ -292,19 +475,19 @@ class CrfTagger:
             items = [(t.start, t.end, t.sentence) for t in doc.tokens]
         else:
             items = simple_tokenize(doc.text)
+        groups: list[list[tuple[int, int, int]]] = []
+        for item in items:
+            if groups and item[2] == groups[-1][-1][2]:
+                groups[-1].append(item)
+            else:
+                groups.append([item])
+        surfaces = [[doc.text[s:e] for s, e, _ in g] for g in groups]
         spans: list[tuple[int, int, str, float]] = []
-        sentence: list[tuple[int, int, int]] = []
-        for item in [*items, None]:
-            if item is not None and (not sentence or item[2] == sentence[-1][2]):
-                sentence.append(item)
-                continue
-            if sentence:
-                surface = [doc.text[s:e] for s, e, _ in sentence]
-                labels, conf = self.tag_with_confidence(surface)
-                for i, j, etype in iob_spans(labels):
-                    score = sum(conf[i:j]) / (j - i)
-                    spans.append((sentence[i][0], sentence[j - 1][1], etype, round(score, 4)))
-            sentence = [item] if item is not None else []
+        for group, x in zip(groups, self._final_features(surfaces), strict=True):
+            labels, conf = self._tag_marginals(x)
+            for i, j, etype in iob_spans(labels):
+                score = sum(conf[i:j]) / (j - i)
+                spans.append((group[i][0], group[j - 1][1], etype, round(score, 4)))
         return spans
 
 

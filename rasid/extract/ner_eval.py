@@ -153,7 +153,10 @@ def evaluate(
     sentences = read_iob(path, type_map)
     gold = [[label for _, label in s] for s in sentences]
     started = time.perf_counter()
-    pred = [tagger.tag([tok for tok, _ in s]) for s in sentences]
+    tokens = [[tok for tok, _ in s] for s in sentences]
+    # Taggers with document features see the file's sentences in order, as in an article.
+    tag_sentences = getattr(tagger, "tag_sentences", None)
+    pred = tag_sentences(tokens) if callable(tag_sentences) else [tagger.tag(t) for t in tokens]
     seconds = time.perf_counter() - started
     n_tokens = sum(len(s) for s in sentences)
     result = conll_scores(gold, pred, types)

@@ -12,7 +12,15 @@ Recipe (fixed, deterministic: the same data gives a byte-identical model):
         Universal-PETRARCH actor dictionary;
       - actor_first / actor_head: first words of PETRARCH actor entries (person first names,
         and frequent heads such as titles and organisation keywords);
+  * word clusters (`rasid.extract.ner_clusters`) built from all unlabelled Arabic text in
+    ../shared/data, written to `rasid/models/ner_clusters.tsv`;
+  * two passes: a first-pass CRF (`ner_pass1.crfsuite`) without document features, and
+    the final CRF (`ner.crfsuite`) that also sees how the first pass labelled the same
+    word in the surrounding sentences. The first-pass labels it is trained on come from
+    models that did not see those sentences (PASS1_FOLDS-fold cross-fitting);
   * CRFsuite L-BFGS with fixed c1/c2 and iteration cap.
+
+Cross-validation rebuilds the clusters for each fold without the test block's text.
 """
 
 from __future__ import annotations
@@ -29,15 +37,23 @@ from typing import Any
 
 import pycrfsuite
 
+from rasid.extract.ner_clusters import build_clusters, unlabelled_sentences, write_clusters
 from rasid.extract.ner_crf import (
     CLITIC_FILE,
+    CLUSTER_FILE,
+    DEFAULT_CLUSTERS,
     DEFAULT_LEXICON_DIR,
     DEFAULT_MODEL,
     FeatureExtractor,
     PhraseLexicon,
+    clusters_override,
+    document_hints,
+    hint_features,
     iob_spans,
     lexicon_dir_for,
+    load_clusters,
     load_lexicons,
+    pass1_path_for,
     phrase_key,
     write_lexicon,
 )
@@ -63,6 +79,9 @@ C1 = 0.1
 C2 = 0.05
 MAX_ITERATIONS = 200
 JACKKNIFE_FOLDS = 5
+# Cross-fitting of the first pass: folds and (cheaper) iteration cap of the fold models.
+PASS1_FOLDS = 3
+PASS1_FOLD_ITERATIONS = 100
 # A single word goes in a corpus list only if it is that entity type in at least this share
 # of its occurrences (keeps common words like "العربية" out of the lists).
 MIN_ENTITY_SHARE = 0.5
@@ -213,7 +232,10 @@ class _Trainer(pycrfsuite.Trainer):
 
 
 def _jackknife_features(
-    sentences: Sequence[Sentence], external: dict[str, set[tuple[str, ...]]], folds: int
+    sentences: Sequence[Sentence],
+    external: dict[str, set[tuple[str, ...]]],
+    folds: int,
+    hints: Sequence[Sequence[Sequence[str]]] | None = None,
 ) -> list[list[list[str]]]:
     """Features for each sentence, with corpus lists built from the other chunks only."""
     n = len(sentences)
@@ -222,8 +244,9 @@ def _jackknife_features(
     for k in range(folds):
         others = [*sentences[: bounds[k]], *sentences[bounds[k + 1] :]]
         extractor = FeatureExtractor(_as_lexicons(all_lists(others, external)))
-        for sent in sentences[bounds[k] : bounds[k + 1]]:
-            feats.append(extractor.token_features([t for t, _ in sent]))
+        for s in range(bounds[k], bounds[k + 1]):
+            tokens = [t for t, _ in sentences[s]]
+            feats.append(extractor.token_features(tokens, None if hints is None else hints[s]))
     return feats
 
 
@@ -236,11 +259,12 @@ def fit(
     c2: float = C2,
     max_iterations: int = MAX_ITERATIONS,
     progress: Progress | None = None,
+    hints: Sequence[Sequence[Sequence[str]]] | None = None,
 ) -> None:
-    """Train one CRF on `sentences` and write it to `model_path`."""
+    """Train one CRF on `sentences` (with document `hints` for a second-pass model) and write it."""
     trainer = _Trainer(verbose=False)
     trainer.progress = progress
-    feats = _jackknife_features(sentences, external, JACKKNIFE_FOLDS)
+    feats = _jackknife_features(sentences, external, JACKKNIFE_FOLDS, hints)
     for sent, x in zip(sentences, feats, strict=True):
         trainer.append(x, [lab for _, lab in sent])
     trainer.select("lbfgs", "crf1d")
@@ -254,6 +278,59 @@ def fit(
     )
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
+
+
+def cross_fitted_first_pass(
+    sentences: Sequence[Sentence],
+    external: dict[str, set[tuple[str, ...]]],
+    workdir: Path,
+    *,
+    folds: int = PASS1_FOLDS,
+    c1: float = C1,
+    c2: float = C2,
+    progress: Progress | None = None,
+) -> list[list[str]]:
+    """First-pass labels for every training sentence from a model that did not see it.
+
+    The second pass must learn how far to trust first-pass labels on *unseen* text; labels
+    from a model trained on the same sentences would be almost perfect and over-trusted.
+    """
+    n = len(sentences)
+    bounds = [round(k * n / folds) for k in range(folds + 1)]
+    labels: list[list[str]] = []
+    for k in range(folds):
+        others = [*sentences[: bounds[k]], *sentences[bounds[k + 1] :]]
+        path = workdir / f"pass1_fold{k}.crfsuite"
+        if progress:
+            progress(f"first pass, fold {k + 1}/{folds}")
+        fit(others, path, external, c1=c1, c2=c2, max_iterations=PASS1_FOLD_ITERATIONS)
+        tagger = _FoldTagger(path, all_lists(others, external))
+        labels.extend(tagger.tag_first([t for t, _ in s]) for s in sentences[bounds[k] : bounds[k + 1]])
+    return labels
+
+
+def fit_two_pass(
+    sentences: Sequence[Sentence],
+    model_path: Path,
+    external: dict[str, set[tuple[str, ...]]],
+    *,
+    c1: float = C1,
+    c2: float = C2,
+    max_iterations: int = MAX_ITERATIONS,
+    progress: Progress | None = None,
+) -> None:
+    """Write the first-pass model (`pass1_path_for`) and the second-pass model at `model_path`."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        first = cross_fitted_first_pass(sentences, external, Path(tmp), c1=c1, c2=c2, progress=progress)
+    hints = document_hints([[t for t, _ in s] for s in sentences], first)
+    if progress:
+        progress("second pass")
+    fit(sentences, model_path, external, c1=c1, c2=c2, max_iterations=max_iterations, progress=progress, hints=hints)
+    if progress:
+        progress("first pass, all data")
+    fit(sentences, pass1_path_for(model_path), external, c1=c1, c2=c2, max_iterations=max_iterations, progress=progress)
 
 
 def read_training(data: Sequence[Path]) -> list[Sentence]:
@@ -284,9 +361,16 @@ def train(
     if progress:
         progress(f"read {len(sentences)} sentences from {len(data)} file(s)")
     external = external_lexicons()
-    fit(sentences, out, external, c1=c1, c2=c2, max_iterations=max_iterations, progress=progress)
+    if progress:
+        progress("building word clusters")
+    clusters = build_clusters(unlabelled_sentences(shared_data_dir()))
+    with clusters_override(clusters):
+        fit_two_pass(sentences, out, external, c1=c1, c2=c2, max_iterations=max_iterations, progress=progress)
     lex_dir = lexicon_dir_for(out)
     lex_dir.mkdir(parents=True, exist_ok=True)
+    clusters_path = DEFAULT_CLUSTERS if lex_dir == DEFAULT_LEXICON_DIR else lex_dir / CLUSTER_FILE
+    write_clusters(clusters_path, clusters)
+    load_clusters.cache_clear()
     lists = all_lists(sentences, external)
     for name, items in lists.items():
         write_lexicon(lex_dir / f"{name}.txt", items, f"{name}: generated by rasid.extract.ner_train")
@@ -300,11 +384,12 @@ def train(
         "sentences": len(sentences),
         "tokens": sum(len(s) for s in sentences),
         "lexicon_sizes": {name: len(items) for name, items in sorted(lists.items())},
+        "clustered_words": len(clusters),
         "c1": c1,
         "c2": c2,
         "max_iterations": max_iterations,
         "seed": seed,
-        "model_bytes": out.stat().st_size,
+        "model_bytes": out.stat().st_size + pass1_path_for(out).stat().st_size,
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -316,9 +401,29 @@ class _FoldTagger:
         self.features = FeatureExtractor(_as_lexicons(lists))
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model_path))
+        first = pass1_path_for(model_path)
+        self.first: pycrfsuite.Tagger | None = None
+        if first.is_file():
+            self.first = pycrfsuite.Tagger()
+            self.first.open(str(first))
+
+    def tag_first(self, tokens: Sequence[str]) -> list[str]:
+        """Labels from the single-pass model at `model_path` (used for cross-fitting)."""
+        return list(self.tagger.tag(self.features.token_features(tokens))) if tokens else []
+
+    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        if self.first is None:
+            return [self.tag_first(t) for t in sentences]
+        base = [self.features.token_features(t) if t else [] for t in sentences]
+        first = [list(self.first.tag(x)) if x else [] for x in base]
+        hints = document_hints(sentences, first)
+        return [
+            list(self.tagger.tag([f + e for f, e in zip(x, hint_features(h), strict=True)])) if x else []
+            for x, h in zip(base, hints, strict=True)
+        ]
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
-        return list(self.tagger.tag(self.features.token_features(tokens))) if tokens else []
+        return self.tag_sentences([tokens])[0]
 
 
 def evaluate_split(
@@ -337,10 +442,11 @@ def evaluate_split(
     external = external_lexicons()
     everything = [*train_sents, *extra_train]
     model_path = workdir / f"{name}.crfsuite"
-    fit(everything, model_path, external, c1=c1, c2=c2, max_iterations=max_iterations, progress=progress)
+    fit_two_pass(everything, model_path, external, c1=c1, c2=c2, max_iterations=max_iterations, progress=progress)
     tagger = _FoldTagger(model_path, all_lists(everything, external))
     started = time.perf_counter()
-    pred = [tagger.tag([t for t, _ in s]) for s in test_sents]
+    # The test block is in article order, so document features see neighbouring sentences.
+    pred = tagger.tag_sentences([[t for t, _ in s] for s in test_sents])
     seconds = time.perf_counter() - started
     scores = conll_scores([[lab for _, lab in s] for s in test_sents], pred)
     n_tok = sum(len(s) for s in test_sents)
@@ -384,8 +490,12 @@ def cross_validate(
             train_sents, test_sents = sentences[:a] + sentences[b:], sentences[a:b]
             if progress:
                 progress(f"fold {k + 1}/{len(splits)}: train {len(train_sents)}, test {len(test_sents)}")
-            results.append(
-                evaluate_split(
+            # Clusters are rebuilt without the test block's text, so no part of the test
+            # sentences (not even unlabelled) reaches the model. Only valid for the default data.
+            exclude = (a, b) if data == default_training_files() else None
+            clusters = build_clusters(unlabelled_sentences(shared_data_dir(), exclude))
+            with clusters_override(clusters):
+                result = evaluate_split(
                     train_sents,
                     test_sents,
                     work,
@@ -396,7 +506,7 @@ def cross_validate(
                     progress=progress,
                     name=f"fold{k}",
                 )
-            )
+            results.append(result)
     return {"folds": results, "pooled": _pool(results), "seed": seed, "n_folds": len(splits)}
 
 

@@ -9,6 +9,7 @@ with the articles sharing a bucket, never with every stored article.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,7 +49,12 @@ class Signature:
         return float(np.count_nonzero(self.values == other.values)) / len(self.values)
 
 
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED)
+def _hash32(data: bytes) -> int:
+    # CRC-32 is stable across runs (signatures are stored) and far cheaper than SHA-1.
+    return zlib.crc32(data)
+
+
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=_hash32)
 
 
 def signature(terms: Sequence[str]) -> Signature | None:
@@ -56,6 +62,8 @@ def signature(terms: Sequence[str]) -> Signature | None:
     if len(terms) < SHINGLE + 2:
         return None
     shingles = {" ".join(terms[i : i + SHINGLE]).encode("utf-8") for i in range(len(terms) - SHINGLE + 1)}
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
+    mh = MinHash(
+        num_perm=NUM_PERM, seed=_SEED, hashfunc=_hash32, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme
+    )
     mh.update_batch(list(shingles))
     return Signature(mh.hashvalues.copy())

@@ -64,6 +64,26 @@ def _masthead_names() -> frozenset[str]:
     return frozenset(" ".join(n.split()) for o in load_outlets().all() for n in (*o.names, *o.line_cues))
 
 
+@lru_cache(maxsize=1)
+def _outlet_names() -> dict[str, str]:
+    from rasid.knowledge.actors import load_outlets
+    from rasid.text.normalize import normalize_word
+
+    index: dict[str, str] = {}
+    for outlet in load_outlets().all():
+        for name in (*outlet.names, outlet.name_ar, outlet.name_en):
+            index[" ".join(normalize_word(w) for w in name.lower().split())] = outlet.name_ar
+    return index
+
+
+def canonical_outlet(name: str) -> str:
+    """The knowledge base's name for an outlet given in any known spelling ("سانا" -> its canonical name)."""
+    from rasid.text.normalize import normalize_word
+
+    key = " ".join(normalize_word(w) for w in name.lower().split())
+    return _outlet_names().get(key, name.strip())
+
+
 def _detect_outlet(text: str, url: str | None) -> tuple[str | None, str | None, frozenset[str]]:
     from rasid.knowledge.actors import load_outlets
 
@@ -113,7 +133,10 @@ def build_document(
     cleaned = clean_text(body, title=title, mastheads=mastheads)
     if not cleaned.text.strip():
         raise IngestError("no article text left after removing boilerplate")
-    chosen_source = source or raw.source or outlet
+    given = source or raw.source
+    chosen_source = canonical_outlet(given) if given else outlet
+    if given and chosen_source != given:
+        meta["source_given"] = given
     if source:
         meta["source_from"] = "--source"
     elif raw.source:

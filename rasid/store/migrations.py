@@ -39,7 +39,7 @@ MIGRATIONS: list[str] = [
         bucket BLOB NOT NULL,
         article_id INTEGER NOT NULL REFERENCES articles(id)
     );
-    CREATE INDEX lsh_bands_lookup ON lsh_bands(band, bucket);
+    CREATE INDEX lsh_bands_lookup ON lsh_bands(bucket);
     CREATE TABLE annotations (
         article_id INTEGER PRIMARY KEY REFERENCES articles(id),
         stages TEXT NOT NULL,
@@ -91,5 +91,44 @@ MIGRATIONS: list[str] = [
     # 3: per-term document counts of the full-text index, for BM25 with a non-negative IDF.
     """
     CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row')
+    """,
+    # 4: stories (groups of articles about one incident or developing situation), their blocking keys,
+    # per-article story features, term document counts for TF-IDF, and recycled-news links.
+    """
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT '',
+        central_article INTEGER REFERENCES articles(id),
+        first_date TEXT,
+        last_date TEXT,
+        places TEXT NOT NULL DEFAULT '[]',
+        outlets TEXT NOT NULL DEFAULT '[]',
+        article_count INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE story_articles (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        score REAL,
+        reason TEXT NOT NULL DEFAULT '',
+        features TEXT NOT NULL
+    );
+    CREATE INDEX story_articles_story ON story_articles(story_id);
+    CREATE TABLE story_keys (
+        key TEXT NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        PRIMARY KEY (key, story_id)
+    );
+    CREATE TABLE story_terms (
+        term TEXT PRIMARY KEY,
+        df INTEGER NOT NULL
+    );
+    CREATE TABLE recycled (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        original_article_id INTEGER REFERENCES articles(id),
+        original_story_id INTEGER REFERENCES stories(id),
+        reason TEXT NOT NULL,
+        gap_days INTEGER
+    )
     """,
 ]

@@ -158,17 +158,17 @@ class SQLiteStore:
         self._conn.execute("INSERT OR REPLACE INTO minhash (article_id, signature) VALUES (?, ?)", (article_id, signature))
         self._conn.executemany(
             "INSERT INTO lsh_bands (band, bucket, article_id) VALUES (?, ?, ?)",
-            [(band, bucket, article_id) for band, bucket in band_keys],
+            [(band, bytes([band]) + bucket, article_id) for band, bucket in band_keys],
         )
 
     def band_candidates(self, band_keys: Sequence[tuple[int, bytes]]) -> list[int]:
-        found: set[int] = set()
-        for band, bucket in band_keys:
-            for (article_id,) in self._conn.execute(
-                "SELECT article_id FROM lsh_bands WHERE band = ? AND bucket = ?", (band, bucket)
-            ):
-                found.add(int(article_id))
-        return sorted(found)
+        if not band_keys:
+            return []
+        # Buckets carry their band number as the first byte, so one indexed IN lookup suffices.
+        keys = [bytes([band]) + bucket for band, bucket in band_keys]
+        marks = ",".join("?" for _ in keys)
+        rows = self._conn.execute(f"SELECT DISTINCT article_id FROM lsh_bands WHERE bucket IN ({marks})", keys).fetchall()
+        return sorted(int(r[0]) for r in rows)
 
     def signatures(self, article_ids: Sequence[int]) -> dict[int, bytes]:
         result: dict[int, bytes] = {}

@@ -31,11 +31,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import yaml
 
-from rasid.text.numbers import Folded, Tok, fold, lexicon, parse_digits, tokenize, variants
+from rasid.text.numbers import TOKEN_RE, Folded, Tok, fold, lexicon, parse_digits, tokenize, variants
 
 Precision = Literal["day", "week", "month", "year", "part_of_day", "interval", "unknown", "hour", "minute"]
 TimeKind = Literal["date", "relative", "weekday", "interval", "duration", "year"]
@@ -92,6 +92,8 @@ class TimeLexicon:
     holidays: dict[tuple[str, ...], Holiday] | None = None
     # Hijri year -> (Gregorian date of 1 Muharram, the twelve month lengths)
     hijri_years: dict[int, tuple[dt.date, tuple[int, ...]]] | None = None
+    scan_openers: frozenset[str] = frozenset()
+    scan_leads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,8 @@ def time_lexicon() -> TimeLexicon:
         hijri_months={_phrase(f): int(m) for m, fs in _need(raw, "hijri_months", dict).items() for f in fs},
         holidays=_load_holidays(raw),
         hijri_years=_load_hijri_years(raw),
+        scan_openers=frozenset(fold(f) for f in _need(raw, "scan_openers", list)),
+        scan_leads=frozenset(fold(f) for f in _need(raw, "scan_leads", list)),
     )
 
 
@@ -383,6 +387,142 @@ def _first_word_index(table: dict[tuple[str, ...], Any] | frozenset[tuple[str, .
     return index
 
 
+@dataclass(frozen=True)
+class _Triggers:
+    """What a token must look like for `_Parser.parse` to possibly match there (the scan prefilter)."""
+
+    openers: frozenset[str]  # clitic-free forms that can start an expression alone
+    leads: frozenset[str]  # forms that start one only before another trigger ("في الساعة")
+    phrase_next: dict[str, frozenset[str]]  # first word of a lexicon phrase -> its second words
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> _Triggers:
+    lex, nlex = time_lexicon(), lexicon()
+    # Every table `parse` looks up at the first token of an expression (see the rules below).
+    phrase_tables: list[Any] = [
+        lex.now,
+        lex.relative_days,
+        lex.holidays or {},
+        lex.hijri_months or {},
+        lex.months,
+        lex.pod_nouns,
+        lex.within,
+        lex.clock_names or {},
+    ]
+    openers = set(lex.weekdays) | set(lex.month_parts) | lex.year_words | lex.clock_words | lex.last_prefix
+    openers |= {"ال" + w for w, (_, count) in lex.units.items() if count == 1}  # r_period: "الأسبوع"
+    openers |= set(nlex.ordinals) | set(nlex.ordinal_compound_units)  # ordinal days and hours
+    openers |= lex.scan_openers
+    phrase_next: dict[str, set[str]] = {}
+    for table in phrase_tables:
+        for phrase in table:
+            if len(phrase) == 1:
+                openers.add(phrase[0])
+            else:
+                phrase_next.setdefault(phrase[0], set()).add(phrase[1])
+    return _Triggers(
+        frozenset(openers), lex.scan_leads, {k: frozenset(v) for k, v in phrase_next.items()}
+    )
+
+
+_NO_NEXT: frozenset[str] = frozenset()
+# word -> (can open alone, is a lead, second words of phrases it starts); memoised per surface form.
+_WORD_ROLES: dict[str, tuple[bool, bool, frozenset[str]]] = {}
+
+
+def _word_roles(word: str) -> tuple[bool, bool, frozenset[str]]:
+    got = _WORD_ROLES.get(word)
+    if got is not None:
+        return got
+    trig, words = _triggers(), lexicon().words
+    forms = [f for f, _ in variants(word)]
+    # Digits start numeric dates and clock times; number words ("الثالثة", "ثلاث") start clock
+    # times through `_parse_words`, which strips a second proclitic itself.
+    opener = (
+        word[0].isdigit()
+        or (word[0] == "." and len(word) > 1)
+        or any(f in trig.openers for f in forms)
+        or any(v in words for f in forms for v, _ in variants(f))
+    )
+    lead = any(f in trig.leads for f in forms)
+    nexts: frozenset[str] = _NO_NEXT
+    for f in forms:
+        if f in trig.phrase_next:
+            nexts = nexts | trig.phrase_next[f]
+    if len(_WORD_ROLES) > 200_000:  # unbounded vocabularies: keep the memo bounded
+        _WORD_ROLES.clear()
+    got = _WORD_ROLES[word] = (opener, lead, nexts)
+    return got
+
+
+def _start_candidates(words: Sequence[str]) -> list[bool]:
+    """Token positions where an expression may start; `_Parser.parse` fails everywhere else."""
+    n = len(words)
+    out = [False] * n
+    follows = False  # whether position i + 1 is a candidate
+    for i in range(n - 1, -1, -1):
+        opener, lead, nexts = _word_roles(words[i])
+        ok = opener or (
+            i + 1 < n and ((lead and follows) or (bool(nexts) and words[i + 1] in nexts))
+        )
+        out[i] = follows = ok
+    return out
+
+
+class _TokView(Sequence[Tok]):
+    """`toks[start:]`, optionally with its first token replaced, without copying the tail (number
+    words are re-parsed from a clitic-free first form at many positions of long texts)."""
+
+    __slots__ = ("_first", "_start", "_toks")
+
+    def __init__(self, first: Tok | None, toks: Sequence[Tok], start: int) -> None:
+        self._first = first
+        self._toks = toks
+        self._start = start
+
+    def __len__(self) -> int:
+        return max(0, len(self._toks) - self._start)
+
+    @overload
+    def __getitem__(self, k: int) -> Tok: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[Tok]: ...
+
+    def __getitem__(self, k: int | slice) -> Tok | Sequence[Tok]:
+        if isinstance(k, slice):
+            return [self[x] for x in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        if k == 0 and self._first is not None:
+            return self._first
+        return self._toks[self._start + k]
+
+
+_RuleMethod = Callable[["_Parser", int], "_Parse | None"]
+
+
+def _memo_rule(rule: _RuleMethod) -> _RuleMethod:
+    """Rules are pure functions of the token position and call each other at the same positions
+    (ranges, clock times after dates, month anchors): compute each (rule, position) once."""
+    name = rule.__name__
+
+    def wrapped(self: _Parser, i: int) -> _Parse | None:
+        key = (name, i)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        got = memo[key] = rule(self, i)
+        return got
+
+    wrapped.__name__ = name
+    wrapped.__doc__ = rule.__doc__
+    return wrapped
+
+
 class _Parser:
     def __init__(self, toks: Sequence[Tok]) -> None:
         self.toks = toks
@@ -390,7 +530,10 @@ class _Parser:
         self.lex = time_lexicon()
         self.nlex = lexicon()
         self.seconds = 0  # seconds of the last clock_hour match ("15:23:24")
-        self._forms: list[list[str] | None] = [None] * self.n
+        self._forms: dict[int, list[str]] = {}
+        self._memo: dict[tuple[str, int], _Parse | None] = {}
+        self._numbers: dict[int, tuple[int, int] | None] = {}
+        self._ordinals: dict[int, tuple[int, int] | None] = {}
 
     # ---- small matchers -------------------------------------------------------
 
@@ -400,7 +543,7 @@ class _Parser:
     def forms(self, i: int) -> list[str]:
         if i >= self.n:
             return []
-        got = self._forms[i]
+        got = self._forms.get(i)
         if got is None:  # memoised: every rule asks for the same tokens' clitic-stripped forms
             got = self._forms[i] = [v for v, _ in variants(self.word(i))]
         return got
@@ -424,6 +567,12 @@ class _Parser:
 
     def number(self, i: int) -> tuple[int, int] | None:
         """An integer (digits or cardinal words) at i → (value, end)."""
+        if i in self._numbers:
+            return self._numbers[i]
+        got = self._numbers[i] = self._number(i)
+        return got
+
+    def _number(self, i: int) -> tuple[int, int] | None:
         if i >= self.n:
             return None
         t = self.toks[i]
@@ -435,7 +584,7 @@ class _Parser:
         from rasid.text.numbers import _parse_words  # shared word-number grammar
 
         for form, _k in variants(t.norm):
-            hit = _parse_words(self.nlex, [Tok(form, 0, 0), *self.toks[i + 1 :]], 0)
+            hit = _parse_words(self.nlex, _TokView(Tok(form, 0, 0), self.toks, i), 0)
             if hit:
                 return int(hit[0]), i + hit[1]
         return None
@@ -445,8 +594,11 @@ class _Parser:
 
         if i >= self.n:
             return None
+        if i in self._ordinals:
+            return self._ordinals[i]
         hit = _parse_ordinal(self.nlex, self.toks, i)
-        return (int(hit[0]), hit[1]) if hit else None
+        got = self._ordinals[i] = (int(hit[0]), hit[1]) if hit else None
+        return got
 
     def day_number(self, i: int) -> tuple[int, int] | None:
         hit = self.ordinal(i)
@@ -585,12 +737,14 @@ class _Parser:
             v.conflict = base.conflict
         return v
 
+    @_memo_rule
     def r_now(self, i: int) -> _Parse | None:
         k, _ = self.phrase(i, self.lex.now)
         if not k:
             return None
         return _Parse(i + k, lambda ref, d: _Val(ref, ref + dt.timedelta(seconds=1), "second", "relative") if ref else None, kind="relative")
 
+    @_memo_rule
     def r_relative_day(self, i: int) -> _Parse | None:
         k, offset = self.phrase(i, self.lex.relative_days)
         if not k or (k == 1 and self.ordinal(i + 1)):
@@ -614,6 +768,7 @@ class _Parser:
 
         return _Parse(end, res, kind="relative")
 
+    @_memo_rule
     def r_pod_noun(self, i: int) -> _Parse | None:
         """"مساء الخميس", "فجر اليوم", "ليلة السبت", "الليلة الماضية", "صباح أمس"."""
         k, pod = self.phrase(i, self.lex.pod_nouns)
@@ -654,6 +809,7 @@ class _Parser:
 
         return _Parse(inner.end, res, inner.absolute, inner.kind)
 
+    @_memo_rule
     def r_weekday(self, i: int) -> _Parse | None:
         j = i
         this = False
@@ -697,6 +853,7 @@ class _Parser:
 
         return _Parse(end, res, kind="weekday")
 
+    @_memo_rule
     def r_calendar(self, i: int) -> _Parse | None:
         """[weekday][،][الموافق] [day [من]] month[/month] [year] [modifier]; also part-of-month and years."""
         j = i
@@ -844,6 +1001,7 @@ class _Parser:
             hijri, end = True, end + 1
         return y, hijri, end
 
+    @_memo_rule
     def r_holiday(self, i: int) -> _Parse | None:
         """"عيد الفطر", "عيد الأضحى 2013", "رأس السنة الهجرية", "الكريسماس": the next (future) or
         latest (past) occurrence, or the one in the given Gregorian year."""
@@ -876,6 +1034,7 @@ class _Parser:
 
         return _Parse(end, res, absolute=year is not None)
 
+    @_memo_rule
     def r_hijri(self, i: int) -> _Parse | None:
         """"رمضان", "بداية شهر رمضان", "15 رمضان 1434", "رمضان 2019": Hijri months and days."""
         j = i
@@ -948,6 +1107,7 @@ class _Parser:
                     best = p
         return best
 
+    @_memo_rule
     def r_nth(self, i: int) -> _Parse | None:
         """"ثالث ثلاثاء في أيلول", "الاثنين الأخير من آذار", "آخر يوم بشهر عشرة", "الأسبوع الأول من
         شهر عشرة 2014", "ثالث ثلاثاء بعد كريسماس 2014". n = -1 means the last one."""
@@ -1032,6 +1192,7 @@ class _Parser:
 
         return _Parse(anchor.end, res, anchor.absolute)
 
+    @_memo_rule
     def r_period(self, i: int) -> _Parse | None:
         """"الأسبوع الماضي", "هذا الشهر", "السنة القادمة", "العام الجاري"."""
         j = i
@@ -1087,6 +1248,7 @@ class _Parser:
                     return value, self.lex.units[cand][0], e + 1
         return None
 
+    @_memo_rule
     def r_ago(self, i: int) -> _Parse | None:
         """"قبل يومين", "منذ ساعتين", "قبل 3 أشهر", "بعد 3 أيام"."""
         if self.is_(i, "قبل", "منذ"):
@@ -1115,6 +1277,7 @@ class _Parser:
 
         return _Parse(end, res, kind="relative")
 
+    @_memo_rule
     def r_within(self, i: int) -> _Parse | None:
         """"خلال الـ 24 ساعة الماضية" = [ref - 24h, ref]; "خلال اسبوعين" = [ref, ref + 2 weeks]."""
         k, _ = self.phrase(i, self.lex.within)
@@ -1151,6 +1314,7 @@ class _Parser:
 
         return _Parse(end, res, kind="interval")
 
+    @_memo_rule
     def r_since(self, i: int) -> _Parse | None:
         """"منذ عام 2016", "منذ آذار 2020": an open interval starting then."""
         if not self.is_(i, "منذ"):
@@ -1199,6 +1363,7 @@ class _Parser:
             return hit[0], hit[1], None
         return None
 
+    @_memo_rule
     def r_clock(self, i: int) -> _Parse | None:
         k, named = self.phrase(i, self.lex.clock_names or {})
         if k:
@@ -1232,7 +1397,7 @@ class _Parser:
                 if f in self.lex.hour_fractions:
                     minute, j = self.lex.hour_fractions[f], jj + 1
                 else:
-                    toks2 = [Tok(f, 0, 0), *self.toks[jj + 1 :]] if self.word(j) != "و" else list(self.toks[jj:])
+                    toks2 = _TokView(Tok(f, 0, 0) if self.word(j) != "و" else None, self.toks, jj)
                     sub = _Parser(toks2)
                     num = sub.number(0)
                     if num and num[0] < 60:
@@ -1286,6 +1451,7 @@ class _Parser:
 
         return _Parse(end, res, kind="date")
 
+    @_memo_rule
     def r_range(self, i: int) -> _Parse | None:
         """"من 13 الى 15 تموز", "بين غدا و الجمعة", "من الساعة 3 الى الساعة 4": value = the start."""
         j = i
@@ -1362,6 +1528,7 @@ class _Parser:
 
         return _Parse(end, res, absolute=year is not None, kind="interval")
 
+    @_memo_rule
     def r_numeric(self, i: int) -> _Parse | None:
         """21/09/2013, 4-4-2014, 2013-04-04, 21/09, 2/2013."""
         t = self.toks
@@ -1459,12 +1626,30 @@ def _mention(text: str, start: int, end: int, p: _Parse, v: _Val | None) -> Time
     )
 
 
-def _scan(folded: Folded, ref: dt.datetime | None, direction: str) -> list[tuple[int, int, _Parse, _Val | None]]:
+def _scan(
+    folded: Folded,
+    ref: dt.datetime | None,
+    direction: str,
+    prefilter: bool = True,
+) -> tuple[list[Tok], list[tuple[int, int, _Parse, _Val | None]]]:
+    """Greedy left-to-right matches as (first token, end token, parse, value), with the tokens."""
+    if prefilter:
+        # Decide on bare token strings first (the same regex as `tokenize`), skipping Tok objects
+        # for texts without any temporal word; `parse` is then tried only at candidate positions.
+        starts = _start_candidates(TOKEN_RE.findall(folded.text))
+        if not any(starts):
+            return [], []
     toks = tokenize(folded.text)
+    if not prefilter:
+        starts = [True] * len(toks)
     parser = _Parser(toks)
     out = []
     i = 0
-    while i < len(toks):
+    n = len(toks)
+    while i < n:
+        if not starts[i]:
+            i += 1
+            continue
         p = parser.parse(i)
         if p is None or p.end <= i:
             i += 1
@@ -1472,7 +1657,7 @@ def _scan(folded: Folded, ref: dt.datetime | None, direction: str) -> list[tuple
         v = p.resolve(ref, direction) if (ref is not None or p.absolute) else None
         out.append((i, p.end, p, v))
         i = p.end
-    return out
+    return toks, out
 
 
 def find_times(
@@ -1481,9 +1666,9 @@ def find_times(
     """Temporal expressions in `text`, resolved against `reference` (the publication date)."""
     folded = Folded(text)
     ref = _as_datetime(reference)
-    toks = tokenize(folded.text)
+    toks, found = _scan(folded, ref, direction)
     out = []
-    for i, j, p, v in _scan(folded, ref, direction):
+    for i, j, p, v in found:
         # Skip leading proclitics ("والخميس") so the span starts at the word.
         first = toks[i].norm
         lead = 0
@@ -1504,7 +1689,7 @@ def resolve(phrase: str, reference: dt.datetime, direction: Direction = "future"
     if not toks:
         return None
     ref = _as_datetime(reference)
-    found = _scan(folded, ref, direction)
+    found = _scan(folded, ref, direction)[1]
     if found:
         covered = sum(j - i for i, j, _, _ in found)
         _, _, p, v = max(found, key=lambda f: f[1] - f[0])

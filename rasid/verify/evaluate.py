@@ -24,9 +24,12 @@ class DatasetError(ValueError):
 def _read_rows(path: Path, required: Sequence[str], delimiter: str = ",") -> list[dict[str, str]]:
     if not path.is_file():
         raise DatasetError(f"{path}: file not found")
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=delimiter, quoting=quoting)
+        # CT24 tweets contain bare double quotes: read the TSV without quote handling.
+        if delimiter == "\t":
+            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        else:
+            reader = csv.DictReader(handle, delimiter=delimiter)
         missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
             raise DatasetError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -175,9 +178,7 @@ def eval_checkworthy(data_dir: Path, model: _CheckworthyLike, split: str = "dev-
     pred = [s >= model.threshold for s in scores]
     out = classification_summary(gold, pred, [True, False])
     out["positive_f1"] = out["per_class"]["True"]["f1"]
-    out["per_class"] = {
-        "yes" if k == "True" else "no": v for k, v in out["per_class"].items()
-    }
+    out["per_class"] = {"yes" if k == "True" else "no": v for k, v in out["per_class"].items()}
     out.update(
         task="checkworthy",
         split=split,

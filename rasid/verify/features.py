@@ -7,7 +7,6 @@ same one, even if the general-purpose normaliser in `rasid.text` evolves.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -130,7 +129,7 @@ def _same_word(a: str, b: str) -> bool:
         return False
     if sa in sb or sb in sa:
         return True
-    prefix = len(os.path.commonprefix([sa, sb]))
+    prefix = next((i for i, (x, y) in enumerate(zip(sa, sb, strict=False)) if x != y), min(len(sa), len(sb)))
     if prefix >= 4 and prefix >= 0.6 * min(len(sa), len(sb)):
         return True
     return _jaccard(_char_ngrams(sa, 2), _char_ngrams(sb, 2)) >= 0.5
@@ -155,7 +154,7 @@ def lexical_overlap(claim: str, passage: str) -> float:
     return len(a & b) / len(a)
 
 
-class PairFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
+class PairFeatures(BaseEstimator, TransformerMixin):
     """Sparse features of a (claim, passage) pair.
 
     Blocks: TF-IDF of the passage; TF-IDF of words the passage adds and of words it
@@ -243,7 +242,9 @@ class PairFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
     def fit(self, pairs: Sequence[tuple[str, str]], y: Any = None) -> PairFeatures:
         docs = self._docs(pairs)
         both = [normalize(a) for a, _ in pairs] + [normalize(b) for _, b in pairs]
-        self.vec_sim_char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(both)
+        self.vec_sim_char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(
+            both
+        )
         self.vec_sim_word_ = TfidfVectorizer(sublinear_tf=True).fit(both)
         self.vec_s2_char_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 5), min_df=self.min_df, sublinear_tf=True, max_features=60000
@@ -263,6 +264,8 @@ class PairFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
             self.vec_cross_ = TfidfVectorizer(
                 token_pattern=r"\S+", min_df=max(self.min_df, 2), sublinear_tf=True
             ).fit(docs["cross"])
+        # Width of the trailing dense block, so trainers can re-weight it without refitting.
+        self.n_dense_ = self._dense(pairs[:1]).shape[1] + self._similarity(pairs[:1]).shape[1]
         return self
 
     def transform(self, pairs: Sequence[tuple[str, str]]) -> sp.csr_matrix:
@@ -282,10 +285,12 @@ class PairFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
         return sp.hstack(blocks, format="csr")
 
 
-class TextFeatures(BaseEstimator, TransformerMixin):  # type: ignore[misc]
+class TextFeatures(BaseEstimator, TransformerMixin):
     """TF-IDF (char + word) of one text plus cue counts (numbers, attribution, negation...)."""
 
-    def __init__(self, min_df: int = 2, char_range: tuple[int, int] = (2, 5), max_features: int = 80000) -> None:
+    def __init__(
+        self, min_df: int = 2, char_range: tuple[int, int] = (2, 5), max_features: int = 80000
+    ) -> None:
         self.min_df = min_df
         self.char_range = char_range
         self.max_features = max_features

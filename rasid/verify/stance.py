@@ -36,7 +36,9 @@ def load_bundle(path: Path, kind: str, train_command: str) -> dict[str, Any]:
         raise ModelMissingError(f"{path}: model file not found; run `rasid train {train_command} --data DIR`")
     bundle = joblib.load(path)
     if not isinstance(bundle, dict) or bundle.get("kind") != kind or "pipeline" not in bundle:
-        raise ModelMissingError(f"{path}: not a {kind} model bundle; rebuild with `rasid train {train_command}`")
+        raise ModelMissingError(
+            f"{path}: not a {kind} model bundle; rebuild with `rasid train {train_command}`"
+        )
     return bundle
 
 

@@ -6,11 +6,15 @@ from pathlib import Path
 import pytest
 
 from rasid.document import Document, Token
+from rasid.extract.ner_clusters import build_clusters, write_clusters
 from rasid.extract.ner_crf import (
     DEFAULT_LEXICON_DIR,
     DEFAULT_MODEL,
     FeatureExtractor,
+    document_hints,
+    hint_features,
     iob_spans,
+    load_clusters,
     load_lexicons,
     load_tagger,
     normalize,
@@ -167,3 +171,69 @@ def test_shipped_model_quality_on_a_slice_of_anercorp() -> None:
     pred = [tagger.tag([t for t, _ in s]) for s in sents]
     scores = conll_scores([[lab for _, lab in s] for s in sents], pred)
     assert scores["micro"]["f1"] > 0.85
+
+
+# ---------------------------------------------------------------- document features and clusters
+
+
+def test_document_hints_carry_a_name_type_to_a_bare_surname() -> None:
+    sents = [
+        str.split("قال الوزير سمير بركات إن الاجتماع انتهى"),
+        str.split("وأضاف بركات أن الوفد سيعود غدا"),
+        str.split("وقال بركات للصحفيين"),
+    ]
+    first = [
+        ["O", "O", "B-PERS", "I-PERS", "O", "O", "O"],
+        ["O", "O", "O", "O", "O", "O"],  # the first pass missed the bare surname here
+        ["O", "O", "O"],
+    ]
+    hints = document_hints(sents, first)
+    assert "d:PERS:E" in hints[1][1] and "d:PERS" in hints[1][1]
+    # The majority over other mentions (one PERS, one O) is a tie broken by name: not "all".
+    assert any(h.startswith("dmaj=") and h.endswith(":most") for h in hints[1][1])
+    # A token's own label never counts: the full name itself only sees the two bare mentions.
+    assert "d:PERS:E" not in hints[0][3]
+    assert hints[0][3] == ["d:O", "dmaj=O:all"]
+    # Outside the window the surname gets no hint.
+    far = document_hints(sents, first, window=0)
+    assert far[1][1] == []
+
+
+def test_hint_features_reach_neighbours() -> None:
+    feats = hint_features([["d:LOC", "dmaj=LOC:all"], [], ["d:O"]])
+    assert feats[0] == ["d:LOC", "dmaj=LOC:all"]
+    assert "-1:d:LOC" in feats[1] and "1:d:O" in feats[1]
+    assert not any("dmaj" in f for f in feats[1])
+
+
+def test_clusters_group_words_in_the_same_contexts_and_are_deterministic() -> None:
+    base = [["وصل", "الوفد", "الى", city, "امس", "صباحا"] for city in ("حلب", "حمص", "ادلب")]
+    other = [["قرر", "المجلس", "رفع", thing, "غدا", "رسميا"] for thing in ("الضريبه", "الاسعار", "الرسوم")]
+    corpus = (base + other) * 4
+    first = build_clusters(corpus)
+    assert first == build_clusters(corpus)
+    assert first["حلب"] == first["حمص"] == first["ادلب"]
+    assert first["حلب"][0] != first["الضريبه"][0]
+    assert build_clusters([]) == {}
+
+
+def test_cluster_file_round_trip_and_validation(tmp_path: Path) -> None:
+    path = tmp_path / "c.tsv"
+    write_clusters(path, {"حلب": ("1", "7"), "حمص": ("1", "8")})
+    assert load_clusters(path) == {"حلب": ("1", "7"), "حمص": ("1", "8")}
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("حلب\t1\t2\nحمص\t1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.tsv:2:"):
+        load_clusters(bad)
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.is_file(), reason="model not built")
+def test_document_context_helps_a_bare_surname() -> None:
+    tagger = load_tagger()
+    sents = [
+        str.split("وقال وزير الاقتصاد السوري سامر الخليل في مؤتمر صحفي إن الأسعار ستنخفض ."),
+        str.split("وأضاف الخليل أن الحكومة ستدعم المزارعين ."),
+    ]
+    labels = tagger.tag_sentences(sents)
+    spans = {(" ".join(sents[1][i:j]), t) for i, j, t in iob_spans(labels[1])}
+    assert ("الخليل", "PERS") in spans

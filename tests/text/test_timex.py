@@ -189,3 +189,75 @@ def test_weekday_with_numeric_date_and_clock_range() -> None:
 def test_month_with_next_year() -> None:
     m = resolve("آذار السنة القادمة", REF_FUTURE)
     assert m is not None and m.value == dt.date(2014, 3, 1)
+
+
+# ---- scan prefilter: only token positions that can open an expression are parsed
+
+
+def _scan_both(text: str, ref: dt.datetime | None) -> tuple[list[tuple[int, int, object]], list[tuple[int, int, object]]]:
+    from rasid.text.numbers import Folded
+    from rasid.text.timex import _scan
+
+    out = []
+    for prefilter in (True, False):
+        for direction in ("past", "future"):
+            _, found = _scan(Folded(text), ref, direction, prefilter=prefilter)
+            out.append([(i, j, v) for i, j, _, v in found])
+    return out[0] + out[1], out[2] + out[3]
+
+
+PREFILTER_TEXTS = [
+    "قالت مصادر محلية إن قوات النظام قصفت فجر اليوم السبت بلدة كفرنبل، وذلك بعد يومين من هدوء حذر.",
+    "وفي الساعة الثالثة وعشر دقائق مساء الخميس، سقطت قذائف على الحي منذ مطلع شهر آذار/مارس 2019.",
+    "وأكد ناشطون أن الاشتباكات اندلعت من 13 الى 15 تموز، ثم عادت بين الأحد والثلاثاء الماضيين.",
+    "ونقل المرصد عن مصادره أن الغارات استمرت خلال الـ 24 ساعة الماضية، وقبل ثلاثة أشهر قتل 5 مدنيين.",
+    "في غضون أسبوعين عاد النازحون، وفي هذا اليوم بالذات أعلن عن هدنة حتى عيد الأضحى المبارك.",
+    "وبحسب البيان الصادر في 21/09/2019 فإن الحصيلة ارتفعت، ويتوقع أن يعقد الاجتماع عند التاسعة صباحا.",
+    "وأشار إلى أن ثالث ثلاثاء في أيلول شهد تصعيدا، كما شهد الاثنين الأخير من آذار قصفا عنيفا ليلة الجمعة.",
+    "وكانت الفصائل قد سيطرت على المدينة أواخر العام الماضي، ومنذ عام 2016 تغيرت خطوط الجبهة في منتصف ليل الأربعاء.",
+    "ويحتفل السكان برأس السنة الهجرية و15 رمضان 1440 وفي العاشر من ذي الحجة، والأسبوع المقبل يوم عرفة.",
+    "حوالي الساعة 08:15 م أمس، وبحدود الرابعة فجرا، ونحو الظهر اليوم الحالي، وقرابة الخامسة عصرا.",
+]
+
+
+@pytest.mark.parametrize("text", PREFILTER_TEXTS, ids=[f"text{k}" for k in range(len(PREFILTER_TEXTS))])
+def test_prefilter_keeps_every_expression(text: str) -> None:
+    fast, full = _scan_both(text, dt.datetime(2019, 9, 21, 12))
+    assert full, text  # the fixture must hold expressions, or the comparison proves nothing
+    assert fast == full
+
+
+def test_prefilter_covers_every_lexicon_form() -> None:
+    """Each lexicon phrase, bare and behind a proclitic, inside filler words, is found with and
+    without the prefilter alike (a missing trigger word would drop it)."""
+    from rasid.text.timex import time_lexicon
+
+    lex = time_lexicon()
+    tables: list[object] = [lex.months, lex.relative_days, lex.now, lex.pod_nouns, lex.within,
+                            lex.holidays, lex.hijri_months, lex.clock_names, lex.weekdays, lex.month_parts]
+    phrases: set[str] = set()
+    for table in tables:
+        for key in table:  # type: ignore[attr-defined]
+            phrases.add(" ".join(key) if isinstance(key, tuple) else key)
+    assert len(phrases) > 150
+    checked = 0
+    for phrase in sorted(phrases):
+        for text in (f"قال المصدر {phrase} 2019 إن", f"وأكد و{phrase} الماضي 3 ساعات", f"شهر {phrase} الساعة 5"):
+            fast, full = _scan_both(text, dt.datetime(2019, 9, 21, 12))
+            assert fast == full, text
+            checked += bool(full)
+    assert checked > 200
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared data absent")
+def test_prefilter_on_reference_corpus() -> None:
+    import json
+
+    seen = 0
+    for line in (SHARED / "duckling_time_ar_corpus.jsonl").read_text("utf-8").splitlines():
+        item = json.loads(line)
+        ref = dt.datetime.fromisoformat(item.get("reference_time", "2013-02-12T04:30:00"))
+        fast, full = _scan_both(f"وقال {item['phrase']} إن", ref)
+        assert fast == full, item["phrase"]
+        seen += bool(full)
+    assert seen > 150

@@ -1,0 +1,209 @@
+"""Per-article features used to group articles into stories.
+
+Computed once per article from its stored annotations and kept (as JSON) in `story_articles`,
+so later arrivals compare against stored features instead of re-reading articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rasid.document import Document
+from rasid.stories._data import lexicon
+from rasid.text.stem import stem
+from rasid.text.tokens import search_terms
+
+# Places this broad say nothing about which incident an article reports.
+_BROAD_PLACE_TYPES = {"country", "region"}
+_MAX_TERMS = 120
+
+
+@dataclass
+class ArticleFeatures:
+    article_id: int
+    outlet: str | None
+    published: str | None
+    terms: dict[str, float] = field(default_factory=dict)  # stem -> 1 + log(tf)
+    places: list[str] = field(default_factory=list)  # specific place ids
+    regions: list[str] = field(default_factory=list)  # admin1 / containers, for blocking
+    place_names: dict[str, str] = field(default_factory=dict)
+    actors: list[str] = field(default_factory=list)
+    event_dates: list[str] = field(default_factory=list)  # day-precision event dates
+    anchor: str | None = None  # best guess of when the reported events happened
+    title: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ArticleFeatures:
+        return cls(**data)
+
+    @property
+    def anchor_date(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.anchor) if self.anchor else None
+
+
+def content_terms(text: str) -> Counter[str]:
+    """Stems of content words, plus adjacent-pair bigrams (names and phrases are more specific)."""
+    stop = lexicon().stopwords
+    counts: Counter[str] = Counter()
+    previous: str | None = None
+    for term in search_terms(text):
+        if len(term) < 3 or term in stop or any(ch.isdigit() for ch in term):
+            previous = None
+            continue
+        stemmed = stem(term)
+        if len(stemmed) < 2 or stemmed in stop:
+            previous = None
+            continue
+        counts[stemmed] += 1
+        if previous is not None:
+            counts[f"{previous}_{stemmed}"] += 1
+        previous = stemmed
+    return counts
+
+
+def _day_dates(doc: Document) -> set[str]:
+    """Dates the text itself states to the day (event dates not among them are guesses)."""
+    return {
+        str(m.attrs.get("value"))
+        for m in doc.mentions_of("time")
+        if m.attrs.get("value") and m.attrs.get("precision") in ("day", "part_of_day")
+    }
+
+
+def article_features(article_id: int, doc: Document) -> ArticleFeatures:
+    counts = content_terms(doc.text)
+    # The title says what the article is about: count its words again.
+    for term, n in content_terms(doc.title).items():
+        counts[term] += 2 * n
+    top = counts.most_common(_MAX_TERMS)
+    terms = {t: round(1.0 + math.log(n), 4) for t, n in top}
+    # Entities join the weighted vector too, so a rare shared actor or place counts more than Aleppo.
+    entity_counts: Counter[str] = Counter(
+        f"@{m.kb_id}" for m in doc.mentions if m.type in ("actor", "person", "place") and m.kb_id
+    )
+    # What happened (event type and who did it) is part of what the story is about.
+    for e in doc.events:
+        entity_counts[f"#{e.sub_event_type}"] += 1
+        actor1 = e.fields.get("actor1") or {}
+        if isinstance(actor1, dict) and actor1.get("id"):
+            entity_counts[f"#{e.sub_event_type}|{actor1['id']}"] += 1
+    for key, n in entity_counts.items():
+        terms[key] = round(1.0 + math.log(n), 4)
+
+    places: list[str] = []
+    regions: list[str] = []
+    names: dict[str, str] = {}
+    actors: list[str] = []
+    for m in doc.mentions:
+        if m.type == "place" and m.kb_id:
+            attrs = m.attrs
+            if attrs.get("place_type") in _BROAD_PLACE_TYPES:
+                continue
+            if attrs.get("place_type") == "governorate":
+                regions.append(m.kb_id)
+            else:
+                places.append(m.kb_id)
+            names.setdefault(m.kb_id, str(attrs.get("name_en") or m.text))
+            for key in ("container_id", "admin1"):
+                if attrs.get(key):
+                    regions.append(f"{key}:{attrs[key]}")
+        elif m.type in ("actor", "person") and m.kb_id:
+            actors.append(m.kb_id)
+
+    stated = _day_dates(doc)
+    event_dates = sorted(
+        str(e.fields.get("date"))
+        for e in doc.events
+        if e.fields.get("date")
+        and e.fields.get("date_precision") == "day"
+        and str(e.fields.get("date")) in stated
+    )
+    anchor: str | None = None
+    if event_dates:
+        anchor = dt.date.fromordinal(
+            int(statistics.median_low([dt.date.fromisoformat(d).toordinal() for d in event_dates]))
+        ).isoformat()
+    elif doc.published:
+        anchor = doc.published.isoformat()
+    return ArticleFeatures(
+        article_id=article_id,
+        outlet=doc.source,
+        published=doc.published.isoformat() if doc.published else None,
+        terms=terms,
+        places=sorted(set(places)),
+        regions=sorted(set(regions)),
+        place_names=names,
+        actors=sorted(set(actors)),
+        event_dates=event_dates,
+        anchor=anchor,
+        title=doc.title,
+    )
+
+
+class Idf:
+    """Inverse document frequency from counts; unseen terms count as rare."""
+
+    def __init__(self, df: dict[str, int] | None = None, n_docs: int = 0):
+        self.df = df if df is not None else {}
+        self.n = n_docs + 1
+
+    def get(self, term: str, default: float = 1.0) -> float:
+        return math.log(1.0 + self.n / (1 + self.df.get(term, 0)))
+
+
+def jaccard(a: list[str], b: list[str]) -> float:
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def cosine(a: dict[str, float], b: dict[str, float], idf: Idf) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(w * b[t] * idf.get(t, 1.0) ** 2 for t, w in a.items() if t in b)
+    na = math.sqrt(sum((w * idf.get(t, 1.0)) ** 2 for t, w in a.items()))
+    nb = math.sqrt(sum((w * idf.get(t, 1.0)) ** 2 for t, w in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+@dataclass(frozen=True)
+class Weights:
+    content: float = 0.55
+    places: float = 0.15
+    actors: float = 0.15
+    time: float = 0.15
+    neutral_time: float = 0.3  # time score when either side has no date
+    close_days: int = 3
+    far_days: int = 10  # beyond this the pair is penalised hard
+
+
+def pair_score(a: ArticleFeatures, b: ArticleFeatures, idf: Idf, w: Weights = Weights()) -> float:
+    """Similarity of two articles in [0, 1]: content, shared places/actors, closeness in time."""
+    content = cosine(a.terms, b.terms, idf)
+    places = jaccard(a.places, b.places)
+    actors = jaccard(a.actors, b.actors)
+    da, db = a.anchor_date, b.anchor_date
+    penalty = 1.0
+    if da and db:
+        gap = abs((da - db).days)
+        if gap <= w.close_days:
+            time = 1.0
+        elif gap <= w.far_days:
+            time = 1.0 - (gap - w.close_days) / (w.far_days - w.close_days)
+        else:
+            time = 0.0
+            # Same place, different months or years: a different incident, whatever the wording.
+            penalty = 0.3 if gap <= 90 else 0.1
+    else:
+        time = w.neutral_time
+    score = w.content * content + w.places * places + w.actors * actors + w.time * time
+    return score * penalty

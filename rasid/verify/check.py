@@ -1,0 +1,489 @@
+"""Check a claim against the stored reports: evidence, stance, weighting, verdict.
+
+Pipeline
+--------
+1. Evidence: `rasid.verify.retrieve` (sentence passages, BM25 + LSA fused).
+2. Stance of each passage toward the claim, one of supports / refutes / discusses /
+   unrelated:
+   * unrelated: the passage shares under a quarter of the claim's words and its LSA
+     cosine is below 0.35;
+   * cues (`data/check_cues.yaml`) decide when the claim's predicate belongs to a
+     known family (withdrawal, control, attack, ...): the passage must use the same
+     family and cover ≥ 60 % of the claim's other words (actor, place) to take a
+     stance; a place scoped differently ("ريف حلب" for a claim about "مدينة حلب")
+     only discusses; a negated predicate or a denial refutes; a disputed-fact cue
+     ("لا يوجد حتى الآن أسباب واضحة") makes it discuss (counted as doubt);
+     otherwise it supports, flagged partial / redeployment / hedged when those cues occur;
+   * the ANS stance model (`rasid.verify.stance`) gives the probabilities; it picks
+     the label alone only when the claim's predicate is in no cue family. The final
+     probabilities are 0.6 × cue distribution + 0.4 × model probabilities.
+3. Weight of a supporting or refuting passage (0–1):
+   probability of its label × relevance (0.5 + coverage / 2)
+   × 0.5 if hedged × 0.6 if partial × 0.85 if framed as redeployment
+   × time factor. Time: the claim's time is a date written in the claim, else
+   --as-of. Evidence published after --as-of is excluded. Evidence more than a year
+   older than the claim's time × 0.3 (flagged), 3–12 months × 0.7; evidence with no
+   publication date × 0.7 when the claim has a time (flagged: dates unknown).
+4. Independence: passages are grouped by source (outlet; near-duplicate articles join
+   the group of their original). Per side, a group counts its best passage plus a
+   quarter of the rest, at most 1.0; sides sum over groups. Doubt (disputed passages)
+   is weighed like support.
+5. Verdict from the side totals S (support), R (refute), D (doubt):
+   * not enough evidence: max(S, R) < 0.5;
+   * conflicting: min(S, R) ≥ 0.35 and min ≥ 0.4 × max, or D ≥ 0.3 and D ≥ 0.4 × max(S, R);
+   * otherwise supported (S > R) or refuted.
+   Confidence: for supported/refuted (top − others) / (top + others + 0.5) scaled into
+   [0.05, 0.95]; for the others 1 − |S − R| / (S + R + 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from rasid.store.base import Store
+from rasid.text.stem import stem
+from rasid.text.tokens import search_terms
+from rasid.verify.retrieve import Passage, claim_groups, retrieve
+
+VERDICTS = ("supported", "refuted", "conflicting", "not_enough_evidence")
+STANCES = ("supports", "refutes", "discusses", "unrelated")
+CUE_WEIGHT = 0.6
+
+
+class CueDataError(ValueError):
+    """The cue lexicon file is malformed."""
+
+
+# -- cue lexicons ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cues:
+    predicates: dict[str, tuple[tuple[str, ...], ...]]
+    negation: tuple[tuple[str, ...], ...]
+    negation_window: int
+    denial: tuple[tuple[str, ...], ...]
+    disputed: tuple[tuple[str, ...], ...]
+    partial: tuple[tuple[str, ...], ...]
+    redeployment: tuple[tuple[str, ...], ...]
+    hedges: tuple[tuple[str, ...], ...]
+    place_scopes: dict[str, tuple[tuple[str, ...], ...]]
+    attribution: tuple[tuple[str, ...], ...]
+
+
+def _phrases(values: Any, where: str) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise CueDataError(f"check_cues.yaml: '{where}' must be a list of non-empty strings")
+    out = []
+    for value in values:
+        terms = tuple(search_terms(value))
+        if not terms:
+            raise CueDataError(f"check_cues.yaml: '{where}' entry {value!r} has no words")
+        out.append(terms)
+    return tuple(dict.fromkeys(out))
+
+
+def _families(values: Any, where: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    if not isinstance(values, dict) or not values:
+        raise CueDataError(f"check_cues.yaml: '{where}' must map names to word lists")
+    return {str(k): _phrases(v, f"{where}.{k}") for k, v in values.items()}
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    raw = yaml.safe_load(resources.files("rasid.verify").joinpath("data/check_cues.yaml").read_text("utf-8"))
+    if not isinstance(raw, dict):
+        raise CueDataError("check_cues.yaml: expected a mapping at the top level")
+    window = raw.get("negation_window", 3)
+    if not isinstance(window, int) or window < 1:
+        raise CueDataError("check_cues.yaml: 'negation_window' must be a positive integer")
+    return Cues(
+        predicates=_families(raw.get("predicates"), "predicates"),
+        negation=_phrases(raw.get("negation"), "negation"),
+        negation_window=window,
+        denial=_phrases(raw.get("denial"), "denial"),
+        disputed=_phrases(raw.get("disputed"), "disputed"),
+        partial=_phrases(raw.get("partial"), "partial"),
+        redeployment=_phrases(raw.get("redeployment"), "redeployment"),
+        hedges=_phrases(raw.get("hedges"), "hedges"),
+        place_scopes=_families(raw.get("place_scopes"), "place_scopes"),
+        attribution=_phrases(raw.get("attribution"), "attribution"),
+    )
+
+
+def _word_matches(cue: str, word: str) -> bool:
+    # One-word cues match as prefixes ("انسحب" ~ "انسحبت"); short cues must match exactly.
+    return word == cue or (len(cue) >= 4 and word.startswith(cue))
+
+
+def find_phrases(terms: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[int]:
+    """Positions in `terms` where one of `phrases` starts."""
+    hits = []
+    for i in range(len(terms)):
+        for phrase in phrases:
+            if len(phrase) == 1:
+                if _word_matches(phrase[0], terms[i]):
+                    hits.append(i)
+                    break
+            elif tuple(terms[i : i + len(phrase)]) == phrase:
+                hits.append(i)
+                break
+    return hits
+
+
+# -- the claim ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimFrame:
+    text: str
+    terms: tuple[str, ...]
+    predicate: str | None  # cue family of the claim's verb
+    # The other content words, as runs that are adjacent in the claim ("الجيش السوري"):
+    # a run counts only if its words are adjacent in the passage too, so that
+    # "الجيش الوطني السوري" does not stand in for "الجيش السوري".
+    arguments: tuple[tuple[tuple[str, ...], ...], ...]
+    scope: str | None  # place scope written in the claim ("city")
+    time: dt.date | None  # a date written in the claim (end of the period)
+    time_text: str | None
+
+
+def _claim_time(claim: str, reference: dt.date | None) -> tuple[dt.date | None, str | None]:
+    from rasid.text.timex import find_times
+
+    best: tuple[dt.date | None, str | None] = (None, None)
+    for mention in find_times(claim, reference, "past"):
+        value = mention.end_value or mention.value
+        if value is not None and (best[0] is None or value > best[0]):
+            best = (value, mention.text)
+    return best
+
+
+def frame_claim(claim: str, as_of: dt.date | None = None) -> ClaimFrame:
+    cues = load_cues()
+    terms = tuple(search_terms(claim))
+    predicate = None
+    predicate_terms: set[str] = set()
+    for family, phrases in cues.predicates.items():
+        hits = find_phrases(terms, phrases)
+        if hits:
+            predicate = family
+            predicate_terms = {terms[i] for i in hits}
+            break
+    time, time_text = _claim_time(claim, as_of)
+    scope = None
+    scope_terms: set[str] = set()
+    for name, phrases in cues.place_scopes.items():
+        hits = find_phrases(terms, phrases)
+        if hits:
+            scope = name
+            scope_terms = {terms[i] for i in hits}
+            break
+    # The date (when) and the scope word ("مدينة") are checked separately, not as arguments.
+    skip = predicate_terms | scope_terms | set(search_terms(time_text or ""))
+    arguments = _chunks(terms, [g for g in claim_groups(claim) if not set(g) & skip and not g[0].isdigit()])
+    return ClaimFrame(claim, terms, predicate, arguments, scope, time, time_text)
+
+
+def _chunks(terms: Sequence[str], groups: Sequence[tuple[str, ...]]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Split the argument groups into runs of words adjacent in the claim."""
+    position: dict[tuple[str, ...], int] = {}
+    for g in groups:
+        for i, t in enumerate(terms):
+            if t in g and i not in position.values():
+                position[g] = i
+                break
+    ordered = sorted((position.get(g, -1), g) for g in groups)
+    runs: list[list[tuple[str, ...]]] = []
+    last = -10
+    for pos, g in ordered:
+        if runs and pos >= 0 and pos == last + 1:
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+        last = pos
+    return tuple(tuple(r) for r in runs)
+
+
+def _same_word(group: Sequence[str], term: str) -> bool:
+    return term in group or stem(term) in {stem(g) for g in group}
+
+
+def _run_in(run: Sequence[tuple[str, ...]], terms: Sequence[str]) -> bool:
+    width = len(run)
+    return any(
+        all(_same_word(g, terms[i + k]) for k, g in enumerate(run)) for i in range(len(terms) - width + 1)
+    )
+
+
+# -- stance -------------------------------------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    passage: Passage
+    stance: str = "unrelated"
+    probs: dict[str, float] = field(default_factory=dict)
+    weight: float = 0.0
+    coverage: float = 0.0
+    flags: list[str] = field(default_factory=list)  # hedged, partial, redeployment, disputed, ...
+    notes: list[str] = field(default_factory=list)
+    source_key: str = ""
+
+    @property
+    def outlet(self) -> str | None:
+        return self.passage.article.source
+
+    @property
+    def published(self) -> dt.date | None:
+        return self.passage.article.published
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.passage.article
+        return {
+            "article_id": a.id,
+            "path": a.origin,
+            "url": a.url,
+            "outlet": a.source,
+            "published": a.published.isoformat() if a.published else None,
+            "duplicate_of": a.duplicate_of,
+            "passage": self.passage.text,
+            "start": self.passage.start,
+            "end": self.passage.end,
+            "stance": self.stance,
+            "probs": {k: round(v, 3) for k, v in self.probs.items()},
+            "weight": round(self.weight, 3),
+            "retrieval": {
+                "score": self.passage.score,
+                "bm25": self.passage.lexical,
+                "dense": self.passage.dense,
+                "coverage": round(self.coverage, 3),
+            },
+            "flags": list(self.flags),
+            "notes": list(self.notes),
+        }
+
+
+def cue_stance(frame: ClaimFrame, passage_terms: Sequence[str]) -> tuple[str | None, float, list[str]]:
+    """(label or None when cues cannot decide, argument coverage, flags) for one passage."""
+    cues = load_cues()
+    terms = list(passage_terms)
+    words = sum(len(run) for run in frame.arguments)
+    covered = sum(len(run) for run in frame.arguments if _run_in(run, terms))
+    coverage = covered / words if words else 1.0
+    flags: list[str] = []
+    if find_phrases(terms, cues.hedges):
+        flags.append("hedged")
+    if frame.predicate is None:
+        return None, coverage, flags
+    pred_hits = find_phrases(terms, cues.predicates[frame.predicate])
+    if not pred_hits or coverage < 0.6:
+        return "discusses", coverage, flags
+    if frame.scope is not None:
+        other = [name for name in cues.place_scopes if name != frame.scope]
+        has_own = bool(find_phrases(terms, cues.place_scopes[frame.scope]))
+        if not has_own and any(find_phrases(terms, cues.place_scopes[name]) for name in other):
+            flags.append("scope_mismatch")
+            return "discusses", coverage, flags
+    window = cues.negation_window
+    negation_at = set(find_phrases(terms, cues.negation))
+    negated = any(any(j in negation_at for j in range(max(0, i - window), i)) for i in pred_hits)
+    if find_phrases(terms, cues.disputed):
+        flags.append("disputed")
+        return "discusses", coverage, flags
+    if find_phrases(terms, cues.denial) or negated:
+        flags.append("negated" if negated else "denial")
+        return "refutes", coverage, flags
+    if find_phrases(terms, cues.partial):
+        flags.append("partial")
+    if find_phrases(terms, cues.redeployment):
+        flags.append("redeployment")
+    return "supports", coverage, flags
+
+
+def _load_stance_model() -> Any | None:
+    try:
+        from rasid.verify.stance import load_stance_model
+
+        return load_stance_model()
+    except (ImportError, FileNotFoundError, KeyError, ValueError):
+        return None
+
+
+# -- weighting and verdict ---------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    claim: str
+    as_of: dt.date | None
+    claim_time: dt.date | None
+    verdict: str
+    confidence: float
+    evidence: list[Evidence]
+    excluded_after_as_of: int
+    totals: dict[str, float]
+    outlets: dict[str, int]
+    explanation_ar: str = ""
+    explanation_en: str = ""
+    model: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "claim": self.claim,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "claim_time": self.claim_time.isoformat() if self.claim_time else None,
+            "verdict": self.verdict,
+            "confidence": round(self.confidence, 3),
+            "totals": {k: round(v, 3) for k, v in self.totals.items()},
+            "independent_sources": self.outlets,
+            "excluded_after_as_of": self.excluded_after_as_of,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "explanation_ar": self.explanation_ar,
+            "explanation_en": self.explanation_en,
+            "stance_model": self.model,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def time_factor(published: dt.date | None, claim_time: dt.date | None) -> tuple[float, str | None]:
+    if claim_time is None:
+        return 1.0, None
+    if published is None:
+        return 0.7, "date_unknown"
+    gap = (claim_time - published).days
+    if gap > 365:
+        return 0.3, "old"
+    if gap > 90:
+        return 0.7, "older"
+    return 1.0, None
+
+
+def _source_key(e: Evidence) -> str:
+    a = e.passage.article
+    root = a.duplicate_of or a.id
+    return f"outlet:{a.source}" if a.source else f"article:{root}"
+
+
+def side_total(items: Sequence[Evidence]) -> float:
+    groups: dict[str, list[float]] = {}
+    for e in items:
+        groups.setdefault(e.source_key, []).append(e.weight)
+    total = 0.0
+    for weights in groups.values():
+        weights.sort(reverse=True)
+        total += min(1.0, weights[0] + 0.25 * sum(weights[1:]))
+    return total
+
+
+def decide(supports: float, refutes: float, doubt: float) -> tuple[str, float]:
+    top, low = max(supports, refutes), min(supports, refutes)
+    if top < 0.5:
+        return "not_enough_evidence", round(1.0 - top, 3)
+    if (low >= 0.35 and low >= 0.4 * top) or (doubt >= 0.3 and doubt >= 0.4 * top):
+        return "conflicting", round(1.0 - abs(supports - refutes) / (supports + refutes + 1.0), 3)
+    others = low + doubt
+    confidence = 0.05 + 0.9 * max(0.0, (top - others) / (top + others + 0.5))
+    return ("supported" if supports > refutes else "refuted"), round(confidence, 3)
+
+
+def check_claim(
+    store: Store,
+    claim: str,
+    *,
+    as_of: dt.date | None = None,
+    limit: int = 12,
+    stance_model: Any | None = None,
+    use_model: bool = True,
+    use_dense: bool = True,
+) -> CheckResult:
+    """Retrieve evidence for `claim`, weigh it and return a verdict with an explanation."""
+    import time
+
+    from rasid.verify.explain import explain
+
+    started = time.perf_counter()
+    frame = frame_claim(claim, as_of)
+    claim_time = frame.time or as_of
+    passages = retrieve(store, claim, limit=limit * 2, use_dense=use_dense)
+    excluded = 0
+    kept: list[Passage] = []
+    for p in passages:
+        if as_of is not None and p.published is not None and p.published > as_of:
+            excluded += 1
+            continue
+        kept.append(p)
+    kept = kept[:limit]
+    model = stance_model if stance_model is not None else (_load_stance_model() if use_model else None)
+    model_probs: list[dict[str, float]] = []
+    if model is not None and kept:
+        model_probs = [probs for _, probs in model.predict_many([(claim, p.text) for p in kept])]
+    evidence: list[Evidence] = []
+    for i, p in enumerate(kept):
+        label, coverage, flags = cue_stance(frame, p.terms)
+        e = Evidence(p, coverage=coverage, flags=flags)
+        e.source_key = _source_key(e)
+        probs = model_probs[i] if model_probs else {}
+        lexical_share = max(p.coverage, coverage if frame.arguments else 0.0)
+        if lexical_share < 0.25 and p.dense < 0.35:
+            e.stance, e.probs = "unrelated", {"unrelated": 1.0}
+            evidence.append(e)
+            continue
+        if label is None:
+            if not probs:
+                label = "discusses"
+                e.notes.append("no cue for the claim's predicate and no stance model: stance not decided")
+            else:
+                label = max(probs, key=lambda k: probs[k])
+        cue_dist = {k: (0.8 if k == label else 0.1) for k in ("supports", "refutes", "discusses")}
+        if probs:
+            mixed = {k: CUE_WEIGHT * cue_dist[k] + (1 - CUE_WEIGHT) * probs.get(k, 0.0) for k in cue_dist}
+        else:
+            mixed = cue_dist
+        e.stance, e.probs = label, mixed
+        if label in ("supports", "refutes") or "disputed" in flags:
+            weight = mixed[label] * (0.5 + coverage / 2)
+            if "hedged" in flags:
+                weight *= 0.5
+            if "partial" in flags:
+                weight *= 0.6
+            if "redeployment" in flags and label == "supports":
+                weight *= 0.85
+            factor, note = time_factor(p.published, claim_time)
+            weight *= factor
+            if note:
+                e.flags.append(note)
+            e.weight = weight
+        evidence.append(e)
+    supports = side_total([e for e in evidence if e.stance == "supports"])
+    refutes = side_total([e for e in evidence if e.stance == "refutes"])
+    doubt = side_total([e for e in evidence if "disputed" in e.flags])
+    verdict, confidence = decide(supports, refutes, doubt)
+    outlets = {
+        side: len({e.source_key for e in evidence if (e.stance == side if side != "disputed" else "disputed" in e.flags)})
+        for side in ("supports", "refutes", "disputed")
+    }
+    evidence.sort(key=lambda e: (e.stance == "unrelated", -e.weight, -e.passage.score))
+    result = CheckResult(
+        claim=claim,
+        as_of=as_of,
+        claim_time=claim_time,
+        verdict=verdict,
+        confidence=confidence,
+        evidence=evidence,
+        excluded_after_as_of=excluded,
+        totals={"supports": supports, "refutes": refutes, "doubt": doubt},
+        outlets=outlets,
+        model="ans-stance" if model is not None else "cues only (stance model not available)",
+    )
+    result.explanation_ar, result.explanation_en = explain(result)
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,153 @@
+"""CLI: `rasid check`, `rasid claims`, `rasid train dense`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+STANCE_STYLE = {"supports": "green", "refutes": "red", "discusses": "yellow", "unrelated": "dim"}
+VERDICT_STYLE = {"supported": "green", "refuted": "red", "conflicting": "yellow", "not_enough_evidence": "cyan"}
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err_console.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _open_store(db: str) -> Any:
+    from rasid.store.base import StoreError, open_store
+
+    if not Path(db).exists():
+        _fail(f"{db}: no such database; run `rasid analyze PATH --db {db}` first")
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+def _default_db() -> str:
+    import os
+
+    return os.environ.get("RASID_DB", "rasid.db")
+
+
+def _print_check(result: Any) -> None:
+    style = VERDICT_STYLE.get(result.verdict, "white")
+    console.print(f"[bold]claim:[/bold] {result.claim}", highlight=False)
+    when = f"  as of {result.as_of}" if result.as_of else ""
+    console.print(
+        f"[bold {style}]{result.verdict.replace('_', ' ')}[/bold {style}]  confidence {result.confidence:.2f}{when}",
+        highlight=False,
+    )
+    # Weighed passages first, then at most two that only discuss the claim.
+    weighed = [e for e in result.evidence if e.weight > 0]
+    shown = weighed[:8] + [e for e in result.evidence if e.weight == 0 and e.stance == "discusses"][:2]
+    if shown:
+        table = Table(show_lines=True)
+        for col in ("stance", "weight", "outlet / date", "passage", "notes"):
+            table.add_column(col, overflow="fold")
+        for e in shown:
+            a = e.passage.article
+            table.add_row(
+                f"[{STANCE_STYLE[e.stance]}]{e.stance}[/]",
+                f"{e.weight:.2f}",
+                f"{a.source or '?'}\n{a.published or 'date unknown'}\n#{a.id} {Path(a.origin).name}",
+                e.passage.text,
+                ", ".join(e.flags + e.notes),
+            )
+        console.print(table)
+    console.print(result.explanation_ar, highlight=False)
+    console.print(result.explanation_en, highlight=False)
+    console.print(f"[dim]stance: {result.model}; {result.seconds:.2f}s[/dim]", highlight=False)
+
+
+def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) -> None:
+    @app.command("check")
+    def check(
+        claim: Annotated[str, typer.Argument(help="The claim to check, in Arabic.")],
+        db: Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")] = "",
+        as_of: Annotated[
+            str | None, typer.Option("--as-of", help="Judge as of this date (YYYY-MM-DD); later reports are ignored.")
+        ] = None,
+        limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="Evidence passages to weigh.")] = 12,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    ) -> None:
+        """Check a claim against the stored reports: evidence, stance, verdict, explanation."""
+        from rasid.verify.check import check_claim
+
+        if not claim.strip():
+            _fail("the claim is empty", 2)
+        day = None
+        if as_of is not None:
+            try:
+                day = dt.date.fromisoformat(as_of)
+            except ValueError:
+                _fail(f"--as-of {as_of!r}: expected a date as YYYY-MM-DD", 2)
+        store = _open_store(db or _default_db())
+        try:
+            result = check_claim(store, claim, as_of=day, limit=limit)
+        finally:
+            store.close()
+        if as_json:
+            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            _print_check(result)
+
+    @app.command("claims")
+    def claims(
+        db: Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")] = "",
+        threshold: Annotated[
+            float | None, typer.Option("--threshold", min=0.0, max=1.0, help="Score cut-off (default: the model's).")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    ) -> None:
+        """List check-worthy sentences (numbers, attributions, control of places) by story."""
+        from rasid.verify.story_claims import list_claims
+
+        store = _open_store(db or _default_db())
+        try:
+            groups, note = list_claims(store, threshold=threshold)
+        except FileNotFoundError as exc:
+            _fail(str(exc))
+            return
+        finally:
+            store.close()
+        if as_json:
+            payload = {"note": note, "groups": [g.to_dict() for g in groups]}
+            typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        if note:
+            err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+        for g in groups:
+            label = f"story {g.story_id}" if g.story_id is not None else f"article {g.article_ids[0]}"
+            console.print(f"[bold]{label}[/bold] {g.title}  [dim]({len(g.claims)} claims)[/dim]", highlight=False)
+            for c in g.claims:
+                why = "; ".join(c.reasons) or "model score"
+                console.print(f"  {c.score:.2f} #{c.article_id} {c.text}  [dim]{why}[/dim]", highlight=False)
+
+    @train_app.command("dense")
+    def train_dense_cmd(
+        data: Annotated[Path, typer.Option("--data", help="Shared data folder (stance/, checkworthy/, ner/).")],
+        out: Annotated[Path | None, typer.Option("--out", help="Model file (default: the packaged one).")] = None,
+        dims: Annotated[int, typer.Option("--dims", min=10, max=1000)] = 200,
+    ) -> None:
+        """Rebuild the LSA dense retriever (TF-IDF + SVD) used by `rasid check`."""
+        from rasid.verify.dense import DENSE_MODEL_PATH, train_dense
+
+        if not data.is_dir():
+            _fail(f"{data}: not a folder; give the shared data folder with stance/ and checkworthy/", 2)
+        try:
+            summary = train_dense(data, out or DENSE_MODEL_PATH, dims=dims)
+        except ValueError as exc:
+            _fail(str(exc))
+            return
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))

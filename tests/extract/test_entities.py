@@ -1,0 +1,109 @@
+"""Entity recognition and linking on reports written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rasid.document import Document, Mention
+from rasid.extract.entities import EntityStage, person_id
+from rasid.pipeline import Pipeline
+from rasid.text.stage import TextStage
+
+REPORT = """اجتماع أمني في حلب
+عقد قائد ميليشيا الباقر (خالد الحسن العلوش) اجتماعاً مع ضباط روس في حي الحمدانية بحلب، أمس الأحد، بحضور العقيد (سامر العلي) رئيس فرع المخابرات الجوية.
+وقال النقيب “ماهر العبدو” القيادي في الجيش الوطني السوري لعنب بلدي إن الاجتماع بحث انسحاب الميليشيات الإيرانية من محيط مطار حلب الدولي.
+وقال المتحدث باسم الكرملين دميتري بيسكوف إن موسكو تتابع الوضع.
+وأفاد الدفاع المدني السوري بمقتل مدنيين اثنين في قصف على بلدة الأتارب بريف حلب الغربي.
+"""
+
+
+@pytest.fixture(scope="module")
+def doc() -> Document:
+    pipeline = Pipeline([TextStage(), EntityStage()])
+    return pipeline(Document(id="t1", text=REPORT, published=dt.date(2019, 9, 2)))
+
+
+def _find(doc: Document, mtype: str, text: str) -> Mention:
+    for m in doc.mentions:
+        if m.type == mtype and text in m.text:
+            return m
+    raise AssertionError(f"no {mtype} mention containing {text!r}: {[(m.type, m.text) for m in doc.mentions]}")
+
+
+def test_offsets_point_at_the_words(doc: Document) -> None:
+    for m in doc.mentions:
+        assert doc.text[m.start : m.end] == m.text
+
+
+def test_persons_with_titles_are_linked_to_their_actor(doc: Document) -> None:
+    commander = _find(doc, "person", "خالد الحسن العلوش")
+    assert commander.kb_id == person_id("خالد الحسن العلوش")
+    assert commander.attrs["affiliation"] == "liwa_baqir"
+    assert commander.attrs["side"] == "pro_government"
+    captain = _find(doc, "person", "ماهر العبدو")
+    assert captain.attrs["affiliation"] == "sna"
+    assert captain.attrs["side"] == "opposition"
+    spokesman = _find(doc, "person", "دميتري بيسكوف")
+    assert spokesman.attrs["affiliation"] == "kremlin"
+
+
+def test_person_ids_are_stable_across_spellings() -> None:
+    assert person_id("خالد الحسن العلوش") == person_id("خالد  الحسن  العلوش")
+    assert person_id("أكرم الكعبي") == person_id("اكرم الكعبي")
+
+
+def test_actors_are_linked_with_side_and_parent(doc: Document) -> None:
+    baqir = _find(doc, "actor", "ميليشيا الباقر")
+    assert baqir.kb_id == "liwa_baqir"
+    assert baqir.attrs["side"] == "pro_government" and baqir.attrs["parent"]
+    iran = _find(doc, "actor", "الميليشيات الإيرانية")
+    assert iran.kb_id == "iran_backed_militias"
+    assert _find(doc, "actor", "الدفاع المدني").attrs["side"] == "civilian"
+
+
+def test_places_are_geocoded_to_the_most_specific_place(doc: Document) -> None:
+    hamdaniya = _find(doc, "place", "الحمدانية")
+    assert hamdaniya.attrs["admin1"] == "Aleppo"
+    assert hamdaniya.attrs["container_id"] is not None
+    atarib = _find(doc, "place", "الأتارب")
+    assert atarib.attrs["geo_precision"] == 1
+    assert 35.5 < atarib.attrs["lat"] < 37.5 and 35.5 < atarib.attrs["lon"] < 38.5
+    airport = _find(doc, "place", "مطار حلب الدولي")
+    assert airport.kb_id and "airport" in airport.kb_id
+
+
+def test_outlet_and_times(doc: Document) -> None:
+    assert _find(doc, "outlet", "عنب بلدي").kb_id
+    yesterday = _find(doc, "time", "أمس الأحد")
+    assert yesterday.attrs["value"] == "2019-09-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "mtype", "surface", "expected"),
+    [
+        # "الأسد" inside a landmark is the place, not a person or an actor.
+        ("اندلعت اشتباكات قرب أكاديمية الأسد في حلب.", "place", "أكاديمية الأسد", "assad"),
+        # "ميليشيات روسيا" is the Russian-backed militias, "روسيا" alone the state.
+        ("هاجمت ميليشيات روسيا مواقع في المدينة.", "actor", "ميليشيات روسيا", "russia_backed_militias"),
+        ("أعلنت روسيا إرسال تعزيزات.", "actor", "روسيا", "russia_government"),
+    ],
+)
+def test_ambiguous_names_resolve_by_context(text: str, mtype: str, surface: str, expected: str) -> None:
+    d = Pipeline([TextStage(), EntityStage()])(Document(id="amb", text=text))
+    mention = _find(d, mtype, surface)
+    assert mention.kb_id is not None and expected in mention.kb_id
+    assert not any(m.type == "person" and "الأسد" in m.text for m in d.mentions)
+
+
+def test_city_versus_governorate() -> None:
+    d = Pipeline([TextStage(), EntityStage()])(
+        Document(id="g", text="قصفت الطائرات مدينة حلب، فيما دارت معارك في ريف حلب الجنوبي ومحافظة إدلب.")
+    )
+    city = _find(d, "place", "مدينة حلب")
+    countryside = _find(d, "place", "ريف حلب الجنوبي")
+    governorate = _find(d, "place", "محافظة إدلب")
+    assert city.attrs["geo_precision"] == 1
+    assert countryside.attrs["geo_precision"] == 3 and countryside.attrs["admin1"] == "Aleppo"
+    assert governorate.attrs["geo_precision"] == 3 and governorate.attrs["admin1"] == "Idlib"
