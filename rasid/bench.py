@@ -68,7 +68,12 @@ def _stream_count(path: Path) -> int:
 
 
 def run_bench(
-    *, articles: int = 10000, corpus: str | None = None, stages: str = "default", progress: bool = True
+    *,
+    articles: int = 10000,
+    corpus: str | None = None,
+    stages: str = "default",
+    progress: bool = True,
+    stories: bool = True,
 ) -> dict[str, Any]:
     pipeline = Pipeline.default() if stages == "default" else Pipeline.from_names(s.strip() for s in stages.split(","))
     with tempfile.TemporaryDirectory(prefix="rasid-bench-") as tmp:
@@ -104,8 +109,13 @@ def run_bench(
 
         start_rss = _rss_mb()
         started = time.perf_counter()
-        report = rasid.analyze([str(source)], on_progress=on_progress)
+        report = rasid.analyze([str(source)], on_progress=on_progress, cross_check=False)
         seconds = time.perf_counter() - started
+        story_seconds = None
+        if stories:
+            story_started = time.perf_counter()
+            rasid.cross_check(report.added_ids)
+            story_seconds = time.perf_counter() - story_started
         stored = rasid.store.count_articles()
         rasid.close()
         db_size = (tmpdir / "bench.db").stat().st_size
@@ -121,6 +131,8 @@ def run_bench(
         "seconds": round(seconds, 2),
         "articles_per_second": round(processed / seconds, 1) if seconds else 0.0,
         "stages": pipeline.names,
+        "story_seconds": round(story_seconds, 2) if story_seconds is not None else None,
+        "stories_articles_per_second": round(processed / story_seconds, 1) if story_seconds else None,
         "start_rss_mb": round(start_rss, 1),
         "rss_mb_checkpoints": checkpoints,
         "peak_rss_mb": round(peak_kb / 1024, 1),

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "rasid.extract.ner_commands",
     "rasid.verify.check_commands",
     "rasid.stories.commands",
+    "rasid.verify.verify_commands",
 ]
 
 

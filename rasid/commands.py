@@ -234,12 +234,13 @@ def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) ->
             str | None, typer.Option(help="Benchmark on this file/folder instead of a generated corpus.")
         ] = None,
         stages: Annotated[str, typer.Option(help="Comma-separated stages, or 'default' for the full pipeline.")] = "default",
+        stories: Annotated[bool, typer.Option(help="Also time story grouping after ingest.")] = True,
         as_json: JsonOption = False,
     ) -> None:
-        """Measure ingest + pipeline throughput (articles/s) and peak memory."""
+        """Measure ingest + pipeline throughput (articles/s), story grouping, and peak memory."""
         from rasid.bench import run_bench
 
-        result = run_bench(articles=articles, corpus=corpus, stages=stages, progress=not as_json)
+        result = run_bench(articles=articles, corpus=corpus, stages=stages, progress=not as_json, stories=stories)
         if as_json:
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
@@ -249,6 +250,11 @@ def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) ->
                 f"({', '.join(result['stages'])}); peak memory {result['peak_rss_mb']:.0f} MB",
                 highlight=False,
             )
+            if result["story_seconds"] is not None:
+                console.print(
+                    f"story grouping: {result['story_seconds']:.1f} s ({result['stories_articles_per_second']:.0f} articles/s)",
+                    highlight=False,
+                )
             console.print(
                 "memory (RSS MB) after each quarter: " + ", ".join(f"{m:.0f}" for m in result["rss_mb_checkpoints"]),
                 highlight=False,

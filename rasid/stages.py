@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rasid.pipeline import register_stage
+from rasid.pipeline import Stage, register_stage
 
 
-def _text_stage():  # type: ignore[no-untyped-def]
+def _text_stage() -> Stage:
     from rasid.text.stage import TextStage
 
     return TextStage()
@@ -14,7 +14,7 @@ def _text_stage():  # type: ignore[no-untyped-def]
 register_stage("text", _text_stage)
 
 
-def _entity_stage():  # type: ignore[no-untyped-def]
+def _entity_stage() -> Stage:
     from rasid.extract.entities import EntityStage
 
     return EntityStage()
@@ -24,7 +24,7 @@ register_stage("entities", _entity_stage)
 
 
 
-def _event_stage():  # type: ignore[no-untyped-def]
+def _event_stage() -> Stage:
     from rasid.extract.events import EventStage
 
     return EventStage()

@@ -49,6 +49,7 @@ class Rasid:
         batch_size: int = 200,
         on_error: Callable[[str], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
+        cross_check: bool = True,
     ) -> IngestReport:
         ingestor = Ingestor(
             self.store,
@@ -62,7 +63,8 @@ class Rasid:
             after_store=self._after_store,
         )
         report = ingestor.run(paths)
-        self._after_run(report)
+        if cross_check:
+            self._after_run(report)
         return report
 
     def _after_store(self, article_id: int, doc: Document) -> None:
@@ -70,6 +72,12 @@ class Rasid:
         from rasid.indexing import index_article
 
         index_article(self.store, article_id, doc)
+
+    def cross_check(self, article_ids: Sequence[int]) -> None:
+        """Group the given stored articles into stories (done by `analyze` unless cross_check=False)."""
+        from rasid.indexing import after_ingest
+
+        after_ingest(self.store, article_ids)
 
     def _after_run(self, report: IngestReport) -> None:
         """Hook for cross-article work once new articles are stored (stories, cross-checks)."""

@@ -80,7 +80,7 @@ C2 = 0.05
 MAX_ITERATIONS = 200
 JACKKNIFE_FOLDS = 5
 # Cross-fitting of the first pass: folds and (cheaper) iteration cap of the fold models.
-PASS1_FOLDS = 3
+PASS1_FOLDS = 2
 PASS1_FOLD_ITERATIONS = 100
 # A single word goes in a corpus list only if it is that entity type in at least this share
 # of its occurrences (keeps common words like "العربية" out of the lists).

@@ -26,7 +26,6 @@ from rasid.text.lang import detect_language
 from rasid.text.normalize import normalize
 from rasid.text.tokens import search_terms
 
-
 MIN_HTML_WORDS = 8
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
@@ -121,19 +120,22 @@ def build_document(
         body = text
         title = title or getattr(extracted, "title", None)
         url = url or getattr(extracted, "url", None)
-        if date is None and getattr(extracted, "date", None):
+        found_date = getattr(extracted, "date", None)
+        if date is None and found_date:
             try:
-                date = dt.date.fromisoformat(str(extracted.date)[:10])
+                date = dt.date.fromisoformat(str(found_date)[:10])
                 meta["published_from"] = "html metadata"
             except ValueError:
                 pass
-        if getattr(extracted, "sitename", None):
-            meta["sitename"] = extracted.sitename
-    outlet, evidence, mastheads = _detect_outlet(body, url)
+        sitename = getattr(extracted, "sitename", None)
+        if sitename:
+            meta["sitename"] = sitename
+    given = source or raw.source
+    # Detection is only needed when nobody told us the outlet; the masthead list is static.
+    outlet, evidence, mastheads = (None, None, _masthead_names()) if given else _detect_outlet(body, url)
     cleaned = clean_text(body, title=title, mastheads=mastheads)
     if not cleaned.text.strip():
         raise IngestError("no article text left after removing boilerplate")
-    given = source or raw.source
     chosen_source = canonical_outlet(given) if given else outlet
     if given and chosen_source != given:
         meta["source_given"] = given

@@ -164,6 +164,9 @@ def _assign(ctx: _Context, f: ArticleFeatures) -> int:
     return story_id
 
 
+CENTRALITY_PANEL = 20
+
+
 def refresh_story(store: Store, story_id: int, idf: Idf | None = None) -> None:
     """Recompute a story's title, time span, places, outlets and size from its members."""
     rows = store.query("SELECT features FROM story_articles WHERE story_id = ?", (story_id,))
@@ -174,11 +177,13 @@ def refresh_story(store: Store, story_id: int, idf: Idf | None = None) -> None:
         return
     if idf is None:
         idf = _Context(store).idf()
-    # The most central member (closest to all others) names the story.
+    # The most central member (closest to the others) names the story. Large stories are
+    # compared against a fixed panel of members so the cost stays linear in story size.
+    panel = sorted(members, key=lambda m: m.article_id)[:CENTRALITY_PANEL]
     central = max(
         members,
         key=lambda m: (
-            sum(pair_score(m, o, idf) for o in members if o is not m),
+            sum(pair_score(m, o, idf) for o in panel if o is not m),
             bool(m.title),
             -m.article_id,
         ),

@@ -23,7 +23,8 @@ MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 STANCE_MODEL_PATH = MODELS_DIR / "stance.joblib"
 STANCE_LABELS = ("supports", "refutes", "discusses")
 # Below this share of the claim's content words found in the passage, the passage is
-# "unrelated". ANS "other" pairs have median overlap 0.11, stance-bearing pairs ≥ 0.5.
+# "unrelated". On ANS train, "other" pairs have median overlap 0.11; agree/disagree pairs
+# have medians 0.67/0.5 and 95% of them are above 0.18.
 UNRELATED_OVERLAP = 0.15
 
 
@@ -53,8 +54,8 @@ class StanceModel:
     def __init__(self, bundle: dict[str, Any]) -> None:
         self.bundle = bundle
         self.pipeline = bundle["pipeline"]
-        self.labels: tuple[str, ...] = tuple(bundle["labels"])
-        self.bias: list[float] = list(bundle.get("bias", [1.0] * len(self.labels)))
+        self.labels: tuple[str, ...] = tuple(str(label) for label in bundle["labels"])
+        self.bias: list[float] = [float(b) for b in bundle.get("bias", [1.0] * len(self.labels))]
 
     def predict_many(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, dict[str, float]]]:
         if not pairs:

@@ -111,7 +111,7 @@ def train_stance(data_dir: Path, out: Path = STANCE_MODEL_PATH) -> dict[str, Any
     features.set_params(dense_weight=params["dense_weight"])
     pipeline = Pipeline([("features", features), ("clf", clf)])
     # Store the bias in the pipeline's class order so prediction needs no reordering.
-    classes = list(pipeline.classes_)
+    classes = [str(c) for c in pipeline.classes_]
     bias_by_class = [best_bias[labels.index(c)] for c in classes]
     proba = adjusted_probabilities(pipeline, x_dev, bias_by_class)
     pred = [classes[i] for i in proba.argmax(axis=1)]

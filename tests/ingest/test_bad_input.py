@@ -31,7 +31,7 @@ def _count(db: Path) -> int:
 
 @pytest.fixture
 def seeded_db(db_path: Path, corpus_dir: Path) -> Path:
-    report, errors = _analyze(db_path, corpus_dir)
+    _report, errors = _analyze(db_path, corpus_dir)
     assert errors == []
     assert _count(db_path) == 2
     return db_path
@@ -40,7 +40,7 @@ def seeded_db(db_path: Path, corpus_dir: Path) -> Path:
 def test_windows_1256_is_decoded(tmp_path: Path, db_path: Path) -> None:
     path = tmp_path / "legacy.txt"
     path.write_bytes(REPORT_MEETING.encode("cp1256"))
-    report, errors = _analyze(db_path, path)
+    _report, errors = _analyze(db_path, path)
     assert errors == []
     with Rasid(db_path) as rasid:
         (article,) = list(rasid.articles())
@@ -91,7 +91,7 @@ def test_broken_json_lines_report_line_numbers(tmp_path: Path, db_path: Path) ->
         "[1, 2]",
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report, errors = _analyze(db_path, path)
+    _report, errors = _analyze(db_path, path)
     assert [e.split(": ", 1)[0] for e in errors] == [f"{path}:2", f"{path}:4", f"{path}:5", f"{path}:6"]
     assert "broken JSON" in errors[0]
     assert "no 'text' or 'html'" in errors[1]
@@ -175,7 +175,7 @@ def test_bad_files_do_not_stop_good_ones(tmp_path: Path, db_path: Path) -> None:
     (folder / "b_good.txt").write_text(REPORT_SHELLING, encoding="utf-8")
     (folder / "c_binary.txt").write_bytes(b"\x00\x01\x02" * 100)
     (folder / "d_good.txt").write_text(REPORT_MEETING, encoding="utf-8")
-    report, errors = _analyze(db_path, folder)
+    _report, errors = _analyze(db_path, folder)
     assert len(errors) == 2
     assert _count(db_path) == 2
 
@@ -229,7 +229,7 @@ def test_interrupt_rolls_back_only_unfinished_batch(tmp_path: Path, db_path: Pat
 
 def test_killed_process_leaves_consistent_db_and_rerun_finishes(tmp_path: Path, db_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
-    _write_feed(feed, 3000)
+    _write_feed(feed, 800)
     proc = subprocess.Popen(
         [sys.executable, "-m", "rasid.cli", "analyze", str(feed), "--db", str(db_path)],
         stdout=subprocess.DEVNULL,
@@ -252,5 +252,5 @@ def test_killed_process_leaves_consistent_db_and_rerun_finishes(tmp_path: Path, 
         assert conn.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0] == partial
     report, errors = _analyze(db_path, feed)
     assert errors == []
-    assert _count(db_path) == 3000
+    assert _count(db_path) == 800
     assert report.unchanged == partial
