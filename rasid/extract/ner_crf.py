@@ -18,7 +18,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycrfsuite
@@ -103,18 +103,27 @@ class PhraseLexicon:
 
     phrases: frozenset[tuple[str, ...]]
     max_len: int
+    heads: Mapping[str, int] = field(default_factory=dict)  # first word -> longest phrase length
 
     @classmethod
     def from_phrases(cls, phrases: Iterable[tuple[str, ...]]) -> PhraseLexicon:
         items = frozenset(p for p in phrases if p)
-        return cls(items, max((len(p) for p in items), default=0))
+        heads: dict[str, int] = {}
+        for p in items:
+            heads[p[0]] = max(heads.get(p[0], 0), len(p))
+        return cls(items, max((len(p) for p in items), default=0), heads)
 
     def mark(self, bases: Sequence[str]) -> list[str]:
         """Per position 'B', 'I' or '' for the greedy longest matches in `bases`."""
         out = [""] * len(bases)
         i = 0
+        heads = self.heads
         while i < len(bases):
-            for n in range(min(self.max_len, len(bases) - i), 0, -1):
+            longest = heads.get(bases[i], 0)
+            if not longest:
+                i += 1
+                continue
+            for n in range(min(longest, len(bases) - i), 0, -1):
                 if tuple(bases[i : i + n]) in self.phrases:
                     out[i] = "B"
                     for j in range(i + 1, i + n):
@@ -293,9 +302,34 @@ class FeatureExtractor:
         if clusters is None:
             clusters = _CLUSTER_OVERRIDE[-1] if _CLUSTER_OVERRIDE else load_clusters(DEFAULT_CLUSTERS)
         self.clusters = clusters
+        self._own_cache: dict[str, tuple[str, ...]] = {}
 
     def _cluster(self, norm: str, base: str) -> tuple[str, ...]:
         return self.clusters.get(norm) or self.clusters.get(base) or ()
+
+    def _word_features(
+        self, tok: str, info: tuple[str, str, str, str], clusters: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        w, cl, b, shape = info
+        f = [
+            "bias",
+            f"w={tok}",
+            f"n={w}",
+            f"b={b}",
+            f"cl={cl}",
+            f"sh={shape}",
+            f"len={min(len(b), 8)}",
+        ]
+        for k in range(1, 5):
+            if len(w) > k:
+                f.append(f"p{k}={w[:k]}")
+                f.append(f"s{k}={w[-k:]}")
+            if len(b) > k:
+                f.append(f"bp{k}={b[:k]}")
+                f.append(f"bs{k}={b[-k:]}")
+        for level, cid in enumerate(clusters):
+            f.append(f"c{level}={cid}")
+        return tuple(f)
 
     def token_features(self, tokens: Sequence[str], hints: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
         """Features per token; `hints` adds document-level features (see `document_hints`)."""
@@ -307,26 +341,15 @@ class FeatureExtractor:
         clus = [self._cluster(w, b) for w, b in zip(norms, bases, strict=True)]
         marks = {name: lex.mark(bases) for name, lex in self.lexicons.items() if lex.max_len}
         own: list[list[str]] = []
+        cache = self._own_cache
         for i, tok in enumerate(tokens):
-            w, cl, b, shape = info[i]
-            f = [
-                "bias",
-                f"w={tok}",
-                f"n={w}",
-                f"b={b}",
-                f"cl={cl}",
-                f"sh={shape}",
-                f"len={min(len(b), 8)}",
-            ]
-            for k in range(1, 5):
-                if len(w) > k:
-                    f.append(f"p{k}={w[:k]}")
-                    f.append(f"s{k}={w[-k:]}")
-                if len(b) > k:
-                    f.append(f"bp{k}={b[:k]}")
-                    f.append(f"bs{k}={b[-k:]}")
-            for level, cid in enumerate(clus[i]):
-                f.append(f"c{level}={cid}")
+            # The token-only features depend on nothing else: build them once per word form.
+            base_features = cache.get(tok)
+            if base_features is None:
+                base_features = self._word_features(tok, info[i], clus[i])
+                if len(cache) < 200_000:
+                    cache[tok] = base_features
+            f = list(base_features)
             for name, m in marks.items():
                 if m[i]:
                     f.append(f"g{name}={m[i]}")
