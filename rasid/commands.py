@@ -15,10 +15,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from rasid.errors import RasidError
-from rasid.store.base import ArticleRow, StoreError
+from rasid.store.base import ArticleRow, Store, StoreError, open_store
 
 console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: an error stays on one line however long the file name is.
+err_console = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_DB = os.environ.get("RASID_DB", "rasid.db")
 DbOption = Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")]
@@ -28,6 +29,17 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 def fail(message: str, code: int = 1) -> None:
     err_console.print(f"[red]error:[/red] {message}", highlight=False)
     raise typer.Exit(code)
+
+
+def open_store_or_fail(db: str) -> Store:
+    """The store at `db`, or a one-line error saying how to create it."""
+    if not Path(db).exists():
+        fail(f"{db}: no such database; run `rasid analyze PATH --db {db}` first")
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail exits
 
 
 def open_rasid(db: str, *, must_exist: bool = False) -> Any:

@@ -37,8 +37,6 @@ def after_ingest(store: Store, article_ids: Sequence[int]) -> None:
     """Cross-article updates for newly stored articles (stories, cross-checks)."""
     if not article_ids:
         return
-    try:
-        from rasid.stories.build import update_stories
-    except ModuleNotFoundError:
-        return
+    from rasid.stories.build import update_stories
+
     update_stories(store, article_ids)

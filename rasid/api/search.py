@@ -90,10 +90,11 @@ def query_groups(query: str) -> list[tuple[str, ...]]:
 
 
 def search(store: Store, query: str, *, limit: int = 10) -> list[SearchResult]:
-    groups = query_groups(query)
-    terms = [t for g in groups for t in g if " " not in t]
+    # The index holds single words, so multi-word spellings in a variant group cannot match.
+    groups = [[t for t in g if " " not in t] for g in query_groups(query)]
+    terms = [t for g in groups for t in g]
     results = []
-    for article_id, score in store.search([[t for t in g if " " not in t] for g in groups], limit=limit):
+    for article_id, score in store.search(groups, limit=limit):
         article = store.get_article(article_id)
         if article is None:
             continue

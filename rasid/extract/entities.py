@@ -48,19 +48,20 @@ class _Candidate:
         return self.end - self.start
 
 
-_HEADS: dict[int, dict[str, int]] = {}
+@dataclass(frozen=True)
+class _PhraseIndex:
+    """Multi-word keys (space-joined normalised words) -> values, with the longest key per first word."""
 
+    entries: dict[str, Any]
+    heads: dict[str, int]
 
-def _heads(index: dict[str, Any]) -> dict[str, int]:
-    """First word of each key -> longest key length starting with it (cached per index object)."""
-    cached = _HEADS.get(id(index))
-    if cached is None:
-        cached = {}
-        for k in index:
+    @classmethod
+    def build(cls, entries: dict[str, Any]) -> _PhraseIndex:
+        heads: dict[str, int] = {}
+        for k in entries:
             parts = k.split(" ")
-            cached[parts[0]] = max(cached.get(parts[0], 0), len(parts))
-        _HEADS[id(index)] = cached
-    return cached
+            heads[parts[0]] = max(heads.get(parts[0], 0), len(parts))
+        return cls(entries, heads)
 
 
 @lru_cache(maxsize=1)
@@ -101,23 +102,22 @@ def person_id(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _actor_resources() -> tuple[Any, dict[str, list[str]], int]:
+def _actor_resources() -> tuple[Any, _PhraseIndex]:
     from rasid.knowledge.actors import load_actors
 
     actors = load_actors()
-    return actors, actors.alias_index(), actors.max_alias_words
+    return actors, _PhraseIndex.build(actors.alias_index())
 
 
 @lru_cache(maxsize=1)
-def _title_resources() -> tuple[dict[str, Any], int]:
+def _title_resources() -> _PhraseIndex:
     from rasid.knowledge.actors import title_index
 
-    index = title_index()
-    return index, max((len(k.split()) for k in index), default=1)
+    return _PhraseIndex.build(title_index())
 
 
 @lru_cache(maxsize=1)
-def _outlet_resources() -> tuple[Any, dict[str, str], int]:
+def _outlet_resources() -> tuple[Any, _PhraseIndex]:
     from rasid.knowledge.actors import load_outlets
 
     outlets = load_outlets()
@@ -127,7 +127,7 @@ def _outlet_resources() -> tuple[Any, dict[str, str], int]:
             key = " ".join(_key_words(name))
             if key:
                 index[key] = outlet.id
-    return outlets, index, max((len(k.split()) for k in index), default=1)
+    return outlets, _PhraseIndex.build(index)
 
 
 def _key_words(text: str) -> list[str]:
@@ -227,11 +227,11 @@ class EntityStage:
 
     # -- knowledge-base matches ---------------------------------------------------
     def _ngram_matches(
-        self, words: Sequence[Token], index: dict[str, Any], max_len: int, *, key: Any = None
+        self, words: Sequence[Token], index: _PhraseIndex, *, key: Any = None
     ) -> list[tuple[int, int, Any]]:
         """Longest matches of token n-grams (within a sentence) in `index`: (first, last, value)."""
         key = key or (lambda t: t.norm)
-        heads = _heads(index)
+        heads, entries = index.heads, index.entries
         forms = [key(t) for t in words]
         out: list[tuple[int, int, Any]] = []
         i = 0
@@ -239,10 +239,10 @@ class EntityStage:
         while i < n:
             longest = heads.get(forms[i], 0)
             found = None
-            for length in range(min(longest, max_len, n - i), 0, -1):
+            for length in range(min(longest, n - i), 0, -1):
                 if words[i + length - 1].sentence != words[i].sentence:
                     continue
-                value = index.get(" ".join(forms[i : i + length]))
+                value = entries.get(" ".join(forms[i : i + length]))
                 if value is not None:
                     found = (i, i + length - 1, value)
                     break
@@ -254,9 +254,9 @@ class EntityStage:
         return out
 
     def _outlets(self, doc: Document, words: Sequence[Token]) -> list[_Candidate]:
-        outlets, index, max_len = _outlet_resources()
+        outlets, index = _outlet_resources()
         out = []
-        for first, last, outlet_id in self._ngram_matches(words, index, max_len):
+        for first, last, outlet_id in self._ngram_matches(words, index):
             outlet = outlets.get(outlet_id)
             out.append(
                 _Candidate(
@@ -271,9 +271,9 @@ class EntityStage:
         return out
 
     def _actors(self, doc: Document, words: Sequence[Token]) -> list[_Candidate]:
-        actors, index, max_len = _actor_resources()
+        actors, index = _actor_resources()
         out = []
-        for first, last, ids in self._ngram_matches(words, index, max_len):
+        for first, last, ids in self._ngram_matches(words, index):
             surface = doc.text[_span_start(words[first]) : words[last].end]
             ranked = actors.lookup(surface, at=doc.published) or [actors.get(i) for i in ids]
             actor = ranked[0]
@@ -311,13 +311,13 @@ class EntityStage:
         found: Sequence[_Candidate],
         crf_spans: Sequence[tuple[int, int, str, float]],
     ) -> list[_Candidate]:
-        titles, max_len = _title_resources()
-        actors, _, _ = _actor_resources()
+        titles = _title_resources()
+        actors, _ = _actor_resources()
         actor_spans = sorted((c for c in found if c.type == "actor"), key=lambda c: c.start)
         taken = [(c.start, c.end) for c in found if c.type in ("actor", "place", "outlet")]
         out: list[_Candidate] = []
         pending: tuple[int, int, str] | None = None
-        for first, last, title in self._ngram_matches(words, titles, max_len, key=_with_article):
+        for first, last, title in self._ngram_matches(words, titles, key=_with_article):
             cursor = last + 1
             affiliation: str | None = title.actor
             # "الناطق باسم X" / "قائد ميليشيا X": an actor right after the title is the affiliation.
@@ -378,8 +378,7 @@ class EntityStage:
             return None
         gap = doc.text[words[i - 1].end : words[i].start]
         stripped_gap = gap.strip(" ،,:")
-        sentence_start = next((s.start for s in doc.sentences if s.index == words[i].sentence), 0)
-        before = doc.text[sentence_start : words[i - 1].end]
+        before = doc.text[_sentence_start(doc, words[i].sentence) : words[i - 1].end]
         if stripped_gap and stripped_gap[0] in _QUOTES_CLOSE and (
             stripped_gap[0] not in _QUOTES_OPEN or before.count(stripped_gap[0]) % 2 == 1
         ):
@@ -461,7 +460,7 @@ class EntityStage:
         from rasid.knowledge.geocode import geocode
 
         out = []
-        actors, _, _ = _actor_resources()
+        actors, _ = _actor_resources()
         for start, end, label, conf in spans:
             surface = doc.text[start:end].strip(_QUOTES_OPEN + _QUOTES_CLOSE + " ")
             words = surface.split()

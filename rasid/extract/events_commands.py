@@ -14,6 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rasid.commands import fail as _fail
+
 FORMATS = ("table", "json", "jsonl", "csv", "acled", "plover", "geojson")
 _FLAT_COLUMNS = (
     "id", "event_date", "event_type", "sub_event_type", "plover_type", "actor1", "actor2", "place", "latitude",
@@ -22,9 +24,6 @@ _FLAT_COLUMNS = (
 )  # fmt: skip
 
 
-def _fail(message: str, code: int = 1) -> None:
-    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
-    raise typer.Exit(code)
 
 
 def _day(value: str | None, option: str) -> dt.date | None:

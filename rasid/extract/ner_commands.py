@@ -10,15 +10,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rasid.commands import fail as _fail
 from rasid.extract.ner_crf import DEFAULT_MODEL, ENTITY_TYPES
 
 # Types Wojood shares with ANERcorp (after GPE -> LOC); used with --types shared.
 SHARED_TYPES = ("PERS", "LOC", "ORG")
 
 
-def _fail(message: str, code: int = 1) -> None:
-    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
-    raise typer.Exit(code)
 
 
 def _score_table(result: dict[str, Any], title: str) -> Table:

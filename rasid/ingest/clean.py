@@ -114,8 +114,6 @@ def clean_text(raw: str, *, title: str | None = None, mastheads: frozenset[str] 
     found_title = _squash(title) if title else ""
     if not found_title:
         found_title = _guess_title(body)
-    elif body.startswith(found_title):
-        pass
     return Cleaned(text=body, title=found_title, removed=tuple(removed))
 
 

@@ -1,7 +1,7 @@
 """Exact and near-duplicate detection.
 
-Exact: a SHA-256 of the normalised text (whitespace-insensitive), so re-running on the
-same files adds nothing. Near: MinHash signatures (datasketch) over word 3-shingles, split
+Exact: a SHA-256 of the normalised text (whitespace-insensitive; see ingest.runner), so
+re-running on the same files adds nothing. Near: MinHash signatures (datasketch) over word 3-shingles, split
 into LSH bands whose buckets are stored in the database. A new article is compared only
 with the articles sharing a bucket, never with every stored article.
 """
@@ -23,9 +23,6 @@ NEAR_DUPLICATE_THRESHOLD = 0.6
 SHINGLE = 3
 _SEED = 17
 
-
-def content_hash(normalised_terms: Sequence[str]) -> str:
-    return hashlib.sha256(" ".join(normalised_terms).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rasid.document import Document
@@ -27,13 +27,6 @@ class ArticleRow:
     content_hash: str
     flags: tuple[str, ...] = ()
 
-
-@dataclass(frozen=True)
-class SearchHit:
-    article: ArticleRow
-    score: float
-    snippet: str
-    highlights: tuple[tuple[int, int], ...] = field(default_factory=tuple)
 
 
 class Store(Protocol):

@@ -269,9 +269,6 @@ class SQLiteStore:
         base["meta"] = {**meta, "article_id": article_id}
         return document_from_dict(base)
 
-    def article_ids(self) -> list[int]:
-        return [int(r[0]) for r in self._conn.execute("SELECT id FROM articles ORDER BY id")]
-
     # -- generic ------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self._conn.execute(sql, tuple(params)).fetchall()]

@@ -10,24 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rasid.commands import fail as _fail
+from rasid.commands import open_store_or_fail as _open
 from rasid.store.base import Store
-
-
-def _fail(message: str, code: int = 1) -> None:
-    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
-    raise typer.Exit(code)
-
-
-def _open(db: str) -> Store:
-    if not Path(db).is_file():
-        _fail(f"{db}: no such database; run `rasid analyze PATH --db {db}` first")
-    from rasid.store.base import StoreError, open_store
-
-    try:
-        return open_store(db)
-    except StoreError as exc:
-        _fail(str(exc))
-        raise  # unreachable: _fail exits
 
 
 def list_stories(store: Store) -> list[dict[str, Any]]:

@@ -11,33 +11,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rasid.commands import DEFAULT_DB, open_store_or_fail
+from rasid.commands import err_console as err_console
+from rasid.commands import fail as _fail
+
 console = Console()
-err_console = Console(stderr=True)
 
 STANCE_STYLE = {"supports": "green", "refutes": "red", "discusses": "yellow", "unrelated": "dim"}
 VERDICT_STYLE = {"supported": "green", "refuted": "red", "conflicting": "yellow", "not_enough_evidence": "cyan"}
 
 
-def _fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False)
-    raise typer.Exit(code)
-
-
-def _open_store(db: str) -> Any:
-    from rasid.store.base import StoreError, open_store
-
-    if not Path(db).exists():
-        _fail(f"{db}: no such database; run `rasid analyze PATH --db {db}` first")
-    try:
-        return open_store(db)
-    except StoreError as exc:
-        _fail(str(exc))
-
-
-def _default_db() -> str:
-    import os
-
-    return os.environ.get("RASID_DB", "rasid.db")
 
 
 def _print_check(result: Any) -> None:
@@ -92,7 +75,7 @@ def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) ->
                 day = dt.date.fromisoformat(as_of)
             except ValueError:
                 _fail(f"--as-of {as_of!r}: expected a date as YYYY-MM-DD", 2)
-        store = _open_store(db or _default_db())
+        store = open_store_or_fail(db or DEFAULT_DB)
         try:
             result = check_claim(store, claim, as_of=day, limit=limit)
         finally:
@@ -113,7 +96,7 @@ def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) ->
         """List check-worthy sentences (numbers, attributions, control of places) by story."""
         from rasid.verify.story_claims import list_claims
 
-        store = _open_store(db or _default_db())
+        store = open_store_or_fail(db or DEFAULT_DB)
         try:
             groups, note = list_claims(store, threshold=threshold)
         except FileNotFoundError as exc:

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from rasid.commands import fail as _fail
+
 DataOption = Annotated[
     Path, typer.Option("--data", help="Dataset folder (ANS stance root or CT24 checkworthy).")
 ]
@@ -19,9 +21,6 @@ OutOption = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _print_report(report: dict[str, Any], as_json: bool, headline: list[tuple[str, str]]) -> None:
