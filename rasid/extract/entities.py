@@ -9,6 +9,7 @@ they speak for. Overlaps are resolved in favour of longer, linked spans.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -148,12 +149,15 @@ def _actor_attrs(actor: Any) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=100_000)
+def _title_form(surface: str, drop_first: bool) -> str:
+    word = normalize_word(surface).strip(_QUOTES_OPEN + _QUOTES_CLOSE)
+    return word[1:] if drop_first and len(word) > 1 else word
+
+
 def _with_article(token: Token) -> str:
     """The token as titles are written: whole word folded, only a leading و/ف dropped ("والمتحدث")."""
-    word = normalize_word(token.text).strip(_QUOTES_OPEN + _QUOTES_CLOSE)
-    if token.clitics and token.clitics[0].form in ("و", "ف") and len(word) > 1:
-        return word[1:]
-    return word
+    return _title_form(token.text, bool(token.clitics) and token.clitics[0].form in ("و", "ف"))
 
 
 def _geo_attrs(geo: Any) -> dict[str, Any]:
@@ -427,8 +431,11 @@ class EntityStage:
         """“علي الجاسم ومحمد عاصي وعلي الحسن”: a quoted list of names joined by و, each from a given name."""
         given = _given_names()
         out: list[_Candidate] = []
+        starts = [w.start for w in words]
         for match in _QUOTED_RE.finditer(doc.text):
-            inner = [w for w in words if match.start(1) <= w.start and w.end <= match.end(1)]
+            first = bisect.bisect_left(starts, match.start(1))
+            last = bisect.bisect_left(starts, match.end(1))
+            inner = [w for w in words[first:last] if w.end <= match.end(1)]
             groups: list[list[Token]] = []
             for w in inner:
                 if not groups or any(c.form == "و" for c in w.clitics):

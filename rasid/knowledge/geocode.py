@@ -151,7 +151,7 @@ class _Tok:
     start: int
     end: int
     norm: str
-    forms: list[tuple[str, str]]  # (form, stripped proclitics) — the bare word first
+    forms: tuple[tuple[str, str], ...]  # (form, stripped proclitics) — the bare word first
 
 
 @lru_cache(maxsize=50000)
@@ -170,13 +170,20 @@ def _forms(norm: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=100_000)
+def _word(surface: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    # Sentences repeat the same words: normalise and split clitics once per surface form.
+    norm = normalize_word(surface)
+    return norm, (_forms(norm) if norm else ())
+
+
 def _tokenize(text: str) -> list[_Tok]:
     toks = []
     for m in _TOKEN.finditer(text):
-        norm = normalize_word(m.group())
+        norm, forms = _word(m.group())
         if not norm:
             continue
-        toks.append(_Tok(m.start(), m.end(), norm, list(_forms(norm))))
+        toks.append(_Tok(m.start(), m.end(), norm, forms))
     return toks
 
 
