@@ -338,3 +338,42 @@ def merge(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] 
     if cats:
         out["categories_reported"] = cats
     return out
+
+
+def _victim_groups(r: dict[str, Any]) -> set[str]:
+    groups = {str(c.get("side") or _actor_key(c.get("actor")) or "") for c in r.get("combatants") or []}
+    groups.discard("")
+    if r.get("civilians"):
+        groups.add("civilians")
+    return groups
+
+
+def disjoint(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Two exact tolls of different, named victim groups (they add up, they do not disagree)."""
+    if not a or not b or a.get("total") is None or b.get("total") is None:
+        return False
+    ga, gb = _victim_groups(a), _victim_groups(b)
+    # Each total must be all of one group: a breakdown of part of it says nothing about the rest.
+    return bool(ga) and bool(gb) and not (ga & gb) and len(ga) == 1 and len(gb) == 1
+
+
+def add(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The toll of one incident from the tolls of two disjoint victim groups."""
+    if a is None or b is None:
+        return merge(a, b)
+    out = dict(a)
+    for key in _COMPARED:
+        if a.get(key) is not None or b.get(key) is not None:
+            out[key] = (a.get(key) or 0) + (b.get(key) or 0)
+    out["combatants"] = list(a.get("combatants") or []) + list(b.get("combatants") or [])
+    if b.get("bound") == "at_least":
+        out["bound"] = "at_least"
+    return out
+
+
+def same_victims(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Both tolls count the same group (civilians, or one side's fighters), or name no group."""
+    if not a or not b:
+        return True
+    ga, gb = _victim_groups(a), _victim_groups(b)
+    return not ga or not gb or bool(ga & gb)

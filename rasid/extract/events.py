@@ -159,6 +159,11 @@ class EventLexicon:
     negation: PhraseSet
     negation_window: int
     background_openers: PhraseSet
+    temporal_refs: PhraseSet
+    context_openers: PhraseSet
+    concurrent: PhraseSet
+    pluperfect: PhraseSet
+    anaphora: PhraseSet
     background_cues: PhraseSet
     background_window: int
     date_blockers: PhraseSet
@@ -324,6 +329,11 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         negation=PhraseSet(_need(negation, "forms", where)),
         negation_window=int(negation.get("window", 8)),
         background_openers=PhraseSet(_need(background, "openers", where)),
+        temporal_refs=PhraseSet(_need(background, "temporal_refs", where)),
+        context_openers=PhraseSet(_need(background, "context_openers", where)),
+        concurrent=PhraseSet(_need(background, "concurrent", where)),
+        pluperfect=PhraseSet(_need(background, "pluperfect", where)),
+        anaphora=PhraseSet(_need(data, "anaphora", where)),
         background_cues=PhraseSet(_need(background, "cues", where)),
         background_window=int(background.get("window", 8)),
         date_blockers=PhraseSet(_need(background, "date_blockers", where)),
@@ -576,6 +586,9 @@ class _Candidate:
     sentence_index: int
     paragraph: int
     virtual: bool = False
+    weak: bool = False  # started by a weak trigger form ("هجوم", "قصف"): a loose word, often a restatement
+    anaphoric: bool = False  # refers back to an incident already told ("الغارة", "الهجوم")
+    recalled: bool = False  # pluperfect "وكانت X قد ...": an earlier development the report recalls
 
 
 _CIVILIANS = {"id": None, "text": "مدنيون", "side": "civilian", "inter": 7, "name": "Civilians (Syria)"}
@@ -632,6 +645,13 @@ class EventStage:
                 )
             )
         self._fill_context(candidates, doc)
+        if doc.published is not None:
+            candidates = [c for c in candidates if not _stale(c, doc.published)]
+            # A recalled development dated before the report's day is background.
+            candidates = [
+                c for c in candidates
+                if not (c.recalled and c.fields["date_from"] == "text" and str(c.fields["date"]) < doc.published.isoformat())
+            ]
         merged = _merge(candidates)
         while True:  # merged events may now match each other (headline + body)
             again = _merge(merged)
@@ -699,6 +719,7 @@ class EventStage:
         negations = view.find(lex.negation)
         hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
         hits = [h for h in hits if not _is_background(view, h, lex)]
+        hits = _drop_time_references(view, hits, lex)
         if not hits and not any(f.count is not None for f in facts):
             return []
         blockers = [h.start for h in hits] + [f.start for f in facts]
@@ -774,7 +795,11 @@ class EventStage:
     ) -> list[tuple[int, int, str, str]]:
         out: list[tuple[int, int, str, str]] = []
         if use_mentions:
+            # A "time" inside a name is a misreading ("باب النيرب" is not the month آب).
+            named = [(m.start, m.end) for m in mentions if m.type in ("place", "actor", "person", "outlet")]
             for m in mentions:
+                if m.type == "time" and any(s <= m.start < e or m.start <= s < m.end for s, e in named):
+                    continue
                 if m.type == "time" and m.attrs.get("value") and m.attrs.get("kind") not in ("duration",):
                     value, precision = _date_from_mention(m)
                     if value:
@@ -931,7 +956,11 @@ class EventStage:
             "evidence": {"text": doc.text[ev_start:ev_end], "start": ev_start, "end": ev_end},
             "sentence_index": index,
         }
-        return _Candidate(trig, event_type, sub_type, fields, spans, round(min(confidence, 0.95), 3), index, paragraph, virtual)
+        anaphoric = any(seg_lo <= h.start < seg_hi for h in view.find(lex.anaphora))
+        return _Candidate(
+            trig, event_type, sub_type, fields, spans, round(min(confidence, 0.95), 3), index, paragraph, virtual,
+            weak=weight < trig.weight, anaphoric=anaphoric, recalled=_is_recalled(view, main, lex),
+        )
 
     def _fill_context(self, candidates: list[_Candidate], doc: Document) -> None:
         """Place and date from earlier sentences of the paragraph, else the publication date."""
@@ -954,6 +983,32 @@ class EventStage:
                 c.fields["date"] = doc.published.isoformat()
                 c.fields["date_precision"] = "unknown"
                 c.fields["date_from"] = "publication"
+
+
+# A report recalls, not reports, an incident dated (or a period ending) this long before publication.
+_STALE_DAYS = 7
+
+
+def _period_end(value: str, precision: str | None) -> dt.date | None:
+    try:
+        day = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    if precision == "year":
+        return dt.date(day.year, 12, 31)
+    if precision == "month":
+        nxt = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return day
+
+
+def _stale(c: _Candidate, published: dt.date) -> bool:
+    """Background: the text dates the incident (or the period it sums up) well before publication."""
+    f = c.fields
+    if f["date_from"] not in _TEXT_DATE or not f["date"]:
+        return False
+    end = _period_end(str(f["date"]), f.get("date_precision"))
+    return end is not None and (published - end).days > _STALE_DAYS
 
 
 def _is_irrealis(
@@ -1010,9 +1065,50 @@ def _is_background(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
     first = view.words[0][0] if view.words else 0
     if any(o.word_start <= first + 1 and o.start < hit.start for o in view.find(lex.background_openers)):
         return True
+    # "ويأتي ذلك بعد/ضمن ..." places the news in context, unless it says what goes on meanwhile
+    # ("ويأتي ذلك في وقت تواصل فيه الطائرات ...").
+    for o in view.find(lex.context_openers):
+        opens = o.word_start <= first + 1 and o.start < hit.start
+        if opens and not any(o.end <= c.start < hit.start for c in view.find(lex.concurrent)):
+            return True
     for cue in view.find(lex.background_cues):
         same_clause = cue.end <= hit.start and view.clause_of(cue.start, weak=True) == view.clause_of(hit.start, weak=True)
         if same_clause and view.words_between(cue.end, hit.start) <= lex.background_window:
+            return True
+    return False
+
+
+def _drop_time_references(view: SentenceView, hits: list[Hit], lex: EventLexicon) -> list[Hit]:
+    """"اعتقلوا خمسة ناشطين عقب انتهاء المظاهرة": an event named to date another is not the news
+    when the clause has another trigger of its own."""
+    refs = view.find(lex.temporal_refs)
+    if not refs or len(hits) < 2:
+        return hits
+
+    def is_ref(h: Hit) -> bool:
+        return any(
+            r.end <= h.start and view.words_between(r.end, h.start) <= 1 and not view.boundary_between(r.end, h.start)
+            for r in refs
+        )
+
+    out = [h for h in hits if not is_ref(h)]
+    # Only a specific trigger of its own (not "استهدف", not a weak form) makes the clause's news.
+    kept_clauses = {
+        view.clause_of(h.start) for h in out if h.payload[0].name != "kill" and h.payload[1] >= h.payload[0].weight
+    }
+    # Keep a reference when nothing else would start its clause's event.
+    return [h for h in hits if h in out or view.clause_of(h.start) not in kept_clauses]
+
+
+def _is_recalled(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
+    """"وكانت الفصائل قد سيطرت": a pluperfect "كان ... قد" governs the trigger in its clause."""
+    if not hit.form:
+        return False
+    clause = view.clause_of(hit.start)
+    for cue in view.find(lex.pluperfect):
+        if cue.end > hit.start or view.clause_of(cue.start) != clause or view.words_between(cue.end, hit.start) > 8:
+            continue
+        if any(w == "قد" for ws, _we, w in view.words_from(cue.end, 5) if ws < hit.start):
             return True
     return False
 
@@ -1143,12 +1239,20 @@ def _fallback_roles(
 
 
 def _place_compatible(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Same place, one inside the other, or one a wide area (a governorate, "جبل الزاوية") of the
+    same province as the other."""
     if a is None or b is None:
         return True
-    ids = {a.get("place_id"), b.get("place_id")}
+    wide = not a.get("admin2") or not b.get("admin2")
+    if wide and a.get("admin1") and a.get("admin1") == b.get("admin1"):
+        return True
     if a.get("place_id") == b.get("place_id") or a.get("name") == b.get("name"):
         return True
-    return a.get("container_id") in ids or b.get("container_id") in ids
+    # (a place's container may be itself: compare it with the other place only)
+    return bool(
+        (a.get("container_id") and a.get("container_id") == b.get("place_id"))
+        or (b.get("container_id") and b.get("container_id") == a.get("place_id"))
+    )
 
 
 _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -1159,55 +1263,120 @@ def _has_counts(fields: Mapping[str, Any]) -> bool:
     return any(r and (r.get("total") is not None or r.get("civilians") is not None) for r in (fields["killed"], fields["injured"]))
 
 
+def _generic(c: _Candidate) -> bool:
+    """A loose report: casualties without an event word, the generic "kill" words, or a weak form."""
+    return c.virtual or c.weak or c.trigger.name == "kill"
+
+
+def _untyped(c: _Candidate) -> bool:
+    return c.virtual or c.trigger.name == "kill"
+
+
 def _mergeable(a: _Candidate, b: _Candidate) -> bool:
     """Whether candidate b (later in the text) reports the same incident as a.
 
-    Adjacent sentences of a paragraph merge readily. Sentences further apart merge when they share
-    a count, or have the same sub-type, compatible places and the same day (an undated report is
-    taken to be of the publication day), and not both carry counts. A headline also joins the
-    first body report of its kind within three sentences, once.
+    One article tells an incident several times (headline, lead, details, quotes). Two reports
+    merge when nothing tells them apart: no two different days in the text, compatible places
+    (same place, one inside the other, or one unnamed) and compatible counts, and either the same
+    kind of event or a loose report (casualties only, the generic "kill" words, a weak trigger form)
+    beside a violent one. Different places, days or counts keep incidents apart, except that a
+    report referring back ("الغارة", "خلال المعارك") names the place loosely, and that counts of
+    different victims (9 soldiers, then 4 fighters of the other side) add up.
     """
+    same_sentence = a.sentence_index == b.sentence_index
     near = abs(a.sentence_index - b.sentence_index) <= 1 and a.paragraph == b.paragraph
+    loose = _generic(a) or _generic(b)
     if a.event_type != b.event_type:
-        # A casualty-only sentence ("لقي 12 مدنيا حتفهم؛") completes a neighbouring attack.
-        casualty_only = b.virtual or "kill" in (a.trigger.name, b.trigger.name)
-        if not (casualty_only and near and a.event_type in _VIOLENT and b.event_type in _VIOLENT):
+        # A casualty-only sentence ("لقي 12 مدنيا حتفهم") completes an attack told elsewhere; a
+        # weak form still names its kind ("هجوم" is a battle), so it does not cross types.
+        untyped = _untyped(a) or _untyped(b)
+        if not (untyped and a.event_type in _VIOLENT and b.event_type in _VIOLENT):
             return False
     fa, fb = a.fields, b.fields
     if fa["date_from"] in _TEXT_DATE and fb["date_from"] in _TEXT_DATE and fa["date"] != fb["date"]:
         return False
-    if not _place_compatible(fa["location"], fb["location"]):
+    # One sentence listing several places for one kind of event tells one incident.
+    one_telling = same_sentence and a.sub_event_type == b.sub_event_type
+    if not (one_telling or b.anaphoric or _place_compatible(fa["location"], fb["location"])):
         return False
-    if not (cas.compatible(fa["killed"], fb["killed"]) and cas.compatible(fa["injured"], fb["injured"])):
+    counts_ok = cas.compatible(fa["killed"], fb["killed"]) and cas.compatible(fa["injured"], fb["injured"])
+    # A bare casualty sentence with another count is an update or correction of the same toll.
+    # Another count is still the same incident when the report refers back to it ("الضربة أدت إلى
+    # مقتل 3"), or is a bare toll of the same victims (an update, a correction), or counts the other
+    # side's dead in the same fight.
+    if not counts_ok and not (b.anaphoric or _bare_update(a, b) or _disjoint_victims(a, b)):
         return False
     shared = cas.shares_count(fa["killed"], fb["killed"]) or cas.shares_count(fa["injured"], fb["injured"])
-    if shared or near:
+    if shared or near or one_telling:
         return True
-    if a.sub_event_type != b.sub_event_type:
+    same_kind = (
+        a.sub_event_type == b.sub_event_type
+        or loose
+        or b.anaphoric
+        or (a.trigger.plover == b.trigger.plover and a.event_type == b.event_type)
+    )
+    if not same_kind:
         return False
-    headline = min(a.sentence_index, b.sentence_index) == 0 and not fa.get("more_evidence")
-    if headline and abs(a.sentence_index - b.sentence_index) <= 3:
+    # A headline tells the article's first incident of its kind in short (and is undated).
+    headline = a.sentence_index == 0 and not fa.get("more_evidence") and fa["date_from"] == "publication"
+    if headline and b.sentence_index <= 3:
         return True
-    # Same kind, same day, compatible place and counts: one incident retold (an undated report
-    # counts as of the publication day).
-    return bool(fa["date"] == fb["date"])
+    return b.anaphoric or _same_day(fa, fb)
+
+
+def _same_day(fa: Mapping[str, Any], fb: Mapping[str, Any]) -> bool:
+    """Far apart, an undated report is taken to be of the publication day or the day before."""
+    if fa["date"] == fb["date"]:
+        return True
+    dated = [f for f in (fa, fb) if f["date_from"] in _TEXT_DATE]
+    undated = [f for f in (fa, fb) if f["date_from"] == "publication"]
+    if len(dated) != 1 or len(undated) != 1 or not dated[0]["date"] or not undated[0]["date"]:
+        return False
+    try:
+        gap = (dt.date.fromisoformat(str(undated[0]["date"])[:10]) - dt.date.fromisoformat(str(dated[0]["date"])[:10])).days
+    except ValueError:
+        return False
+    return 0 <= gap <= 1
+
+
+def _bare_update(a: _Candidate, b: _Candidate) -> bool:
+    """b is a bare toll (no event word of its own, no place, no date) of the same victims as a."""
+    fb = b.fields
+    if not _untyped(b) or fb["location"] is not None or fb["date_from"] in _TEXT_DATE:
+        return False
+    return cas.same_victims(a.fields["killed"], fb["killed"])
+
+
+def _disjoint_victims(a: _Candidate, b: _Candidate) -> bool:
+    """Both report deaths of different groups in one fight (9 soldiers of one side, 4 fighters of the other)."""
+    if a.event_type != b.event_type or _untyped(a) or _untyped(b):
+        return False
+    return cas.disjoint(a.fields["killed"], b.fields["killed"]) and cas.compatible(a.fields["injured"], b.fields["injured"])
 
 
 def _merge(candidates: Sequence[_Candidate]) -> list[_Candidate]:
     out: list[_Candidate] = []
     for c in candidates:
         options = [e for e in out if _mergeable(e, c)]
-        target = min(options, key=lambda e: abs(e.sentence_index - c.sentence_index)) if options else None
+        # The closest report of the same kind first, then of the same type, then any.
+        target = min(
+            options,
+            key=lambda e: (e.sub_event_type != c.sub_event_type, e.event_type != c.event_type,
+                           abs(e.sentence_index - c.sentence_index)),
+        ) if options else None
         if target is None:
             out.append(c)
             continue
         fa, fb = target.fields, c.fields
-        if target.trigger.name == "kill" and c.trigger.name != "kill":
+        if _untyped(target) and not _untyped(c) and not c.weak:
             target.trigger, target.event_type, target.sub_event_type = c.trigger, c.event_type, c.sub_event_type
             for key in ("plover_type", "plover_mode", "trigger", "actor1", "actor2"):
                 if fb.get(key) is not None:
                     fa[key] = fb[key]
-        elif c.trigger.priority > target.trigger.priority and c.event_type == target.event_type:
+        elif (
+            c.trigger.priority > target.trigger.priority and c.event_type == target.event_type
+            and not c.weak and not c.virtual
+        ):
             target.sub_event_type = c.sub_event_type
         for key in ("actor1", "actor2", "location", "date"):
             if fa[key] is None and fb[key] is not None:
@@ -1219,8 +1388,14 @@ def _merge(candidates: Sequence[_Candidate]) -> list[_Candidate]:
         loc_a, loc_b = fa["location"], fb["location"]
         if loc_a and loc_b and int(loc_b.get("geo_precision") or 3) < int(loc_a.get("geo_precision") or 3):
             fa["location"] = loc_b
-        fa["killed"] = cas.merge(fa["killed"], fb["killed"])
-        fa["injured"] = cas.merge(fa["injured"], fb["injured"])
+        if _disjoint_victims(target, c):
+            fa["killed"] = cas.add(fa["killed"], fb["killed"])
+        elif not cas.compatible(fa["killed"], fb["killed"]):
+            pass  # another account or an earlier version of the toll: keep the event's own
+        else:
+            fa["killed"] = cas.merge(fa["killed"], fb["killed"])
+        if cas.compatible(fa["injured"], fb["injured"]):
+            fa["injured"] = cas.merge(fa["injured"], fb["injured"])
         seen = {x["text"] for x in fa["attributed_to"]}
         fa["attributed_to"] = fa["attributed_to"] + [x for x in fb["attributed_to"] if x["text"] not in seen]
         if fb["hedged"] and not fa["hedged"]:
