@@ -35,7 +35,19 @@ from typing import Any, Literal, overload
 
 import yaml
 
-from rasid.text.numbers import TOKEN_RE, Folded, Tok, fold, lexicon, parse_digits, tokenize, variants
+from rasid.text.numbers import (
+    Folded,
+    Tok,
+    fold,
+    folded_text,
+    lexicon,
+    parse_digits,
+    text_tokens,
+    text_words,
+    tokenize,
+    variants,
+    word_variants,
+)
 
 Precision = Literal["day", "week", "month", "year", "part_of_day", "interval", "unknown", "hour", "minute"]
 TimeKind = Literal["date", "relative", "weekday", "interval", "duration", "year"]
@@ -429,6 +441,7 @@ def _triggers() -> _Triggers:
 _NO_NEXT: frozenset[str] = frozenset()
 # word -> (can open alone, is a lead, second words of phrases it starts); memoised per surface form.
 _WORD_ROLES: dict[str, tuple[bool, bool, frozenset[str]]] = {}
+_NO_ROLE: tuple[bool, bool, frozenset[str]] = (False, False, _NO_NEXT)  # most words: shared, tested by identity
 
 
 def _word_roles(word: str) -> tuple[bool, bool, frozenset[str]]:
@@ -452,7 +465,7 @@ def _word_roles(word: str) -> tuple[bool, bool, frozenset[str]]:
             nexts = nexts | trig.phrase_next[f]
     if len(_WORD_ROLES) > 200_000:  # unbounded vocabularies: keep the memo bounded
         _WORD_ROLES.clear()
-    got = _WORD_ROLES[word] = (opener, lead, nexts)
+    got = _WORD_ROLES[word] = (opener, lead, nexts) if (opener or lead or nexts) else _NO_ROLE
     return got
 
 
@@ -460,9 +473,15 @@ def _start_candidates(words: Sequence[str]) -> list[bool]:
     """Token positions where an expression may start; `_Parser.parse` fails everywhere else."""
     n = len(words)
     out = [False] * n
+    get = _WORD_ROLES.get
+    roles = [get(w) or _word_roles(w) for w in words]
     follows = False  # whether position i + 1 is a candidate
     for i in range(n - 1, -1, -1):
-        opener, lead, nexts = _word_roles(words[i])
+        role = roles[i]
+        if role is _NO_ROLE:
+            follows = False
+            continue
+        opener, lead, nexts = role
         ok = opener or (
             i + 1 < n and ((lead and follows) or (bool(nexts) and words[i + 1] in nexts))
         )
@@ -504,14 +523,99 @@ class _TokView(Sequence[Tok]):
 
 _RuleMethod = Callable[["_Parser", int], "_Parse | None"]
 
+# One bit per rule, for `_rule_mask`.
+_RULE_BITS = {
+    name: 1 << k
+    for k, name in enumerate(
+        ("r_now", "r_holiday", "r_relative_day", "r_pod_noun", "r_within", "r_since", "r_ago", "r_numeric",
+         "r_period", "r_weekday", "r_nth", "r_hijri", "r_calendar", "r_clock", "r_range")
+    )
+}
+
+
+@lru_cache(maxsize=1)
+def _rule_triggers() -> dict[str, frozenset[str]]:
+    """For each rule, the clitic-free forms its first token must have (besides digits and number
+    words, see `_rule_mask`). Read off the rules: each set lists every word the rule looks up at
+    its own position before it can match; `test_rule_guards_are_necessary` checks this."""
+    lex, nlex = time_lexicon(), lexicon()
+
+    def first(table: Any) -> set[str]:
+        return {p[0] for p in table}
+
+    ordinal = set(nlex.ordinals) | set(nlex.ordinal_compound_units)
+    weekdays = set(lex.weekdays)
+    months = first(lex.months)
+    parts = set(lex.month_parts)
+    return {
+        "r_now": frozenset(first(lex.now)),
+        "r_holiday": frozenset(first(lex.holidays or {})),
+        "r_relative_day": frozenset(first(lex.relative_days)),
+        "r_pod_noun": frozenset(first(lex.pod_nouns)),
+        "r_within": frozenset(first(lex.within)),
+        "r_since": frozenset({"منذ"}),
+        "r_ago": frozenset({"قبل", "منذ", "بعد", "في"}),
+        "r_numeric": frozenset(),
+        "r_period": frozenset({"هذا", "هذه"} | {"ال" + w for w, (_, count) in lex.units.items() if count == 1}),
+        "r_weekday": frozenset({"يوم", "هذا", "هذه"} | weekdays),
+        "r_nth": frozenset(ordinal | weekdays | {"اليوم", "الاسبوع"}),
+        "r_hijri": frozenset(parts | ordinal | {"شهر"} | first(lex.hijri_months or {})),
+        "r_calendar": frozenset(
+            {"يوم", "اليوم", "شهر", "الشهر", "من", "في"} | weekdays | parts | ordinal | months | lex.year_words
+        ),
+        "r_clock": frozenset(
+            first(lex.clock_names or {}) | {"عند", "حوالي", "بحدود", "قرابه", "نحو", "في"} | lex.clock_words | ordinal
+        ),
+        "r_range": frozenset({"من", "بين", "شهر", "الشهر"} | ordinal | months),
+    }
+
+
+# Rules that can start at a digit token / at a cardinal number word (via `_Parser.number`).
+_DIGIT_RULES = ("r_numeric", "r_hijri", "r_calendar", "r_clock", "r_range")
+_MASKS: dict[str, int] = {}
+
+
+def _rule_mask(word: str) -> int:
+    """Bits of the rules that may match at a token with this text; the others surely return None."""
+    got = _MASKS.get(word)
+    if got is not None:
+        return got
+    forms = [f for f, _ in word_variants(word)]
+    mask = 0
+    for name, words in _rule_triggers().items():
+        if any(f in words for f in forms):
+            mask |= _RULE_BITS[name]
+    if word[0].isdigit() or (word[0] == "." and len(word) > 1):
+        for name in _DIGIT_RULES:
+            mask |= _RULE_BITS[name]
+    if word in time_lexicon().last_prefix:
+        mask |= _RULE_BITS["r_nth"]
+    number_words = lexicon().words
+    if any(v in number_words for f in forms for v, _ in word_variants(f)):
+        mask |= _RULE_BITS["r_clock"]
+    if len(_MASKS) > 200_000:
+        _MASKS.clear()
+    _MASKS[word] = mask
+    return mask
+
 
 def _memo_rule(rule: _RuleMethod) -> _RuleMethod:
     """Rules are pure functions of the token position and call each other at the same positions
-    (ranges, clock times after dates, month anchors): compute each (rule, position) once."""
+    (ranges, clock times after dates, month anchors): compute each (rule, position) once. A rule
+    whose first-token guard (`_rule_mask`) fails is not run at all."""
     name = rule.__name__
+    bit = _RULE_BITS[name]
 
     def wrapped(self: _Parser, i: int) -> _Parse | None:
-        key = (name, i)
+        if i >= self.n:
+            return None
+        w = self.toks[i][0]
+        mask = _MASKS.get(w)
+        if mask is None:
+            mask = _rule_mask(w)
+        if not mask & bit:
+            return None
+        key = (bit, i)
         memo = self._memo
         if key in memo:
             return memo[key]
@@ -520,7 +624,41 @@ def _memo_rule(rule: _RuleMethod) -> _RuleMethod:
 
     wrapped.__name__ = name
     wrapped.__doc__ = rule.__doc__
+    wrapped.__wrapped__ = rule  # type: ignore[attr-defined]
     return wrapped
+
+
+_FORMS: dict[str, tuple[str, ...]] = {}
+_ORDINAL_FORMS: dict[str, bool] = {}
+
+
+def _may_be_ordinal(word: str) -> bool:
+    """`_parse_ordinal` starts by looking the word's forms up in the two ordinal tables."""
+    got = _ORDINAL_FORMS.get(word)
+    if got is None:
+        nlex = lexicon()
+        got = any(f in nlex.ordinals or f in nlex.ordinal_compound_units for f in _word_forms(word))
+        if len(_ORDINAL_FORMS) > 200_000:
+            _ORDINAL_FORMS.clear()
+        _ORDINAL_FORMS[word] = got
+    return got
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
+    """The word and its clitic-stripped forms (`variants` without the clitic lengths), memoised."""
+    got = _FORMS.get(word)
+    if got is None:
+        if len(_FORMS) > 200_000:
+            _FORMS.clear()
+        got = _FORMS[word] = tuple(v for v, _ in word_variants(word))
+    return got
+
+
+# Rules tried by `_Parser.parse`, in order (the first of equally long matches wins).
+_PARSE_ORDER = (
+    "r_now", "r_nth", "r_holiday", "r_hijri", "r_relative_day", "r_pod_noun", "r_calendar", "r_weekday",
+    "r_period", "r_ago", "r_within", "r_clock", "r_range", "r_since", "r_numeric",
+)
 
 
 class _Parser:
@@ -530,8 +668,7 @@ class _Parser:
         self.lex = time_lexicon()
         self.nlex = lexicon()
         self.seconds = 0  # seconds of the last clock_hour match ("15:23:24")
-        self._forms: dict[int, list[str]] = {}
-        self._memo: dict[tuple[str, int], _Parse | None] = {}
+        self._memo: dict[tuple[int, int], _Parse | None] = {}
         self._numbers: dict[int, tuple[int, int] | None] = {}
         self._ordinals: dict[int, tuple[int, int] | None] = {}
 
@@ -540,21 +677,25 @@ class _Parser:
     def word(self, i: int) -> str:
         return self.toks[i].norm if i < self.n else ""
 
-    def forms(self, i: int) -> list[str]:
+    def forms(self, i: int) -> tuple[str, ...]:
         if i >= self.n:
-            return []
-        got = self._forms.get(i)
-        if got is None:  # memoised: every rule asks for the same tokens' clitic-stripped forms
-            got = self._forms[i] = [v for v, _ in variants(self.word(i))]
+            return ()
+        w = self.toks[i][0]
+        got = _FORMS.get(w)
+        if got is None:  # memoised: every rule asks for the same words' clitic-stripped forms
+            got = _word_forms(w)
         return got
 
     def phrase(self, i: int, table: dict[tuple[str, ...], Any] | frozenset[tuple[str, ...]]) -> tuple[int, Any]:
         best: tuple[int, Any] = (0, None)
         if i >= self.n:
             return best
-        index = _first_word_index(table)
+        hit = _INDEXES.get(id(table))
+        index = hit[1] if hit is not None and hit[0] is table else _first_word_index(table)
         for first in self.forms(i):
-            for p in index.get(first, ()):
+            if first not in index:
+                continue
+            for p in index[first]:
                 k = len(p)
                 if k <= best[0] or i + k > self.n:
                     continue
@@ -563,7 +704,7 @@ class _Parser:
         return best
 
     def is_(self, i: int, *words: str) -> bool:
-        return any(f in words for f in self.forms(i))
+        return any(map(words.__contains__, self.forms(i)))
 
     def number(self, i: int) -> tuple[int, int] | None:
         """An integer (digits or cardinal words) at i → (value, end)."""
@@ -583,7 +724,7 @@ class _Parser:
             return int(v), i + 1
         from rasid.text.numbers import _parse_words  # shared word-number grammar
 
-        for form, _k in variants(t.norm):
+        for form, _k in word_variants(t.norm):
             hit = _parse_words(self.nlex, _TokView(Tok(form, 0, 0), self.toks, i), 0)
             if hit:
                 return int(hit[0]), i + hit[1]
@@ -596,6 +737,9 @@ class _Parser:
             return None
         if i in self._ordinals:
             return self._ordinals[i]
+        if not _may_be_ordinal(self.toks[i][0]):
+            self._ordinals[i] = None
+            return None
         hit = _parse_ordinal(self.nlex, self.toks, i)
         got = self._ordinals[i] = (int(hit[0]), hit[1]) if hit else None
         return got
@@ -647,7 +791,7 @@ class _Parser:
         return None
 
     def weekday(self, i: int) -> tuple[int, int] | None:
-        for f, k in variants(self.word(i)):
+        for f, k in word_variants(self.word(i)):
             wd = self.lex.weekdays.get(f)
             if wd is None:
                 continue
@@ -668,24 +812,13 @@ class _Parser:
 
     def parse(self, i: int) -> _Parse | None:
         best: _Parse | None = None
-        for rule in (
-            self.r_now,
-            self.r_nth,
-            self.r_holiday,
-            self.r_hijri,
-            self.r_relative_day,
-            self.r_pod_noun,
-            self.r_calendar,
-            self.r_weekday,
-            self.r_period,
-            self.r_ago,
-            self.r_within,
-            self.r_clock,
-            self.r_range,
-            self.r_since,
-            self.r_numeric,
-        ):
-            p = rule(i)
+        if i >= self.n:
+            return None
+        mask = _rule_mask(self.toks[i][0])
+        for name in _PARSE_ORDER:
+            if not mask & _RULE_BITS[name]:
+                continue  # the rule's own guard would return None
+            p = getattr(self, name)(i)
             if p and (best is None or p.end > best.end):
                 best = p
         if best is not None:
@@ -1636,10 +1769,10 @@ def _scan(
     if prefilter:
         # Decide on bare token strings first (the same regex as `tokenize`), skipping Tok objects
         # for texts without any temporal word; `parse` is then tried only at candidate positions.
-        starts = _start_candidates(TOKEN_RE.findall(folded.text))
+        starts = _start_candidates(text_words(folded.text))
         if not any(starts):
             return [], []
-    toks = tokenize(folded.text)
+    toks = text_tokens(folded.text)
     if not prefilter:
         starts = [True] * len(toks)
     parser = _Parser(toks)
@@ -1664,7 +1797,7 @@ def find_times(
     text: str, reference: dt.date | dt.datetime | None, direction: Direction = "past"
 ) -> list[TimeMention]:
     """Temporal expressions in `text`, resolved against `reference` (the publication date)."""
-    folded = Folded(text)
+    folded = folded_text(text)
     ref = _as_datetime(reference)
     toks, found = _scan(folded, ref, direction)
     out = []
@@ -1672,7 +1805,7 @@ def find_times(
         # Skip leading proclitics ("والخميس") so the span starts at the word.
         first = toks[i].norm
         lead = 0
-        for f, k in variants(first):
+        for f, k in word_variants(first):
             if k and (f in time_lexicon().weekdays or (f,) in time_lexicon().relative_days or f in ("منذ", "قبل", "خلال")):
                 lead = k
                 break

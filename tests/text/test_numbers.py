@@ -98,3 +98,102 @@ def test_puckling_numerals_accuracy() -> None:
     items = [i for i in items if i["dimension"] == "numeral"]
     ok = sum(1 for i in items if (f := find_numbers(i["phrase"])) and f[0].value == pytest.approx(i["expected"]["value"]))
     assert ok / len(items) >= 0.9
+
+
+# ---- speed-ups that must not change what is found
+
+# Reports with digits in every shape the tokenizer knows (grouped, decimal, ".5", Arabic-Indic,
+# Persian, glued to words and signs) and number words with proclitics.
+SPEED_TEXTS = [
+    "قتل ١٥ مدنياً وأصيب ٣٫٥ بالمئة من السكان، ونزح 1,200 شخص خلال .5 ساعة، وسجل -3 درجات ليلاً.",
+    "وأفاد المرصد بمقتل خمسة وعشرين عنصرا وإصابة ثلاثة آلاف وخمسمائة مدني بجروح، بينهم طفلان.",
+    "سقط بين 10 و15 قتيلا، ثم ما لا يقل عن 9 مدنيين، وأكثر من ستين غارة، ونحو 40 عنصرا تقريبا.",
+    "للمرة الثالثة عشرة خلال عام 2016 م، وبنسبة 35% من المصابين، وعشرات القتلى والمئات من الجرحى.",
+    "وقال A1 إن 3-4 قذائف سقطت، و۱۲ صاروخا، و2.5 مليون نازح، وفي الساعة 08:15 قتل 7 أشخاص.",
+    "والحادي والعشرين من الشهر، وبالمئات، وللعشرات، وفبثلاثة، ولخمسة عشر مقاتلا، وكألف رجل.",
+    "استمرت المفاوضات الطويلة حول حصة المدينة الساحلية البالغة .5 بالمئة من العائدات النفطية",
+]
+
+
+def _regex_windows(text: str) -> list[tuple[int, int]]:
+    """Reference for the trigger windows: a scan of the text itself rather than of its tokens."""
+    import re
+
+    from rasid.text.numbers import lexicon
+
+    trigger = lexicon().trigger
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"[\u0621-\u064a]+|\d+", text):
+        if m.group()[0] > "9" and m.group() not in trigger:
+            continue
+        s, e = max(0, m.start() - 24), min(len(text), m.end() + 40)
+        if spans and s <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], e))
+        else:
+            spans.append((s, e))
+    return spans
+
+
+@pytest.mark.parametrize("text", SPEED_TEXTS, ids=[f"text{k}" for k in range(len(SPEED_TEXTS))])
+def test_tokens_and_windows_match_a_direct_scan(text: str) -> None:
+    from rasid.text.numbers import _FOLD_ALL, Folded, _windows, lexicon, text_tokens, tokenize
+
+    ft = Folded(text).text
+    assert ft == text.translate(_FOLD_ALL)
+    toks = text_tokens(ft)
+    assert toks == tokenize(ft) and [t.norm for t in toks] == [t.norm for t in tokenize(ft)]
+    assert all(ft[t.start : t.end] == t.norm for t in toks)
+    assert _windows(lexicon(), toks, len(ft)) == _regex_windows(ft)
+
+
+def _start_filter_texts() -> list[str]:
+    from rasid.text.numbers import lexicon
+
+    lex = lexicon()
+    words = sorted(set(lex.words) | set(lex.duals) | set(lex.ordinals) | set(lex.ordinal_compound_units))
+    phrases = [" ".join(p) for p in [*lex.bounds, *lex.vague, *lex.some, *lex.percent]]
+    texts = [*SPEED_TEXTS]
+    for w in words + phrases:
+        texts += [f"قال {w} 12 قتيلا", f"وأكد و{w} عشرة مدنيين", f"ب{w} خمسة"]
+    return texts
+
+
+def test_start_filter_only_skips_tokens_where_parsing_fails() -> None:
+    from rasid.text.numbers import Folded, _may_start, _parse_at, lexicon, tokenize
+
+    lex = lexicon()
+    skipped = 0
+    for text in _start_filter_texts():
+        toks = tokenize(Folded(text).text)
+        for i, t in enumerate(toks):
+            if not _may_start(t.norm):
+                skipped += 1
+                assert _parse_at(lex, toks, i) is None, (text, t.norm)
+    assert skipped > 500  # the fixture exercises the filter
+
+
+def test_start_filter_keeps_every_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasid.text import numbers
+
+    class Always(dict):  # type: ignore[type-arg]
+        def get(self, key: object, default: object = None) -> bool:
+            return True
+
+    texts = _start_filter_texts()
+    fast = [find_numbers(t) for t in texts]
+    monkeypatch.setattr(numbers, "_MAY_START", Always())
+    assert [find_numbers(t) for t in texts] == fast
+    assert sum(map(len, fast)) > 1000
+
+
+def test_shared_folding_and_tokens_follow_the_text() -> None:
+    """find_times and find_numbers share the last text's folding and tokens: a new text must not
+    get the old one's."""
+    from rasid.text.timex import find_times
+
+    a, b = "قتل 5 مدنيين أمس", "وأصيب عشرون شخصا الخميس بجروح"
+    fresh_b = find_numbers(b)
+    find_numbers(a)
+    find_times(a, None)
+    assert find_numbers(b) == fresh_b and fresh_b[0].value == 20
+    assert find_numbers(a)[0].value == 5 and find_numbers(a)[0].unit == "مدنيين"

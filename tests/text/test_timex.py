@@ -261,3 +261,94 @@ def test_prefilter_on_reference_corpus() -> None:
         assert fast == full, item["phrase"]
         seen += bool(full)
     assert seen > 150
+
+
+# ---- rule guards: a rule is skipped where its first token cannot start it (`_rule_mask`)
+
+GUARD_TEXTS = [
+    *PREFILTER_TEXTS,
+    "وعند الساعة الثالثة والربع وعند الخامسة إلا ربعا، وفي العاشرة والنصف ليلا، وعند ثلاثة وثمانية عشرة دقيقة.",
+    "خلال الأسبوع الأول من شهر عشرة 2014 وآخر يوم بشهر عشرة، ومنذ آذار 2020 وهذا الشهر وهذه السنة.",
+    "يوم الجمعة 15/3/2019 وبين غد والجمعة ومن الساعة 3 الى الساعة 4 وخلال شهر رمضان والسبت السادس عشر.",
+    "وفي 2019 وقبل 3 أيام وبعد أسبوعين وفي 5 أشهر، والخميس من الأسبوع الماضي، وليلة الأحد، ويوم عرفة.",
+    "وفي الثالثة فجرا وعند منتصف الليل والساعة 15:23:24 وفي 2013-04-04 و4-4-2014 وفي 2/2013 ومن 1-8 شهر أيلول.",
+    "واستمر الحصار الأول إلى الخامس من آب، ثم الثالث حتى السابع من تموز 2019، وتموز 13-15.",
+]
+
+
+class _Always(dict):  # type: ignore[type-arg]
+    """A memo that gives the same answer for every word (turns a guard off)."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__()
+        self.value = value
+
+    def get(self, key: object, default: object = None) -> object:
+        return self.value
+
+
+def _guard_texts() -> list[str]:
+    from rasid.text.timex import time_lexicon
+
+    lex = time_lexicon()
+    phrases: set[str] = set()
+    for table in (lex.months, lex.relative_days, lex.now, lex.pod_nouns, lex.within, lex.holidays,
+                  lex.hijri_months, lex.clock_names, lex.weekdays, lex.month_parts, lex.units, lex.modifiers):
+        for key in table:  # type: ignore[attr-defined]
+            phrases.add(" ".join(key) if isinstance(key, tuple) else key)
+    texts = [*GUARD_TEXTS]
+    for phrase in sorted(phrases):
+        texts += [f"قال المصدر {phrase} 2019 إن", f"وأكد و{phrase} الماضي 3 ساعات", f"منذ {phrase} الساعة 5",
+                  f"في 12 {phrase} القادم", f"الثالث من {phrase} مساء"]
+    return texts
+
+
+def test_rule_guards_are_necessary() -> None:
+    """Wherever a rule's guard fails, the rule itself (unguarded) finds nothing there."""
+    from rasid.text.numbers import Folded, tokenize
+    from rasid.text.timex import _RULE_BITS, _Parser, _rule_mask
+
+    skipped = 0
+    for text in _guard_texts():
+        toks = tokenize(Folded(text).text)
+        parser = _Parser(toks)
+        for i, t in enumerate(toks):
+            mask = _rule_mask(t.norm)
+            for name, bit in _RULE_BITS.items():
+                if not mask & bit:
+                    skipped += 1
+                    assert getattr(_Parser, name).__wrapped__(parser, i) is None, (text, t.norm, name)
+    assert skipped > 10_000
+
+
+def test_rule_guards_keep_every_expression(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasid.text import timex
+
+    ref = dt.datetime(2019, 9, 21, 12)
+    texts = _guard_texts()
+    guarded = [_scan_both(t, ref) for t in texts]
+    monkeypatch.setattr(timex, "_MASKS", _Always(-1))  # every rule bit set
+    monkeypatch.setattr(timex, "_ORDINAL_FORMS", _Always(True))
+    assert [_scan_both(t, ref) for t in texts] == guarded
+    assert sum(len(full) for _, full in guarded) > 1500
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared data absent")
+def test_rule_guards_on_reference_corpora() -> None:
+    import json
+
+    from rasid.text.numbers import Folded, tokenize
+    from rasid.text.timex import _RULE_BITS, _Parser, _rule_mask
+
+    checked = 0
+    for name in ("duckling_time_ar_corpus.jsonl", "puckling_ar_corpus.jsonl"):
+        for line in (SHARED / name).read_text("utf-8").splitlines():
+            toks = tokenize(Folded(f"وقال {json.loads(line)['phrase']} إن").text)
+            parser = _Parser(toks)
+            for i, t in enumerate(toks):
+                mask = _rule_mask(t.norm)
+                for rule, bit in _RULE_BITS.items():
+                    if not mask & bit:
+                        checked += 1
+                        assert getattr(_Parser, rule).__wrapped__(parser, i) is None, (line, t.norm, rule)
+    assert checked > 5000
