@@ -191,6 +191,16 @@ class EventLexicon:
     role_agent: PhraseSet
     role_between: PhraseSet
     phrase_stops: frozenset[str]
+    role_verbs: PhraseSet
+    passive_verbs: frozenset[str]
+    victim_nouns: PhraseSet
+    protesters: PhraseSet
+    quantifiers: frozenset[str]
+    role_skip: frozenset[str]
+    partitive_heads: frozenset[str]
+    subject_openers: frozenset[str]
+    subject_pronouns: frozenset[str]
+    reflexive: frozenset[str]
     max_phrase_words: int
     protest_intervention: PhraseSet
     government_sides: frozenset[str]
@@ -361,6 +371,16 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         role_agent=PhraseSet(_need(roles, "agent", where)),
         role_between=PhraseSet(_need(roles, "between", where)),
         phrase_stops=_words(_need(roles, "phrase_stops", where)),
+        role_verbs=PhraseSet(_need(roles, "verbs", where)),
+        passive_verbs=_words(_need(roles, "passive", where)),
+        victim_nouns=PhraseSet(_need(roles, "victim_nouns", where)),
+        protesters=PhraseSet(_need(roles, "protesters", where)),
+        quantifiers=_words(_need(roles, "quantifiers", where)),
+        role_skip=_words(_need(roles, "skip", where)),
+        partitive_heads=_words(_need(roles, "partitive_heads", where)),
+        subject_openers=_words(_need(roles, "subject_openers", where)),
+        subject_pronouns=_words(_need(roles, "subject_pronouns", where)),
+        reflexive=_words(_need(roles, "reflexive", where)),
         max_phrase_words=int(roles.get("max_phrase_words", 4)),
         protest_intervention=PhraseSet(_need(resolve, "protest_intervention", where)),
         government_sides=frozenset(_need(resolve, "government_sides", where)),
@@ -591,6 +611,7 @@ class _Candidate:
     recalled: bool = False  # pluperfect "وكانت X قد ...": an earlier development the report recalls
 
 
+_PROTESTERS = {"side": "civilian", "inter": 6, "name": "Protesters (Syria)"}
 _CIVILIANS = {"id": None, "text": "مدنيون", "side": "civilian", "inter": 7, "name": "Civilians (Syria)"}
 _PRECISION = {"part_of_day": "day", "hour": "day", "minute": "day", "time": "day", "interval": "day"}
 
@@ -761,7 +782,7 @@ class EventStage:
             )
             cand = self._candidate(
                 doc, view, index, paragraph, segments[seg], main, seg_hits, fact_groups[seg], actors, places,
-                attributions, hedges, times, virtual, len(triggered) == 1,
+                attributions, hedges, times, virtual, len(triggered) == 1, numbers,
             )
             if cand is not None:
                 out.append(cand)
@@ -835,6 +856,7 @@ class EventStage:
         times: Sequence[tuple[int, int, str, str]],
         virtual: bool,
         whole_sentence: bool,
+        numbers: Sequence[NumberInfo] = (),
     ) -> _Candidate | None:
         lex = self.lexicon
         trig, weight = main.payload
@@ -855,13 +877,17 @@ class EventStage:
         if not whole_sentence:
             players = [a for a in players if seg_lo <= a.start < seg_hi]
         actor1, actor2, assoc = _roles(view, lex, players, main, seg_lo, seg_hi)
+        place_spans = [(view.from_doc(p.start), view.from_doc(p.end)) for p in places]
         if not actors:
             # No actor mention in the sentence: approximate actors by the words around the trigger
             # (unlinked: id None), unless civilian victims already say who was targeted.
-            place_spans = [(view.from_doc(p.start), view.from_doc(p.end)) for p in places]
             actor1, fallback2 = _fallback_roles(view, lex, main, seg_lo, seg_hi, [*attr_spans, *place_spans])
             victims_known = any(r and r.get("civilians") for r in (killed, injured))
             actor2 = None if victims_known else fallback2
+        # Who did it to whom, read from the clause: the subject and object of the event verb.
+        syntax = _syntax_roles(view, lex, main, seg_lo, seg_hi, numbers, [*attr_spans, *place_spans])
+        if syntax is not None:
+            actor1, actor2 = _apply_syntax(syntax, players, actor1, actor2, view)
         event_type, sub_type = trig.event_type, trig.sub_event_type
         civ_hit = any(r and (r.get("civilians") or "civilians" in r.get("categories_reported", [])) for r in (killed, injured))
         comb_hit = any(r and r.get("combatants") for r in (killed, injured))
@@ -884,6 +910,11 @@ class EventStage:
                 sub_type = "Protest with intervention"
         if civ_hit and actor2 is None and event_type in ("Violence against civilians", "Explosions/Remote violence"):
             actor2 = dict(_CIVILIANS)
+        elif actor2 is not None and not actor2.get("id") and actor2.get("text"):
+            # Unlinked victims named by a civilian word ("مدنيين", "أطفال") are the civilians.
+            head = str(actor2["text"]).split()[0]
+            if lex.category_of(head) in cas.CIVILIAN_CATEGORIES:
+                actor2 = {**actor2, **{k: v for k, v in _CIVILIANS.items() if k != "text"}}
         # Location: the most specific place in the segment (or sentence), nearest the trigger.
         location, loc_span = None, None
         cands = [p for p in places if not any(s <= view.from_doc(p.start) < e for s, e in attr_spans)]
@@ -1186,6 +1217,245 @@ def _roles(
                 item["with"] = role
                 assoc.append(item)
     return (d(actor1) if actor1 else None), (d(actor2) if actor2 else None), assoc
+
+
+_QUOTES = set("«»\"()")
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """Subject and object spans (folded-sentence offsets) around the event's verb."""
+
+    subject: tuple[int, int] | None
+    object: tuple[int, int] | None
+    protesters: bool = False  # the subject names the protesters
+
+
+def _syntax_roles(
+    view: SentenceView, lex: EventLexicon, main: Hit, lo: int, hi: int, numbers: Sequence[NumberInfo],
+    blocked: Sequence[tuple[int, int]],
+) -> _Clause | None:
+    """Subject and object of the event verb, by Arabic word order.
+
+    * Protests: the protesters' noun ("المتظاهرون") is the acting side.
+    * A verb ending in -وا/-ون follows its subject ("مسلحون اغتالوا العميد"): a verb agrees in
+      number only with a subject before it, so subject before, object after.
+    * A verb followed by a count ("قتل 18 شخصا") reports victims: the counted noun is the target;
+      the actor is the agent after "على يد" / "من قبل" / "شنه" / "برصاص".
+    * Otherwise verb-subject-object: "قتلت القوات الأمريكية 11 مسلحا".
+    """
+    if main.payload is not None and main.payload[0].plover == "PROTEST":
+        for h in view.find(lex.protesters):
+            if lo <= h.start < hi and not _inside(h.start, blocked):
+                return _Clause((h.word_start, h.end), _after_cue(view, lex, ("ضد",), lo, hi, blocked), protesters=True)
+    verbs = [h for h in view.find(lex.role_verbs) if lo <= h.start < hi and not _inside(h.start, blocked)]
+    nouns = [h for h in view.find(lex.victim_nouns) if lo <= h.start < hi and not _inside(h.start, blocked)]
+    if not verbs and not nouns:
+        return None
+    # The clause's first event verb is its predicate ("قتلت قوات الأمن ستة متشددين في غارة"); a
+    # victim noun only when no verb is there.
+    verb = min(verbs, key=lambda h: h.start) if verbs else min(nouns, key=lambda h: abs(h.start - main.start))
+    agent = _after_cue(view, lex, ("على يد", "على ايدي", "من قبل", "شنه", "شنها", "نفذه", "نفذها", "برصاص"), verb.end, hi, blocked)
+    before_verb = view.words_before(verb.word_start, 1)
+    masdar = (verb.start > verb.word_start and view.folded[verb.word_start] in "بلك") or (
+        bool(before_verb) and before_verb[0][2] in lex.phrase_stops
+    )
+    if masdar or any(verb is n for n in nouns):
+        # "مقتل سبعة أشخاص", "اغتيال الصحافي ...": the noun's complement is the victim.
+        return _Clause(agent, _phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked))
+    word = view.folded[verb.word_start : verb.end]
+    bare = word[1:] if word[:1] in "وف" and word[1:] in lex.passive_verbs else word
+    passive_form = bare in lex.passive_verbs  # unvocalised, "قتل" is also "قُتل"
+    count_after = _count_at(view, lex, verb.end, numbers)
+    next_word = view.words_from(verb.end, 1)
+    prev_word = view.words_before(verb.word_start, 1)
+    if prev_word and prev_word[0][2] in lex.subject_pronouns:
+        # "أكد الحلف أنه قتل ...": the subject is the one the report quotes.
+        subject = _phrase_span(view, lex, prev_word[0][0], backwards=True, blocked=())
+        obj = _phrase_span(view, lex, count_after or verb.end, numbers=numbers, blocked=blocked)
+        return _Clause(subject, obj)
+    fronted = _fronted_subject(view, lex, verb, blocked)
+    if word.endswith(("وا", "ون")) or fronted is not None or (next_word and next_word[0][2] in lex.reflexive):
+        # Subject before the verb: a plural verb agrees with a subject before it ("مسلحون اغتالوا"),
+        # "إن X فجر نفسه", "أن دبابات أطلقت ...".
+        subject = fronted or _phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
+        start = verb.end
+        if next_word and next_word[0][2] in lex.reflexive:
+            start = next_word[0][1]
+        obj = _phrase_span(view, lex, start, numbers=numbers, blocked=blocked)
+        if passive_form and subject is not None and (_counted(view, lex, subject[0], numbers) or obj is None):
+            return _Clause(agent, subject)  # "سبعة أشخاص قتلوا", "جنديا قتل": the victims
+        return _Clause(subject, obj)
+    if count_after is not None:
+        return _Clause(agent, _phrase_span(view, lex, count_after, numbers=numbers, blocked=blocked))
+    subject = _phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked, counted=False)
+    obj = None
+    if subject is not None:
+        # "طائرات النظام وروسيا غارات": a conjunct after the subject still acts.
+        after = subject[1]
+        for ws, we, w in view.words_from(after, 3):
+            if not (w.startswith("و") and len(w) > 3) or view.boundary_between(after, ws):
+                break
+            after = we
+        obj = _phrase_span(view, lex, after, numbers=numbers, blocked=blocked)
+    if passive_form and obj is None:
+        # "وقتل شخص بعد ...", "جنديا عراقيا قتل": nobody acted on anyone, so it is the passive.
+        victim = subject or _phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
+        return _Clause(agent, victim)
+    if agent is not None and subject is None:
+        subject = agent
+    return _Clause(subject, obj)
+
+
+def _fronted_subject(
+    view: SentenceView, lex: EventLexicon, verb: Hit, blocked: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The noun phrase between "أن/إن" (or the clause start) and the verb: a subject put first."""
+    span = _phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
+    if span is None:
+        return None
+    before = view.words_before(span[0], 1)
+    if not before or view.boundary_between(before[0][1], span[0]):
+        return span
+    return span if before[0][2] in lex.subject_openers else None
+
+
+def _counted(view: SentenceView, lex: EventLexicon, pos: int, numbers: Sequence[NumberInfo]) -> bool:
+    """A count stands right before `pos` ("سبعة أشخاص")."""
+    before = view.words_before(pos, 2)
+    return any(w.isdigit() or any(n.start <= ws < n.end for n in numbers) for ws, _we, w in before[-1:])
+
+
+def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _after_cue(
+    view: SentenceView, lex: EventLexicon, cues: Sequence[str], lo: int, hi: int, blocked: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    for cue in cues:
+        i = view.folded.find(cue, lo, hi)
+        if i >= 0 and (i == 0 or not view.folded[i - 1].isalpha() or view.folded[i - 1] in "وف"):
+            span = _phrase_span(view, lex, i + len(cue), blocked=blocked)
+            if span is not None:
+                return span
+    return None
+
+
+def _count_at(view: SentenceView, lex: EventLexicon, pos: int, numbers: Sequence[NumberInfo]) -> int | None:
+    """Where the counted noun starts when a count follows `pos` (past time words): else None."""
+    for ws, _we, w in view.words_from(pos, 4):
+        if view.boundary_between(pos, ws):
+            return None
+        num = next((n for n in numbers if n.start <= ws < n.end), None)
+        if num is not None:
+            return num.end
+        if w.isdigit():
+            return _we
+        if w not in lex.time_words and w not in lex.role_skip:
+            return None
+    return None
+
+
+def _phrase_span(
+    view: SentenceView,
+    lex: EventLexicon,
+    pos: int,
+    *,
+    backwards: bool = False,
+    numbers: Sequence[NumberInfo] = (),
+    blocked: Sequence[tuple[int, int]] = (),
+    counted: bool = True,
+) -> tuple[int, int] | None:
+    """A short noun phrase after (or before) `pos`: leading time words, quantifiers and, when
+    `counted`, a count are skipped ("أمس عشرات المواطنين", "خمسة من عناصر الشرطة")."""
+    picked: list[tuple[int, int, str]] = []
+    if backwards:
+        words = list(reversed(view.words_before(pos, lex.max_phrase_words + 3)))
+    else:
+        words = view.words_from(pos, lex.max_phrase_words + 6)
+    edge = pos
+    for ws, we, w in words:
+        a, b = (we, edge) if backwards else (edge, ws)
+        text_between = view.folded[a:b]
+        if any(ch in _STRONG_PUNCT or ch in _WEAK_PUNCT or ch in _QUOTES for ch in text_between) and (picked or backwards):
+            break
+        if any(ch in _STRONG_PUNCT for ch in text_between):
+            break
+        edge = ws if backwards else we
+        if _inside(ws, blocked):
+            break
+        is_number = w.isdigit() or any(n.start <= ws < n.end for n in numbers)
+        if not picked:
+            if backwards and (w in lex.role_skip or w in lex.attr_lead_words or w == "قد"):
+                continue
+            if not backwards and (w in lex.time_words or w in lex.role_skip or w in lex.quantifiers):
+                continue
+            if not backwards and is_number and counted:
+                continue
+        if w == "من" and picked and not backwards and all(p[2] in lex.partitive_heads for p in picked):
+            continue  # "وحدات من الجيش": the units belong to the phrase
+        if is_number or w in lex.phrase_stops or w in lex.triggers or w in lex.role_verbs or w in lex.quantifiers:
+            break
+        if picked and not backwards and w.startswith("و") and len(w) > 3:
+            break  # "شخصا وأصيب ...": a new clause or a second conjunct
+        picked.append((ws, we, w))
+        if backwards and w.startswith("و") and len(w) > 3:
+            break
+        if len(picked) >= lex.max_phrase_words + (1 if picked[0][2] in lex.partitive_heads else 0):
+            break
+    if not picked:
+        return None
+    if backwards:
+        picked.reverse()
+    return picked[0][0], picked[-1][1]
+
+
+def _apply_syntax(
+    clause: _Clause,
+    players: Sequence[ActorRef],
+    actor1: dict[str, Any] | None,
+    actor2: dict[str, Any] | None,
+    view: SentenceView,
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Actors in the subject / object position take the roles; a position holding no known actor
+    gives an unlinked actor (its words)."""
+
+    def same(x: dict[str, Any] | None, y: dict[str, Any] | None) -> bool:
+        return x is not None and y is not None and x.get("_span") == y.get("_span")
+
+    def pick(span: tuple[int, int] | None) -> dict[str, Any] | None:
+        if span is None:
+            return None
+        s, e = span
+        inside = [a for a in players if s <= a.start < e or a.start <= s < a.end]
+        if inside:
+            out = inside[0].as_dict()
+            out["_span"] = (inside[0].start, inside[0].end)
+            return out
+        return {"id": None, "text": view.original(s, e), "side": None, "inter": None, "name": None, "_span": (s, e)}
+
+    new1, new2 = pick(clause.subject), pick(clause.object)
+    if clause.protesters and new1 is not None and not new1.get("id"):
+        new1.update(_PROTESTERS)
+        return new1, (new2 if new2 is not None else (actor2 if not same(actor2, new1) else None))
+
+    def choose(new: dict[str, Any] | None, old: dict[str, Any] | None, other_new: dict[str, Any] | None) -> list:
+        # A known actor in the position first; then a known actor found elsewhere (unless the
+        # clause puts it in the other role); then the position's words.
+        order = []
+        if new is not None and new.get("id"):
+            order.append(new)
+        if old is not None and old.get("id") and not same(old, other_new):
+            order.append(old)
+        order += [x for x in (new, old) if x is not None and not same(x, other_new)]
+        return order
+
+    first = choose(new1, actor1, new2)
+    out1 = first[0] if first else None
+    second = [x for x in choose(new2, actor2, new1) if not same(x, out1)]
+    out2 = second[0] if second else None
+    return out1, out2
 
 
 def _conjoined(view: SentenceView, players: Sequence[ActorRef], head: ActorRef | None) -> list[ActorRef]:
