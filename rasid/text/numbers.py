@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from operator import itemgetter
 from typing import Any, Literal
 
@@ -216,7 +216,7 @@ def word_variants(word: str) -> tuple[tuple[str, int], ...]:
     """`tuple(variants(word))`, memoised (the matchers ask for the same words again and again)."""
     got = _VARIANTS.get(word)
     if got is None:
-        if len(_VARIANTS) > 200_000:  # unbounded vocabularies: keep the memo bounded
+        if len(_VARIANTS) > 100_000:  # unbounded vocabularies: keep the memo bounded
             _VARIANTS.clear()
         got = _VARIANTS[word] = tuple(variants(word))
     return got
@@ -630,8 +630,9 @@ def _may_start(word: str) -> bool:
     if got is None:
         c = word[0]
         first = _start_words()
-        got = c.isdigit() or (c == "." and len(word) > 1) or any(v in first for v, _ in word_variants(word))
-        if len(_MAY_START) > 200_000:
+        # `variants`, not the memoised `word_variants`: this runs once for every distinct word.
+        got = c.isdigit() or (c == "." and len(word) > 1) or any(v in first for v, _ in variants(word))
+        if len(_MAY_START) > 100_000:
             _MAY_START.clear()
         _MAY_START[word] = got
     return got
@@ -672,7 +673,13 @@ def find_numbers(text: str) -> list[NumberMention]:
     spans = _windows(lex, all_toks, len(ft))
     if not spans:
         return out
-    tok_starts = [t[1] for t in all_toks]
+    tok_starts = list(map(itemgetter(1), all_toks))
+    # Token indices where a mention may start (see `_may_start`), found before the window loop.
+    words = text_words(ft)
+    flags = list(map(_MAY_START.get, words))
+    if None in flags:
+        flags = [_may_start(w) if f is None else f for w, f in zip(words, flags, strict=True)]
+    starts = list(compress(range(len(words)), flags))
     for ws, we in spans:
         # Extend the window to whole words so tokens are not cut in half.
         while ws > 0 and not ft[ws - 1].isspace():
@@ -681,15 +688,15 @@ def find_numbers(text: str) -> list[NumberMention]:
             we += 1
         # Tokens cannot span whitespace, so the whole-text tokens starting in [ws, we) are
         # exactly what tokenising the window alone would give.
-        toks = all_toks[bisect.bisect_left(tok_starts, ws) : bisect.bisect_left(tok_starts, we)]
-        i = 0
-        while i < len(toks):
-            if toks[i][1] < last_end or not _may_start(toks[i][0]):
-                i += 1
+        first, stop = bisect.bisect_left(tok_starts, ws), bisect.bisect_left(tok_starts, we)
+        toks = all_toks[first:stop]
+        for k in starts[bisect.bisect_left(starts, first) : bisect.bisect_left(starts, stop)]:
+            i = k - first
+            # Tokens inside the last mention are skipped (its later tokens start before its end).
+            if toks[i][1] < last_end:
                 continue
             num = _parse_at(lex, toks, i)
             if num is None:
-                i += 1
                 continue
             unit = _unit(lex, toks, num)
             end_tok = num.end
@@ -720,5 +727,4 @@ def find_numbers(text: str) -> list[NumberMention]:
                 )
             )
             last_end = toks[end_tok - 1].end
-            i = end_tok
     return out

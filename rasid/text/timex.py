@@ -590,10 +590,9 @@ def _rule_mask(word: str) -> int:
             mask |= _RULE_BITS[name]
     if word in time_lexicon().last_prefix:
         mask |= _RULE_BITS["r_nth"]
-    number_words = lexicon().words
-    if any(v in number_words for f in forms for v, _ in word_variants(f)):
+    if _may_be_number_word(word):
         mask |= _RULE_BITS["r_clock"]
-    if len(_MASKS) > 200_000:
+    if len(_MASKS) > 100_000:
         _MASKS.clear()
     _MASKS[word] = mask
     return mask
@@ -638,7 +637,7 @@ def _may_be_ordinal(word: str) -> bool:
     if got is None:
         nlex = lexicon()
         got = any(f in nlex.ordinals or f in nlex.ordinal_compound_units for f in _word_forms(word))
-        if len(_ORDINAL_FORMS) > 200_000:
+        if len(_ORDINAL_FORMS) > 100_000:
             _ORDINAL_FORMS.clear()
         _ORDINAL_FORMS[word] = got
     return got
@@ -648,7 +647,7 @@ def _word_forms(word: str) -> tuple[str, ...]:
     """The word and its clitic-stripped forms (`variants` without the clitic lengths), memoised."""
     got = _FORMS.get(word)
     if got is None:
-        if len(_FORMS) > 200_000:
+        if len(_FORMS) > 100_000:
             _FORMS.clear()
         got = _FORMS[word] = tuple(v for v, _ in word_variants(word))
     return got
@@ -659,6 +658,22 @@ _PARSE_ORDER = (
     "r_now", "r_nth", "r_holiday", "r_hijri", "r_relative_day", "r_pod_noun", "r_calendar", "r_weekday",
     "r_period", "r_ago", "r_within", "r_clock", "r_range", "r_since", "r_numeric",
 )
+
+
+_NUMBER_WORDS: dict[str, bool] = {}
+
+
+def _may_be_number_word(word: str) -> bool:
+    """`_parse_words` from any form of the word starts by finding a form of that form among the
+    number words (a clitic can be stripped twice: "وبثلاثة")."""
+    got = _NUMBER_WORDS.get(word)
+    if got is None:
+        words = lexicon().words
+        got = any(v in words for f in _word_forms(word) for v, _ in word_variants(f))
+        if len(_NUMBER_WORDS) > 100_000:
+            _NUMBER_WORDS.clear()
+        _NUMBER_WORDS[word] = got
+    return got
 
 
 class _Parser:
@@ -722,6 +737,8 @@ class _Parser:
             if v is None or v != int(v) or "," in t.norm:
                 return None
             return int(v), i + 1
+        if not _may_be_number_word(t.norm):
+            return None
         from rasid.text.numbers import _parse_words  # shared word-number grammar
 
         for form, _k in word_variants(t.norm):
