@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress
 from operator import itemgetter
 from typing import Any, Literal
 
@@ -114,35 +114,20 @@ def fold(text: str) -> str:
 TOKEN_RE = re.compile(r"[\u0621-\u064a]+|\d+(?:[.,]\d+)*|\.\d+|[A-Za-z]+|[^\s]")
 
 
-class Tok(tuple[str, int, int]):
-    """A token of the folded text, with folded offsets: (norm, start, end).
-
-    A tuple subclass because whole articles are tokenised: building it is C-level
-    (`tuple.__new__`), ~3x cheaper than a frozen dataclass."""
-
-    __slots__ = ()
-
-    def __new__(cls, norm: str, start: int, end: int) -> Tok:
-        return tuple.__new__(cls, (norm, start, end))
-
-    norm: str = property(itemgetter(0))  # type: ignore[assignment]
-    start: int = property(itemgetter(1))  # type: ignore[assignment]
-    end: int = property(itemgetter(2))  # type: ignore[assignment]
-
-    @property
-    def is_digit(self) -> bool:
-        return self[0][0].isdigit() or (self[0][0] == "." and len(self[0]) > 1)
-
-    def __repr__(self) -> str:
-        return f"Tok(norm={self[0]!r}, start={self[1]}, end={self[2]})"
+# A token of the folded text with folded offsets: (norm, start, end). Plain tuples because whole
+# articles are tokenised and `zip` builds them in C (~3x cheaper than a class per token).
+Tok = tuple[str, int, int]
 
 
-_new_tuple = tuple.__new__
+def is_digit(tok: Tok) -> bool:
+    """Whether the token is a number written in digits ("12", "1,200", ".5")."""
+    norm = tok[0]
+    return norm[0].isdigit() or (norm[0] == "." and len(norm) > 1)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
     end = len(text) if end is None else end
-    return [_new_tuple(Tok, (m.group(), m.start(), m.end())) for m in TOKEN_RE.finditer(text, start, end)]
+    return [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text, start, end)]
 
 
 # find_times and find_numbers run on the same article text one after the other (entity stage):
@@ -175,7 +160,7 @@ def _split(ft: str) -> list[str]:
 
 
 def text_words(ft: str) -> list[str]:
-    """The token strings of a whole folded text (`[t.norm for t in tokenize(ft)]`)."""
+    """The token strings of a whole folded text (`[t[0] for t in tokenize(ft)]`)."""
     return _split(ft)[1::2]
 
 
@@ -187,7 +172,7 @@ def text_tokens(ft: str) -> list[Tok]:
     parts = _split(ft)
     # Offsets are running sums of the piece lengths; all loops here run in C.
     offsets = list(accumulate(map(len, parts), initial=0))
-    got = list(map(_new_tuple, repeat(Tok), zip(parts[1::2], offsets[1:-1:2], offsets[2::2], strict=True)))
+    got = list(zip(parts[1::2], offsets[1:-1:2], offsets[2::2], strict=True))
     _LAST_TOKENS[:] = [(ft, got)]
     return got
 
@@ -262,7 +247,7 @@ def _forms(values: Any, where: str) -> list[str]:
 
 
 def _phrase_set(values: Any, where: str) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(t.norm for t in tokenize(f)) for f in _forms(values, where))
+    return frozenset(tuple(t[0] for t in tokenize(f)) for f in _forms(values, where))
 
 
 def _dual_forms(singular: str, oblique: bool) -> list[str]:
@@ -297,13 +282,13 @@ def lexicon() -> NumberLexicon:
     vague: dict[tuple[str, ...], tuple[int, int]] = {}
     for entry in raw["vague_plurals"]:
         for f in _forms(entry["forms"], "vague_plurals"):
-            vague[tuple(t.norm for t in tokenize(f))] = (int(entry["low"]), int(entry["high"]))
+            vague[tuple(t[0] for t in tokenize(f))] = (int(entry["low"]), int(entry["high"]))
     bounds: dict[tuple[str, ...], str] = {}
     for bound, forms in raw["bounds"].items():
         if bound not in ("about", "at_least", "at_most"):
             raise ValueError(f"numbers.yaml: unknown bound '{bound}'")
         for f in _forms(forms, f"bounds.{bound}"):
-            bounds[tuple(t.norm for t in tokenize(f))] = bound
+            bounds[tuple(t[0] for t in tokenize(f))] = bound
     duals: dict[str, str] = {}
     for s in _forms(raw["dual_nouns"], "dual_nouns"):
         for d in _dual_forms(s, True):
@@ -359,12 +344,12 @@ def _match_phrase(
     """Longest phrase of `table` at token i (the first word may carry a clitic): (length, phrase)."""
     index = _first_word_index(table)
     best: tuple[int, tuple[str, ...]] = (0, ())
-    for v, _ in word_variants(toks[i].norm):
+    for v, _ in word_variants(toks[i][0]):
         for phrase in index.get(v, ()):
             n = len(phrase)
             if i + n > len(toks) or n <= best[0]:
                 continue
-            if all(toks[i + k].norm == phrase[k] for k in range(1, n)):
+            if all(toks[i + k][0] == phrase[k] for k in range(1, n)):
                 best = (n, phrase)
     return best
 
@@ -402,8 +387,8 @@ def _parse_words(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> tuple[float
     n = len(toks)
     used = False
     while k < n:
-        w = toks[k].norm
-        if used and w == "و" and k + 1 < n and _word(lex, toks[k + 1].norm, False):
+        w = toks[k][0]
+        if used and w == "و" and k + 1 < n and _word(lex, toks[k + 1][0], False):
             k += 1
             continue
         hit = _word(lex, w, allow_clitic=not used or w.startswith("و"))
@@ -411,14 +396,14 @@ def _parse_words(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> tuple[float
             break
         cat, val = hit
         if cat == "teen_heads":
-            if k + 1 < n and toks[k + 1].norm in lex.teen_tails:
+            if k + 1 < n and toks[k + 1][0] in lex.teen_tails:
                 current += 10 + val
                 k += 2
                 used = True
                 continue
             break
         if cat == "units":
-            if 3 <= val <= 9 and k + 1 < n and toks[k + 1].norm in lex.teen_tails:
+            if 3 <= val <= 9 and k + 1 < n and toks[k + 1][0] in lex.teen_tails:
                 current += 10 + val
                 k += 2
                 used = True
@@ -452,19 +437,19 @@ def _parse_words(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> tuple[float
 
 def _parse_ordinal(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> tuple[int, int] | None:
     n = len(toks)
-    w = toks[i].norm
+    w = toks[i][0]
     for v, _ in word_variants(w):
         unit = lex.ordinals.get(v)
         cu = lex.ordinal_compound_units.get(v)
         base = unit if unit is not None and unit < 20 else cu
         if base is not None:
-            if i + 1 < n and toks[i + 1].norm in lex.teen_tails and base < 10:
+            if i + 1 < n and toks[i + 1][0] in lex.teen_tails and base < 10:
                 return 10 + base, i + 2
             j = i + 1
-            if j < n and toks[j].norm == "و":
+            if j < n and toks[j][0] == "و":
                 j += 1
             if j < n:
-                tail = toks[j].norm
+                tail = toks[j][0]
                 tail = tail[1:] if tail.startswith("و") and j == i + 1 else tail
                 if tail in lex.ordinal_tens and base < 10:
                     return lex.ordinal_tens[tail] + base, j + 1
@@ -477,22 +462,22 @@ def _core(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> _Num | None:
     """A single number (no bound words) starting at token i."""
     n = len(toks)
     t = toks[i]
-    if t.is_digit:
-        value = parse_digits(t.norm)
+    if is_digit(t):
+        value = parse_digits(t[0])
         if value is None:
             return None
         j = i + 1
-        if j + 1 < n and toks[j].norm == "فاصله" and toks[j + 1].is_digit:
-            value = parse_digits(f"{t.norm}.{toks[j + 1].norm}") or value
+        if j + 1 < n and toks[j][0] == "فاصله" and is_digit(toks[j + 1]):
+            value = parse_digits(f"{t[0]}.{toks[j + 1][0]}") or value
             j += 2
-        if j < n and not toks[j].is_digit:
-            hit = _word(lex, toks[j].norm, False)
+        if j < n and not is_digit(toks[j]):
+            hit = _word(lex, toks[j][0], False)
             if hit and hit[0] == "scales":
                 value *= hit[1]
                 j += 1
         # A minus sign glued to the number (not a range dash).
-        if i > 0 and toks[i - 1].norm == "-" and toks[i - 1].end == t.start and (
-            i == 1 or not toks[i - 2].is_digit
+        if i > 0 and toks[i - 1][0] == "-" and toks[i - 1][2] == t[1] and (
+            i == 1 or not is_digit(toks[i - 2])
         ):
             return _Num(-value, None, "exact", "cardinal", i - 1, j)
         return _Num(value, None, "exact", "cardinal", i, j)
@@ -507,7 +492,7 @@ def _core(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> _Num | None:
     if parsed:
         value, j = parsed
         return _Num(value, None, "exact", "cardinal", i, j)
-    for v, _ in word_variants(t.norm):
+    for v, _ in word_variants(t[0]):
         if v in lex.duals:
             return _Num(2.0, None, "exact", "dual", i, i + 1)
     ordinal = _parse_ordinal(lex, toks, i)
@@ -530,7 +515,7 @@ def _parse_at(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> _Num | None:
         i += bl
         if i >= n:
             return None
-    between = any(v in ("بين", "من") for v, _ in word_variants(toks[i].norm)) and i + 1 < n
+    between = any(v in ("بين", "من") for v, _ in word_variants(toks[i][0])) and i + 1 < n
     core = _core(lex, toks, i + 1 if between else i)
     if core is None:
         return None
@@ -538,7 +523,7 @@ def _parse_at(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> _Num | None:
         if core.kind != "cardinal" or core.value is None:
             return None
         j = core.end
-        if j + 1 < n and toks[j].norm in ("و", "الي", "حتي", "-"):
+        if j + 1 < n and toks[j][0] in ("و", "الي", "حتي", "-"):
             other = _core(lex, toks, j + 1)
             if other and other.value is not None and other.kind == "cardinal":
                 return _Num(core.value, other.value, "range", "cardinal", start, other.end)
@@ -550,14 +535,14 @@ def _parse_at(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> _Num | None:
         core.start = start
     elif core.value is not None and core.kind == "cardinal" and core.bound == "exact":
         j = core.end
-        if j + 1 < n and toks[j].norm in ("-", "الي", "حتي", "او", "/") and toks[j + 1].is_digit == toks[i].is_digit:
+        if j + 1 < n and toks[j][0] in ("-", "الي", "حتي", "او", "/") and is_digit(toks[j + 1]) == is_digit(toks[i]):
             other = _core(lex, toks, j + 1)
             if (
                 other
                 and other.value is not None
                 and other.kind == "cardinal"
                 and other.value > core.value
-                and (toks[j].norm != "/" or core.value >= 1)
+                and (toks[j][0] != "/" or core.value >= 1)
             ):
                 core.value_max = other.value
                 core.bound = "range"
@@ -572,10 +557,10 @@ def _parse_at(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> _Num | None:
             core.start > 0
             and core.value == int(core.value)
             and 1000 <= core.value <= 2100
-            and toks[core.start].is_digit
+            and is_digit(toks[core.start])
             and (
-                _is_year_word(lex, toks[core.start - 1].norm)
-                or (core.end < n and toks[core.end].norm == "م")
+                _is_year_word(lex, toks[core.start - 1][0])
+                or (core.end < n and toks[core.end][0] == "م")
             )
         ):
             core.kind = "year"
@@ -589,12 +574,12 @@ def _unit(lex: NumberLexicon, toks: Sequence[Tok], num: _Num) -> tuple[int, int]
     if num.kind in ("year", "percent", "ordinal"):
         return None
     j = num.end
-    if j < len(toks) and toks[j].norm == "من" and j + 1 < len(toks):
+    if j < len(toks) and toks[j][0] == "من" and j + 1 < len(toks):
         j += 1
     if j >= len(toks):
         return None
     t = toks[j]
-    if not ("\u0621" <= t.norm[0] <= "\u064a") or t.norm in lex.stopwords:
+    if not ("\u0621" <= t[0][0] <= "\u064a") or t[0] in lex.stopwords:
         return None
     # Glued to the previous token across punctuation-free space only.
     return j, j + 1
@@ -700,17 +685,17 @@ def find_numbers(text: str) -> list[NumberMention]:
                 continue
             unit = _unit(lex, toks, num)
             end_tok = num.end
-            after = toks[unit[1]].norm if unit and unit[1] < len(toks) else ""
+            after = toks[unit[1]][0] if unit and unit[1] < len(toks) else ""
             if num.bound == "exact" and after and any(v == "تقريبا" for v, _ in word_variants(after)):
                 num.bound = "about"
-            s = folded.orig(toks[num.start].start + _lead(lex, toks[num.start].norm))
-            e = folded.orig_end(toks[end_tok - 1].end)
+            s = folded.orig(toks[num.start][1] + _lead(lex, toks[num.start][0]))
+            e = folded.orig_end(toks[end_tok - 1][2])
             us = ue = None
             utext = None
             if unit:
-                ulead = _lead(lex, toks[unit[0]].norm) if num.kind == "dual" else 0
-                us = folded.orig(toks[unit[0]].start + ulead)
-                ue = folded.orig_end(toks[unit[1] - 1].end)
+                ulead = _lead(lex, toks[unit[0]][0]) if num.kind == "dual" else 0
+                us = folded.orig(toks[unit[0]][1] + ulead)
+                ue = folded.orig_end(toks[unit[1] - 1][2])
                 utext = text[us:ue]
             out.append(
                 NumberMention(
@@ -726,5 +711,5 @@ def find_numbers(text: str) -> list[NumberMention]:
                     unit=utext,
                 )
             )
-            last_end = toks[end_tok - 1].end
+            last_end = toks[end_tok - 1][2]
     return out

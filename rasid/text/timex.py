@@ -40,6 +40,7 @@ from rasid.text.numbers import (
     Tok,
     fold,
     folded_text,
+    is_digit,
     lexicon,
     parse_digits,
     text_tokens,
@@ -197,7 +198,7 @@ def holiday_dates(hol: Holiday, gregorian_year: int) -> list[dt.date]:
 
 
 def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(t.norm for t in tokenize(fold(text)))
+    return tuple(t[0] for t in tokenize(fold(text)))
 
 
 def _need(raw: dict[str, Any], key: str, kind: type) -> Any:
@@ -690,7 +691,7 @@ class _Parser:
     # ---- small matchers -------------------------------------------------------
 
     def word(self, i: int) -> str:
-        return self.toks[i].norm if i < self.n else ""
+        return self.toks[i][0] if i < self.n else ""
 
     def forms(self, i: int) -> tuple[str, ...]:
         if i >= self.n:
@@ -714,7 +715,7 @@ class _Parser:
                 k = len(p)
                 if k <= best[0] or i + k > self.n:
                     continue
-                if all(self.toks[i + j].norm == p[j] for j in range(1, k)):
+                if all(self.toks[i + j][0] == p[j] for j in range(1, k)):
                     best = (k, table[p] if isinstance(table, dict) else p)
         return best
 
@@ -732,17 +733,17 @@ class _Parser:
         if i >= self.n:
             return None
         t = self.toks[i]
-        if t.is_digit:
-            v = parse_digits(t.norm)
-            if v is None or v != int(v) or "," in t.norm:
+        if is_digit(t):
+            v = parse_digits(t[0])
+            if v is None or v != int(v) or "," in t[0]:
                 return None
             return int(v), i + 1
-        if not _may_be_number_word(t.norm):
+        if not _may_be_number_word(t[0]):
             return None
         from rasid.text.numbers import _parse_words  # shared word-number grammar
 
-        for form, _k in word_variants(t.norm):
-            hit = _parse_words(self.nlex, _TokView(Tok(form, 0, 0), self.toks, i), 0)
+        for form, _k in word_variants(t[0]):
+            hit = _parse_words(self.nlex, _TokView((form, 0, 0), self.toks, i), 0)
             if hit:
                 return int(hit[0]), i + hit[1]
         return None
@@ -763,7 +764,7 @@ class _Parser:
 
     def day_number(self, i: int) -> tuple[int, int] | None:
         hit = self.ordinal(i)
-        if hit is None and i < self.n and self.toks[i].is_digit:
+        if hit is None and i < self.n and is_digit(self.toks[i]):
             hit = self.number(i)
         if hit and 1 <= hit[0] <= 31:
             return hit
@@ -798,8 +799,8 @@ class _Parser:
             j += 1
         elif not bare:
             return None
-        if j < self.n and self.toks[j].is_digit and len(self.toks[j].norm) == 4:
-            y = int(self.toks[j].norm)
+        if j < self.n and is_digit(self.toks[j]) and len(self.toks[j][0]) == 4:
+            y = int(self.toks[j][0])
             if 1000 <= y <= 2200:
                 end = j + 1
                 if self.word(end) == "م":
@@ -1083,7 +1084,7 @@ class _Parser:
         if day is None and self.day_number(j) and not self.is_(j, "من"):
             # "يوليو 13", "الخميس 15 اغسطس" handled above; here "تموز 13"
             d2 = self.day_number(j)
-            if d2 and self.toks[j].is_digit and not (j < self.n and len(self.toks[j].norm) == 4):
+            if d2 and is_digit(self.toks[j]) and not (j < self.n and len(self.toks[j][0]) == 4):
                 day, j = d2
         yr = self.year(j, bare=True)
         year = None
@@ -1488,12 +1489,12 @@ class _Parser:
         self.seconds = 0
         if t is None:
             return None
-        glued = i + 2 < self.n and t.end == self.toks[i + 1].start and self.toks[i + 1].end == self.toks[i + 2].start
-        if t.is_digit and glued and self.word(i + 1) == ":" and self.toks[i + 2].is_digit:
-            h, m = int(t.norm), int(self.toks[i + 2].norm)
+        glued = i + 2 < self.n and t[2] == self.toks[i + 1][1] and self.toks[i + 1][2] == self.toks[i + 2][1]
+        if is_digit(t) and glued and self.word(i + 1) == ":" and is_digit(self.toks[i + 2]):
+            h, m = int(t[0]), int(self.toks[i + 2][0])
             end = i + 3
-            if self.word(end) == ":" and end + 1 < self.n and self.toks[end + 1].is_digit:
-                sec = int(self.toks[end + 1].norm)
+            if self.word(end) == ":" and end + 1 < self.n and is_digit(self.toks[end + 1]):
+                sec = int(self.toks[end + 1][0])
                 if sec < 60:
                     self.seconds = sec
                 end += 2
@@ -1501,7 +1502,7 @@ class _Parser:
                 return h, end, m
             return None
         hit = self.ordinal(i) or self.number(i)
-        if hit and hit[1] > i + 1 and not t.is_digit:
+        if hit and hit[1] > i + 1 and not is_digit(t):
             # "ثلاثة وثمانية عشرة دقيقة" is 3:18, not 21: the hour stops before the first "و" word.
             cut = next((k for k in range(i + 1, hit[1]) if self.word(k).startswith("و")), None)
             if cut is not None:
@@ -1538,7 +1539,7 @@ class _Parser:
         hour, j, minute = ch
         sec = self.seconds
         colon = minute is not None
-        is_ordinal = self.ordinal(j - 1) is not None and not self.toks[j - 1].is_digit
+        is_ordinal = self.ordinal(j - 1) is not None and not is_digit(self.toks[j - 1])
         if minute is None:
             minute = 0
             if self.word(j) == "و" or self.word(j).startswith("و"):
@@ -1547,7 +1548,7 @@ class _Parser:
                 if f in self.lex.hour_fractions:
                     minute, j = self.lex.hour_fractions[f], jj + 1
                 else:
-                    toks2 = _TokView(Tok(f, 0, 0) if self.word(j) != "و" else None, self.toks, jj)
+                    toks2 = _TokView((f, 0, 0) if self.word(j) != "و" else None, self.toks, jj)
                     sub = _Parser(toks2)
                     num = sub.number(0)
                     if num and num[0] < 60:
@@ -1682,14 +1683,14 @@ class _Parser:
     def r_numeric(self, i: int) -> _Parse | None:
         """21/09/2013, 4-4-2014, 2013-04-04, 21/09, 2/2013."""
         t = self.toks
-        if i >= self.n or not t[i].is_digit or self.word(i + 1) not in ("/", "-"):
+        if i >= self.n or not is_digit(t[i]) or self.word(i + 1) not in ("/", "-"):
             return None
-        parts = [t[i].norm]
+        parts = [t[i][0]]
         seps = []
         j = i + 1
-        while len(parts) < 3 and self.word(j) in ("/", "-") and j + 1 < self.n and t[j + 1].is_digit and t[j].end == t[j + 1].start:
+        while len(parts) < 3 and self.word(j) in ("/", "-") and j + 1 < self.n and is_digit(t[j + 1]) and t[j][2] == t[j + 1][1]:
             seps.append(self.word(j))
-            parts.append(t[j + 1].norm)
+            parts.append(t[j + 1][0])
             j += 2
         if len(parts) < 2 or len(set(seps)) > 1 or not all(p.isdigit() for p in parts):
             return None
@@ -1820,14 +1821,14 @@ def find_times(
     out = []
     for i, j, p, v in found:
         # Skip leading proclitics ("والخميس") so the span starts at the word.
-        first = toks[i].norm
+        first = toks[i][0]
         lead = 0
         for f, k in word_variants(first):
             if k and (f in time_lexicon().weekdays or (f,) in time_lexicon().relative_days or f in ("منذ", "قبل", "خلال")):
                 lead = k
                 break
-        s = folded.orig(toks[i].start + lead)
-        e = folded.orig_end(toks[j - 1].end)
+        s = folded.orig(toks[i][1] + lead)
+        e = folded.orig_end(toks[j - 1][2])
         out.append(_mention(text, s, e, p, v))
     return out
 
