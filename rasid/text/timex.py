@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal, overload
+from typing import Any, Literal, cast, overload
 
 import yaml
 
@@ -474,8 +474,12 @@ def _start_candidates(words: Sequence[str]) -> list[bool]:
     """Token positions where an expression may start; `_Parser.parse` fails everywhere else."""
     n = len(words)
     out = [False] * n
-    get = _WORD_ROLES.get
-    roles = [get(w) or _word_roles(w) for w in words]
+    known = list(map(_WORD_ROLES.get, words))  # C-level lookups; new words are rare
+    roles = (
+        [r or _word_roles(w) for w, r in zip(words, known, strict=True)]
+        if None in known
+        else cast(list[tuple[bool, bool, frozenset[str]]], known)
+    )
     follows = False  # whether position i + 1 is a candidate
     for i in range(n - 1, -1, -1):
         role = roles[i]
