@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -52,8 +52,9 @@ _STRONG_PUNCT = set(".!?؛;:\n؟")
 _WEAK_PUNCT = set("،,")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One phrase found (a tuple: tens of thousands are made per hundred articles)."""
+
     start: int  # where the form begins (after any proclitics)
     end: int
     form: str
@@ -106,6 +107,153 @@ class PhraseSet:
 
     def __contains__(self, word: object) -> bool:
         return word in self.words
+
+
+_TOKEN_RE = re.compile(r"\w+")
+# The proclitic splits the regex of a PhraseSet tries, in its order: "و"/"ف" first (greedy), then
+# بال|كال|لل|ال|[بلك], then none.
+_SECOND_CLITICS = ("بال", "كال", "لل", "ال", "ب", "ل", "ك", "")
+
+
+def _clitic_splits(token: str) -> list[int]:
+    out = []
+    for first in ((token[0], "") if token[:1] in ("و", "ف") else ("",)):
+        rest = token[len(first) :]
+        for second in _SECOND_CLITICS:
+            cut = len(first) + len(second)
+            if rest.startswith(second) and cut < len(token):
+                out.append(cut)
+    return out
+
+
+# (core start in the token, form, following words to check, last word is a stem)
+_Candidate_t = tuple[int, str, tuple[str, ...], bool]
+
+
+class _SetIndex:
+    """One PhraseSet's forms split into words, for the word-level matcher."""
+
+    def __init__(self, ps: PhraseSet):
+        self.ps = ps
+        self.exact_single = frozenset(f for f in ps.exact_forms if " " not in f)
+        self.stem_single = frozenset(f for f in ps.stem_forms if " " not in f)
+        multi: dict[str, list[tuple[int, str, tuple[str, ...], bool]]] = {}
+        for forms, stem in ((ps.exact_forms, False), (ps.stem_forms, True)):
+            for f in forms:
+                words = f.split(" ")
+                if len(words) > 1:
+                    multi.setdefault(words[0], []).append((len(f), f, tuple(words[1:]), stem))
+        self.multi = multi
+
+
+class PhraseMatcher:
+    """All phrase sets of a lexicon matched in one pass over an article's words.
+
+    Gives the same hits as each set's regex (same proclitic order, exact forms before stems,
+    longest first, no overlaps within a set) but looks words up in a cache instead of running one
+    regex per set over the text: an article's words repeat across articles, the sets do not
+    change, so the per-word work is mostly one dict look-up.
+    """
+
+    _CACHE_LIMIT = 200_000
+
+    def __init__(self, sets: Iterable[PhraseSet]):
+        self.sets: list[_SetIndex] = []
+        self.slot: dict[int, int] = {}
+        for ps in sets:
+            if id(ps) not in self.slot:
+                self.slot[id(ps)] = len(self.sets)
+                self.sets.append(_SetIndex(ps))
+        # Forms of all sets by word: which sets hold each, so a new word costs a few look-ups.
+        self._exact: dict[str, list[int]] = {}
+        self._stems: dict[str, list[int]] = {}
+        self._multi: dict[str, list[tuple[int, int, str, tuple[str, ...], bool]]] = {}
+        for k, si in enumerate(self.sets):
+            for f in si.exact_single:
+                self._exact.setdefault(f, []).append(k)
+            for f in si.stem_single:
+                self._stems.setdefault(f, []).append(k)
+            for first, items in si.multi.items():
+                self._multi.setdefault(first, []).extend((k, n, f, rest, stem) for n, f, rest, stem in items)
+        # Exact forms before stems (the regex tries them first), longest first within each.
+        for group in self._multi.values():
+            group.sort(key=lambda c: (c[4], -c[1]))
+        self._stem_lengths = sorted({len(f) for f in self._stems}, reverse=True)
+        self._cache: dict[str, tuple[tuple[int, list[_Candidate_t]], ...]] = {}
+
+    def __contains__(self, ps: object) -> bool:
+        return id(ps) in self.slot
+
+    def _candidates(self, token: str) -> tuple[tuple[int, list[_Candidate_t]], ...]:
+        per_set: dict[int, list[_Candidate_t]] = {}
+        for cut in _clitic_splits(token):
+            core = token[cut:]
+            multi = self._multi.get(core, ())
+            for k, _n, f, rest, stem in multi:
+                if not stem:
+                    per_set.setdefault(k, []).append((cut, f, rest, False))
+            for k in self._exact.get(core, ()):
+                per_set.setdefault(k, []).append((cut, core, (), False))
+            for k, _n, f, rest, stem in multi:
+                if stem:
+                    per_set.setdefault(k, []).append((cut, f, rest, True))
+            for n in self._stem_lengths:
+                if n <= len(core):
+                    for k in self._stems.get(core[:n], ()):
+                        per_set.setdefault(k, []).append((cut, core[:n], (), True))
+        return tuple(sorted(per_set.items()))
+
+    def _lookup(self, token: str) -> tuple[tuple[int, list[_Candidate_t]], ...]:
+        found = self._cache.get(token)
+        if found is None:
+            found = self._candidates(token)
+            if len(self._cache) > self._CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[token] = found
+        return found
+
+    def find_all(self, folded: str) -> list[list[Hit]]:
+        out: list[list[Hit]] = [[] for _ in self.sets]
+        free = [0] * len(self.sets)  # where each set may match next (its hits do not overlap)
+        payloads = [si.ps.payloads for si in self.sets]
+        cache = self._cache
+        for mt in _TOKEN_RE.finditer(folded):
+            token = mt.group()
+            found = cache.get(token)
+            if found is None:
+                found = self._lookup(token)
+            if not found:
+                continue
+            start, end = mt.span()
+            for k, cands in found:
+                if start < free[k]:
+                    continue
+                for cut, form, rest, stem in cands:
+                    stop = end
+                    if rest:
+                        stop = _match_rest(folded, end, rest, stem)
+                        if stop < 0:
+                            continue
+                    out[k].append(Hit(start + cut, stop, form, payloads[k].get(form), start))
+                    free[k] = stop
+                    break
+        return out
+
+
+_NEXT_WORD_RE = re.compile(r"\s+(\w+)")
+
+
+def _match_rest(folded: str, pos: int, rest: Sequence[str], stem: bool) -> int:
+    """End of a multi-word form whose first word ends at `pos`, or -1 (words apart by whitespace only)."""
+    for j, word in enumerate(rest, start=1):
+        m = _NEXT_WORD_RE.match(folded, pos)
+        if m is None:
+            return -1
+        tok = m.group(1)
+        if not (tok.startswith(word) if (stem and j == len(rest)) else tok == word):
+            return -1
+        pos = m.end()
+    return pos
 
 
 def _trie_regex(forms: Iterable[str]) -> str:
@@ -426,6 +574,21 @@ _STRONG_RE = re.compile("[" + re.escape("".join(sorted(_STRONG_PUNCT))) + "]")
 _WEAK_RE = re.compile("[" + re.escape("".join(sorted(_WEAK_PUNCT))) + "]")
 
 
+_MATCHERS: dict[int, tuple[EventLexicon, PhraseMatcher]] = {}
+
+
+def _matcher(lex: EventLexicon) -> PhraseMatcher:
+    """One matcher per lexicon (kept with it, so the id stays that lexicon's)."""
+    found = _MATCHERS.get(id(lex))
+    if found is None or found[0] is not lex:
+        sets = [v for v in vars(lex).values() if isinstance(v, PhraseSet)] + [h[0] for h in lex.hedges]
+        found = (lex, PhraseMatcher(sets))
+        if len(_MATCHERS) > 8:
+            _MATCHERS.clear()
+        _MATCHERS[id(lex)] = found
+    return found[1]
+
+
 class DocIndex:
     """The whole article folded once, with its words, clause breaks and phrase hits.
 
@@ -440,13 +603,18 @@ class DocIndex:
         self.offsets = self.norm.offsets
         # Undiacritised text folds 1:1, so offsets need no look-up.
         self.identity = len(self.folded) == len(text)
+        self.words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(self.folded)]
+        self.word_starts = [w[0] for w in self.words]
+        # Every phrase set of the lexicon, matched in one pass over the article's words.
+        self.matcher = _matcher(lex)
+        self._hits: dict[int, tuple[list[int], list[Hit]]] = {}
+        for si, hits in zip(self.matcher.sets, self.matcher.find_all(self.folded), strict=True):
+            self._hits[id(si.ps)] = ([h.start for h in hits], hits)
         strong = [m.start() for m in _STRONG_RE.finditer(self.folded)]
-        strong += [h.start for h in lex.clause_breaks.find(self.folded)]
+        strong += self.hits(lex.clause_breaks)[0]
         self.strong = sorted(strong)
         self.all = sorted(strong + [m.start() for m in _WEAK_RE.finditer(self.folded)])
-        self._hits: dict[int, tuple[list[int], list[Hit]]] = {}
         self._event_sets = (lex.triggers, lex.killed_cues, lex.killed_nouns, lex.injured_cues, lex.injured_nouns)
-        self._doc_level = {id(ps) for ps in self._event_sets}
 
     def may_hold_event(self, start: int, end: int) -> bool:
         """Whether the text span has a trigger or a casualty word (else no event can start there)."""
@@ -460,7 +628,7 @@ class DocIndex:
         return False
 
     def is_doc_level(self, phrases: PhraseSet) -> bool:
-        return id(phrases) in self._doc_level
+        return id(phrases) in self._hits
 
     def hits(self, phrases: PhraseSet) -> tuple[list[int], list[Hit]]:
         key = id(phrases)
@@ -490,8 +658,12 @@ class SentenceView:
         fs, fe = bisect.bisect_left(offsets, start), bisect.bisect_left(offsets, end)
         self._fs, self._fe = fs, fe
         self.folded = index.folded[fs:fe]
-        self.words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(self.folded)]
+        self._n = len(self.folded)
+        self._identity = index.identity
+        i, j = bisect.bisect_left(index.word_starts, fs), bisect.bisect_left(index.word_starts, fe)
+        self.words = [(ws - fs, we - fs, w) for ws, we, w in index.words[i:j] if we <= fe]
         self._word_starts = [w[0] for w in self.words]
+        self._doc_hits = index._hits
         self._strong = _slice(index.strong, fs, fe)
         self._all = _slice(index.all, fs, fe)
         self._found: dict[int, list[Hit]] = {}
@@ -499,34 +671,35 @@ class SentenceView:
     def find(self, phrases: PhraseSet) -> list[Hit]:
         """Hits of a phrase set inside this sentence, in sentence offsets.
 
-        Sets every sentence needs (triggers, casualty words) are matched once per article; the
-        rest only on the few sentences that get that far.
+        The lexicon's sets are matched once per article (`DocIndex`); this slices their hits.
         """
         key = id(phrases)
         found = self._found.get(key)
-        if found is None:
-            found = self._find(phrases)
-            self._found[key] = found
+        if found is not None:
+            return found
+        doc = self._doc_hits.get(key)
+        if doc is None:
+            found = phrases.find(self.folded)
+        else:
+            starts, hits = doc
+            fs, fe = self._fs, self._fe
+            i = bisect.bisect_left(starts, fs)
+            j = bisect.bisect_left(starts, fe, i)
+            found = [
+                Hit(h.start - fs, h.end - fs, h.form, h.payload, h.word_start - fs)
+                for h in hits[i:j]
+                if h.end <= fe and h.word_start >= fs
+            ] if j > i else []
+        self._found[key] = found
         return found
-
-    def _find(self, phrases: PhraseSet) -> list[Hit]:
-        if not self.index.is_doc_level(phrases):
-            return phrases.find(self.folded)
-        starts, hits = self.index.hits(phrases)
-        fs, fe = self._fs, self._fe
-        return [
-            Hit(h.start - fs, h.end - fs, h.form, h.payload, h.word_start - fs)
-            for h in hits[bisect.bisect_left(starts, fs) : bisect.bisect_left(starts, fe)]
-            if h.end <= fe and h.word_start >= fs
-        ]
 
     def to_doc(self, i: int) -> int:
         k = self._fs + min(max(i, 0), len(self.folded))
         return k if self.index.identity else self.index.offsets[k]
 
     def from_doc(self, j: int) -> int:
-        k = j if self.index.identity else bisect.bisect_left(self.index.offsets, j)
-        return min(max(k - self._fs, 0), len(self.folded))
+        k = (j if self._identity else bisect.bisect_left(self.index.offsets, j)) - self._fs
+        return 0 if k < 0 else (k if k < self._n else self._n)
 
     def original(self, s: int, e: int) -> str:
         return self.doc_text[self.to_doc(s) : self.to_doc(e)]
