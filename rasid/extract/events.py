@@ -1291,7 +1291,8 @@ def _drop_time_references(view: SentenceView, hits: list[Hit], lex: EventLexicon
 
     def is_ref(h: Hit) -> bool:
         return any(
-            r.end <= h.start and view.words_between(r.end, h.start) <= 1 and not view.boundary_between(r.end, h.start)
+            r.end <= h.word_start and view.words_between(r.end, h.word_start) <= 1
+            and not view.boundary_between(r.end, h.word_start)
             for r in refs
         )
 
@@ -1402,6 +1403,7 @@ class _Clause:
     subject: tuple[int, int] | None
     object: tuple[int, int] | None
     protesters: bool = False  # the subject names the protesters
+    passive: bool = False  # the clause names victims, and an agent only after "على يد" and the like
 
 
 def _syntax_roles(
@@ -1423,6 +1425,17 @@ def _syntax_roles(
                 return _Clause((h.word_start, h.end), _after_cue(view, lex, ("ضد",), lo, hi, blocked), protesters=True)
     verbs = [h for h in view.find(lex.role_verbs) if lo <= h.start < hi and not _inside(h.start, blocked)]
     nouns = [h for h in view.find(lex.victim_nouns) if lo <= h.start < hi and not _inside(h.start, blocked)]
+    between = [h for h in view.find(lex.role_between) if main.start <= h.start < hi]
+    if between and main.payload is not None and main.payload[0].name == "clash":
+        # "اشتباكات بين الفصائل وقوات النظام": the first side, then the second.
+        first = _phrase_span(view, lex, between[0].end, numbers=numbers, blocked=blocked)
+        if first is not None:
+            second = None
+            nxt = view.words_from(first[1], 1)
+            if nxt and nxt[0][2].startswith("و") and not view.boundary_between(first[1], nxt[0][0]):
+                span = _phrase_span(view, lex, nxt[0][0], numbers=numbers, blocked=blocked)
+                second = (span[0] + 1, span[1]) if span is not None else None  # without the "و"
+            return _Clause(first, second)
     if not verbs and not nouns:
         return None
     # The clause's first event verb is its predicate ("قتلت قوات الأمن ستة متشددين في غارة"); a
@@ -1435,7 +1448,7 @@ def _syntax_roles(
     )
     if masdar or any(verb is n for n in nouns):
         # "مقتل سبعة أشخاص", "اغتيال الصحافي ...": the noun's complement is the victim.
-        return _Clause(agent, _phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked))
+        return _Clause(agent, _phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked), passive=True)
     word = view.folded[verb.word_start : verb.end]
     bare = word[1:] if word[:1] in "وف" and word[1:] in lex.passive_verbs else word
     passive_form = bare in lex.passive_verbs  # unvocalised, "قتل" is also "قُتل"
@@ -1456,11 +1469,15 @@ def _syntax_roles(
         if next_word and next_word[0][2] in lex.reflexive:
             start = next_word[0][1]
         obj = _phrase_span(view, lex, start, numbers=numbers, blocked=blocked)
-        if passive_form and subject is not None and (_counted(view, lex, subject[0], numbers) or obj is None):
-            return _Clause(agent, subject)  # "سبعة أشخاص قتلوا", "جنديا قتل": the victims
+        plural = word.endswith(("وا", "ون"))
+        if passive_form and subject is not None and (_counted(view, lex, subject[0], numbers) or (obj is None and not plural)):
+            return _Clause(agent, subject, passive=True)  # "سبعة أشخاص قتلوا", "جنديا قتل": the victims
         return _Clause(subject, obj)
     if count_after is not None:
-        return _Clause(agent, _phrase_span(view, lex, count_after, numbers=numbers, blocked=blocked))
+        counted = _phrase_span(view, lex, count_after, numbers=numbers, blocked=blocked)
+        if main.payload is not None and main.payload[0].plover == "PROTEST":
+            return _Clause(counted, None)  # "تظاهر مئات الأشخاص": the crowd protests
+        return _Clause(agent, counted, passive=True)
     subject = _phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked, counted=False)
     obj = None
     if subject is not None:
@@ -1474,7 +1491,7 @@ def _syntax_roles(
     if passive_form and obj is None:
         # "وقتل شخص بعد ...", "جنديا عراقيا قتل": nobody acted on anyone, so it is the passive.
         victim = subject or _phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
-        return _Clause(agent, victim)
+        return _Clause(agent, victim, passive=True)
     if agent is not None and subject is None:
         subject = agent
     return _Clause(subject, obj)
@@ -1615,13 +1632,17 @@ def _apply_syntax(
 
     def choose(new: dict[str, Any] | None, old: dict[str, Any] | None, other_new: dict[str, Any] | None) -> list:
         # A known actor in the position first; then a known actor found elsewhere (unless the
-        # clause puts it in the other role); then the position's words.
+        # clause puts it in the other role); then the position's words. The words around the
+        # trigger guessed without the clause are dropped: the clause knows better.
         order = []
         if new is not None and new.get("id"):
             order.append(new)
         if old is not None and old.get("id") and not same(old, other_new):
             order.append(old)
-        order += [x for x in (new, old) if x is not None and not same(x, other_new)]
+        if new is not None and not same(new, other_new):
+            order.append(new)
+        elif old is not None and not old.get("id") and not clause.passive and not same(old, other_new):
+            order.append(old)  # no subject in the clause: the words near the trigger, for want of better
         return order
 
     first = choose(new1, actor1, new2)
@@ -1792,8 +1813,10 @@ def _bare_update(a: _Candidate, b: _Candidate) -> bool:
 
 def _disjoint_victims(a: _Candidate, b: _Candidate) -> bool:
     """Both report deaths of different groups in one fight (9 soldiers of one side, 4 fighters of the other)."""
-    if a.event_type != b.event_type or _untyped(a) or _untyped(b):
+    if a.event_type != b.event_type:
         return False
+    if a.sentence_index != b.sentence_index and (_untyped(a) or _untyped(b)):
+        return False  # a bare toll elsewhere may be another incident's
     return cas.disjoint(a.fields["killed"], b.fields["killed"]) and cas.compatible(a.fields["injured"], b.fields["injured"])
 
 
@@ -1822,6 +1845,8 @@ def _merge(candidates: Sequence[_Candidate]) -> list[_Candidate]:
         ):
             target.sub_event_type = c.sub_event_type
         for key in ("actor1", "actor2", "location", "date"):
+            if key.startswith("actor") and fb[key] is not None and not fb[key].get("id") and c.sentence_index != target.sentence_index:
+                continue  # unlinked words guessed in another sentence would name the wrong side
             if fa[key] is None and fb[key] is not None:
                 fa[key] = fb[key]
                 if key == "date":
