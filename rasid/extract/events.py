@@ -870,8 +870,8 @@ class EventStage:
     ) -> list[_Candidate]:
         lex = self.lexicon
         view = SentenceView(doc.text, start, end, lex, doc_index)
-        if not view.words:
-            return []
+        if not view.words or view.folded.rstrip().endswith(("؟", "?")):
+            return []  # a question asserts no event ("حلب.. انسحاب أم إعادة انتشار؟")
         hits = [h for h in view.find(lex.triggers) if h.payload is not None]
         if not hits and not any(view.find(ps) for ps in (lex.killed_cues, lex.killed_nouns, lex.injured_cues, lex.injured_nouns)):
             return []  # most sentences: nothing to code, skip the rest cheaply
@@ -1705,8 +1705,8 @@ def _fallback_roles(
 def _place_compatible(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     """Same place, one inside the other, or one a wide area (a governorate, "جبل الزاوية") of the
     same province as the other."""
-    if a is None or b is None:
-        return True
+    if a is None or b is None or not a.get("admin1") or not b.get("admin1"):
+        return True  # a country or a region across provinces ("شمال سوريا") tells nothing apart
     wide = not a.get("admin2") or not b.get("admin2")
     if wide and a.get("admin1") and a.get("admin1") == b.get("admin1"):
         return True
@@ -1753,7 +1753,8 @@ def _mergeable(a: _Candidate, b: _Candidate) -> bool:
     if a.event_type != b.event_type:
         # A casualty-only sentence ("لقي 12 مدنيا حتفهم") completes an attack told elsewhere; a
         # weak form still names its kind ("هجوم" is a battle), so it does not cross types.
-        untyped = _untyped(a) or _untyped(b)
+        # "الهجوم" told again names any attack loosely.
+        untyped = _untyped(a) or _untyped(b) or (b.anaphoric and b.weak)
         if not (untyped and a.event_type in _VIOLENT and b.event_type in _VIOLENT):
             return False
     fa, fb = a.fields, b.fields
@@ -1773,6 +1774,9 @@ def _mergeable(a: _Candidate, b: _Candidate) -> bool:
     shared = cas.shares_count(fa["killed"], fb["killed"]) or cas.shares_count(fa["injured"], fb["injured"])
     if shared or near or one_telling:
         return True
+    # A crosshead ("اجتماع الجميلية") introduces the paragraph after it.
+    if _is_heading(a) and b.paragraph == a.paragraph + 1 and a.event_type == b.event_type:
+        return True
     same_kind = (
         a.sub_event_type == b.sub_event_type
         or loose
@@ -1781,9 +1785,10 @@ def _mergeable(a: _Candidate, b: _Candidate) -> bool:
     )
     if not same_kind:
         return False
-    # A headline tells the article's first incident of its kind in short (and is undated).
-    headline = a.sentence_index == 0 and not fa.get("more_evidence") and fa["date_from"] == "publication"
-    if headline and b.sentence_index <= 3:
+    # A headline (the first paragraph, undated) tells the article's first incident of its kind in
+    # short: it adds no incident of its own.
+    headline = a.paragraph == 0 and b.paragraph > 0 and not fa.get("more_evidence") and fa["date_from"] == "publication"
+    if headline:
         return True
     return b.anaphoric or _same_day(fa, fb)
 
@@ -1809,6 +1814,12 @@ def _bare_update(a: _Candidate, b: _Candidate) -> bool:
     if not _untyped(b) or fb["location"] is not None or fb["date_from"] in _TEXT_DATE:
         return False
     return cas.same_victims(a.fields["killed"], fb["killed"])
+
+
+def _is_heading(c: _Candidate) -> bool:
+    """A short line without a full stop and without its own date: a title or a crosshead."""
+    text = str(c.fields["evidence"]["text"]).strip()
+    return c.fields["date_from"] == "publication" and len(text.split()) <= 8 and not text.endswith((".", "؟", "!"))
 
 
 def _disjoint_victims(a: _Candidate, b: _Candidate) -> bool:
@@ -1842,6 +1853,7 @@ def _merge(candidates: Sequence[_Candidate]) -> list[_Candidate]:
         elif (
             c.trigger.priority > target.trigger.priority and c.event_type == target.event_type
             and not c.weak and not c.virtual
+            and not (_is_heading(target) and c.paragraph == target.paragraph + 1)  # a crosshead names the topic
         ):
             target.sub_event_type = c.sub_event_type
         for key in ("actor1", "actor2", "location", "date"):

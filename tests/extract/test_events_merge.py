@@ -185,3 +185,19 @@ def test_word_level_matcher_finds_what_each_regex_finds() -> None:
     assert any(found), "the text holds phrases of the lexicon"
     for index, hits in zip(matcher.sets, found, strict=True):
         assert [tuple(h) for h in hits] == [tuple(h) for h in index.ps.find(text)]
+
+
+def test_a_question_asserts_no_event() -> None:
+    assert bare("حلب.. انسحاب أم إعادة انتشار؟\n") == []
+    assert len(bare("انسحبت القوات الروسية من مواقعها في حلب اليوم السبت.\n")) == 1
+
+
+def test_a_crosshead_joins_the_paragraph_it_introduces() -> None:
+    text = (
+        "انسحبت القوات الروسية من مواقعها في المدينة الصناعية اليوم السبت.\n\n"
+        "اجتماع الجميلية\n\n"
+        "وقالت المصادر إن الاجتماع الذي عقد الخميس الماضي في حي الجميلية حضره ضابطان روسيان.\n"
+    )
+    meetings = [e for e in bare(text) if e.fields["plover_type"] == "CONSULT"]
+    assert len(meetings) == 1
+    assert meetings[0].fields["date"] == "2024-03-07"
