@@ -1775,10 +1775,11 @@ def _mergeable(a: _Candidate, b: _Candidate) -> bool:
     if shared or near or one_telling:
         return True
     # A crosshead ("اجتماع الجميلية") introduces the paragraph after it.
-    if _is_heading(a) and b.paragraph == a.paragraph + 1 and a.event_type == b.event_type:
+    if _is_heading(a) and b.sentence_index == a.sentence_index + 1 and a.event_type == b.event_type:
         return True
     same_kind = (
-        a.sub_event_type == b.sub_event_type
+        # ("Other" is ACLED's catch-all: a meeting and a withdrawal are not one kind)
+        (a.sub_event_type == b.sub_event_type and (a.sub_event_type != "Other" or a.trigger.plover == b.trigger.plover))
         or loose
         or b.anaphoric
         or (a.trigger.plover == b.trigger.plover and a.event_type == b.event_type)
@@ -1853,7 +1854,7 @@ def _merge(candidates: Sequence[_Candidate]) -> list[_Candidate]:
         elif (
             c.trigger.priority > target.trigger.priority and c.event_type == target.event_type
             and not c.weak and not c.virtual
-            and not (_is_heading(target) and c.paragraph == target.paragraph + 1)  # a crosshead names the topic
+            and not (_is_heading(target) and c.sentence_index == target.sentence_index + 1)  # a crosshead names the topic
         ):
             target.sub_event_type = c.sub_event_type
         for key in ("actor1", "actor2", "location", "date"):
