@@ -225,12 +225,19 @@ class PhraseMatcher:
             if not found:
                 continue
             start, end = mt.span()
+            following: str | None = None  # the next word, read once for all multi-word forms
             for k, cands in found:
                 if start < free[k]:
                     continue
                 for cut, form, rest, stem in cands:
                     stop = end
                     if rest:
+                        if following is None:
+                            nm = _NEXT_WORD_RE.match(folded, end)
+                            following = nm.group(1) if nm else ""
+                        first = rest[0]
+                        if not (following.startswith(first) if (stem and len(rest) == 1) else following == first):
+                            continue
                         stop = _match_rest(folded, end, rest, stem)
                         if stop < 0:
                             continue
@@ -608,8 +615,14 @@ class DocIndex:
         # Every phrase set of the lexicon, matched in one pass over the article's words.
         self.matcher = _matcher(lex)
         self._hits: dict[int, tuple[list[int], list[Hit]]] = {}
+        merged: list[tuple[int, int, Hit]] = []
         for si, hits in zip(self.matcher.sets, self.matcher.find_all(self.folded), strict=True):
             self._hits[id(si.ps)] = ([h.start for h in hits], hits)
+            merged += [(h.start, id(si.ps), h) for h in hits]
+        # All sets' hits in text order: a sentence picks up its own in one slice.
+        merged.sort(key=lambda x: x[0])
+        self.all_hits = merged
+        self.all_hit_starts = [x[0] for x in merged]
         strong = [m.start() for m in _STRONG_RE.finditer(self.folded)]
         strong += self.hits(lex.clause_breaks)[0]
         self.strong = sorted(strong)
@@ -664,6 +677,14 @@ class SentenceView:
         self.words = [(ws - fs, we - fs, w) for ws, we, w in index.words[i:j] if we <= fe]
         self._word_starts = [w[0] for w in self.words]
         self._doc_hits = index._hits
+        # This sentence's hits of every lexicon set, in sentence offsets (one pass over its slice).
+        own: dict[int, list[Hit]] = {}
+        i = bisect.bisect_left(index.all_hit_starts, fs)
+        j = bisect.bisect_left(index.all_hit_starts, fe, i)
+        for _s, key, h in index.all_hits[i:j]:
+            if h.end <= fe and h.word_start >= fs:
+                own.setdefault(key, []).append(Hit(h.start - fs, h.end - fs, h.form, h.payload, h.word_start - fs))
+        self._own = own
         self._strong = _slice(index.strong, fs, fe)
         self._all = _slice(index.all, fs, fe)
         self._found: dict[int, list[Hit]] = {}
@@ -674,23 +695,15 @@ class SentenceView:
         The lexicon's sets are matched once per article (`DocIndex`); this slices their hits.
         """
         key = id(phrases)
-        found = self._found.get(key)
+        found = self._own.get(key)
         if found is not None:
             return found
-        doc = self._doc_hits.get(key)
-        if doc is None:
-            found = phrases.find(self.folded)
-        else:
-            starts, hits = doc
-            fs, fe = self._fs, self._fe
-            i = bisect.bisect_left(starts, fs)
-            j = bisect.bisect_left(starts, fe, i)
-            found = [
-                Hit(h.start - fs, h.end - fs, h.form, h.payload, h.word_start - fs)
-                for h in hits[i:j]
-                if h.end <= fe and h.word_start >= fs
-            ] if j > i else []
-        self._found[key] = found
+        if key in self._doc_hits:
+            return []
+        found = self._found.get(key)
+        if found is None:
+            found = phrases.find(self.folded)  # a set outside the lexicon
+            self._found[key] = found
         return found
 
     def to_doc(self, i: int) -> int:
