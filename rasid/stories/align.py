@@ -17,6 +17,7 @@ from typing import Any
 from rasid.document import Document
 from rasid.store.base import Store
 from rasid.stories._data import lexicon, norm_phrase
+from rasid.stories.holders import resolve_back_references, source_label
 
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 TERRITORY = {
@@ -35,10 +36,11 @@ class Claim:
     value: Any
     article_id: int
     outlet: str
-    source: str | None = None
+    source: str | None = None  # short canonical label of the quoted source (None: the outlet itself)
     evidence: str = ""
     hedged: bool = False
     retracted: bool = False
+    source_text: str | None = None  # the attribution phrase as written
 
     @property
     def holder(self) -> str:
@@ -103,33 +105,37 @@ def _quoted_source(sentence: str, before: int) -> str | None:
     return found
 
 
-def _source_for(record: dict[str, Any], text: str, anchor: int | None) -> str | None:
-    """The attribution nearest before `anchor` (a character offset), else the event's first one."""
+def _source_for(record: dict[str, Any], text: str, anchor: int | None) -> tuple[str | None, dict[str, Any] | None]:
+    """(phrase, linked actor) of the attribution nearest before `anchor` (a character offset),
+    else of the event's first one."""
     attributions = record.get("attributed_to") or []
     spans = (record.get("spans") or {}).get("attributed_to") or []
     if anchor is not None:
         sentence_start = text.rfind("\n", 0, anchor) + 1
         quoted = _quoted_source(text[sentence_start : anchor + 1], anchor - sentence_start)
-        best: tuple[int, str] | None = None
-        earlier: list[tuple[int, str]] = sorted(
-            (int(start), str(attr.get("text") or ""))
-            for (start, _end), attr in zip(spans, attributions, strict=False)
-            if start <= anchor
+        best: tuple[int, str, dict[str, Any] | None] | None = None
+        earlier: list[tuple[int, str, dict[str, Any] | None]] = sorted(
+            (
+                (int(start), str(attr.get("text") or ""), attr.get("source_actor"))
+                for (start, _end), attr in zip(spans, attributions, strict=False)
+                if start <= anchor
+            ),
+            key=lambda item: item[0],
         )
         back_refs = lexicon().same_source
-        for position, (start, name) in enumerate(earlier):
+        for position, (start, name, actor) in enumerate(earlier):
             if any(norm_phrase(name).startswith(ref) for ref in back_refs) and position > 0:
                 # "the same source" means the one named before it.
-                name = earlier[position - 1][1]
-                earlier[position] = (start, name)
-            best = (start, name)
+                name, actor = earlier[position - 1][1], earlier[position - 1][2]
+                earlier[position] = (start, name, actor)
+            best = (start, name, actor)
         if quoted and (best is None or text.find(quoted, sentence_start, anchor) > best[0]):
-            return quoted
+            return quoted, None
         if best is not None and best[0] >= sentence_start:
-            return best[1] or None
+            return (best[1] or None), best[2]
     if attributions:
-        return str(attributions[0].get("text") or "") or None
-    return None
+        return (str(attributions[0].get("text") or "") or None), attributions[0].get("source_actor")
+    return None, None
 
 
 def _value_anchor(record: dict[str, Any], text: str, field_name: str, value: Any) -> int | None:
@@ -151,8 +157,11 @@ def _event_claims(
 
     def add(fact: str, value: Any, field_name: str) -> None:
         anchor = _value_anchor(record, text, field_name, value)
-        source = _source_for(record, text, anchor)
-        claims.append(Claim(fact, incident, value, article_id, outlet, source, evidence, hedged))
+        phrase, actor = _source_for(record, text, anchor)
+        label = source_label(phrase, outlet, actor if isinstance(actor, dict) else None)
+        claims.append(
+            Claim(fact, incident, value, article_id, outlet, label, evidence, hedged, source_text=phrase)
+        )
 
     for kind in ("killed", "injured"):
         counts = record.get(kind) or {}
@@ -254,6 +263,7 @@ def story_claims(store: Store, story_id: int) -> tuple[list[Claim], list[dict[st
         events = store.query(
             "SELECT record FROM events WHERE article_id = ? ORDER BY event_index", (article_id,)
         )
+        article_claims: list[Claim] = []
         for (raw,) in events:
             record = json.loads(raw)
             family = _family(str(record.get("event_type")), str(record.get("sub_event_type")))
@@ -266,7 +276,12 @@ def story_claims(store: Store, story_id: int) -> tuple[list[Claim], list[dict[st
                 incident = Incident(len(incidents) + 1, family)
                 incidents.append(incident)
             incident.add(place, date)
-            claims.extend(_event_claims(record, incident.index, int(article_id), outlet, doc.text))
+            article_claims.extend(_event_claims(record, incident.index, int(article_id), outlet, doc.text))
+        for claim, label in zip(
+            article_claims, resolve_back_references([c.source for c in article_claims]), strict=True
+        ):
+            claim.source = label
+        claims.extend(article_claims)
         framing = withdrawal_framing(doc)
         if framing:
             claims.append(Claim("withdrawal", 0, framing[0], int(article_id), outlet, None, framing[1]))

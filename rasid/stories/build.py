@@ -4,38 +4,198 @@ Each new article gets features (rasid.stories.features) and blocking keys: place
 region x month, its rarest content terms, and the MinHash LSH buckets the ingest step already
 stored. Only stories sharing a key are scored; the article joins the best one above
 `JOIN_THRESHOLD`, or starts a new story. A near-duplicate joins its original's story.
+
+Per-article cost stays flat as the collection grows: each key yields at most its KEY_STORIES
+newest stories, at most MAX_CANDIDATES stories and MAX_MEMBERS members each are compared, the
+members of a story are kept packed in arrays for the whole call (one vectorised cosine per
+story, with exact current IDF), document frequencies are read only for the terms compared, and
+refreshing a story aggregates in SQL and re-picks its title only when its earliest members change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 from rasid.ingest.dedup import Signature
 from rasid.store.base import Store
-from rasid.stories.features import ArticleFeatures, Idf, Weights, article_features, pair_score
+from rasid.stories.features import (
+    ArticleFeatures,
+    Idf,
+    Weighted,
+    Weights,
+    article_features,
+    combined_score,
+    weighted,
+    weighted_cosine,
+)
 
 JOIN_THRESHOLD = 0.2
 MAX_CANDIDATES = 25
 MAX_MEMBERS = 30  # members of a big story compared with a newcomer (the most recent ones)
 RARE_TERM_KEYS = 6
+# Per-article cost must not grow with the corpus: a blocking key (a busy place in a busy month,
+# a common word) only yields its most recent stories, and LSH neighbours are capped too.
+KEY_STORIES = 40
+LSH_NEIGHBOURS = 50
 _KEY_WEIGHTS = {"lsh": 3.0, "p": 2.0, "r": 0.5, "t": 1.0}
 
 
+class _Pack:
+    """A story's compared members with their terms flattened into arrays.
+
+    Term weights are kept raw (1 + log tf) and IDF is applied at comparison time from the
+    current document frequencies, so scores are exact while each comparison is a few
+    vectorised operations; the members' dates give an upper bound of each full score, so
+    only members that can still win are scored in Python.
+    """
+
+    def __init__(self) -> None:
+        self.members: list[ArticleFeatures] = []
+        self.columns = np.zeros(0, dtype=np.int64)  # vocabulary index of each (member, term) entry
+        self.tf = np.zeros(0)  # the member's raw weight for that term
+        self.rows = np.zeros(0, dtype=np.int64)  # which member the entry belongs to
+        self.anchors = np.zeros(0)  # members' anchor dates as ordinals (NaN: undated)
+
+    def add(self, f: ArticleFeatures, columns: np.ndarray, tf: np.ndarray) -> None:
+        row = len(self.members)
+        self.members.append(f)
+        self.columns = np.concatenate([self.columns, columns])
+        self.tf = np.concatenate([self.tf, tf])
+        self.rows = np.concatenate([self.rows, np.full(len(columns), row, dtype=np.int64)])
+        day = f.anchor_date
+        self.anchors = np.append(self.anchors, day.toordinal() if day else np.nan)
+
+    def drop(self, row: int) -> None:
+        del self.members[row]
+        keep = self.rows != row
+        self.columns, self.tf, self.rows = self.columns[keep], self.tf[keep], self.rows[keep]
+        self.rows[self.rows > row] -= 1
+        self.anchors = np.delete(self.anchors, row)
+
+
 class _Context:
-    """Per-call caches: document frequencies and parsed member features."""
+    """Per-call caches: document frequencies, a term index, and the compared members of stories."""
 
     def __init__(self, store: Store):
         self.store = store
-        self.df: dict[str, int] = {t: int(n) for t, n in store.query("SELECT term, df FROM story_terms")}
+        # Document frequencies are read lazily, for the terms of the articles actually compared,
+        # so a call costs nothing per term of the whole vocabulary.
+        self.df: dict[str, int] = {}
+        self.vocab: dict[str, int] = {}
+        self._df_array = np.zeros(4096)  # df by vocabulary index
         self.n_docs = int(store.query("SELECT COUNT(*) FROM story_articles")[0][0])
         self.members: dict[int, list[ArticleFeatures]] = {}
         self.weights = Weights()
+        self._terms: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._packs: dict[int, _Pack] = {}
+        self._dense = np.zeros(4096)
+        self._dense_columns = np.zeros(0, dtype=np.int64)
+        self.joined_ids: dict[int, set[int]] = {}  # story -> articles placed in it by this call
+
+    def load_df(self, terms: Iterable[str]) -> None:
+        """Give unseen terms a vocabulary index and their stored document frequency."""
+        missing = [t for t in terms if t not in self.vocab]
+        if not missing:
+            return
+        for i in range(0, len(missing), 500):
+            chunk = missing[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found = dict(self.store.query(f"SELECT term, df FROM story_terms WHERE term IN ({marks})", chunk))
+            for term in chunk:
+                self.df[term] = int(found.get(term, 0))
+        needed = len(self.vocab) + len(missing)
+        if needed > len(self._df_array):
+            grown = np.zeros(2 * needed)
+            grown[: len(self._df_array)] = self._df_array
+            self._df_array = grown
+            self._dense = np.zeros(len(grown))
+        for term in missing:
+            index = self.vocab[term] = len(self.vocab)
+            self._df_array[index] = self.df[term]
+
+    def count_terms(self, f: ArticleFeatures) -> None:
+        """The article has been placed: its terms count towards later articles' IDF."""
+        columns, _tf = self.term_arrays(f)
+        for term in f.terms:
+            self.df[term] += 1
+        self._df_array[columns] += 1
+        self.n_docs += 1
 
     def idf(self) -> Idf:
         return Idf(self.df, self.n_docs)
+
+    def term_arrays(self, f: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
+        """(vocabulary indexes, raw weights) of the article's terms."""
+        cached = self._terms.get(f.article_id)
+        if cached is None:
+            self.load_df(f.terms)
+            cached = self._terms[f.article_id] = (
+                np.fromiter((self.vocab[t] for t in f.terms), dtype=np.int64, count=len(f.terms)),
+                np.fromiter(f.terms.values(), dtype=np.float64, count=len(f.terms)),
+            )
+        return cached
+
+    def _idf_of(self, columns: np.ndarray) -> np.ndarray:
+        # Same formula as Idf.get, for many terms at once.
+        return np.log1p((self.n_docs + 1) / (1.0 + self._df_array[columns]))
+
+    def vector(self, f: ArticleFeatures) -> Weighted:
+        """The article's IDF-weighted term vector under the current document frequencies."""
+        self.load_df(f.terms)
+        return weighted(f.terms, self.idf())
+
+    def story_pack(self, story_id: int) -> _Pack:
+        cached = self._packs.get(story_id)
+        if cached is None:
+            cached = self._packs[story_id] = _Pack()
+            for m in self.story_members(story_id):
+                cached.add(m, *self.term_arrays(m))
+        return cached
+
+    def set_dense(self, f: ArticleFeatures) -> bool:
+        """Scatter the newcomer's unit vector into a dense buffer (cleared by clear_dense)."""
+        columns, tf = self.term_arrays(f)
+        weights = tf * self._idf_of(columns)
+        norm = float(np.sqrt(np.dot(weights, weights)))
+        if not norm:
+            return False
+        self._dense_columns = columns
+        self._dense[columns] = weights / norm
+        return True
+
+    def clear_dense(self) -> None:
+        self._dense[self._dense_columns] = 0.0
+
+    def cosines(self, pack: _Pack) -> np.ndarray:
+        """Content cosine of the newcomer (scattered by set_dense) with each member of a pack."""
+        size = len(pack.members)
+        if not len(pack.columns):
+            return np.zeros(size)
+        weights = pack.tf * self._idf_of(pack.columns)
+        norms = np.sqrt(np.bincount(pack.rows, weights=weights * weights, minlength=size))
+        dots = np.bincount(pack.rows, weights=weights * self._dense[pack.columns], minlength=size)
+        return np.divide(dots, norms, out=np.zeros(size), where=norms > 0)
+
+    def bounds(self, f: ArticleFeatures, pack: _Pack, content: np.ndarray) -> np.ndarray:
+        """Upper bounds of combined_score for each member: exact time part, places and actors at best."""
+        w = self.weights
+        time = np.full(len(pack.members), w.neutral_time)
+        penalty = np.ones(len(pack.members))
+        day = f.anchor_date
+        if day is not None:
+            dated = ~np.isnan(pack.anchors)
+            gap = np.abs(pack.anchors[dated] - day.toordinal())
+            time[dated] = np.where(
+                gap <= w.close_days,
+                1.0,
+                np.where(gap <= w.far_days, 1.0 - (gap - w.close_days) / (w.far_days - w.close_days), 0.0),
+            )
+            penalty[dated] = np.where(gap <= w.far_days, 1.0, np.where(gap <= 90, 0.3, 0.1))
+        return (w.content * content + w.time * time + w.places + w.actors) * penalty + 1e-9
 
     def story_members(self, story_id: int) -> list[ArticleFeatures]:
         if story_id not in self.members:
@@ -46,10 +206,29 @@ class _Context:
             self.members[story_id] = [ArticleFeatures.from_json(json.loads(r[0])) for r in rows]
         return self.members[story_id]
 
+    def joined(self, story_id: int, f: ArticleFeatures) -> None:
+        """Keep a loaded story's members (and its pack) current without reading them again."""
+        self.joined_ids.setdefault(story_id, set()).add(f.article_id)
+        members = self.members.get(story_id)
+        if members is not None:
+            members.insert(0, f)
+            members.sort(key=lambda m: -m.article_id)
+            del members[MAX_MEMBERS:]
+        pack = self._packs.get(story_id)
+        if pack is not None:
+            pack.add(f, *self.term_arrays(f))
+            if len(pack.members) > MAX_MEMBERS:
+                oldest = min(range(len(pack.members)), key=lambda r: pack.members[r].article_id)
+                pack.drop(oldest)
+
 
 def _month(day: dt.date, shift: int = 0) -> str:
     index = day.year * 12 + day.month - 1 + shift
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _ranked_terms(f: ArticleFeatures, idf: Idf) -> list[str]:
+    return sorted(f.terms, key=lambda t: -f.terms[t] * idf.get(t, 1.0))
 
 
 def blocking_keys(f: ArticleFeatures, idf: Idf) -> list[str]:
@@ -57,8 +236,7 @@ def blocking_keys(f: ArticleFeatures, idf: Idf) -> list[str]:
     day = f.anchor_date
     bucket = _month(day) if day else "nd"
     keys = [f"p:{p}|{bucket}" for p in f.places] + [f"r:{r}|{bucket}" for r in f.regions]
-    ranked = sorted(f.terms, key=lambda t: -f.terms[t] * idf.get(t, 1.0))
-    keys += [f"t:{t}" for t in ranked[:RARE_TERM_KEYS]]
+    keys += [f"t:{t}" for t in _ranked_terms(f, idf)[:RARE_TERM_KEYS]]
     return keys
 
 
@@ -74,8 +252,7 @@ def _lookup_keys(f: ArticleFeatures, idf: Idf) -> list[tuple[str, str | None]]:
                 out.append((f"{kind}:{pid}|nd", None))
             else:
                 out.append((f"{kind}:{pid}|", "prefix"))
-    ranked = sorted(f.terms, key=lambda t: -f.terms[t] * idf.get(t, 1.0))
-    out += [(f"t:{t}", None) for t in ranked[: RARE_TERM_KEYS * 2]]
+    out += [(f"t:{t}", None) for t in _ranked_terms(f, idf)[: RARE_TERM_KEYS * 2]]
     return out
 
 
@@ -85,23 +262,40 @@ def _candidates(ctx: _Context, f: ArticleFeatures) -> list[int]:
     idf = ctx.idf()
     for key, mode in _lookup_keys(f, idf):
         weight = _KEY_WEIGHTS[key.split(":", 1)[0]]
+        # Newest stories first (story ids grow with time), so a busy key yields a bounded list.
         if mode == "prefix":
             rows = store.query(
-                "SELECT DISTINCT story_id FROM story_keys WHERE key >= ? AND key < ?",
-                (key, key + "\U0010ffff"),
+                "SELECT DISTINCT story_id FROM story_keys WHERE key >= ? AND key < ?"
+                " ORDER BY story_id DESC LIMIT ?",
+                (key, key + "\U0010ffff", KEY_STORIES),
             )
         else:
-            rows = store.query("SELECT story_id FROM story_keys WHERE key = ?", (key,))
+            rows = store.query(
+                "SELECT story_id FROM story_keys WHERE key = ? ORDER BY story_id DESC LIMIT ?",
+                (key, KEY_STORIES),
+            )
         for (story_id,) in rows:
             hits[int(story_id)] = hits.get(int(story_id), 0.0) + weight
-    sig = store.signatures([f.article_id]).get(f.article_id)
-    if sig is not None:
-        similar = [
-            a for a in store.band_candidates(Signature.from_bytes(sig).band_keys()) if a != f.article_id
-        ]
-        for story_id in _stories_of(store, similar):
-            hits[story_id] = hits.get(story_id, 0.0) + _KEY_WEIGHTS["lsh"]
+    for story_id in _lsh_stories(store, f.article_id):
+        hits[story_id] = hits.get(story_id, 0.0) + _KEY_WEIGHTS["lsh"]
     return sorted(hits, key=lambda s: (-hits[s], s))[:MAX_CANDIDATES]
+
+
+def _lsh_stories(store: Store, article_id: int) -> list[int]:
+    """Stories of the most recent articles sharing a MinHash LSH bucket with this one."""
+    sig = store.signatures([article_id]).get(article_id)
+    if sig is None:
+        return []
+    keys = [bytes([band]) + bucket for band, bucket in Signature.from_bytes(sig).band_keys()]
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    rows = store.query(
+        f"SELECT DISTINCT article_id FROM lsh_bands WHERE bucket IN ({marks}) AND article_id != ?"
+        " ORDER BY article_id DESC LIMIT ?",
+        [*keys, article_id, LSH_NEIGHBOURS],
+    )
+    return _stories_of(store, (int(r[0]) for r in rows))
 
 
 def _stories_of(store: Store, article_ids: Iterable[int]) -> list[int]:
@@ -123,6 +317,7 @@ def _now() -> str:
 
 def _assign(ctx: _Context, f: ArticleFeatures) -> int:
     store = ctx.store
+    ctx.load_df(f.terms)
     idf = ctx.idf()
     story_id: int | None = None
     score: float | None = None
@@ -133,12 +328,24 @@ def _assign(ctx: _Context, f: ArticleFeatures) -> int:
         if found:
             story_id, score, reason = found[0], 1.0, f"near-duplicate of article {dup[0][0]}"
     if story_id is None:
-        best, best_score = None, 0.0
-        for candidate in _candidates(ctx, f):
-            members = ctx.story_members(candidate)
-            s = max((pair_score(f, m, idf, ctx.weights) for m in members), default=0.0)
-            if s > best_score:
-                best, best_score = candidate, s
+        best: int | None = None
+        # Members are scored in falling order of an upper bound of their score; the scan of a
+        # story stops when no member left can beat the best score so far.
+        best_score = JOIN_THRESHOLD - 1e-12
+        dense = ctx.set_dense(f)
+        try:
+            for candidate in _candidates(ctx, f):
+                pack = ctx.story_pack(candidate)
+                content = ctx.cosines(pack) if dense else np.zeros(len(pack.members))
+                bounds = ctx.bounds(f, pack, content)
+                for row in np.argsort(-bounds, kind="stable"):
+                    if bounds[row] <= best_score:
+                        break
+                    s = combined_score(f, pack.members[row], float(content[row]), ctx.weights)
+                    if s > best_score:
+                        best, best_score = candidate, s
+        finally:
+            ctx.clear_dense()
         if best is not None and best_score >= JOIN_THRESHOLD:
             story_id, score, reason = best, round(best_score, 4), "similar content, places, actors and time"
     if story_id is None:
@@ -152,61 +359,100 @@ def _assign(ctx: _Context, f: ArticleFeatures) -> int:
         "INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?, ?)",
         [(k, story_id) for k in blocking_keys(f, idf)],
     )
-    ctx.members.pop(story_id, None)
+    ctx.joined(story_id, f)
     # Document frequencies grow after scoring, so an article never counts towards its own IDF.
-    for term in f.terms:
-        ctx.df[term] = ctx.df.get(term, 0) + 1
+    ctx.count_terms(f)
     store.executemany(
         "INSERT INTO story_terms (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
         [(t,) for t in f.terms],
     )
-    ctx.n_docs += 1
     return story_id
 
 
 CENTRALITY_PANEL = 20
+CENTRAL_POOL = 40  # members that may name a story: its earliest ones, so titles stay stable
 
 
-def refresh_story(store: Store, story_id: int, idf: Idf | None = None) -> None:
-    """Recompute a story's title, time span, places, outlets and size from its members."""
-    rows = store.query("SELECT features FROM story_articles WHERE story_id = ?", (story_id,))
-    members = [ArticleFeatures.from_json(json.loads(r[0])) for r in rows]
-    if not members:
+def refresh_story(store: Store, story_id: int, ctx: _Context | None = None) -> None:
+    """Recompute a story's title, time span, places, outlets and size from its members.
+
+    Aggregates are computed by SQLite over the stored feature JSON; only the earliest
+    CENTRAL_POOL members are parsed in Python, so a big story costs little to refresh.
+    """
+    count = int(store.query("SELECT COUNT(*) FROM story_articles WHERE story_id = ?", (story_id,))[0][0])
+    if not count:
         store.execute("DELETE FROM story_keys WHERE story_id = ?", (story_id,))
         store.execute("DELETE FROM stories WHERE id = ?", (story_id,))
         return
-    if idf is None:
-        idf = _Context(store).idf()
-    # The most central member (closest to the others) names the story. Large stories are
-    # compared against a fixed panel of members so the cost stays linear in story size.
-    panel = sorted(members, key=lambda m: m.article_id)[:CENTRALITY_PANEL]
-    central = max(
-        members,
-        key=lambda m: (
-            sum(pair_score(m, o, idf) for o in panel if o is not m),
-            bool(m.title),
-            -m.article_id,
-        ),
+    ctx = ctx or _Context(store)
+    rows = store.query(
+        "SELECT article_id, features FROM story_articles WHERE story_id = ? ORDER BY article_id LIMIT ?",
+        (story_id, CENTRAL_POOL),
     )
-    title = central.title or _first_line(store, central.article_id)
-    days = sorted(d for m in members for d in ([m.anchor] if m.anchor else []))
-    place_counts: Counter[str] = Counter(p for m in members for p in m.places)
-    names: dict[str, str] = {}
-    for m in members:
-        names.update(m.place_names)
-    places = [{"id": p, "name": names.get(p, p)} for p, _ in place_counts.most_common(6)]
-    outlets = sorted({m.outlet for m in members if m.outlet})
+    previous = store.query("SELECT central_article, title FROM stories WHERE id = ?", (story_id,))
+    joined = ctx.joined_ids.get(story_id, set())
+    if previous and previous[0][0] is not None and not joined & {int(r[0]) for r in rows}:
+        # Nobody new among the members that may name the story: its title stands.
+        central_id, title = int(previous[0][0]), str(previous[0][1])
+    else:
+        members = [ArticleFeatures.from_json(json.loads(r[1])) for r in rows]
+        # The most central member (closest to the others) names the story. Large stories are
+        # compared against a fixed panel of members so the cost stays bounded.
+        panel = members[:CENTRALITY_PANEL]
+        vectors = {m.article_id: ctx.vector(m) for m in members}
+        central = max(
+            members,
+            key=lambda m: (
+                sum(
+                    combined_score(m, o, weighted_cosine(vectors[m.article_id], vectors[o.article_id]))
+                    for o in panel
+                    if o is not m
+                ),
+                bool(m.title),
+                -m.article_id,
+            ),
+        )
+        central_id = central.article_id
+        title = central.title or _first_line(store, central.article_id)
+    first, last = store.query(
+        "SELECT MIN(json_extract(features, '$.anchor')), MAX(json_extract(features, '$.anchor'))"
+        " FROM story_articles WHERE story_id = ?",
+        (story_id,),
+    )[0]
+    # Most frequent places; ties go to the place met first (earliest member, then its list order).
+    place_rows = store.query(
+        "SELECT p.value, COUNT(*) AS n, MIN(s.article_id * 1000 + p.key) AS first_seen,"
+        " MAX(s.article_id) FROM story_articles s, json_each(s.features, '$.places') p"
+        " WHERE s.story_id = ? GROUP BY p.value ORDER BY n DESC, first_seen LIMIT 6",
+        (story_id,),
+    )
+    places = []
+    for place_id, _n, _first, latest in place_rows:
+        name = store.query(
+            "SELECT json_extract(features, '$.place_names.' || json_quote(?)) FROM story_articles"
+            " WHERE article_id = ?",
+            (place_id, latest),
+        )[0][0]
+        places.append({"id": place_id, "name": name or place_id})
+    outlets = [
+        str(r[0])
+        for r in store.query(
+            "SELECT DISTINCT json_extract(features, '$.outlet') AS o FROM story_articles"
+            " WHERE story_id = ? AND o IS NOT NULL AND o != '' ORDER BY o",
+            (story_id,),
+        )
+    ]
     store.execute(
         "UPDATE stories SET title = ?, central_article = ?, first_date = ?, last_date = ?, places = ?, outlets = ?,"
         " article_count = ?, updated_at = ? WHERE id = ?",
         (
             title,
-            central.article_id,
-            days[0] if days else None,
-            days[-1] if days else None,
+            central_id,
+            first,
+            last,
             json.dumps(places, ensure_ascii=False),
             json.dumps(outlets, ensure_ascii=False),
-            len(members),
+            count,
             _now(),
             story_id,
         ),
@@ -245,9 +491,8 @@ def update_stories(store: Store, article_ids: Sequence[int]) -> None:
         touched: set[int] = set()
         for f in features:
             touched.add(_assign(ctx, f))
-        idf = ctx.idf()
         for story_id in sorted(touched):
-            refresh_story(store, story_id, idf)
+            refresh_story(store, story_id, ctx)
         for f in features:
             check_recycled(store, f)
 

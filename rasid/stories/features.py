@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from rasid.document import Document
@@ -38,7 +38,20 @@ class ArticleFeatures:
     title: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow copies: asdict() deep-copies recursively and costs more than the features themselves.
+        return {
+            "article_id": self.article_id,
+            "outlet": self.outlet,
+            "published": self.published,
+            "terms": dict(self.terms),
+            "places": list(self.places),
+            "regions": list(self.regions),
+            "place_names": dict(self.place_names),
+            "actors": list(self.actors),
+            "event_dates": list(self.event_dates),
+            "anchor": self.anchor,
+            "title": self.title,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ArticleFeatures:
@@ -166,13 +179,29 @@ def jaccard(a: list[str], b: list[str]) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
+# A term vector weighted by IDF, with its Euclidean norm: computed once, compared many times.
+Weighted = tuple[dict[str, float], float]
+
+
+def weighted(terms: dict[str, float], idf: Idf) -> Weighted:
+    vector = {t: w * idf.get(t, 1.0) for t, w in terms.items()}
+    return vector, math.sqrt(sum(v * v for v in vector.values()))
+
+
+def weighted_cosine(a: Weighted, b: Weighted) -> float:
+    (va, na), (vb, nb) = a, b
+    if not na or not nb:
+        return 0.0
+    if len(va) > len(vb):
+        va, vb = vb, va
+    dot = sum(w * vb[t] for t, w in va.items() if t in vb)
+    return dot / (na * nb)
+
+
 def cosine(a: dict[str, float], b: dict[str, float], idf: Idf) -> float:
     if not a or not b:
         return 0.0
-    dot = sum(w * b[t] * idf.get(t, 1.0) ** 2 for t, w in a.items() if t in b)
-    na = math.sqrt(sum((w * idf.get(t, 1.0)) ** 2 for t, w in a.items()))
-    nb = math.sqrt(sum((w * idf.get(t, 1.0)) ** 2 for t, w in b.items()))
-    return dot / (na * nb) if na and nb else 0.0
+    return weighted_cosine(weighted(a, idf), weighted(b, idf))
 
 
 @dataclass(frozen=True)
@@ -188,7 +217,11 @@ class Weights:
 
 def pair_score(a: ArticleFeatures, b: ArticleFeatures, idf: Idf, w: Weights = Weights()) -> float:
     """Similarity of two articles in [0, 1]: content, shared places/actors, closeness in time."""
-    content = cosine(a.terms, b.terms, idf)
+    return combined_score(a, b, cosine(a.terms, b.terms, idf), w)
+
+
+def combined_score(a: ArticleFeatures, b: ArticleFeatures, content: float, w: Weights = Weights()) -> float:
+    """`pair_score` given the content cosine (callers with cached weighted vectors pass it in)."""
     places = jaccard(a.places, b.places)
     actors = jaccard(a.actors, b.actors)
     da, db = a.anchor_date, b.anchor_date
