@@ -129,10 +129,22 @@ def _same_word(a: str, b: str) -> bool:
         return False
     if sa in sb or sb in sa:
         return True
+    # Verb and verbal-noun forms of one root differ mostly in long vowels (يرتفع ~ ارتفاع).
+    ka, kb = _skeleton(sa), _skeleton(sb)
+    if len(ka) >= 3 and ka == kb:
+        return True
     prefix = next((i for i, (x, y) in enumerate(zip(sa, sb, strict=False)) if x != y), min(len(sa), len(sb)))
     if prefix >= 4 and prefix >= 0.6 * min(len(sa), len(sb)):
         return True
     return _jaccard(_char_ngrams(sa, 2), _char_ngrams(sb, 2)) >= 0.5
+
+
+def _skeleton(word: str) -> str:
+    """The word without alif, waw and ya: a rough root for matching across derived forms."""
+    return word.translate(_LONG_VOWELS)
+
+
+_LONG_VOWELS = str.maketrans("", "", "اوي")
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -154,19 +166,131 @@ def lexical_overlap(claim: str, passage: str) -> float:
     return len(a & b) / len(a)
 
 
+@lru_cache(maxsize=1)
+def antonym_index() -> dict[str, frozenset[tuple[str, int]]]:
+    """Normalised word (and its light stem) -> {(entry, pole)} from `verify/data/antonyms.yaml`."""
+    raw = yaml.safe_load(resources.files("rasid.verify").joinpath("data/antonyms.yaml").read_text("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError("rasid/verify/data/antonyms.yaml: expected a mapping of entry -> [pole, pole]")
+    index: dict[str, set[tuple[str, int]]] = {}
+    for name, poles in raw.items():
+        if (
+            not isinstance(poles, list)
+            or len(poles) != 2
+            or not all(isinstance(p, list) and p and all(isinstance(w, str) for w in p) for p in poles)
+        ):
+            raise ValueError(f"rasid/verify/data/antonyms.yaml: '{name}' must be two non-empty lists of words")
+        for pole, words in enumerate(poles):
+            for word in words:
+                norm = normalize(word)
+                for key in {norm, stem(norm)}:
+                    if len(key) >= 2:
+                        index.setdefault(key, set()).add((str(name), pole))
+    for key, found in index.items():  # a form on both poles of one entry says nothing about that entry
+        ambiguous = {n for n, p in found if (n, 1 - p) in found}
+        index[key] = {(n, p) for n, p in found if n not in ambiguous}
+    return {k: frozenset(v) for k, v in index.items() if v}
+
+
+def poles(words: Iterable[str]) -> set[tuple[str, int]]:
+    """(entry, pole) pairs of the antonym lexicon that the words touch (prefix و/ف/ب/ل tolerated)."""
+    index = antonym_index()
+    out: set[tuple[str, int]] = set()
+    for w in words:
+        forms = {w, stem(w)}
+        if w[:1] in {"و", "ف", "ب", "ل"} and len(w) > 3:
+            forms |= {w[1:], stem(w[1:])}
+        for form in forms:
+            out |= index.get(form, frozenset())
+    return out
+
+
+def antonym_flips(s1: str, s2: str) -> tuple[list[str], list[str]]:
+    """Entries where one text uses one pole and the other text only the opposite pole; and entries
+    where both texts sit on the same pole (agreement on the predicate)."""
+    p1, p2 = poles(tokenize(s1)), poles(tokenize(s2))
+    flips, same = [], []
+    for name in sorted({n for n, _ in p1 | p2}):
+        a1, b1 = (name, 0) in p1, (name, 1) in p1
+        a2, b2 = (name, 0) in p2, (name, 1) in p2
+        if (a1 and not b1 and b2 and not a2) or (b1 and not a1 and a2 and not b2):
+            flips.append(name)
+        elif (a1 and a2 and not (b1 or b2)) or (b1 and b2 and not (a1 or a2)):
+            same.append(name)
+    return flips, same
+
+
+def _aligned_order(t1: Sequence[str], t2: Sequence[str]) -> list[int]:
+    """Position in t2 of each content word of t1 that has a match there (t1 order)."""
+    stop = lexicon()["stopwords"]
+    out = []
+    for w in t1:
+        if w in stop or len(w) < 3 or w.isdigit():
+            continue
+        j = next((j for j, v in enumerate(t2) if _same_word(w, v)), None)
+        if j is not None:
+            out.append(j)
+    return out
+
+
+CONTRAST_NAMES = (
+    "antonym_flip",
+    "antonym_flips",
+    "same_pole",
+    "same_pole_no_flip",
+    "negation_only_passage",
+    "negation_only_claim",
+    "numbers_only_claim",
+    "numbers_only_passage",
+    "numbers_shared",
+    "order_discordance",
+    "short_order_swap",
+)
+
+
+def contrast_features(s1: str, s2: str) -> list[float]:
+    """What changed between two texts: antonym flips, one-sided negation, number and order changes."""
+    t1, t2 = tokenize(s1), tokenize(s2)
+    flips, same = antonym_flips(s1, s2)
+    particles = lexicon()["negation_particles"]
+    neg1, neg2 = _count(t1, particles) > 0, _count(t2, particles) > 0
+    n1, n2 = numbers(s1), numbers(s2)
+    order = _aligned_order(t1, t2)
+    pairs = len(order) * (len(order) - 1) / 2
+    discordant = sum(1 for i in range(len(order)) for k in range(i + 1, len(order)) if order[i] > order[k])
+    return [
+        float(bool(flips)),
+        min(len(flips), 3) / 3,
+        float(bool(same)),
+        float(bool(same) and not flips),
+        float(neg2 and not neg1),
+        float(neg1 and not neg2),
+        float(bool(n1 - n2)),
+        float(bool(n2 - n1)),
+        float(bool(n1 & n2)),
+        discordant / pairs if pairs else 0.0,
+        float(discordant > 0 and len(order) <= 4),
+    ]
+
+
 class PairFeatures(BaseEstimator, TransformerMixin):
     """Sparse features of a (claim, passage) pair.
 
     Blocks: TF-IDF of the passage; TF-IDF of words the passage adds and of words it
     drops relative to the claim (that is where a contradiction lives: a swapped
     place, an antonym, a negation); crossed dropped×added word pairs (learned
-    antonym/substitution pairs); and dense overlap, negation and number-mismatch cues.
+    antonym/substitution pairs); and a dense block (last `n_dense_` columns): overlap,
+    negation and number-mismatch cues, `contrast_features`, TF-IDF similarities and the
+    rarity of words found on one side only.
     """
 
-    def __init__(self, min_df: int = 1, cross: bool = True, dense_weight: float = 1.0) -> None:
+    def __init__(
+        self, min_df: int = 1, cross: bool = True, dense_weight: float = 1.0, contrast: bool = True
+    ) -> None:
         self.min_df = min_df
         self.cross = cross
         self.dense_weight = dense_weight
+        self.contrast = contrast
 
     # -- helpers -------------------------------------------------------------
     @staticmethod
@@ -214,6 +338,8 @@ class PairFeatures(BaseEstimator, TransformerMixin):
                     float(bool(n1) and bool(n2) and n1 != n2),
                     float(bool(n1) != bool(n2)),
                     float(not (st1 & st2)),
+                    # Models pickled before the contrast block lack the attribute.
+                    *(contrast_features(s1, s2) if getattr(self, "contrast", False) else []),
                 ]
             )
         return np.asarray(rows, dtype=float)
@@ -228,14 +354,26 @@ class PairFeatures(BaseEstimator, TransformerMixin):
             cols.append(np.asarray(a.multiply(b).sum(axis=1)).ravel())
         vocab, idf = self.vec_sim_word_.vocabulary_, self.vec_sim_word_.idf_
         default = float(idf.max())
-        weighted = []
+        rows = []
         for a, b in zip(left, right, strict=True):
-            wa = a.split()
-            wb = b.split()
-            weights = [float(idf[vocab[w]]) if w in vocab else default for w in wa]
-            hit = sum(wt for w, wt in zip(wa, weights, strict=True) if any(_same_word(w, v) for v in wb))
-            weighted.append(hit / max(sum(weights), 1e-9))
-        cols.append(np.asarray(weighted))
+            wa, wb = a.split(), b.split()
+            ia = [float(idf[vocab[w]]) if w in vocab else default for w in wa]
+            ib = [float(idf[vocab[w]]) if w in vocab else default for w in wb]
+            ma = [any(_same_word(w, v) for v in wb) for w in wa]
+            mb = [any(_same_word(w, v) for v in wa) for w in wb]
+            # Rare words present on one side only: a swapped name, place or figure.
+            dropped = max((wt for wt, m in zip(ia, ma, strict=True) if not m), default=0.0) / default
+            added = max((wt for wt, m in zip(ib, mb, strict=True) if not m), default=0.0) / default
+            rows.append(
+                [
+                    sum(wt for wt, m in zip(ia, ma, strict=True) if m) / max(sum(ia), 1e-9),
+                    sum(wt for wt, m in zip(ib, mb, strict=True) if m) / max(sum(ib), 1e-9),
+                    dropped,
+                    added,
+                    float(dropped > 0.7 and added > 0.7),
+                ]
+            )
+        cols.extend(np.asarray(rows).T)
         return np.column_stack(cols)
 
     # -- sklearn API ---------------------------------------------------------

@@ -1,7 +1,7 @@
 """Stance of a passage toward a claim: supports / refutes / discusses (+ unrelated in the checker).
 
-The model is a scikit-learn pipeline (pair features + logistic regression) trained on
-the ANS corpus (agree → supports, disagree → refutes, other → discusses). ANS "other"
+The model (`StanceEnsemble`) blends a logistic regression over all pair features with
+gradient-boosted trees over the dense contrast block, trained on the ANS corpus (agree → supports, disagree → refutes, other → discusses). ANS "other"
 pairs are headlines on different stories, so the model's "discusses" means "same
 broad topic, no stance". The fourth label, "unrelated", is not learned: the checker
 assigns it when `is_unrelated` finds too little lexical overlap (see there).
@@ -48,6 +48,44 @@ def adjusted_probabilities(pipeline: Any, inputs: Sequence[Any], bias: Sequence[
     proba = np.asarray(pipeline.predict_proba(list(inputs)), dtype=float)
     proba = proba * np.asarray(bias, dtype=float)
     return proba / proba.sum(axis=1, keepdims=True)
+
+
+def dense_block(features: Any, matrix: Any) -> np.ndarray:
+    """The trailing dense columns of a `PairFeatures` matrix, without the dense weight."""
+    n_dense = int(features.n_dense_)
+    weight = float(features.dense_weight) or 1.0
+    return np.asarray(matrix[:, matrix.shape[1] - n_dense :].toarray()) / weight
+
+
+class StanceEnsemble:
+    """Pair features -> weighted mean of a linear model's and a tree model's class probabilities.
+
+    The linear model sees every feature block (TF-IDF of the passage and of the words that
+    changed); the trees see only the dense block, where interactions such as "high overlap
+    but an antonym flip" matter more than single words. Both share the class order.
+    """
+
+    def __init__(self, features: Any, linear: Any, trees: Any, tree_weight: float) -> None:
+        if list(linear.classes_) != list(trees.classes_):
+            raise ValueError("linear and tree models disagree on class order")
+        self.features = features
+        self.linear = linear
+        self.trees = trees
+        self.tree_weight = tree_weight
+        self.classes_ = linear.classes_
+
+    def dense_block(self, matrix: Any) -> np.ndarray:
+        return dense_block(self.features, matrix)
+
+    def blend(self, matrix: Any, tree_weight: float | None = None) -> np.ndarray:
+        w = self.tree_weight if tree_weight is None else tree_weight
+        linear = np.asarray(self.linear.predict_proba(matrix))
+        if w <= 0:
+            return linear
+        return (1 - w) * linear + w * np.asarray(self.trees.predict_proba(self.dense_block(matrix)))
+
+    def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        return self.blend(self.features.transform(list(pairs)))
 
 
 class StanceModel:

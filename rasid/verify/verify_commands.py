@@ -129,7 +129,7 @@ def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) ->
 
     @train_app.command("stance")
     def train_stance_cmd(data: DataOption, out: OutOption = None, as_json: JsonOption = False) -> None:
-        """Train the stance model on ANS train (tuned on dev) and save it."""
+        """Train the stance model on ANS train, tune on dev, refit on train+dev and save it."""
         from rasid.verify.stance import STANCE_MODEL_PATH
         from rasid.verify.train import train_stance
 
