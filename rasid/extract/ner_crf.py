@@ -3,8 +3,14 @@
 The model is trained by `rasid.extract.ner_train` on ANERcorp (IOB labels PERS, LOC,
 ORG, MISC) and ships in the package as `rasid/models/ner.crfsuite` (plus its first-pass
 model `ner_pass1.crfsuite` and word clusters `ner_clusters.tsv`), with the word lists its
-gazetteer features read in `rasid/extract/data/ner_lexicon/`. Features are computed
-here only, so training and tagging cannot drift apart.
+gazetteer features read in `rasid/extract/data/ner_lexicon/`. Features are defined
+here only (`FeatureExtractor`), so training and tagging cannot drift apart.
+
+Training hands CRFsuite the feature strings. Tagging does not build them per token:
+`CrfTagger` sums the model's weights once per word form (own features and the features
+it gives each neighbour), adds the few features that span several words (bigrams, list
+marks, document hints) and decodes in numpy (`rasid.extract.ner_infer`). The labels and
+marginals are those CRFsuite computes from the strings (tests check this).
 
 Normalisation is private to this module on purpose: the shipped model's weights are
 tied to these exact feature strings, so a change in a shared normaliser must not
@@ -15,15 +21,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pycrfsuite
+import numpy as np
 
 from rasid.document import Document
+from rasid.extract.ner_infer import CrfWeights, marginals, viterbi
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = PACKAGE_DIR / "models" / "ner.crfsuite"
@@ -33,7 +41,24 @@ CLUSTER_FILE = "clusters.tsv"  # beside the word lists of a model trained elsewh
 
 ENTITY_TYPES = ("PERS", "LOC", "ORG", "MISC")
 # Gazetteer lists the features consult; each is a file `<name>.txt` of phrases.
-LEXICON_NAMES = ("pers", "loc", "org", "misc", "geo", "actor_first", "actor_head")
+LEXICON_NAMES = (
+    "pers",
+    "loc",
+    "org",
+    "misc",
+    "geo",
+    "actor_first",
+    "actor_head",
+    "world",
+    "org_head",
+    "pers_cue",
+    "loc_cue",
+    "kb_place",
+    "kb_actor",
+    "given",
+    "org_name",
+    "pers_first",
+)
 CLITIC_FILE = "proclitics.txt"
 
 # Arabic harakat, superscript alef and Quranic marks: removed before matching.
@@ -104,14 +129,18 @@ class PhraseLexicon:
     phrases: frozenset[tuple[str, ...]]
     max_len: int
     heads: Mapping[str, int] = field(default_factory=dict)  # first word -> longest phrase length
+    # first word -> lengths of the phrases it starts, longest first
+    lengths: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_phrases(cls, phrases: Iterable[tuple[str, ...]]) -> PhraseLexicon:
         items = frozenset(p for p in phrases if p)
-        heads: dict[str, int] = {}
+        sizes: dict[str, set[int]] = {}
         for p in items:
-            heads[p[0]] = max(heads.get(p[0], 0), len(p))
-        return cls(items, max((len(p) for p in items), default=0), heads)
+            sizes.setdefault(p[0], set()).add(len(p))
+        heads = {w: max(n) for w, n in sizes.items()}
+        lengths = {w: tuple(sorted(n, reverse=True)) for w, n in sizes.items()}
+        return cls(items, max((len(p) for p in items), default=0), heads, lengths)
 
     def mark(self, bases: Sequence[str]) -> list[str]:
         """Per position 'B', 'I' or '' for the greedy longest matches in `bases`."""
@@ -227,10 +256,71 @@ def _analyse(token: str, lexicon_dir: Path) -> tuple[str, str, str, str]:
 # Document features look at other sentences this far before and after (ANERcorp has no
 # article boundaries, and a name is usually repeated within a few dozen sentences).
 DOC_WINDOW = 30
-# Whether the second pass also sees the first pass's own label of each token (stacking);
-# untested on held-out data, so off for the shipped model.
-STACK_FIRST_PASS = False
 _NAME_LIKE = re.compile("[\u0621-\u064aA-Za-z]{2,}")
+# Neighbour offsets whose words are features of a token.
+OFFSETS = (-2, -1, 1, 2)
+# Lists whose marks a token also sees two words away (cue words: "الرئيس الفرنسي <name>").
+WIDE_LISTS = frozenset({"pers_cue", "loc_cue", "org_head"})
+
+
+def _roles(labels: Sequence[str]) -> list[str]:
+    """Per token 'TYPE:S|B|I|E' inside a span, else 'O'."""
+    roles = ["O"] * len(labels)
+    for i, j, etype in iob_spans(labels):
+        for k in range(i, j):
+            roles[k] = f"{etype}:{'S' if j - i == 1 else 'B' if k == i else 'E' if k == j - 1 else 'I'}"
+    return roles
+
+
+@functools.lru_cache(maxsize=4096)
+def _hint_strings(seen: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
+    """Hints from the role counts of a word's other occurrences (sorted `(role, count)` pairs)."""
+    if not seen:
+        return ()
+    types: dict[str, int] = {}
+    hints = []
+    for role, n in seen:
+        etype = role.split(":", 1)[0]
+        types[etype] = types.get(etype, 0) + n
+        if etype != "O":
+            hints.append(f"d:{role}")
+    hints.extend(f"d:{etype}" for etype in sorted(types))
+    best = max(types.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    share = types[best] / sum(types.values())
+    hints.append(f"dmaj={best}:{'all' if share == 1 else 'most'}")
+    return tuple(hints)
+
+
+def _hints_from_bases(
+    bases_per_sent: Sequence[Sequence[str]], first_pass: Sequence[Sequence[str]], window: int
+) -> list[list[tuple[str, ...]]]:
+    """`document_hints` from the words' bases: a tuple of hint strings per token."""
+    occurrences: dict[str, list[tuple[int, int, str]]] = {}
+    for s, (bases, labels) in enumerate(zip(bases_per_sent, first_pass, strict=True)):
+        for i, (b, role) in enumerate(zip(bases, _roles(labels), strict=True)):
+            if _NAME_LIKE.fullmatch(b):
+                occurrences.setdefault(b, []).append((s, i, role))
+    out: list[list[tuple[str, ...]]] = [[()] * len(b) for b in bases_per_sent]
+    for occ in occurrences.values():
+        if len(occ) == 1:
+            continue
+        if occ[-1][0] - occ[0][0] <= window:
+            # Every occurrence is in every other's window: counts are the totals minus itself.
+            totals: dict[str, int] = {}
+            for _, _, role in occ:
+                totals[role] = totals.get(role, 0) + 1
+            for s, i, role in occ:
+                seen = dict(totals)
+                seen[role] -= 1
+                out[s][i] = _hint_strings(tuple(sorted((r, n) for r, n in seen.items() if n)))
+            continue
+        for s, i, _ in occ:
+            near: dict[str, int] = {}
+            for s2, i2, role in occ:
+                if abs(s2 - s) <= window and (s2, i2) != (s, i):
+                    near[role] = near.get(role, 0) + 1
+            out[s][i] = _hint_strings(tuple(sorted(near.items())))
+    return out
 
 
 def document_hints(
@@ -247,49 +337,27 @@ def document_hints(
     outside entities. This lets a bare surname inherit the type of the full name
     mentioned earlier in the article.
     """
-    occurrences: dict[str, list[tuple[int, int, str]]] = {}
-    bases_per_sent: list[list[str]] = []
-    for s, (tokens, labels) in enumerate(zip(sentences, first_pass, strict=True)):
-        bases = [_analyse(t, lexicon_dir)[2] for t in tokens]
-        bases_per_sent.append(bases)
-        roles = ["O"] * len(tokens)
-        for i, j, etype in iob_spans(labels):
-            for k in range(i, j):
-                role = "S" if j - i == 1 else "B" if k == i else "E" if k == j - 1 else "I"
-                roles[k] = f"{etype}:{role}"
-        for i, b in enumerate(bases):
-            if _NAME_LIKE.fullmatch(b):
-                occurrences.setdefault(b, []).append((s, i, roles[i]))
-    out: list[list[list[str]]] = []
-    for s, bases in enumerate(bases_per_sent):
-        sent_hints: list[list[str]] = []
-        for i, b in enumerate(bases):
-            seen: dict[str, int] = {}
-            for s2, i2, role in occurrences.get(b, ()):
-                if abs(s2 - s) <= window and (s2, i2) != (s, i):
-                    seen[role] = seen.get(role, 0) + 1
-            hints: list[str] = []
-            if seen:
-                types: dict[str, int] = {}
-                for role, n in seen.items():
-                    etype = role.split(":", 1)[0]
-                    types[etype] = types.get(etype, 0) + n
-                    if etype != "O":
-                        hints.append(f"d:{role}")
-                for etype in types:
-                    hints.append(f"d:{etype}")
-                best = max(types.items(), key=lambda kv: (kv[1], kv[0]))[0]
-                share = types[best] / sum(types.values())
-                hints.append(f"dmaj={best}:{'all' if share == 1 else 'most'}")
-            if STACK_FIRST_PASS:
-                hints.append(f"p1={first_pass[s][i]}")
-            sent_hints.append(hints)
-        out.append(sent_hints)
-    return out
+    bases = [[_analyse(t, lexicon_dir)[2] for t in tokens] for tokens in sentences]
+    return [[list(h) for h in sent] for sent in _hints_from_bases(bases, first_pass, window)]
+
+
+@dataclass(frozen=True, slots=True)
+class WordForm:
+    """What a word form contributes to features: its own, and as each neighbour offset."""
+
+    base: str
+    own: tuple[str, ...]
+    context: tuple[tuple[str, ...], ...]  # one tuple per entry of OFFSETS
 
 
 class FeatureExtractor:
-    """Turns a token sequence into CRFsuite feature strings (one list per token)."""
+    """Turns a token sequence into CRFsuite feature strings (one list per token).
+
+    A token's features are its own word features, the features of its neighbours
+    (`WordForm.context`), gazetteer marks of itself and its direct neighbours, sentence
+    boundaries, base bigrams and, for a second-pass model, document hints. Everything
+    that depends on a word form alone is built once per form.
+    """
 
     def __init__(
         self,
@@ -297,21 +365,70 @@ class FeatureExtractor:
         lexicon_dir: Path = DEFAULT_LEXICON_DIR,
         clusters: Mapping[str, tuple[str, ...]] | None = None,
     ):
-        self.lexicons = dict(lexicons)
+        self.lexicons = {name: lex for name, lex in lexicons.items() if lex.max_len}
         self.lexicon_dir = lexicon_dir
         if clusters is None:
             clusters = _CLUSTER_OVERRIDE[-1] if _CLUSTER_OVERRIDE else load_clusters(DEFAULT_CLUSTERS)
         self.clusters = clusters
-        self._own_cache: dict[str, tuple[str, ...]] = {}
+        self._forms: dict[str, WordForm] = {}  # feature strings per form, for `token_features`
+        # Forms numbered for a tagger's score tables (`form_id`); only their bases are kept.
+        self.numbered: dict[str, int] = {}
+        self.bases: list[str] = []
+        self._fresh: list[WordForm] = []  # numbered since the last `take_fresh`
+        self.generation = 0  # bumped when the numbering restarts
+        # First word of any list phrase -> the lists that have a phrase starting with it.
+        heads: dict[str, list[tuple[str, PhraseLexicon]]] = {}
+        for name, lex in self.lexicons.items():
+            for head in lex.heads:
+                heads.setdefault(head, []).append((name, lex))
+        self._heads = heads
 
     def _cluster(self, norm: str, base: str) -> tuple[str, ...]:
         return self.clusters.get(norm) or self.clusters.get(base) or ()
 
-    def _word_features(
-        self, tok: str, info: tuple[str, str, str, str], clusters: tuple[str, ...]
-    ) -> tuple[str, ...]:
-        w, cl, b, shape = info
-        f = [
+    _MAX_FORMS = 200_000
+    _MAX_NUMBERED = 50_000  # bounds the taggers' score tables (two models x 5 rows x 9 labels per form)
+
+    def form(self, tok: str) -> WordForm:
+        """The cached per-form features of `tok`."""
+        found = self._forms.get(tok)
+        if found is None:
+            if len(self._forms) >= self._MAX_FORMS:
+                self._forms.clear()
+            found = self._forms[tok] = self._build_form(tok)
+        return found
+
+    def make_room(self, count: int) -> None:
+        """Restart the numbering if `count` more forms might not fit (call before numbering a text)."""
+        if len(self.bases) + count > self._MAX_NUMBERED:
+            self.numbered.clear()
+            self.bases.clear()
+            self._fresh.clear()
+            self.generation += 1
+
+    def form_id(self, tok: str) -> int:
+        """The number of `tok`'s form; a new form is queued for `take_fresh`."""
+        found = self.numbered.get(tok)
+        if found is None:
+            found = self.numbered[tok] = len(self.bases)
+            form = self._forms.get(tok) or self._build_form(tok)
+            self.bases.append(form.base)
+            self._fresh.append(form)
+        return found
+
+    def take_fresh(self) -> tuple[int, int, list[WordForm]]:
+        """(generation, number of the first, forms) numbered since the last call.
+
+        The feature strings of numbered forms are not kept: a tagger turns them into
+        weight sums once, so one FeatureExtractor serves one tagger's scorers.
+        """
+        fresh, self._fresh = self._fresh, []
+        return self.generation, len(self.bases) - len(fresh), fresh
+
+    def _build_form(self, tok: str) -> WordForm:
+        w, cl, b, shape = _analyse(tok, self.lexicon_dir)
+        clusters = self._cluster(w, b)
+        own = [
             "bias",
             f"w={tok}",
             f"n={w}",
@@ -322,58 +439,72 @@ class FeatureExtractor:
         ]
         for k in range(1, 5):
             if len(w) > k:
-                f.append(f"p{k}={w[:k]}")
-                f.append(f"s{k}={w[-k:]}")
+                own.append(f"p{k}={w[:k]}")
+                own.append(f"s{k}={w[-k:]}")
             if len(b) > k:
-                f.append(f"bp{k}={b[:k]}")
-                f.append(f"bs{k}={b[-k:]}")
+                own.append(f"bp{k}={b[:k]}")
+                own.append(f"bs{k}={b[-k:]}")
         for level, cid in enumerate(clusters):
-            f.append(f"c{level}={cid}")
-        return tuple(f)
+            own.append(f"c{level}={cid}")
+        context = []
+        for d in OFFSETS:
+            f = [f"{d}:b={b}", f"{d}:cl={cl}"]
+            if clusters:
+                f.append(f"{d}:c1={clusters[1 if len(clusters) > 1 else 0]}")
+            if abs(d) == 1:
+                f.append(f"{d}:n={w}")
+                f.append(f"{d}:sh={shape}")
+            context.append(tuple(f))
+        return WordForm(b, tuple(own), tuple(context))
+
+    def marks(self, bases: Sequence[str]) -> list[tuple[int, str, str]]:
+        """(position, list name, 'B' or 'I') for greedy longest list matches, list by list.
+
+        Same result as `PhraseLexicon.mark` on each list, but only positions whose word
+        starts some phrase are tried.
+        """
+        out: list[tuple[int, str, str]] = []
+        resume: dict[str, int] = {}
+        heads = self._heads
+        n = len(bases)
+        for i, b in enumerate(bases):
+            found = heads.get(b)
+            if not found:
+                continue
+            for name, lex in found:
+                if i < resume.get(name, 0):
+                    continue
+                for size in lex.lengths[b]:
+                    if size <= n - i and (size == 1 or tuple(bases[i : i + size]) in lex.phrases):
+                        out.append((i, name, "B"))
+                        out.extend((k, name, "I") for k in range(i + 1, i + size))
+                        resume[name] = i + size
+                        break
+        return out
 
     def token_features(self, tokens: Sequence[str], hints: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
         """Features per token; `hints` adds document-level features (see `document_hints`)."""
         n = len(tokens)
-        info = [_analyse(t, self.lexicon_dir) for t in tokens]
-        norms = [x[0] for x in info]
-        bases = [x[2] for x in info]
-        shapes = [x[3] for x in info]
-        clus = [self._cluster(w, b) for w, b in zip(norms, bases, strict=True)]
-        marks = {name: lex.mark(bases) for name, lex in self.lexicons.items() if lex.max_len}
-        own: list[list[str]] = []
-        cache = self._own_cache
-        for i, tok in enumerate(tokens):
-            # The token-only features depend on nothing else: build them once per word form.
-            base_features = cache.get(tok)
-            if base_features is None:
-                base_features = self._word_features(tok, info[i], clus[i])
-                if len(cache) < 200_000:
-                    cache[tok] = base_features
-            f = list(base_features)
-            for name, m in marks.items():
-                if m[i]:
-                    f.append(f"g{name}={m[i]}")
-            own.append(f)
+        forms = [self.form(t) for t in tokens]
+        bases = [f.base for f in forms]
+        marked: list[list[str]] = [[] for _ in range(n)]
+        for i, name, m in sorted(self.marks(bases), key=lambda x: (x[0], list(self.lexicons).index(x[1]))):
+            marked[i].append(f"g{name}={m}")
         feats: list[list[str]] = []
         for i in range(n):
-            f = own[i]
+            f = [*forms[i].own, *marked[i]]
             if i == 0:
                 f.append("BOS")
             if i == n - 1:
                 f.append("EOS")
-            for d in (-2, -1, 1, 2):
+            for k, d in enumerate(OFFSETS):
                 j = i + d
                 if 0 <= j < n:
-                    f.append(f"{d}:b={bases[j]}")
-                    f.append(f"{d}:cl={info[j][1]}")
-                    if clus[j]:
-                        f.append(f"{d}:c1={clus[j][1 if len(clus[j]) > 1 else 0]}")
+                    f.extend(forms[j].context[k])
                     if abs(d) == 1:
-                        f.append(f"{d}:n={norms[j]}")
-                        f.append(f"{d}:sh={shapes[j]}")
-                        for name, m in marks.items():
-                            if m[j]:
-                                f.append(f"{d}:g{name}={m[j]}")
+                        f.extend(f"{d}:{m}" for m in marked[j])
+                    else:
+                        f.extend(f"{d}:{m}" for m in marked[j] if m.split("=", 1)[0][1:] in WIDE_LISTS)
                 else:
                     f.append(f"{d}:pad")
             if i > 0:
@@ -398,6 +529,193 @@ def hint_features(hints: Sequence[Sequence[str]]) -> list[list[str]]:
                 f.extend(f"{d}:{h}" for h in hints[i + d] if not h.startswith("dmaj"))
         out.append(f)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """One document's non-empty sentences, flattened, with what every model scores alike.
+
+    `sparse` lists (flat position, attribute) pairs for the features that depend on more
+    than one word form: base bigrams and gazetteer marks.
+    """
+
+    ids: np.ndarray  # form number of each token (`FeatureExtractor.form_id`)
+    starts: np.ndarray  # flat index of each sentence's first token
+    pos: np.ndarray  # index of each token within its sentence
+    size: np.ndarray  # length of each token's sentence
+    bases: list[list[str]]
+    sparse_at: np.ndarray
+    sparse: np.ndarray  # attribute numbers in the tagger's shared numbering (0: no model has it)
+
+
+@dataclass(frozen=True, slots=True)
+class _Attributes:
+    """One numbering of the attributes any pass of a tagger knows (0: none knows it).
+
+    Bigram attributes are also indexed by their `left|right` part alone, so a document's
+    bigrams are looked up without building both attribute strings.
+    """
+
+    index: dict[str, int]
+    after: dict[str, int]  # "a|b" -> number of "0|1:b=a|b" (feature of the token holding a)
+    before: dict[str, int]  # "a|b" -> number of "-1|0:b=a|b" (feature of the token holding b)
+    # (list, mark) -> numbers of the mark's attribute at offsets 0, +1, -1, +2, -2 from it
+    marks: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
+
+    def mark_ids(self, name: str, mark: str) -> tuple[int, ...]:
+        found = self.marks.get((name, mark))
+        if found is None:
+            get = self.index.get
+            feat = f"g{name}={mark}"
+            # A token d words before the marked one sees it as "d:" + feat (d = -1: the next token).
+            found = (get(feat, 0), get(f"-1:{feat}", 0), get(f"1:{feat}", 0), 0, 0)
+            if name in WIDE_LISTS:
+                found = (*found[:3], get(f"-2:{feat}", 0), get(f"2:{feat}", 0))
+            self.marks[(name, mark)] = found
+        return found
+
+    @classmethod
+    def of(cls, models: Iterable[CrfWeights]) -> _Attributes:
+        names = sorted({a for m in models for a in m.index})
+        index = {a: k for k, a in enumerate(names, 1)}
+        after = {a[6:]: k for a, k in index.items() if a.startswith("0|1:b=")}
+        before = {a[7:]: k for a, k in index.items() if a.startswith("-1|0:b=")}
+        return cls(index, after, before)
+
+
+def _layout(features: FeatureExtractor, sentences: Sequence[Sequence[str]], attrs: _Attributes) -> _Layout:
+    lengths = np.array([len(s) for s in sentences], dtype=np.intp)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp)
+    total = int(lengths.sum())
+    pos = np.arange(total) - np.repeat(starts, lengths)
+    size = np.repeat(lengths, lengths)
+    features.make_room(total)
+    tokens = [t for s in sentences for t in s]
+    known = list(map(features.numbered.get, tokens))
+    ids: list[int] = [features.form_id(t) for t in tokens] if None in known else known  # type: ignore[assignment]
+    flat = list(map(features.bases.__getitem__, ids))
+    # Base bigrams over the flat token list; pairs that straddle two sentences are dropped.
+    keys = list(map("|".join, itertools.pairwise(flat)))
+    zero = itertools.repeat(0)
+    after = np.fromiter(map(attrs.after.get, keys, zero), dtype=np.intp, count=len(keys))
+    before = np.fromiter(map(attrs.before.get, keys, zero), dtype=np.intp, count=len(keys))
+    joined = pos[:-1] + 1 < size[:-1]
+    hit_after = np.flatnonzero(joined & (after > 0))
+    hit_before = np.flatnonzero(joined & (before > 0))
+    all_bases: list[list[str]] = []
+    at: list[int] = []
+    marks: list[int] = []
+    mark_ids = attrs.mark_ids
+    for a, n in zip(starts.tolist(), lengths.tolist(), strict=True):
+        bases = flat[a : a + n]
+        all_bases.append(bases)
+        for i, name, m in features.marks(bases):
+            own, after1, before1, after2, before2 = mark_ids(name, m)
+            k = a + i
+            at.append(k)
+            marks.append(own)
+            if i + 1 < n:
+                at.append(k + 1)
+                marks.append(after1)
+            if i > 0:
+                at.append(k - 1)
+                marks.append(before1)
+            if i + 2 < n:
+                at.append(k + 2)
+                marks.append(after2)
+            if i > 1:
+                at.append(k - 2)
+                marks.append(before2)
+    return _Layout(
+        np.array(ids, dtype=np.intp),
+        starts,
+        pos,
+        size,
+        all_bases,
+        np.concatenate([hit_after, hit_before + 1, np.array(at, dtype=np.intp)]),
+        np.concatenate([after[hit_after], before[hit_before], np.array(marks, dtype=np.intp)]),
+    )
+
+
+class _Scorer:
+    """State scores of one model for whole documents, summed from cached per-form weights.
+
+    Mirrors `FeatureExtractor.token_features` (+ `hint_features`) term by term: the
+    weights of a form's own and neighbour features are summed once per form and kept
+    in a table, so a document costs a few array operations plus the sparse features
+    of its `_Layout` and its document hints.
+    """
+
+    def __init__(self, weights: CrfWeights, features: FeatureExtractor, attrs: _Attributes):
+        self.weights = weights
+        self.features = features
+        width = len(weights.labels)
+        self._sparse = weights.aligned(attrs.index)  # weights of the layout's sparse attributes
+        self._generation = features.generation
+        self._filled = 0  # forms 0.._filled-1 have their rows in `_table`
+        self._table = np.zeros((4096, 1 + len(OFFSETS), width))
+        self._bos = weights.vector("BOS")
+        self._eos = weights.vector("EOS")
+        self._pad = [weights.vector(f"{d}:pad") for d in OFFSETS]
+        # Hint tuple -> row of `_hint_table` [own, as left neighbour, as right neighbour]; row 0: none.
+        self._hint_rows: dict[tuple[str, ...], int] = {(): 0}
+        self._hint_table = np.zeros((256, 3, width))
+
+    def add_forms(self, generation: int, first: int, forms: Sequence[WordForm]) -> None:
+        """Weight sums for newly numbered forms (`FeatureExtractor.take_fresh`)."""
+        if generation != self._generation:
+            self._generation, self._filled = generation, 0
+        if first != self._filled:
+            raise RuntimeError("form numbers out of step with the score table")
+        end = first + len(forms)
+        if end > len(self._table):
+            grown = np.zeros((max(end, 2 * len(self._table)), *self._table.shape[1:]))
+            grown[:first] = self._table[:first]
+            self._table = grown
+        score = self.weights.score
+        for k, form in enumerate(forms, first):
+            self._table[k, 0] = score(form.own)
+            for j, ctx in enumerate(form.context):
+                self._table[k, 1 + j] = score(ctx)
+        self._filled = end
+
+    def _hint_row(self, hints: tuple[str, ...]) -> int:
+        row = self._hint_rows.get(hints)
+        if row is None:
+            row = len(self._hint_rows)
+            if row == len(self._hint_table):
+                self._hint_table = np.concatenate([self._hint_table, np.zeros_like(self._hint_table)])
+            score = self.weights.score
+            shared = [h for h in hints if not h.startswith("dmaj")]
+            self._hint_table[row] = (score(hints), score(f"-1:{h}" for h in shared), score(f"1:{h}" for h in shared))
+            self._hint_rows[hints] = row
+        return row
+
+    def scores(self, layout: _Layout, hints: Sequence[Sequence[tuple[str, ...]]] | None = None) -> list[np.ndarray]:
+        """State scores [tokens, labels] per sentence of `layout` (with document hints for pass 2)."""
+        ids = layout.ids
+        table = self._table[ids]
+        total = table[:, 0].copy()
+        pos, size = layout.pos, layout.size
+        for k, d in enumerate(OFFSETS):
+            inside = (pos + d >= 0) & (pos + d < size)
+            where = np.flatnonzero(inside)
+            total[where] += table[where + d, 1 + k]
+            total[~inside] += self._pad[k]
+        total[pos == 0] += self._bos
+        total[pos == size - 1] += self._eos
+        if len(layout.sparse):
+            np.add.at(total, layout.sparse_at, self._sparse[layout.sparse])
+        if hints is not None:
+            hint_row = self._hint_row
+            hid = np.fromiter((hint_row(h) for s in hints for h in s), dtype=np.intp, count=len(ids))
+            hinted = self._hint_table[hid]
+            total += hinted[:, 0]
+            after = np.flatnonzero(pos + 1 < size)  # token i+1 sees the hints of i as "-1:"
+            total[after + 1] += hinted[after, 1]
+            before = np.flatnonzero(pos > 0)  # token i-1 sees them as "1:"
+            total[before - 1] += hinted[before, 2]
+        return np.split(total, layout.starts[1:])
 
 
 def lexicon_dir_for(model_path: Path) -> Path:
@@ -436,40 +754,81 @@ class CrfTagger:
     """A loaded CRF model (two passes when a first-pass model sits beside it) plus its features.
 
     Pass 1 tags every sentence of a document; pass 2 sees, for each word, how pass 1
-    labelled the same word in nearby sentences (`document_hints`).
+    labelled the same word in nearby sentences (`document_hints`). Inference runs in
+    numpy on the model's weights (`rasid.extract.ner_infer`), scoring whole documents
+    at once; the labels are those CRFsuite gives for the `token_features` strings.
     """
 
-    def __init__(self, model_path: Path, lexicon_dir: Path | None = None):
+    def __init__(self, model_path: Path, lexicon_dir: Path | None = None, features: FeatureExtractor | None = None):
         self.model_path = model_path
         self.lexicon_dir = lexicon_dir or lexicon_dir_for(model_path)
         if not self.lexicon_dir.is_dir():
             self.lexicon_dir = DEFAULT_LEXICON_DIR
-        own_clusters = self.lexicon_dir / CLUSTER_FILE
-        clusters = load_clusters(own_clusters if own_clusters.is_file() else DEFAULT_CLUSTERS)
-        self.features = FeatureExtractor(load_lexicons(self.lexicon_dir), self.lexicon_dir, clusters)
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(model_path))
-        self.labels = tuple(self._tagger.labels())
+        if features is None:
+            own_clusters = self.lexicon_dir / CLUSTER_FILE
+            clusters = load_clusters(own_clusters if own_clusters.is_file() else DEFAULT_CLUSTERS)
+            features = FeatureExtractor(load_lexicons(self.lexicon_dir), self.lexicon_dir, clusters)
+        self.features = features
+        weights = CrfWeights.read(model_path)
+        self.labels = weights.labels
         first = pass1_path_for(model_path)
-        self._pass1: pycrfsuite.Tagger | None = None
-        if first.is_file():
-            self._pass1 = pycrfsuite.Tagger()
-            self._pass1.open(str(first))
+        models = [weights, CrfWeights.read(first)] if first.is_file() else [weights]
+        # One numbering of the attributes either model knows, so a document's sparse
+        # features are looked up once for both passes.
+        self._attrs = _Attributes.of(models)
+        self._final = _Scorer(weights, features, self._attrs)
+        self._pass1 = _Scorer(models[1], features, self._attrs) if len(models) > 1 else None
 
-    def _final_features(self, sentences: Sequence[Sequence[str]]) -> list[list[list[str]]]:
-        base = [self.features.token_features(t) if t else [] for t in sentences]
+    def _scores(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Final-model state scores of non-empty sentences (document features from pass 1)."""
+        if not sentences:
+            return []
+        layout = _layout(self.features, sentences, self._attrs)
+        fresh = self.features.take_fresh()
+        for scorer in (self._final, self._pass1):
+            if scorer is not None:
+                scorer.add_forms(*fresh)
         if self._pass1 is None:
-            return base
-        first = [list(self._pass1.tag(x)) if x else [] for x in base]
-        hints = document_hints(sentences, first, self.lexicon_dir)
-        return [
-            [f + extra for f, extra in zip(x, hint_features(h), strict=True)]
-            for x, h in zip(base, hints, strict=True)
-        ]
+            return self._final.scores(layout)
+        names = self._pass1.weights.labels
+        paths = viterbi(self._pass1.scores(layout), self._pass1.weights.transitions)
+        first = [[names[k] for k in path] for path in paths]
+        return self._final.scores(layout, _hints_from_bases(layout.bases, first, DOC_WINDOW))
+
+    def _decode(
+        self, sentences: Sequence[Sequence[str]], confidence: bool, spans_only: bool = False
+    ) -> list[tuple[list[str], list[float]]]:
+        """Labels and (with `confidence`) their marginals per sentence.
+
+        With `spans_only`, sentences without an entity get no marginals (their confidence
+        list is empty): callers that only average confidence over spans skip that work.
+        """
+        full = [s for s in sentences if s]
+        scores = self._scores(full)
+        trans = self._final.weights.transitions
+        paths = viterbi(scores, trans)
+        probs: list[np.ndarray | None] = [None] * len(paths)
+        if confidence:
+            todo = list(range(len(paths)))
+            if spans_only:
+                outside = self.labels.index("O") if "O" in self.labels else -1
+                todo = [k for k in todo if bool((paths[k] != outside).any())]
+            for k, prob in zip(todo, marginals([scores[k] for k in todo], trans), strict=True):
+                probs[k] = prob
+        decoded = iter(zip(paths, probs, strict=True))
+        out: list[tuple[list[str], list[float]]] = []
+        for s in sentences:
+            if not s:
+                out.append(([], []))
+                continue
+            path, marginal = next(decoded)
+            conf = [] if marginal is None else [float(marginal[i, k]) for i, k in enumerate(path)]
+            out.append(([self.labels[k] for k in path], conf))
+        return out
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 labels for consecutive sentences of one text (they share document features)."""
-        return [list(self._tagger.tag(x)) if x else [] for x in self._final_features(sentences)]
+        return [labels for labels, _ in self._decode(sentences, False)]
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         """IOB2 labels (B-/I- PERS, LOC, ORG, MISC, or O) for one sentence."""
@@ -477,17 +836,11 @@ class CrfTagger:
             return []
         return self.tag_sentences([tokens])[0]
 
-    def _tag_marginals(self, x: list[list[str]]) -> tuple[list[str], list[float]]:
-        if not x:
-            return [], []
-        labels = list(self._tagger.tag(x))
-        return labels, [self._tagger.marginal(y, i) for i, y in enumerate(labels)]
-
     def tag_with_confidence(self, tokens: Sequence[str]) -> tuple[list[str], list[float]]:
         """Labels plus each label's marginal probability."""
         if not tokens:
             return [], []
-        return self._tag_marginals(self._final_features([tokens])[0])
+        return self._decode([tokens], True)[0]
 
     def tag_document(self, doc: Document) -> list[tuple[int, int, str, float]]:
         """Entity spans (char start, end, type, mean marginal confidence) over the whole document."""
@@ -503,8 +856,7 @@ class CrfTagger:
                 groups.append([item])
         surfaces = [[doc.text[s:e] for s, e, _ in g] for g in groups]
         spans: list[tuple[int, int, str, float]] = []
-        for group, x in zip(groups, self._final_features(surfaces), strict=True):
-            labels, conf = self._tag_marginals(x)
+        for group, (labels, conf) in zip(groups, self._decode(surfaces, True, spans_only=True), strict=True):
             for i, j, etype in iob_spans(labels):
                 score = sum(conf[i:j]) / (j - i)
                 spans.append((group[i][0], group[j - 1][1], etype, round(score, 4)))

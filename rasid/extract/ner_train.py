@@ -12,6 +12,12 @@ Recipe (fixed, deterministic: the same data gives a byte-identical model):
         Universal-PETRARCH actor dictionary;
       - actor_first / actor_head: first words of PETRARCH actor entries (person first names,
         and frequent heads such as titles and organisation keywords);
+      - kb_place / kb_actor / given: names from the package's own knowledge (places.csv,
+        actors.yaml and outlets.yaml, given_names.txt); titles.yaml adds to pers_cue;
+      - world, org_head, org_name, pers_first, pers_cue, loc_cue: hand-written lists in
+        `rasid/extract/data/ner_cues.txt` (countries and cities, organisation head words
+        and well-known organisations, foreign given names, words written before a person
+        or a place);
   * word clusters (`rasid.extract.ner_clusters`) built from all unlabelled Arabic text in
     ../shared/data, written to `rasid/models/ner_clusters.tsv`;
   * two passes: a first-pass CRF (`ner_pass1.crfsuite`) without document features, and
@@ -44,11 +50,11 @@ from rasid.extract.ner_crf import (
     DEFAULT_CLUSTERS,
     DEFAULT_LEXICON_DIR,
     DEFAULT_MODEL,
+    CrfTagger,
     FeatureExtractor,
     PhraseLexicon,
     clusters_override,
     document_hints,
-    hint_features,
     iob_spans,
     lexicon_dir_for,
     load_clusters,
@@ -75,8 +81,8 @@ def default_training_files() -> list[Path]:
     return [shared_data_dir() / "ner" / "anercorp_train.txt"]
 
 
-C1 = 0.1
-C2 = 0.05
+C1 = 0.05
+C2 = 0.01
 MAX_ITERATIONS = 200
 JACKKNIFE_FOLDS = 5
 # Cross-fitting of the first pass: folds and (cheaper) iteration cap of the fold models.
@@ -88,7 +94,11 @@ MIN_ENTITY_SHARE = 0.5
 ACTOR_HEAD_MIN = 5
 MIN_COMMON = 3
 MAX_COMMON_ENTITY_SHARE = 0.2
-FILTERED_LISTS = ("geo", "actor_first")
+FILTERED_LISTS = ("geo", "actor_first", "world", "kb_place", "kb_actor", "given", "org_name", "pers_first")
+KNOWLEDGE_DIR = Path(__file__).resolve().parents[1] / "knowledge" / "data"
+PLACES_FILE = KNOWLEDGE_DIR / "places.csv"
+GIVEN_NAMES_FILE = KNOWLEDGE_DIR / "given_names.txt"
+CUES_FILE = Path(__file__).resolve().parent / "data" / "ner_cues.txt"
 _COUNTRY_CODE = re.compile(r"[A-Z]{3}")
 _NON_ARABIC_LETTERS = re.compile("[\u067e\u0686\u0698\u06af\u06d5\u06c6\u06ce\u06b5\u0695]")
 
@@ -174,6 +184,57 @@ def external_lexicons(shared: Path | None = None) -> dict[str, set[tuple[str, ..
         "geo": {g for g in geo if g},
         "actor_first": {(w,) for w in first if len(w) >= 2},
         "actor_head": {(w,) for w, n in heads.items() if n >= ACTOR_HEAD_MIN},
+        **package_lexicons(),
+    }
+
+
+def read_cue_lists(path: Path = CUES_FILE) -> dict[str, set[tuple[str, ...]]]:
+    """The hand-written lists of `ner_cues.txt` (`[name]` sections, one phrase per line)."""
+    out: dict[str, set[tuple[str, ...]]] = {}
+    current: set[tuple[str, ...]] | None = None
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = out.setdefault(line[1:-1], set())
+        elif current is None:
+            raise ValueError(f"{path}:{lineno}: phrase before the first [list] header")
+        else:
+            current.add(phrase_key(line.split()))
+    return out
+
+
+def package_lexicons() -> dict[str, set[tuple[str, ...]]]:
+    """Lists from knowledge the package ships: places, actors, given names, titles, cue words."""
+    from rasid.knowledge.actors import load_actors, load_outlets, load_titles
+
+    lists = read_cue_lists()
+    places: set[tuple[str, ...]] = set()
+    with PLACES_FILE.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            for name in [row["name_ar"], *row["variants"].split("|")]:
+                if name.strip():
+                    places.add(phrase_key(name.split()))
+    actors: set[tuple[str, ...]] = set()
+    names = [n for actor in load_actors().all() for n in (actor.name_ar, *actor.aliases)]
+    names += [n for outlet in load_outlets().all() for n in (outlet.name_ar, *outlet.names)]
+    for name in names:
+        if name.strip():
+            actors.add(phrase_key(name.split()))
+    given = set()
+    for line in GIVEN_NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            given.add(phrase_key(line.split()))
+    cues = lists.get("pers_cue", set())
+    cues |= {phrase_key(t.text.split()) for t in load_titles()}
+    return {
+        **lists,
+        "pers_cue": cues,
+        "kb_place": {p for p in places if p},
+        "kb_actor": {a for a in actors if a},
+        "given": {g for g in given if g},
     }
 
 
@@ -304,8 +365,9 @@ def cross_fitted_first_pass(
         if progress:
             progress(f"first pass, fold {k + 1}/{folds}")
         fit(others, path, external, c1=c1, c2=c2, max_iterations=PASS1_FOLD_ITERATIONS)
-        tagger = _FoldTagger(path, all_lists(others, external))
-        labels.extend(tagger.tag_first([t for t, _ in s]) for s in sentences[bounds[k] : bounds[k + 1]])
+        # A fold model has no first-pass model beside it: each sentence is tagged on its own.
+        tagger = _fold_tagger(path, all_lists(others, external))
+        labels.extend(tagger.tag_sentences([[t for t, _ in s] for s in sentences[bounds[k] : bounds[k + 1]]]))
     return labels
 
 
@@ -394,36 +456,9 @@ def train(
     }
 
 
-class _FoldTagger:
+def _fold_tagger(model_path: Path, lists: dict[str, set[tuple[str, ...]]]) -> CrfTagger:
     """Tagger over a model trained in cross-validation, with that fold's word lists."""
-
-    def __init__(self, model_path: Path, lists: dict[str, set[tuple[str, ...]]]):
-        self.features = FeatureExtractor(_as_lexicons(lists))
-        self.tagger = pycrfsuite.Tagger()
-        self.tagger.open(str(model_path))
-        first = pass1_path_for(model_path)
-        self.first: pycrfsuite.Tagger | None = None
-        if first.is_file():
-            self.first = pycrfsuite.Tagger()
-            self.first.open(str(first))
-
-    def tag_first(self, tokens: Sequence[str]) -> list[str]:
-        """Labels from the single-pass model at `model_path` (used for cross-fitting)."""
-        return list(self.tagger.tag(self.features.token_features(tokens))) if tokens else []
-
-    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        if self.first is None:
-            return [self.tag_first(t) for t in sentences]
-        base = [self.features.token_features(t) if t else [] for t in sentences]
-        first = [list(self.first.tag(x)) if x else [] for x in base]
-        hints = document_hints(sentences, first)
-        return [
-            list(self.tagger.tag([f + e for f, e in zip(x, hint_features(h), strict=True)])) if x else []
-            for x, h in zip(base, hints, strict=True)
-        ]
-
-    def tag(self, tokens: Sequence[str]) -> list[str]:
-        return self.tag_sentences([tokens])[0]
+    return CrfTagger(model_path, features=FeatureExtractor(_as_lexicons(lists)))
 
 
 def evaluate_split(
@@ -443,7 +478,7 @@ def evaluate_split(
     everything = [*train_sents, *extra_train]
     model_path = workdir / f"{name}.crfsuite"
     fit_two_pass(everything, model_path, external, c1=c1, c2=c2, max_iterations=max_iterations, progress=progress)
-    tagger = _FoldTagger(model_path, all_lists(everything, external))
+    tagger = _fold_tagger(model_path, all_lists(everything, external))
     started = time.perf_counter()
     # The test block is in article order, so document features see neighbouring sentences.
     pred = tagger.tag_sentences([[t for t, _ in s] for s in test_sents])

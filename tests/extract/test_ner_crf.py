@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rasid.document import Document, Token
@@ -239,3 +240,156 @@ def test_document_context_helps_a_bare_surname() -> None:
     # Alone, the unknown surname is not recognised; after the full name it is.
     assert tagger.tag(sents[1])[1] == "O"
     assert labels[1][1] == "B-PERS"
+
+
+# ---------------------------------------------------------------- fast inference equals CRFsuite
+
+DOCUMENT = [
+    str.split("أعلنت وزارة الدفاع التركية في أنقرة أن وفدا عسكريا سيزور موسكو الأسبوع المقبل ."),
+    str.split("وقال المتحدث باسم الوزارة العقيد سليم أوزدمير إن الوفد سيلتقي مسؤولين في شركة روستيخ ."),
+    str.split("وأضاف أوزدمير أن الزيارة تأتي بعد اتصال بين الرئيسين ."),
+    str.split("وكانت صحيفة الوطن السورية قد نقلت عن مصادر في دمشق أن الجيش السوري عزز مواقعه قرب حلب ."),
+    str.split("؟"),
+]
+
+
+def _crfsuite_labels(model: Path, features: list[list[list[str]]]) -> list[list[str]]:
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model))
+    return [list(tagger.tag(x)) for x in features]
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.is_file(), reason="model not built")
+def test_fast_two_pass_tagging_matches_crfsuite_on_feature_strings() -> None:
+    import pycrfsuite
+
+    from rasid.extract.ner_crf import pass1_path_for
+
+    tagger = load_tagger()
+    fx = tagger.features
+    first = _crfsuite_labels(pass1_path_for(DEFAULT_MODEL), [fx.token_features(s) for s in DOCUMENT])
+    hints = document_hints(DOCUMENT, first)
+    final = [fx.token_features(s, h) for s, h in zip(DOCUMENT, hints, strict=True)]
+    expected = _crfsuite_labels(DEFAULT_MODEL, final)
+    assert tagger.tag_sentences(DOCUMENT) == expected
+    # Marginals too: the confidence of each label equals CRFsuite's.
+    crf = pycrfsuite.Tagger()
+    crf.open(str(DEFAULT_MODEL))
+    decoded = tagger._decode(DOCUMENT, True)
+    for x, (got_labels, got) in zip(final, decoded, strict=True):
+        labels = list(crf.tag(x))
+        assert got_labels == labels
+        assert got == pytest.approx([crf.marginal(y, i) for i, y in enumerate(labels)], abs=1e-9)
+
+
+def test_weights_read_from_a_model_file_equal_crfsuite_dump(tmp_path: Path) -> None:
+    import pycrfsuite
+
+    from rasid.extract.ner_crf import CrfTagger, PhraseLexicon, phrase_key
+    from rasid.extract.ner_infer import CrfWeights, marginals, viterbi
+
+    cues = {
+        "pers_cue": PhraseLexicon.from_phrases([phrase_key(["العقيد"]), phrase_key(["المتحدث", "باسم"])]),
+        "org_head": PhraseLexicon.from_phrases([phrase_key(["وزارة"]), phrase_key(["شركة"])]),
+    }
+    lexicons = {**load_lexicons(DEFAULT_LEXICON_DIR), **cues}
+    fx = FeatureExtractor(lexicons, clusters={})
+    names = {"وزارة الدفاع التركية": "ORG", "أنقرة": "LOC", "موسكو": "LOC", "سليم أوزدمير": "PERS",
+             "روستيخ": "ORG", "أوزدمير": "PERS", "صحيفة الوطن": "ORG", "دمشق": "LOC", "حلب": "LOC"}
+    gold = []
+    for sent in DOCUMENT:
+        labels = ["O"] * len(sent)
+        for name, etype in names.items():
+            words = name.split()
+            for i in range(len(sent) - len(words) + 1):
+                if sent[i : i + len(words)] == words and labels[i] == "O":
+                    labels[i : i + len(words)] = [f"B-{etype}"] + [f"I-{etype}"] * (len(words) - 1)
+        gold.append(labels)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for sent, labels in zip(DOCUMENT, gold, strict=True):
+        trainer.append(fx.token_features(sent), labels)
+    trainer.set_params({"c1": 0.0, "c2": 0.1, "max_iterations": 30})
+    path = tmp_path / "tiny.crfsuite"
+    trainer.train(str(path))
+    weights = CrfWeights.read(path)
+    crf = pycrfsuite.Tagger()
+    crf.open(str(path))
+    info = crf.info()
+    assert set(weights.labels) == set(info.labels)
+    for (attr, label), w in info.state_features.items():
+        assert weights.vector(attr)[weights.labels.index(label)] == pytest.approx(w, abs=1e-6)
+    for (a, b), w in info.transitions.items():
+        assert weights.transitions[weights.labels.index(a), weights.labels.index(b)] == pytest.approx(w, abs=1e-6)
+    # Decoding a batch of sentences of different lengths gives CRFsuite's answer for each.
+    test = [str.split("وصل الوفد إلى أنقرة ."), DOCUMENT[1], str.split("دمشق")]
+    feats = [fx.token_features(s) for s in test]
+    scores = [np.array([weights.score(f) for f in x]) for x in feats]
+    paths = viterbi(scores, weights.transitions)
+    probs = marginals(scores, weights.transitions)
+    for x, path_ids, prob in zip(feats, paths, probs, strict=True):
+        labels = list(crf.tag(x))
+        assert [weights.labels[k] for k in path_ids] == labels
+        assert [prob[i, k] for i, k in enumerate(path_ids)] == pytest.approx(
+            [crf.marginal(y, i) for i, y in enumerate(labels)], abs=1e-9
+        )
+    assert viterbi([], weights.transitions) == [] and marginals([], weights.transitions) == []
+    # The tagger's cached, vectorised scoring (list marks near and two words away, bigrams)
+    # gives the same labels and marginals as the strings.
+    tagger = CrfTagger(path, features=FeatureExtractor(lexicons, clusters={}))
+    assert any(f.startswith("-2:gpers_cue") for x in feats for token in x for f in token)
+    for sent, x in zip(test, feats, strict=True):
+        labels, conf = tagger.tag_with_confidence(sent)
+        assert labels == list(crf.tag(x))
+        assert conf == pytest.approx([crf.marginal(y, i) for i, y in enumerate(labels)], abs=1e-9)
+
+
+def test_marks_equal_per_list_greedy_matching() -> None:
+    from rasid.extract.ner_crf import PhraseLexicon
+
+    lists = {
+        "a": PhraseLexicon.from_phrases([("مجلس", "امن"), ("مجلس",), ("امن", "قومي")]),
+        "b": PhraseLexicon.from_phrases([("امن", "قومي"), ("قومي",)]),
+        "empty": PhraseLexicon.from_phrases([]),
+    }
+    fx = FeatureExtractor(lists, clusters={})
+    bases = ["قال", "مجلس", "امن", "قومي", "مجلس", "قومي"]
+    got = {(i, name): m for i, name, m in fx.marks(bases)}
+    for name, lex in lists.items():
+        for i, m in enumerate(lex.mark(bases)):
+            assert got.get((i, name), "") == m
+    # The first list takes "مجلس امن" before "امن قومي" can start; the second list does not compete.
+    assert got[(3, "b")] == "I" and (3, "a") not in got
+
+
+def test_cue_lists_and_package_lists(tmp_path: Path) -> None:
+    from rasid.extract.ner_crf import phrase_key
+    from rasid.extract.ner_train import package_lexicons, read_cue_lists
+
+    path = tmp_path / "cues.txt"
+    path.write_text("# lists\n[world]\nفرنسا\nجنوب أفريقيا\n[org_head]\nوزارة  # opens a name\n", encoding="utf-8")
+    lists = read_cue_lists(path)
+    # Phrases are stored as lexicon keys (normalised, clitic-stripped), as the tagger matches them.
+    assert lists["world"] == {phrase_key(["فرنسا"]), ("جنوب", "افريقيا")}
+    assert lists["org_head"] == {phrase_key(["وزارة"])}
+    path.write_text("فرنسا\n[world]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"cues\.txt:1:"):
+        read_cue_lists(path)
+    shipped = package_lexicons()
+    assert phrase_key(["باريس"]) in shipped["world"]
+    assert phrase_key(["حلب"]) in shipped["kb_place"]  # from places.csv
+    assert phrase_key(["محمد"]) in shipped["given"]  # from given_names.txt
+    assert any(len(p) > 1 for p in shipped["pers_cue"])  # multi-word titles from titles.yaml
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.is_file(), reason="model not built")
+def test_restarting_the_form_numbering_keeps_the_labels() -> None:
+    from rasid.extract.ner_crf import CrfTagger
+
+    tagger = CrfTagger(DEFAULT_MODEL)
+    expected = tagger.tag_sentences(DOCUMENT)
+    tagger.features._MAX_NUMBERED = 20  # every document now restarts the numbering
+    tagger.tag_sentences([str.split("وصل وفد من منظمة الهلال الأحمر إلى مدينة الرقة صباح اليوم .")])
+    assert tagger.tag_sentences(DOCUMENT) == expected
+    assert tagger.features.generation >= 2
