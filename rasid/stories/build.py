@@ -228,7 +228,9 @@ def _month(day: dt.date, shift: int = 0) -> str:
 
 
 def _ranked_terms(f: ArticleFeatures, idf: Idf) -> list[str]:
-    return sorted(f.terms, key=lambda t: -f.terms[t] * idf.get(t, 1.0))
+    """The article's most distinctive terms first (only the first few are ever used)."""
+    weight = {t: -w * idf.get(t, 1.0) for t, w in f.terms.items()}
+    return sorted(weight, key=weight.__getitem__)[: RARE_TERM_KEYS * 2]
 
 
 def blocking_keys(f: ArticleFeatures, idf: Idf) -> list[str]:
