@@ -88,7 +88,8 @@ def _stories(console: Console, rasid: Any) -> None:
         if fact is not None:
             console.print(f"\n  In story #{full['id']}, «{fact['fact']}» is contradicted:", highlight=False)
             for value in fact["values"]:
-                holders = "; ".join(dict.fromkeys(h.split(" ← ")[0] for h in value["holders"]))
+                # Holders are short labels now ("outlet ← quoted source"): show them whole.
+                holders = "; ".join(dict.fromkeys(value["holders"]))
                 console.print(f"    {value['value']}: {holders}", highlight=False)
             console.print(f"  Full matrix: rasid story {full['id']} --db {rasid.store.location}", highlight=False)
 
