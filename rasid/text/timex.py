@@ -440,6 +440,7 @@ def _triggers() -> _Triggers:
 
 
 _NO_NEXT: frozenset[str] = frozenset()
+_AB = "اب"  # folded "آب" (August), also "father" and the tail of "باب"
 # word -> (can open alone, is a lead, second words of phrases it starts); memoised per surface form.
 _WORD_ROLES: dict[str, tuple[bool, bool, frozenset[str]]] = {}
 _NO_ROLE: tuple[bool, bool, frozenset[str]] = (False, False, _NO_NEXT)  # most words: shared, tested by identity
@@ -782,17 +783,42 @@ class _Parser:
         k, m = self.phrase(j, self.lex.months)
         if k:
             end = j + k
+            paired = False
             # "مايو/ آيار", "آذار /مارس": a second name of the same month.
             if self.word(end) == "/":
                 k2, m2 = self.phrase(end + 1, self.lex.months)
                 if k2 and m2 == m:
                     end = end + 1 + k2
+                    paired = True
+            if k == 1 and not paired and self._bare_ab(i, j, end):
+                return None
             return m, end
         if j > i:
             num = self.number(j) or (self.ordinal(j) if self.word(i).startswith("ال") else None)
             if num and 1 <= num[0] <= 12:
                 return num[0], num[1]
         return None
+
+    def _bare_ab(self, i: int, j: int, end: int) -> bool:
+        """True when the month word at j is "آب"/"اب" without anything saying it is a month.
+
+        "اب" is also "father", and "باب" ("باب الهوى", "باب النيرب") folds to ب+اب: a proclitic
+        ب never opens this month, and the bare name needs "شهر" before it, a day number before it,
+        or a year or a past/next modifier after it ("آب/أغسطس" is handled by the caller).
+        """
+        forms = self.forms(j)
+        if _AB not in forms or any((f,) in self.lex.months for f in forms if f != _AB):
+            return False
+        if "ب" in self.word(j)[: -len(_AB)]:
+            return True
+        if j > i:  # "شهر آب"
+            return False
+        k = i - 1 if self.is_(i - 1, "من", "في") else i
+        if any((dn := self.day_number(s)) is not None and dn[1] == k for s in range(max(0, k - 3), k)):
+            return False  # "5 آب", "الخامس من آب"
+        if self.year(end, bare=True) is not None or self.modifier(end) is not None:
+            return False  # "آب 2019", "آب الماضي"
+        return True
 
     def year(self, i: int, bare: bool) -> tuple[int, int] | None:
         j = i

@@ -354,3 +354,34 @@ def test_rule_guards_on_reference_corpora() -> None:
                         checked += 1
                         assert getattr(_Parser, rule).__wrapped__(parser, i) is None, (line, t[0], rule)
     assert checked > 5000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قصفت المدفعية حي باب النيرب في حلب",
+        "أغلقت السلطات معبر باب الهوى أمام الشاحنات",
+        "وصلت القافلة إلى باب السلامة ثم عادت",
+        "وقال إن الاب فقد ابنه في القصف",
+        "سقطت قذيفة قرب بآب المدينة 2020",
+    ],
+)
+def test_gate_names_and_bare_ab_are_not_august(text: str) -> None:
+    # "باب" is never ب + آب, and a bare "آب"/"اب" with no month context is not a date.
+    assert [m.text for m in find_times(text, MONDAY)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("قتل ثلاثة مدنيين في 5 آب الجاري", "5 آب الجاري", dt.date(2019, 8, 5)),
+        ("وقعت المجزرة في الخامس من آب", "الخامس من آب", dt.date(2019, 8, 5)),
+        ("تصاعد القصف خلال شهر آب", "شهر آب", dt.date(2019, 8, 1)),
+        ("اشتدت الغارات في آب 2018 على المدينة", "آب 2018", dt.date(2018, 8, 1)),
+        ("في آب/أغسطس الماضي", "آب/أغسطس الماضي", dt.date(2019, 8, 1)),
+        ("في آب الماضي", "آب الماضي", dt.date(2019, 8, 1)),
+    ],
+)
+def test_ab_with_month_context_is_august(text: str, span: str, value: dt.date) -> None:
+    m = first(text)
+    assert (m.text, m.value) == (span, value)
