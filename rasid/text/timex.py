@@ -816,9 +816,8 @@ class _Parser:
         k = i - 1 if self.is_(i - 1, "من", "في") else i
         if any((dn := self.day_number(s)) is not None and dn[1] == k for s in range(max(0, k - 3), k)):
             return False  # "5 آب", "الخامس من آب"
-        if self.year(end, bare=True) is not None or self.modifier(end) is not None:
-            return False  # "آب 2019", "آب الماضي"
-        return True
+        # "آب 2019", "آب الماضي"
+        return self.year(end, bare=True) is None and self.modifier(end) is None
 
     def year(self, i: int, bare: bool) -> tuple[int, int] | None:
         j = i
