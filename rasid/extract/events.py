@@ -38,7 +38,7 @@ import yaml
 from rasid.document import Document, Event, Mention, Span
 from rasid.extract import casualties as cas
 from rasid.extract.attribution import Attribution, find_attributions, find_hedges
-from rasid.text.normalize import Normalized, normalize, normalize_word
+from rasid.text.normalize import _DELETE_RE, _SUB_TABLE_FOLD, normalize, normalize_word
 
 
 class EventLexiconError(ValueError):
@@ -212,19 +212,20 @@ class PhraseMatcher:
             self._cache[token] = found
         return found
 
-    def find_all(self, folded: str) -> list[list[Hit]]:
+    def find_all(self, folded: str, tokens: Sequence[tuple[int, int, str]] | None = None) -> list[list[Hit]]:
+        """Hits of every set in `folded`; `tokens` are its \\w+ runs (start, end, text) if known."""
         out: list[list[Hit]] = [[] for _ in self.sets]
         free = [0] * len(self.sets)  # where each set may match next (its hits do not overlap)
         payloads = [si.ps.payloads for si in self.sets]
         cache = self._cache
-        for mt in _TOKEN_RE.finditer(folded):
-            token = mt.group()
+        if tokens is None:
+            tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(folded)]
+        for start, end, token in tokens:
             found = cache.get(token)
             if found is None:
                 found = self._lookup(token)
             if not found:
                 continue
-            start, end = mt.span()
             following: str | None = None  # the next word, read once for all multi-word forms
             for k, cands in found:
                 if start < free[k]:
@@ -359,6 +360,8 @@ class EventLexicon:
     max_phrase_words: int
     protest_intervention: PhraseSet
     government_sides: frozenset[str]
+    direct_fire: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    projectiles: frozenset[str] = frozenset()
     _category_index: Mapping[str, str] = field(default_factory=dict)
 
     def _strip(self, word: str) -> Iterable[str]:
@@ -539,6 +542,8 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         max_phrase_words=int(roles.get("max_phrase_words", 4)),
         protest_intervention=PhraseSet(_need(resolve, "protest_intervention", where)),
         government_sides=frozenset(_need(resolve, "government_sides", where)),
+        direct_fire=PhraseSet(resolve.get("direct_fire") or ()),
+        projectiles=_words(resolve.get("projectiles") or ()),
         _category_index=cat_index,
     )
 
@@ -596,6 +601,36 @@ def _matcher(lex: EventLexicon) -> PhraseMatcher:
     return found[1]
 
 
+# Folding without deletions is a 1:1 substitution; a few str.replace calls do it several times
+# faster than str.translate on Arabic text (the table's sources never appear among its targets).
+_FOLD_PAIRS = tuple((chr(k), v) for k, v in _SUB_TABLE_FOLD.items() if isinstance(v, str))
+assert len(_FOLD_PAIRS) == len(_SUB_TABLE_FOLD) and not {a for a, _ in _FOLD_PAIRS} & {b for _, b in _FOLD_PAIRS}
+
+
+def _fold(text: str) -> tuple[str, Sequence[int]]:
+    """`normalize(text)` as (folded text, offsets to `text`), built with the replace chain."""
+    n = len(text)
+    offsets: Sequence[int]
+    if _DELETE_RE.search(text) is None:
+        offsets = range(n + 1)
+    else:  # tanween ("أيضاً") makes this the usual case: drop the marks, keep each kept char's index
+        parts: list[str] = []
+        kept: list[int] = []
+        pos = 0
+        for m in _DELETE_RE.finditer(text):
+            s = m.start()
+            parts.append(text[pos:s])
+            kept.extend(range(pos, s))
+            pos = m.end()
+        parts.append(text[pos:])
+        kept.extend(range(pos, n + 1))
+        text, offsets = "".join(parts), kept
+    for a, b in _FOLD_PAIRS:
+        if a in text:
+            text = text.replace(a, b)
+    return text, offsets
+
+
 class DocIndex:
     """The whole article folded once, with its words, clause breaks and phrase hits.
 
@@ -605,18 +640,26 @@ class DocIndex:
 
     def __init__(self, text: str, lex: EventLexicon):
         self.text = text
-        self.norm: Normalized = normalize(text)
-        self.folded = self.norm.text
-        self.offsets = self.norm.offsets
+        self.folded, self.offsets = _fold(text)
         # Undiacritised text folds 1:1, so offsets need no look-up.
         self.identity = len(self.folded) == len(text)
-        self.words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(self.folded)]
-        self.word_starts = [w[0] for w in self.words]
+        # One scan for both tokenisations: the matcher's \w+ runs, and the words (letter or digit
+        # runs), which never cross a \w+ run, so a run that is all letters is one word.
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(self.folded)]
+        words: list[tuple[int, int, str]] = []
+        for t in tokens:
+            if t[2].isalpha():
+                words.append(t)
+            else:
+                ts = t[0]
+                words.extend((ts + m.start(), ts + m.end(), m.group()) for m in _WORD_RE.finditer(t[2]))
+        self.words = words
+        self.word_starts = [w[0] for w in words]
         # Every phrase set of the lexicon, matched in one pass over the article's words.
         self.matcher = _matcher(lex)
         self._hits: dict[int, tuple[list[int], list[Hit]]] = {}
         merged: list[tuple[int, int, Hit]] = []
-        for si, hits in zip(self.matcher.sets, self.matcher.find_all(self.folded), strict=True):
+        for si, hits in zip(self.matcher.sets, self.matcher.find_all(self.folded, tokens), strict=True):
             self._hits[id(si.ps)] = ([h.start for h in hits], hits)
             merged += [(h.start, id(si.ps), h) for h in hits]
         # All sets' hits in text order: a sentence picks up its own in one slice.
@@ -802,6 +845,36 @@ _CIVILIANS = {"id": None, "text": "مدنيون", "side": "civilian", "inter": 7
 _PRECISION = {"part_of_day": "day", "hour": "day", "minute": "day", "time": "day", "interval": "day"}
 
 
+def _direct_fire(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> list[Hit]:
+    """Recode bare projectile nouns fired from direct-fire weapons as gunfire, not shelling.
+
+    'قذائف "آر بي جي"' names the weapon right after the noun; in "اشتباكات ... بالرشاشات
+    والقذائف" a clash (or gunfire) in the same clause uses machine guns, so its "قذائف" are not artillery.
+    """
+    if not lex.projectiles or not any(h.payload[0].name == "shelling" and h.form in lex.projectiles for h in hits):
+        return hits
+    fire = view.find(lex.direct_fire)
+    if not fire:
+        return hits
+    shooting = lex.trigger_by_name.get("shooting")
+    if shooting is None:
+        return hits
+    clash_clauses = {view.clause_of(h.start) for h in hits if h.payload[0].name in ("clash", "shooting")}
+    fire_clauses = {view.clause_of(f.start) for f in fire}
+    out = []
+    for h in hits:
+        if h.payload[0].name == "shelling" and h.form in lex.projectiles:
+            named = any(
+                h.end <= f.word_start <= h.end + 3 and not view.folded[h.end : f.word_start].strip(" \"'()«»")
+                for f in fire
+            )
+            clause = view.clause_of(h.start)
+            if named or (clause in clash_clauses and clause in fire_clauses):
+                h = h._replace(payload=(shooting, shooting.weight))
+        out.append(h)
+    return out
+
+
 def _date_from_mention(m: Mention) -> tuple[str | None, str]:
     value = m.attrs.get("value")
     if isinstance(value, dt.date):
@@ -891,8 +964,8 @@ class EventStage:
         actors: list[ActorRef] = []
         outlets: list[tuple[int, int, str]] = []
         places: list[Mention] = []
-        for m in mentions:
-            s, e = view.from_doc(m.start), view.from_doc(m.end)
+        mention_spans = [(view.from_doc(m.start), view.from_doc(m.end)) for m in mentions]
+        for m, (s, e) in zip(mentions, mention_spans, strict=True):
             if m.type == "actor":
                 actors.append(
                     ActorRef(s, e, m.kb_id, m.text, m.attrs.get("side"), m.attrs.get("inter"),
@@ -905,8 +978,8 @@ class EventStage:
             elif m.type == "place":
                 places.append(m)
         # Trigger words inside names ("جبهة", "عملية ردع العدوان" ...) are not triggers.
-        named = [(view.from_doc(m.start), view.from_doc(m.end)) for m in mentions if m.type in ("outlet", "place", "person")]
-        actor_spans = [(view.from_doc(m.start), view.from_doc(m.end)) for m in mentions if m.type == "actor"]
+        named = [sp for m, sp in zip(mentions, mention_spans, strict=True) if m.type in ("outlet", "place", "person")]
+        actor_spans = [sp for m, sp in zip(mentions, mention_spans, strict=True) if m.type == "actor"]
         hits = [
             h for h in hits
             if not any(s <= h.start < e for s, e in named)
@@ -927,6 +1000,7 @@ class EventStage:
         hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
         hits = [h for h in hits if not _is_background(view, h, lex)]
         hits = _drop_time_references(view, hits, lex)
+        hits = _direct_fire(view, lex, hits)
         if not hits and not any(f.count is not None for f in facts):
             return []
         blockers = [h.start for h in hits] + [f.start for f in facts]

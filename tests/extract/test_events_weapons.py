@@ -1,0 +1,72 @@
+"""Direct-fire weapons (RPG, snipers, machine guns) inside clashes, and the article folding path."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rasid.document import Document
+from rasid.extract.events import EventStage, _fold
+from rasid.text.normalize import normalize
+from rasid.text.stage import TextStage
+
+PUBLISHED = dt.date(2024, 5, 14)
+
+
+def coded(text: str) -> list[tuple[str, str]]:
+    doc = EventStage()(TextStage()(Document(id="w", text=text, published=PUBLISHED)))
+    return [(e.event_type, e.sub_event_type) for e in doc.events]
+
+
+CLASH = ("Battles", "Armed clash")
+SHELLING = ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اندلعت اشتباكات عنيفة بين فصائل المعارضة وقوات النظام على محور كبانة، استخدمت فيها قذائف آر بي جي.",
+        "اشتبك مقاتلون من الفصائل مع عناصر النظام قرب قرية الحويز، وتبادل الطرفان إطلاق قذائف الآر بي جي.",
+        "دارت اشتباكات بالأسلحة الرشاشة الثقيلة بين الطرفين على أطراف بلدة تل رفعت.",
+        "هاجم عناصر من التنظيم نقطة للجيش في البادية مستخدمين الرشاشات الثقيلة والقناصات.",
+        "وقعت مواجهات على جبهة الساحل تبادل فيها الطرفان نيران القناصة والرشاشات المتوسطة.",
+        "نصب مسلحون كمينا لدورية عسكرية على طريق السخنة، وأمطروها بالأسلحة الرشاشة والقذائف الصاروخية.",
+        "تطور الشجار عند الحاجز إلى تبادل لإطلاق النار بالرشاشات والقذائف استمر ساعتين.",
+    ],
+)
+def test_direct_fire_inside_a_clash_stays_armed_clash(text: str) -> None:
+    assert coded(text) == [CLASH]
+
+
+def test_rpg_alone_against_fighters_is_a_clash() -> None:
+    text = "استهدف مقاتلو الفصائل دبابة لقوات النظام بقذيفة آر بي جي على محور الملاجة وأعطبوها."
+    assert coded(text) == [CLASH]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قصفت قوات النظام بقذائف المدفعية قرية الفطيرة في جبل الزاوية صباح اليوم.",
+        "سقطت قذائف هاون على حي الميدان في دمشق وأدت إلى أضرار مادية.",
+    ],
+)
+def test_indirect_fire_is_still_shelling(text: str) -> None:
+    assert coded(text) == [SHELLING]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "قُتِلَ ثلاثةُ مدنيينَ أيضاً",
+        "قـــتل ١٢ «شخصاً» في إدلب\u200f اليوم",
+        "Latin text, no Arabic at all.",
+        "مسيّرة إيرانية ضربت الموقع",
+    ],
+)
+def test_article_folding_matches_normalize(text: str) -> None:
+    folded, offsets = _fold(text)
+    norm = normalize(text)
+    assert folded == norm.text
+    assert list(offsets) == list(norm.offsets)
