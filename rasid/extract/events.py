@@ -750,7 +750,7 @@ class SentenceView:
         return found
 
     def to_doc(self, i: int) -> int:
-        k = self._fs + min(max(i, 0), len(self.folded))
+        k = self._fs + (0 if i < 0 else (i if i < self._n else self._n))
         return k if self.index.identity else self.index.offsets[k]
 
     def from_doc(self, j: int) -> int:
