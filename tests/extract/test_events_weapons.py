@@ -58,6 +58,23 @@ def test_indirect_fire_is_still_shelling(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "نفذت وحدات الجيش ضربات مركزة على تجمعات المسلحين في ريف حماة الشمالي، ما أسفر عن مقتل عدد منهم.",
+        "وجهت القوات البرية ضربات دقيقة إلى مواقع التنظيم قرب السخنة ودمرت عربة مزودة برشاش.",
+    ],
+)
+def test_ground_strikes_are_shelling(text: str) -> None:
+    # "ضربات دقيقة/مركزة" by ground units are artillery or missile fire, not a clash.
+    assert coded(text) == [SHELLING]
+
+
+def test_precise_strikes_by_aircraft_stay_airstrikes() -> None:
+    text = "شنت الطائرات الحربية ضربات دقيقة على مقرات الفصائل في جبل الزاوية."
+    assert coded(text) == [("Explosions/Remote violence", "Air/drone strike")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "",
         "قُتِلَ ثلاثةُ مدنيينَ أيضاً",
         "قـــتل ١٢ «شخصاً» في إدلب\u200f اليوم",
