@@ -13,15 +13,21 @@ from rasid.document import Document
 from rasid.store.base import Store
 
 # Times and numbers stay in the article's annotations; the mentions table is for entities.
-_INDEXED_TYPES = {"person", "actor", "place", "outlet"}
+_INDEXED_TYPES = frozenset({"person", "actor", "place", "outlet"})
+# Built once: json.dumps with options constructs a new encoder per call, and this runs per mention.
+# Attrs are small trees; a cycle would still fail (by recursion) without the circular check.
+_encode_attrs = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
 
 
 def index_article(store: Store, article_id: int, doc: Document) -> None:
     """Write entity mentions (and, when the events stage ran, events) for one stored article."""
+    encode = _encode_attrs
+    indexed = _INDEXED_TYPES
     rows = [
-        (article_id, m.type, m.kb_id, m.text, m.start, m.end, json.dumps(dict(m.attrs), ensure_ascii=False, default=str))
+        # A non-dict mapping is copied first: the encoder only writes dict objects as JSON objects.
+        (article_id, m.type, m.kb_id, m.text, m.start, m.end, encode(a if type(a := m.attrs) is dict else dict(a)))
         for m in doc.mentions
-        if m.type in _INDEXED_TYPES
+        if m.type in indexed
     ]
     if rows:
         store.executemany(

@@ -8,8 +8,34 @@ from typing import Any
 
 from rasid.document import Clitic, Document, Event, Mention, Sentence, Span, Token
 
+# Exact types that JSON encodes as they are; checked by identity, which is far cheaper than the
+# isinstance/ABC checks of the general case. Annotations are almost entirely made of these.
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+_STR: frozenset[type] = frozenset({str})
+
 
 def _jsonable(value: Any) -> Any:
+    """`value` with dates as ISO strings, Spans as [start, end], mappings as str-keyed dicts, sequences as lists."""
+    cls = type(value)
+    if cls in _PLAIN:
+        return value
+    plain = _PLAIN
+    if cls is dict:
+        # Flat dicts of scalars with str keys (most attrs) are copied whole; the type scans run in C.
+        if plain.issuperset(map(type, value.values())) and _STR.issuperset(map(type, value)):
+            return value.copy()
+        return {
+            (k if type(k) is str else str(k)): (v if type(v) in plain else _jsonable(v)) for k, v in value.items()
+        }
+    if cls is list or cls is tuple:
+        if plain.issuperset(map(type, value)):
+            return list(value)
+        return [v if type(v) in plain else _jsonable(v) for v in value]
+    return _jsonable_general(value)
+
+
+def _jsonable_general(value: Any) -> Any:
+    # Subclasses and other types (dates, Spans, read-only mappings, sets) in their order of precedence.
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Span):
@@ -44,6 +70,7 @@ def event_to_dict(e: Event) -> dict[str, Any]:
 
 
 def document_to_dict(doc: Document, *, include_text: bool = True, include_tokens: bool = False) -> dict[str, Any]:
+    jsonable = _jsonable
     data: dict[str, Any] = {
         "id": doc.id,
         "title": doc.title,
@@ -53,9 +80,21 @@ def document_to_dict(doc: Document, *, include_text: bool = True, include_tokens
         "published": doc.published.isoformat() if doc.published else None,
         "language": doc.language,
         "content_hash": doc.content_hash,
-        "meta": _jsonable(doc.meta),
+        "meta": jsonable(doc.meta),
         "sentences": [[s.start, s.end] for s in doc.sentences],
-        "mentions": [mention_to_dict(m) for m in doc.mentions],
+        # mention_to_dict inlined: documents carry dozens of mentions and this runs for every stored article.
+        "mentions": [
+            {
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "type": m.type,
+                "kb_id": m.kb_id,
+                "confidence": m.confidence,
+                "attrs": jsonable(m.attrs),
+            }
+            for m in doc.mentions
+        ],
         "events": [event_to_dict(e) for e in doc.events],
         "stages": list(doc.stages),
     }

@@ -22,6 +22,7 @@ ROWS = NUM_PERM // BANDS  # 4 rows per band: pairs above ~0.5 Jaccard collide so
 NEAR_DUPLICATE_THRESHOLD = 0.6
 SHINGLE = 3
 _SEED = 17
+assert SHINGLE == 3, "signature() builds its shingles as triples"
 
 
 
@@ -37,10 +38,11 @@ class Signature:
         return cls(np.frombuffer(data, dtype=np.uint64))
 
     def band_keys(self) -> list[tuple[int, bytes]]:
-        return [
-            (band, hashlib.blake2b(self.values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8).digest())
-            for band in range(BANDS)
-        ]
+        # One conversion to bytes, then byte slices: the same bytes as converting each band's rows.
+        data = self.values.tobytes()
+        width = ROWS * self.values.itemsize
+        blake2b = hashlib.blake2b
+        return [(band, blake2b(data[band * width : (band + 1) * width], digest_size=8).digest()) for band in range(BANDS)]
 
     def jaccard(self, other: Signature) -> float:
         return float(np.count_nonzero(self.values == other.values)) / len(self.values)
@@ -58,9 +60,11 @@ def signature(terms: Sequence[str]) -> Signature | None:
     """MinHash of word shingles; None for texts too short to compare meaningfully."""
     if len(terms) < SHINGLE + 2:
         return None
-    shingles = {" ".join(terms[i : i + SHINGLE]).encode("utf-8") for i in range(len(terms) - SHINGLE + 1)}
+    # SHINGLE == 3: consecutive triples via zip, the same strings as joining slices of three.
+    shingles = {f"{a} {b} {c}".encode() for a, b, c in zip(terms, terms[1:], terms[2:], strict=False)}
+    # zlib.crc32 itself rather than the _hash32 wrapper: same values, no Python call per shingle.
     mh = MinHash(
-        num_perm=NUM_PERM, seed=_SEED, hashfunc=_hash32, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme
+        num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme
     )
     mh.update_batch(list(shingles))
     return Signature(mh.hashvalues.copy())

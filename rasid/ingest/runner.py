@@ -269,7 +269,9 @@ class Ingestor:
                 doc = item.doc
                 if self.store.doc_id_exists(doc.id):
                     doc = doc.evolve(id=f"{doc.id}-{doc.content_hash[:8]}")
-                duplicate_of, similarity = self._near_duplicate(item.signature)
+                # Band keys hash the signature; computed once for both the lookup and the save.
+                band_keys = item.signature.band_keys() if item.signature is not None else []
+                duplicate_of, similarity = self._near_duplicate(item.signature, band_keys)
                 article_id = self.store.add_document(
                     doc,
                     search_text=item.search_text,
@@ -278,7 +280,7 @@ class Ingestor:
                     similarity=similarity,
                 )
                 if item.signature is not None:
-                    self.store.save_signature(article_id, item.signature.to_bytes(), item.signature.band_keys())
+                    self.store.save_signature(article_id, item.signature.to_bytes(), band_keys)
                 self.store.save_annotations(article_id, doc)
                 if duplicate_of is not None:
                     report.near_duplicates += 1
@@ -290,10 +292,12 @@ class Ingestor:
                     self.after_store(article_id, doc)
         self.on_progress(len(batch))
 
-    def _near_duplicate(self, sig: Signature | None) -> tuple[int | None, float | None]:
+    def _near_duplicate(
+        self, sig: Signature | None, band_keys: Sequence[tuple[int, bytes]] | None = None
+    ) -> tuple[int | None, float | None]:
         if sig is None:
             return None, None
-        candidates = self.store.band_candidates(sig.band_keys())
+        candidates = self.store.band_candidates(sig.band_keys() if band_keys is None else band_keys)
         if not candidates:
             return None, None
         best_id, best = None, 0.0

@@ -20,6 +20,11 @@ from rasid.serialize import document_from_dict, document_to_dict
 from rasid.store.base import ArticleRow, StoreError
 from rasid.store.migrations import MIGRATIONS
 
+# Built once: json.dumps with options constructs a new encoder on every call, which adds up per article.
+# No circular check for annotations: they are trees built by document_to_dict (a cycle still fails, by recursion).
+_encode_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_encode_json_lenient = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
 _ARTICLE_COLUMNS = (
     "id, doc_id, origin, url, source, title, published, language, length, duplicate_of, similarity,"
     " content_hash, flags"
@@ -121,7 +126,8 @@ class SQLiteStore:
         duplicate_of: int | None = None,
         similarity: float | None = None,
     ) -> int:
-        flags = ",".join(doc.meta.get("flags", ()))
+        meta = doc.meta
+        flags = ",".join(meta.get("flags", ()))
         cursor = self._conn.execute(
             "INSERT INTO articles (doc_id, content_hash, origin, url, source, source_evidence, title, published,"
             " language, length, text, duplicate_of, similarity, flags, meta, ingested_at)"
@@ -132,7 +138,7 @@ class SQLiteStore:
                 doc.origin,
                 doc.url,
                 doc.source,
-                doc.meta.get("source_evidence"),
+                meta.get("source_evidence"),
                 doc.title,
                 doc.published.isoformat() if doc.published else None,
                 doc.language,
@@ -141,7 +147,7 @@ class SQLiteStore:
                 duplicate_of,
                 similarity,
                 flags,
-                json.dumps(dict(doc.meta), ensure_ascii=False, default=str),
+                _encode_json_lenient(meta if type(meta) is dict else dict(meta)),
                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             ),
         )
@@ -171,12 +177,15 @@ class SQLiteStore:
         return sorted(int(r[0]) for r in rows)
 
     def signatures(self, article_ids: Sequence[int]) -> dict[int, bytes]:
-        result: dict[int, bytes] = {}
-        for article_id in article_ids:
-            row = self._conn.execute("SELECT signature FROM minhash WHERE article_id = ?", (article_id,)).fetchone()
-            if row:
-                result[article_id] = bytes(row[0])
-        return result
+        found: dict[int, bytes] = {}
+        # One query per chunk, not per id; chunks stay under SQLite's bound-parameter limit.
+        for i in range(0, len(article_ids), 500):
+            chunk = tuple(article_ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT article_id, signature FROM minhash WHERE article_id IN ({marks})"
+            found.update((int(r[0]), bytes(r[1])) for r in self._conn.execute(sql, chunk))
+        # In the order asked for: callers break ties by taking the first.
+        return {a: found[a] for a in article_ids if a in found}
 
     def get_article(self, article_id: int) -> ArticleRow | None:
         row = self._conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -239,7 +248,7 @@ class SQLiteStore:
         payload = document_to_dict(doc, include_text=False)
         self._conn.execute(
             "INSERT OR REPLACE INTO annotations (article_id, stages, data) VALUES (?, ?, ?)",
-            (article_id, ",".join(doc.stages), json.dumps(payload, ensure_ascii=False)),
+            (article_id, ",".join(doc.stages), _encode_json(payload)),
         )
 
     def load_document(self, article_id: int) -> Document:
