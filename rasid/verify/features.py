@@ -245,7 +245,46 @@ CONTRAST_NAMES = (
     "numbers_shared",
     "order_discordance",
     "short_order_swap",
+    "negated_shared_passage",
+    "negated_shared_claim",
+    "flip_next_to_shared",
+    "attribute_swap",
 )
+
+
+def _negated_shared(t: Sequence[str], other: Sequence[str], cues: frozenset[str]) -> bool:
+    """A negation cue in `t` directly before (within two words) a content word the other text
+    also has: "لم تعلن موعد" negates the shared predicate, unlike a negation elsewhere."""
+    stop = lexicon()["stopwords"]
+    for i, w in enumerate(t):
+        if w not in cues and stem(w) not in cues:
+            continue
+        for v in t[i + 1 : i + 3]:
+            if v not in stop and len(v) >= 3 and any(_same_word(v, u) for u in other):
+                return True
+    return False
+
+
+def _flip_next_to_shared(t1: Sequence[str], t2: Sequence[str], flips: Sequence[str]) -> bool:
+    """A flipped antonym in the passage whose neighbours (two words each side) are shared with the
+    claim: the flip sits inside the clause both texts talk about, not in an added side remark."""
+    if not flips:
+        return False
+    names = set(flips)
+    stop = lexicon()["stopwords"]
+    for j, w in enumerate(t2):
+        if not any(n in names for n, _ in poles([w])):
+            continue
+        near = [v for v in [*t2[max(j - 2, 0) : j], *t2[j + 1 : j + 3]] if v not in stop and len(v) >= 3]
+        if any(_same_word(v, u) for v in near for u in t1):
+            return True
+    return False
+
+
+def _nisba(word: str) -> bool:
+    """Relational adjective shape (العراقية, السوري, المصريين): nationalities and affiliations."""
+    core = word[2:] if word.startswith("ال") else word
+    return len(core) >= 4 and re.search(r"(?:ي|يه|يون|يين)$", core) is not None
 
 
 def contrast_features(s1: str, s2: str) -> list[float]:
@@ -253,9 +292,12 @@ def contrast_features(s1: str, s2: str) -> list[float]:
     t1, t2 = tokenize(s1), tokenize(s2)
     flips, same = antonym_flips(s1, s2)
     particles = lexicon()["negation_particles"]
+    denials = lexicon()["negation"]  # particles plus denial/failure verbs (نفى، فشل)
     neg1, neg2 = _count(t1, particles) > 0, _count(t2, particles) > 0
     n1, n2 = numbers(s1), numbers(s2)
     order = _aligned_order(t1, t2)
+    added = [w for w in t2 if not any(_same_word(w, v) for v in t1)]
+    dropped = [w for w in t1 if not any(_same_word(w, v) for v in t2)]
     pairs = len(order) * (len(order) - 1) / 2
     discordant = sum(1 for i in range(len(order)) for k in range(i + 1, len(order)) if order[i] > order[k])
     return [
@@ -270,6 +312,10 @@ def contrast_features(s1: str, s2: str) -> list[float]:
         float(bool(n1 & n2)),
         discordant / pairs if pairs else 0.0,
         float(discordant > 0 and len(order) <= 4),
+        float(_negated_shared(t2, t1, denials) and not _negated_shared(t1, t2, denials)),
+        float(_negated_shared(t1, t2, denials) and not _negated_shared(t2, t1, denials)),
+        float(_flip_next_to_shared(t1, t2, flips)),
+        float(any(_nisba(w) for w in dropped) and any(_nisba(w) for w in added)),
     ]
 
 

@@ -44,7 +44,11 @@ def load_bundle(path: Path, kind: str, train_command: str) -> dict[str, Any]:
 
 
 def adjusted_probabilities(pipeline: Any, inputs: Sequence[Any], bias: Sequence[float]) -> np.ndarray:
-    """Class probabilities re-weighted by per-class factors tuned on dev, renormalised."""
+    """Class probabilities re-weighted by per-class factors, renormalised.
+
+    For the stance model the factors are a partial prior correction chosen on 5-fold
+    out-of-fold predictions over train+dev (see `train._choose_factors`).
+    """
     proba = np.asarray(pipeline.predict_proba(list(inputs)), dtype=float)
     proba = proba * np.asarray(bias, dtype=float)
     return proba / proba.sum(axis=1, keepdims=True)

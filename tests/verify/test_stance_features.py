@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from rasid.verify.features import (
     CONTRAST_NAMES,
     PairFeatures,
@@ -89,3 +91,55 @@ def test_dense_block_width_matches_transform() -> None:
     dense = matrix[:, matrix.shape[1] - features.n_dense_ :].toarray()
     flip = features._dense(pairs[:1]).shape[1] - len(CONTRAST_NAMES) + CONTRAST_NAMES.index("antonym_flip")
     assert dense[0, flip] == 1.0 and dense[1, flip] == 0.0
+
+
+def test_negation_must_sit_on_a_shared_word() -> None:
+    claim = "الدفاع الجوي يتصدى لصواريخ فوق دمشق"
+    # The denial governs the shared predicate ("failed to intercept").
+    failed = named(claim, "فشل الدفاع الجوي في التصدي لصواريخ فوق دمشق")
+    assert failed["negated_shared_passage"] == 1.0 and failed["negated_shared_claim"] == 0.0
+    # A negation in an added remark about something else leaves the shared clause intact.
+    aside = named(claim, "الدفاع الجوي يتصدى لصواريخ فوق دمشق دون خسائر بشرية")
+    assert aside["negated_shared_passage"] == 0.0
+    assert aside["negation_only_passage"] == 1.0
+
+
+def test_flip_next_to_shared_words() -> None:
+    inside = named("ارتفاع أسعار الوقود في الأردن", "انخفاض أسعار الوقود في الأردن")
+    assert inside["antonym_flip"] == 1.0 and inside["flip_next_to_shared"] == 1.0
+    # The opposite pole only in a trailing remark with no claim words around it.
+    outside = named(
+        "ارتفاع أسعار الوقود في الأردن",
+        "أسعار الوقود في الأردن اليوم وقد يعقب ذلك انخفاض لاحقا",
+    )
+    assert outside["antonym_flip"] == 1.0 and outside["flip_next_to_shared"] == 0.0
+
+
+def test_attribute_swap_of_nationality() -> None:
+    swapped = named("تشكيل الحكومة العراقية الجديدة", "تشكيل الحكومة السورية الجديدة")
+    assert swapped["attribute_swap"] == 1.0
+    kept = named("تشكيل الحكومة العراقية الجديدة", "الحكومة العراقية الجديدة تتشكل قريبا")
+    assert kept["attribute_swap"] == 0.0
+
+
+def test_factors_stay_plain_when_nothing_is_gained() -> None:
+    from rasid.verify.train import _choose_factors
+
+    classes = ["discusses", "refutes", "supports"]
+    gold = ["refutes"] * 6 + ["supports"] * 3 + ["discusses"]
+    proba = np.array([[0.1, 0.8, 0.1]] * 6 + [[0.1, 0.2, 0.7]] * 3 + [[0.8, 0.1, 0.1]])
+    factors, best = _choose_factors(proba, gold, classes)
+    assert best == 1.0 and factors == [1.0, 1.0, 1.0]
+
+
+def test_factors_shrink_an_overpredicted_rare_class() -> None:
+    from rasid.verify.train import _choose_factors
+
+    classes = ["discusses", "refutes", "supports"]
+    # A balanced-weight model puts the rare class just ahead on several common-class items.
+    gold = ["refutes"] * 40 + ["supports"] * 20 + ["discusses"] * 2
+    proba = np.array(
+        [[0.45, 0.4, 0.15]] * 10 + [[0.1, 0.8, 0.1]] * 30 + [[0.1, 0.1, 0.8]] * 20 + [[0.9, 0.05, 0.05]] * 2
+    )
+    factors, best = _choose_factors(proba, gold, classes)
+    assert factors[0] < factors[1] and best == 1.0
