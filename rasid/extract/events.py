@@ -932,7 +932,7 @@ class EventStage:
                 c for c in candidates
                 if not (c.recalled and c.fields["date_from"] == "text" and str(c.fields["date"]) < doc.published.isoformat())
             ]
-        merged = _merge(candidates)
+        merged = _merge(_fuse_split_tolls(candidates))
         while True:  # merged events may now match each other (headline + body)
             again = _merge(merged)
             if len(again) == len(merged):
@@ -1917,6 +1917,37 @@ def _disjoint_victims(a: _Candidate, b: _Candidate) -> bool:
     if a.sentence_index != b.sentence_index and (_untyped(a) or _untyped(b)):
         return False  # a bare toll elsewhere may be another incident's
     return cas.disjoint(a.fields["killed"], b.fields["killed"]) and cas.compatible(a.fields["injured"], b.fields["injured"])
+
+
+def _fuse_split_tolls(candidates: Sequence[_Candidate]) -> list[_Candidate]:
+    """Join a bare toll to the cause told in the next sentence of its line, before any other merging.
+
+    The splitter cuts at "؛", so "قتل 15 مدنيا…؛ جراء غارة على الأتارب" arrives as an untyped toll
+    followed by its cause. Merged in text order, the toll would first meet an earlier battle of the
+    same article and take its type and place; its own cause comes right after it.
+    """
+    out: list[_Candidate] = []
+    i = 0
+    while i < len(candidates):
+        # The untyped reports of one sentence (a death toll, an injury toll) and what follows them.
+        j = i
+        while j < len(candidates) and _untyped(candidates[j]) and candidates[j].sentence_index == candidates[i].sentence_index:
+            j += 1
+        run, nxt = candidates[i:j], candidates[j] if i < j < len(candidates) else None
+        if (
+            nxt is not None
+            and not _untyped(nxt)
+            and nxt.event_type in _VIOLENT
+            and nxt.sentence_index == run[0].sentence_index + 1
+            and nxt.paragraph == run[0].paragraph
+            and all(_mergeable(c, nxt) for c in run)
+        ):
+            out.extend(_merge([nxt, *run]))
+            i = j + 1
+            continue
+        out.append(candidates[i])
+        i += 1
+    return out
 
 
 def _merge(candidates: Sequence[_Candidate]) -> list[_Candidate]:
