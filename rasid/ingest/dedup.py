@@ -35,7 +35,12 @@ class Signature:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Signature:
-        return cls(np.frombuffer(data, dtype=np.uint64))
+        # Stored widened to 64 bits, but the hash values are 32-bit: narrow them back so that
+        # band keys rebuilt from a stored signature match the buckets written at ingest.
+        values = np.frombuffer(data, dtype=np.uint64)
+        if values.size and int(values.max()) < 2**32:
+            return cls(values.astype(np.uint32))
+        return cls(values)
 
     def band_keys(self) -> list[tuple[int, bytes]]:
         # One conversion to bytes, then byte slices: the same bytes as converting each band's rows.

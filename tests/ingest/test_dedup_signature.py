@@ -38,3 +38,14 @@ def test_band_keys_hash_each_band_of_the_values_as_stored() -> None:
     assert stored.band_keys() == _reference_keys(stored.values)
     other = signature([*TERMS[:-3], "دمشق", "ريف", "إدلب"])
     assert other is not None and other.band_keys() != sig.band_keys()
+
+
+def test_band_keys_survive_storage() -> None:
+    """A signature read back from the store gives the same LSH buckets as at ingest."""
+    from rasid.ingest.dedup import Signature, signature
+
+    words = "قصفت الطائرات الحربية بلدة سرمين بريف إدلب الشرقي صباح اليوم".split()
+    original = signature(words)
+    stored = Signature.from_bytes(original.to_bytes())
+    assert stored.band_keys() == original.band_keys()
+    assert stored.jaccard(original) == 1.0
