@@ -70,7 +70,6 @@ def event_to_dict(e: Event) -> dict[str, Any]:
 
 
 def document_to_dict(doc: Document, *, include_text: bool = True, include_tokens: bool = False) -> dict[str, Any]:
-    jsonable = _jsonable
     data: dict[str, Any] = {
         "id": doc.id,
         "title": doc.title,
@@ -80,21 +79,9 @@ def document_to_dict(doc: Document, *, include_text: bool = True, include_tokens
         "published": doc.published.isoformat() if doc.published else None,
         "language": doc.language,
         "content_hash": doc.content_hash,
-        "meta": jsonable(doc.meta),
+        "meta": _jsonable(doc.meta),
         "sentences": [[s.start, s.end] for s in doc.sentences],
-        # mention_to_dict inlined: documents carry dozens of mentions and this runs for every stored article.
-        "mentions": [
-            {
-                "start": m.start,
-                "end": m.end,
-                "text": m.text,
-                "type": m.type,
-                "kb_id": m.kb_id,
-                "confidence": m.confidence,
-                "attrs": jsonable(m.attrs),
-            }
-            for m in doc.mentions
-        ],
+        "mentions": [mention_to_dict(m) for m in doc.mentions],
         "events": [event_to_dict(e) for e in doc.events],
         "stages": list(doc.stages),
     }

@@ -614,18 +614,10 @@ def _layout(features: FeatureExtractor, sentences: Sequence[Sequence[str]], attr
             k = a + i
             at.append(k)
             marks.append(own)
-            if i + 1 < n:
-                at.append(k + 1)
-                marks.append(after1)
-            if i > 0:
-                at.append(k - 1)
-                marks.append(before1)
-            if i + 2 < n:
-                at.append(k + 2)
-                marks.append(after2)
-            if i > 1:
-                at.append(k - 2)
-                marks.append(before2)
+            for d, mark in ((1, after1), (-1, before1), (2, after2), (-2, before2)):
+                if 0 <= i + d < n:
+                    at.append(k + d)
+                    marks.append(mark)
     return _Layout(
         np.array(ids, dtype=np.intp),
         starts,

@@ -33,11 +33,25 @@ def norm_phrase(text: str) -> str:
     return " ".join(normalize_word(w).lower() for w in text.split())
 
 
-def _phrases(data: dict[str, Any], key: str) -> tuple[str, ...]:
+def read_mapping(file: str) -> dict[str, Any]:
+    """The top-level mapping of one YAML file under rasid/stories/data."""
+    raw = resources.files("rasid.stories").joinpath("data", file).read_text(encoding="utf-8")
+    data = yaml.safe_load(raw)
+    if not isinstance(data, dict):
+        raise LexiconError(f"{file}: expected a mapping at the top level")
+    return data
+
+
+def phrase_list(data: dict[str, Any], key: str, file: str, what: str = "strings") -> tuple[str, ...]:
+    """The normalised phrases listed under `key`; a missing, empty or non-text entry names the file."""
     value = data.get(key)
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise LexiconError(f"{_FILE}: '{key}' must be a non-empty list of strings")
+        raise LexiconError(f"{file}: '{key}' must be a non-empty list of {what}")
     return tuple(norm_phrase(v) for v in value)
+
+
+def _phrases(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    return phrase_list(data, key, _FILE)
 
 
 def _search_stopwords() -> frozenset[str]:
@@ -48,10 +62,7 @@ def _search_stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> StoriesLexicon:
-    raw = resources.files("rasid.stories").joinpath("data", _FILE).read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
-    if not isinstance(data, dict):
-        raise LexiconError(f"{_FILE}: expected a mapping at the top level")
+    data = read_mapping(_FILE)
     framings = data.get("withdrawal")
     if not isinstance(framings, dict) or not framings:
         raise LexiconError(f"{_FILE}: 'withdrawal' must map framing names to phrase lists")

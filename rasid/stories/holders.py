@@ -13,13 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from rasid.knowledge.actors import Actor, Outlet, load_actors, load_outlets, normalize_alias
-from rasid.stories._data import LexiconError, lexicon, norm_phrase
+from rasid.stories._data import LexiconError, lexicon, norm_phrase, phrase_list, read_mapping
 
 _FILE = "holders.yaml"
 _MAX_NGRAM = 7
@@ -38,18 +35,12 @@ class HolderLexicon:
 
 
 def _word_set(data: dict[str, Any], key: str) -> frozenset[str]:
-    value = data.get(key)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise LexiconError(f"{_FILE}: '{key}' must be a non-empty list of words")
-    return frozenset(norm_phrase(v) for v in value)
+    return frozenset(phrase_list(data, key, _FILE, "words"))
 
 
 @lru_cache(maxsize=1)
 def holder_lexicon() -> HolderLexicon:
-    raw = resources.files("rasid.stories").joinpath("data", _FILE).read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
-    if not isinstance(data, dict):
-        raise LexiconError(f"{_FILE}: expected a mapping at the top level")
+    data = read_mapping(_FILE)
     heads = data.get("generic_heads")
     if not isinstance(heads, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in heads.items()):
         raise LexiconError(f"{_FILE}: 'generic_heads' must map head words to labels")
