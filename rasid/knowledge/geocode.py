@@ -27,7 +27,7 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -146,12 +146,29 @@ _HARD_BREAK = re.compile(r"[.!?؟:;\n\(\)\[\]]")
 _SOFT_CHARS = set(" \t\u00a0،,\"'“”«»‘’-–")
 
 
-@dataclass(slots=True)
-class _Tok:
-    start: int
-    end: int
+class _WordInfo(NamedTuple):
     norm: str
     forms: tuple[tuple[str, str], ...]  # (form, stripped proclitics) — the bare word first
+    # (form, clitics, longest name in words, risky) for each form that starts a known name
+    names: tuple[tuple[str, str, int, bool], ...]
+    modifier: bool  # some form is a cue, countryside, vicinity, direction, linker or connector word
+
+
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    """The words of a text: their regex matches (offsets are read only where a phrase is built) and infos."""
+
+    matches: list[re.Match[str]]
+    words: list[_WordInfo]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def start(self, i: int) -> int:
+        return self.matches[i].start()
+
+    def end(self, i: int) -> int:
+        return self.matches[i].end()
 
 
 @lru_cache(maxsize=50000)
@@ -170,21 +187,48 @@ def _forms(norm: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _modifier_words() -> frozenset[str]:
+    lex = _lexicon()
+    return frozenset(
+        itertools.chain(lex.cues, lex.countryside, lex.vicinity, lex.directions, lex.linkers, lex.connectors)
+    )
+
+
 @lru_cache(maxsize=100_000)
-def _word(surface: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    # Sentences repeat the same words: normalise and split clitics once per surface form.
+def _word(surface: str) -> _WordInfo:
+    """(norm, forms, name starts, is a modifier) of one surface word.
+
+    Sentences repeat the same words: normalising, splitting clitics and looking each form up in
+    the name index and the modifier lexicon happen once per surface form, so the scan skips the
+    ~90% of words that can neither start a name nor modify one with two attribute checks.
+    """
     norm = normalize_word(surface)
-    return norm, (_forms(norm) if norm else ())
+    if not norm:
+        return _NO_WORD
+    forms = _forms(norm)
+    max_len = _index().max_len
+    modifiers = _modifier_words()
+    names = tuple(
+        # A split-off ب/ل/ك must leave the article or an unambiguous name ("لبنان" is not ل + بنان).
+        (form, clitics, max_len[form], bool(clitics.strip("و")) and not form.startswith("ال"))
+        for form, clitics in forms
+        if max_len.get(form)
+    )
+    return _WordInfo(norm, forms, names, any(form in modifiers for form, _ in forms))
 
 
-def _tokenize(text: str) -> list[_Tok]:
-    toks = []
-    for m in _TOKEN.finditer(text):
-        norm, forms = _word(m.group())
-        if not norm:
-            continue
-        toks.append(_Tok(m.start(), m.end(), norm, forms))
-    return toks
+_NO_WORD = _WordInfo("", (), (), False)  # only tatweel/harakat: not a word
+
+
+def _tokenize(text: str) -> _Tokens:
+    matches = list(_TOKEN.finditer(text))
+    words = [_word(m.group()) for m in matches]
+    if _NO_WORD in words:
+        keep = [k for k, w in enumerate(words) if w.norm]
+        matches = [matches[k] for k in keep]
+        words = [words[k] for k in keep]
+    return _Tokens(matches, words)
 
 
 def _gap_ok(text: str, start: int, end: int, allow_comma: bool = True) -> bool:
@@ -223,22 +267,16 @@ class _Atom:
     mod_start_tok: int = 0
 
 
-def _match_name(
-    toks: list[_Tok], i: int, idx: _Index, ambiguous: frozenset[str]
-) -> tuple[int, str, str] | None:
+def _match_name(toks: _Tokens, i: int, idx: _Index, ambiguous: frozenset[str]) -> tuple[int, str, str] | None:
     """Longest name starting at token i: (length in tokens, key, clitics)."""
     best: tuple[int, str, str] | None = None
-    for form, clitics in toks[i].forms:
-        # A split-off ب/ل/ك must leave the article or an unambiguous name ("لبنان" is not ل + بنان).
-        risky = bool(clitics.strip("و")) and not form.startswith("ال")
-        limit = idx.max_len.get(form)
-        if not limit:
-            continue
-        limit = min(limit, len(toks) - i)
+    words = toks.words
+    for form, clitics, limit, risky in words[i].names:
+        limit = min(limit, len(words) - i)
         for length in range(limit, 0, -1):
             if best is not None and length <= best[0]:
                 break
-            key = form if length == 1 else " ".join([form, *(t.norm for t in toks[i + 1 : i + length])])
+            key = form if length == 1 else " ".join([form, *[w.norm for w in words[i + 1 : i + length]]])
             if key in idx.names and not (risky and key in ambiguous):
                 best = (length, key, clitics)
                 break
@@ -263,7 +301,7 @@ _ADJ = {
 }
 
 
-def _scan(text: str, toks: list[_Tok]) -> list[_Atom]:
+def _scan(text: str, toks: _Tokens) -> list[_Atom]:
     lex = _lexicon()
     idx = _index()
     atoms: list[_Atom] = []
@@ -275,13 +313,22 @@ def _scan(text: str, toks: list[_Tok]) -> list[_Atom]:
         mods.clear()
         mod_start = None
 
+    words = toks.words
+    # A word that neither starts a name nor is a modifier only ends the current run of modifiers,
+    # so the scan visits just the words that can (usually a tenth of them) and resets in between.
+    relevant = [k for k, w in enumerate(words) if w.names or w.modifier]
+    n = len(words)
     i = 0
-    n = len(toks)
-    while i < n:
-        tok = toks[i]
-        if mod_start is not None and not _gap_ok(text, toks[i - 1].end, tok.start):
+    for k in relevant:
+        if k < i:
+            continue  # inside a name (or its trailing directions) matched before
+        if k > i:
             reset()
-        hit = _match_name(toks, i, idx, lex.ambiguous)
+        i = k
+        tok = words[i]
+        if mod_start is not None and not _gap_ok(text, toks.end(i - 1), toks.start(i)):
+            reset()
+        hit = _match_name(toks, i, idx, lex.ambiguous) if tok.names else None
         if hit is not None:
             length, key, clitics = hit
             j = i + length
@@ -289,11 +336,11 @@ def _scan(text: str, toks: list[_Tok]) -> list[_Atom]:
             # Trailing direction adjectives with the article ("ريف حلب الغربي", "حلب الشرقية").
             while (
                 j < n
-                and toks[j].norm.startswith("ال")
-                and toks[j].norm in lex.directions
-                and _gap_ok(text, toks[j - 1].end, toks[j].start, allow_comma=False)
+                and words[j].norm.startswith("ال")
+                and words[j].norm in lex.directions
+                and _gap_ok(text, toks.end(j - 1), toks.start(j), allow_comma=False)
             ):
-                dirs.append(lex.directions[toks[j].norm])
+                dirs.append(lex.directions[words[j].norm])
                 j += 1
             start_tok = mod_start if mod_start is not None else i
             # The phrase starts at its first cue word: a bare preposition ("في", "من") is not part of it.
@@ -304,13 +351,13 @@ def _scan(text: str, toks: list[_Tok]) -> list[_Atom]:
                 tok_end=j,
                 phrase_start=_skip_clitics(
                     text,
-                    toks[content_tok].start,
-                    toks[content_tok].end,
+                    toks.start(content_tok),
+                    toks.end(content_tok),
                     len(clitics if content_tok == i else mods.get("content_clitics", "")),
                 ),
-                head_start=tok.start,
-                head_end=toks[i + length - 1].end,
-                end=toks[j - 1].end,
+                head_start=toks.start(i),
+                head_end=toks.end(i + length - 1),
+                end=toks.end(j - 1),
                 key=key,
                 ids=idx.names[key],
                 clitics=clitics,
@@ -330,7 +377,7 @@ def _scan(text: str, toks: list[_Tok]) -> list[_Atom]:
             )
             if clitics:
                 # head offsets must skip the proclitic letters as written (they may carry harakat).
-                atom.head_start = _skip_clitics(text, tok.start, tok.end, len(clitics))
+                atom.head_start = _skip_clitics(text, toks.start(i), toks.end(i), len(clitics))
             atoms.append(atom)
             reset()
             i = j
@@ -536,11 +583,11 @@ def _resolve(text: str, hints: frozenset[str], accept_all: bool) -> list[tuple[i
     # Coordination: "قريتي الطلحية وأبو قنصة", "حيي المشهد، الزبدية" — adjacent atoms joined by و or a comma.
     for prev, cur in itertools.pairwise(atoms):
         adjacent = cur.mod_start_tok == prev.tok_end and _gap_ok(
-            text, prev.end, toks[cur.mod_start_tok].start
+            text, prev.end, toks.start(cur.mod_start_tok)
         )
         comma = (
-            "،" in text[prev.end : toks[cur.mod_start_tok].start]
-            or "," in text[prev.end : toks[cur.mod_start_tok].start]
+            "،" in text[prev.end : toks.start(cur.mod_start_tok)]
+            or "," in text[prev.end : toks.start(cur.mod_start_tok)]
         )
         cur.coordinated = adjacent and (cur.coordinated or comma) and not cur.linked
         if cur.coordinated and cur.cue is None and not cur.countryside:
