@@ -155,9 +155,9 @@ def _title_form(surface: str, drop_first: bool) -> str:
     return word[1:] if drop_first and len(word) > 1 else word
 
 
-def _with_article(token: Token) -> str:
-    """The token as titles are written: whole word folded, only a leading و/ف dropped ("والمتحدث")."""
-    return _title_form(token.text, bool(token.clitics) and token.clitics[0].form in ("و", "ف"))
+def _title_forms(words: Sequence[Token]) -> list[str]:
+    """Each token as titles are written: whole word folded, only a leading و/ف dropped ("والمتحدث")."""
+    return [_title_form(t.text, bool(t.clitics) and t.clitics[0].form in ("و", "ف")) for t in words]
 
 
 def _geo_attrs(geo: Any) -> dict[str, Any]:
@@ -211,10 +211,11 @@ class EntityStage:
 
     def __call__(self, doc: Document) -> Document:
         words = [t for t in doc.tokens if t.is_word]
+        norms = [t.norm for t in words]
         candidates: list[_Candidate] = []
-        candidates += self._outlets(doc, words)
+        candidates += self._outlets(doc, words, norms)
         candidates += self._places(doc)
-        candidates += self._actors(doc, words)
+        candidates += self._actors(doc, words, norms)
         crf_spans = self._crf(doc) if self.use_crf else []
         candidates += self._titled_persons(doc, words, candidates, crf_spans)
         candidates += self._quoted_name_lists(doc, words, candidates)
@@ -231,36 +232,35 @@ class EntityStage:
 
     # -- knowledge-base matches ---------------------------------------------------
     def _ngram_matches(
-        self, words: Sequence[Token], index: _PhraseIndex, *, key: Any = None
+        self, words: Sequence[Token], forms: Sequence[str], index: _PhraseIndex
     ) -> list[tuple[int, int, Any]]:
-        """Longest matches of token n-grams (within a sentence) in `index`: (first, last, value)."""
-        key = key or (lambda t: t.norm)
+        """Longest matches of token n-grams (within a sentence) in `index`: (first, last, value).
+
+        `forms` are the words as the index keys them (one per token). Only words that start
+        some key are tried, and a match skips the words it covers.
+        """
         heads, entries = index.heads, index.entries
-        forms = [key(t) for t in words]
         out: list[tuple[int, int, Any]] = []
-        i = 0
         n = len(words)
-        while i < n:
-            longest = heads.get(forms[i], 0)
-            found = None
-            for length in range(min(longest, n - i), 0, -1):
-                if words[i + length - 1].sentence != words[i].sentence:
+        free = 0  # first word not inside an earlier match
+        for i in [k for k, form in enumerate(forms) if form in heads]:
+            if i < free:
+                continue
+            sentence = words[i].sentence
+            for length in range(min(heads[forms[i]], n - i), 0, -1):
+                if words[i + length - 1].sentence != sentence:
                     continue
                 value = entries.get(" ".join(forms[i : i + length]))
                 if value is not None:
-                    found = (i, i + length - 1, value)
+                    out.append((i, i + length - 1, value))
+                    free = i + length
                     break
-            if found:
-                out.append(found)
-                i = found[1] + 1
-            else:
-                i += 1
         return out
 
-    def _outlets(self, doc: Document, words: Sequence[Token]) -> list[_Candidate]:
+    def _outlets(self, doc: Document, words: Sequence[Token], norms: Sequence[str]) -> list[_Candidate]:
         outlets, index = _outlet_resources()
         out = []
-        for first, last, outlet_id in self._ngram_matches(words, index):
+        for first, last, outlet_id in self._ngram_matches(words, norms, index):
             outlet = outlets.get(outlet_id)
             out.append(
                 _Candidate(
@@ -274,12 +274,16 @@ class EntityStage:
             )
         return out
 
-    def _actors(self, doc: Document, words: Sequence[Token]) -> list[_Candidate]:
+    def _actors(self, doc: Document, words: Sequence[Token], norms: Sequence[str]) -> list[_Candidate]:
         actors, index = _actor_resources()
         out = []
-        for first, last, ids in self._ngram_matches(words, index):
+        # An article names the same actors again and again ("قوات النظام"): look each surface up once.
+        looked_up: dict[str, list[Any]] = {}
+        for first, last, ids in self._ngram_matches(words, norms, index):
             surface = doc.text[_span_start(words[first]) : words[last].end]
-            ranked = actors.lookup(surface, at=doc.published) or [actors.get(i) for i in ids]
+            if surface not in looked_up:
+                looked_up[surface] = actors.lookup(surface, at=doc.published)
+            ranked = looked_up[surface] or [actors.get(i) for i in ids]
             actor = ranked[0]
             confidence = 0.9 if len(ranked) == 1 else 0.7
             attrs = _actor_attrs(actor)
@@ -321,7 +325,7 @@ class EntityStage:
         taken = [(c.start, c.end) for c in found if c.type in ("actor", "place", "outlet")]
         out: list[_Candidate] = []
         pending: tuple[int, int, str] | None = None
-        for first, last, title in self._ngram_matches(words, titles, key=_with_article):
+        for first, last, title in self._ngram_matches(words, _title_forms(words), titles):
             cursor = last + 1
             affiliation: str | None = title.actor
             # "الناطق باسم X" / "قائد ميليشيا X": an actor right after the title is the affiliation.
@@ -547,14 +551,19 @@ def _resolve_overlaps(candidates: Sequence[_Candidate]) -> list[_Candidate]:
         candidates,
         key=lambda c: (not c.linked, -c.length, -_PRIORITY.get(c.type, 0), -c.confidence, c.start),
     )
-    taken: list[tuple[int, int]] = []
+    # Kept spans never overlap, so sorted by start they are sorted by end too: a new span can only
+    # overlap the kept span starting at or before it or the one right after it.
+    starts: list[int] = []
+    ends: list[int] = []
     chosen: list[_Candidate] = []
     for c in ordered:
         if c.length <= 0:
             continue
-        if any(c.start < e and s < c.end for s, e in taken):
+        k = bisect.bisect_right(starts, c.start)
+        if (k > 0 and ends[k - 1] > c.start) or (k < len(starts) and starts[k] < c.end):
             continue
-        taken.append((c.start, c.end))
+        starts.insert(k, c.start)
+        ends.insert(k, c.end)
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
     return chosen

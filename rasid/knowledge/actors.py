@@ -271,6 +271,9 @@ def _parse_actor(raw: Any, where: str) -> Actor:
     )
 
 
+_KEY_CACHE_SIZE = 50_000
+
+
 class ActorBase:
     """All actors with an alias index for lookup by surface form."""
 
@@ -306,6 +309,8 @@ class ActorBase:
                         if actor.id not in ids:
                             ids.append(actor.id)
         self.max_alias_words = max((len(k.split()) for k in self._index), default=0)
+        # surface -> lookup key: the entity stage looks up the same few hundred names in every article.
+        self._key_cache: dict[str, str] = {}
 
     def _keys(self, name: str) -> list[tuple[str, str]]:
         """(full key, article-stripped key) for each spelling variant of `name`."""
@@ -360,7 +365,7 @@ class ActorBase:
         With `at`, actors whose alias (and existence) is valid on that date come first; the
         others are still returned because partisan outlets keep old names ("جبهة النصرة").
         """
-        hits = self._lookup.get(self.normalize(surface).casefold(), [])
+        hits = self._lookup.get(self._lookup_key(surface), [])
         ranked: dict[str, tuple[int, int, int]] = {}
         for order, (actor_id, alias) in enumerate(hits):
             actor = self._by_id[actor_id]
@@ -372,7 +377,15 @@ class ActorBase:
 
     def matching_aliases(self, surface: str) -> list[tuple[Actor, Alias]]:
         """Every (actor, alias record) behind `surface`, e.g. to read an alias's dates/usage."""
-        return [(self._by_id[i], a) for i, a in self._lookup.get(self.normalize(surface).casefold(), [])]
+        return [(self._by_id[i], a) for i, a in self._lookup.get(self._lookup_key(surface), [])]
+
+    def _lookup_key(self, surface: str) -> str:
+        key = self._key_cache.get(surface)
+        if key is None:
+            if len(self._key_cache) >= _KEY_CACHE_SIZE:
+                self._key_cache.clear()  # bounded: a long-running process sees unboundedly many surfaces
+            key = self._key_cache[surface] = self.normalize(surface).casefold()
+        return key
 
     def alias_index(self) -> dict[str, list[str]]:
         """Normalised alias (space-joined words, with and without articles) -> actor ids.

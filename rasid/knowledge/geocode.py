@@ -142,8 +142,8 @@ def _index() -> _Index:
 # ---------------------------------------------------------------- tokens
 
 _TOKEN = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+")
-_HARD_BREAK = re.compile(r"[.!?؟:;\n\(\)\[\]]")
-_SOFT_CHARS = set(" \t\u00a0،,\"'“”«»‘’-–")
+# What may separate the words of one place phrase; a sentence or clause break (. : ; ( \n ...) may not.
+_SOFT_CHARS = " \t\u00a0،,\"'“”«»‘’-–"
 
 
 class _WordInfo(NamedTuple):
@@ -151,7 +151,8 @@ class _WordInfo(NamedTuple):
     forms: tuple[tuple[str, str], ...]  # (form, stripped proclitics) — the bare word first
     # (form, clitics, longest name in words, risky) for each form that starts a known name
     names: tuple[tuple[str, str, int, bool], ...]
-    modifier: bool  # some form is a cue, countryside, vicinity, direction, linker or connector word
+    # the forms (in order) that are a cue, countryside, vicinity, direction, linker or connector word
+    modifiers: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +198,7 @@ def _modifier_words() -> frozenset[str]:
 
 @lru_cache(maxsize=100_000)
 def _word(surface: str) -> _WordInfo:
-    """(norm, forms, name starts, is a modifier) of one surface word.
+    """Norm, clitic forms, name starts and modifier forms of one surface word.
 
     Sentences repeat the same words: normalising, splitting clitics and looking each form up in
     the name index and the modifier lexicon happen once per surface form, so the scan skips the
@@ -215,10 +216,10 @@ def _word(surface: str) -> _WordInfo:
         for form, clitics in forms
         if max_len.get(form)
     )
-    return _WordInfo(norm, forms, names, any(form in modifiers for form, _ in forms))
+    return _WordInfo(norm, forms, names, tuple(f for f in forms if f[0] in modifiers))
 
 
-_NO_WORD = _WordInfo("", (), (), False)  # only tatweel/harakat: not a word
+_NO_WORD = _WordInfo("", (), (), ())  # only tatweel/harakat: not a word
 
 
 def _tokenize(text: str) -> _Tokens:
@@ -236,9 +237,8 @@ def _gap_ok(text: str, start: int, end: int, allow_comma: bool = True) -> bool:
     if end - start > 12:
         return False
     gap = text[start:end]
-    if _HARD_BREAK.search(gap):
-        return False
-    return all(ch in _SOFT_CHARS for ch in gap) and (allow_comma or ("،" not in gap and "," not in gap))
+    # Nothing is left after stripping the soft characters only if every character is one of them.
+    return not gap.strip(_SOFT_CHARS) and (allow_comma or ("،" not in gap and "," not in gap))
 
 
 # ---------------------------------------------------------------- atoms
@@ -313,10 +313,10 @@ def _scan(text: str, toks: _Tokens) -> list[_Atom]:
         mods.clear()
         mod_start = None
 
-    words = toks.words
+    words, matches = toks.words, toks.matches
     # A word that neither starts a name nor is a modifier only ends the current run of modifiers,
     # so the scan visits just the words that can (usually a tenth of them) and resets in between.
-    relevant = [k for k, w in enumerate(words) if w.names or w.modifier]
+    relevant = [k for k, w in enumerate(words) if w.names or w.modifiers]
     n = len(words)
     i = 0
     for k in relevant:
@@ -326,7 +326,7 @@ def _scan(text: str, toks: _Tokens) -> list[_Atom]:
             reset()
         i = k
         tok = words[i]
-        if mod_start is not None and not _gap_ok(text, toks.end(i - 1), toks.start(i)):
+        if mod_start is not None and not _gap_ok(text, matches[i - 1].end(), matches[i].start()):
             reset()
         hit = _match_name(toks, i, idx, lex.ambiguous) if tok.names else None
         if hit is not None:
@@ -338,7 +338,7 @@ def _scan(text: str, toks: _Tokens) -> list[_Atom]:
                 j < n
                 and words[j].norm.startswith("ال")
                 and words[j].norm in lex.directions
-                and _gap_ok(text, toks.end(j - 1), toks.start(j), allow_comma=False)
+                and _gap_ok(text, matches[j - 1].end(), matches[j].start(), allow_comma=False)
             ):
                 dirs.append(lex.directions[words[j].norm])
                 j += 1
@@ -351,13 +351,13 @@ def _scan(text: str, toks: _Tokens) -> list[_Atom]:
                 tok_end=j,
                 phrase_start=_skip_clitics(
                     text,
-                    toks.start(content_tok),
-                    toks.end(content_tok),
+                    matches[content_tok].start(),
+                    matches[content_tok].end(),
                     len(clitics if content_tok == i else mods.get("content_clitics", "")),
                 ),
-                head_start=toks.start(i),
-                head_end=toks.end(i + length - 1),
-                end=toks.end(j - 1),
+                head_start=matches[i].start(),
+                head_end=matches[i + length - 1].end(),
+                end=matches[j - 1].end(),
                 key=key,
                 ids=idx.names[key],
                 clitics=clitics,
@@ -377,14 +377,14 @@ def _scan(text: str, toks: _Tokens) -> list[_Atom]:
             )
             if clitics:
                 # head offsets must skip the proclitic letters as written (they may carry harakat).
-                atom.head_start = _skip_clitics(text, toks.start(i), toks.end(i), len(clitics))
+                atom.head_start = _skip_clitics(text, matches[i].start(), matches[i].end(), len(clitics))
             atoms.append(atom)
             reset()
             i = j
             continue
         # Not a name: is it a modifier?
         matched_mod = False
-        for form, clitics in tok.forms:
+        for form, clitics in tok.modifiers:
             if form in lex.cues:
                 mods["cue"], mods["cue_plural"] = lex.cues[form]
             elif form in lex.countryside:
@@ -464,6 +464,21 @@ def _choose(
     hints: frozenset[str],
     want_area: bool = False,
 ) -> Place:
+    """The place a name stands for, given its cue word, the containers it is linked to and hints."""
+    # The same names come back with the same cue and containers in article after article.
+    return _choose_cached(kb, tuple(ids), cue, tuple(c.id for c in containers), hints, want_area)
+
+
+@lru_cache(maxsize=20_000)
+def _choose_cached(
+    kb: PlaceBase,
+    ids: tuple[str, ...],
+    cue: str | None,
+    container_ids: tuple[str, ...],
+    hints: frozenset[str],
+    want_area: bool,
+) -> Place:
+    containers = [c for c in map(kb.get, container_ids) if c is not None]
     places = [kb.get(i) for i in ids]
     cands = [p for p in places if p is not None]
     allowed = _CUE_TYPES.get(cue or "", ())
@@ -659,6 +674,9 @@ def resolve_phrase(text: str) -> list[tuple[int, int, GeoResult]]:
     return _resolve(text, frozenset(), accept_all=False)
 
 
+# Pure (the knowledge base is loaded once) and called for every place name the tagger finds, and
+# the same names ("حلب", "ريف إدلب الجنوبي") come back in article after article: memoised, bounded.
+@lru_cache(maxsize=20_000)
 def geocode(surface: str, context: str = "", container_hint: str | None = None) -> GeoResult | None:
     """Geocode one place mention, e.g. "حي الخالدية بحلب" or "ريف إدلب الجنوبي".
 
