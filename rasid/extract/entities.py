@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -51,18 +51,21 @@ class _Candidate:
 
 @dataclass(frozen=True)
 class _PhraseIndex:
-    """Multi-word keys (space-joined normalised words) -> values, with the longest key per first word."""
+    """Multi-word keys (space-joined normalised words) -> values, with every word-prefix of a key."""
 
     entries: dict[str, Any]
-    heads: dict[str, int]
+    heads: frozenset[str]  # first words of keys
+    prefixes: frozenset[str]  # "w1", "w1 w2", ... of every key (the keys themselves included)
 
     @classmethod
     def build(cls, entries: dict[str, Any]) -> _PhraseIndex:
-        heads: dict[str, int] = {}
+        heads: set[str] = set()
+        prefixes: set[str] = set()
         for k in entries:
             parts = k.split(" ")
-            heads[parts[0]] = max(heads.get(parts[0], 0), len(parts))
-        return cls(entries, heads)
+            heads.add(parts[0])
+            prefixes.update(" ".join(parts[:j]) for j in range(1, len(parts) + 1))
+        return cls(entries, frozenset(heads), frozenset(prefixes))
 
 
 @lru_cache(maxsize=1)
@@ -155,9 +158,20 @@ def _title_form(surface: str, drop_first: bool) -> str:
     return word[1:] if drop_first and len(word) > 1 else word
 
 
-def _title_forms(words: Sequence[Token]) -> list[str]:
-    """Each token as titles are written: whole word folded, only a leading و/ف dropped ("والمتحدث")."""
-    return [_title_form(t.text, bool(t.clitics) and t.clitics[0].form in ("و", "ف")) for t in words]
+def _with_article(token: Token) -> str:
+    """The token as titles are written: whole word folded, only a leading و/ف dropped ("والمتحدث")."""
+    return _title_form(token.text, bool(token.clitics) and token.clitics[0].form in ("و", "ف"))
+
+
+@lru_cache(maxsize=100_000)
+def _may_start_title(surface: str) -> bool:
+    """Whether a word written `surface` can start a title, with or without a leading و/ف dropped.
+
+    Decided from the text alone so that most words of an article are ruled out by one cached
+    lookup, without reading their clitics.
+    """
+    heads = _title_resources().heads
+    return _title_form(surface, False) in heads or _title_form(surface, True) in heads
 
 
 def _geo_attrs(geo: Any) -> dict[str, Any]:
@@ -232,35 +246,53 @@ class EntityStage:
 
     # -- knowledge-base matches ---------------------------------------------------
     def _ngram_matches(
-        self, words: Sequence[Token], forms: Sequence[str], index: _PhraseIndex
+        self,
+        words: Sequence[Token],
+        index: _PhraseIndex,
+        form: Callable[[int], str],
+        candidates: Iterable[int],
     ) -> list[tuple[int, int, Any]]:
         """Longest matches of token n-grams (within a sentence) in `index`: (first, last, value).
 
-        `forms` are the words as the index keys them (one per token). Only words that start
-        some key are tried, and a match skips the words it covers.
+        `form(k)` is word k as the index keys it; `candidates` are, in order, the words that may
+        start a key (a superset is fine). An n-gram grows word by word while it is the beginning
+        of some key, and the longest key it passed through wins; a match skips the words it covers.
         """
-        heads, entries = index.heads, index.entries
+        heads, entries, prefixes = index.heads, index.entries, index.prefixes
         out: list[tuple[int, int, Any]] = []
         n = len(words)
         free = 0  # first word not inside an earlier match
-        for i in [k for k, form in enumerate(forms) if form in heads]:
+        for i in candidates:
             if i < free:
                 continue
+            key = form(i)
+            if key not in heads:
+                continue
             sentence = words[i].sentence
-            for length in range(min(heads[forms[i]], n - i), 0, -1):
-                if words[i + length - 1].sentence != sentence:
-                    continue
-                value = entries.get(" ".join(forms[i : i + length]))
-                if value is not None:
-                    out.append((i, i + length - 1, value))
-                    free = i + length
+            found: tuple[int, int, Any] | None = None
+            value = entries.get(key)
+            if value is not None:
+                found = (i, i, value)
+            for last in range(i + 1, n):
+                key = f"{key} {form(last)}"
+                if key not in prefixes:
                     break
+                # A key must end in the sentence it starts in.
+                if words[last].sentence == sentence:
+                    value = entries.get(key)
+                    if value is not None:
+                        found = (i, last, value)
+            if found is not None:
+                out.append(found)
+                free = found[1] + 1
         return out
 
     def _outlets(self, doc: Document, words: Sequence[Token], norms: Sequence[str]) -> list[_Candidate]:
         outlets, index = _outlet_resources()
         out = []
-        for first, last, outlet_id in self._ngram_matches(words, norms, index):
+        heads = index.heads
+        starts = [k for k, norm in enumerate(norms) if norm in heads]
+        for first, last, outlet_id in self._ngram_matches(words, index, norms.__getitem__, starts):
             outlet = outlets.get(outlet_id)
             out.append(
                 _Candidate(
@@ -279,7 +311,9 @@ class EntityStage:
         out = []
         # An article names the same actors again and again ("قوات النظام"): look each surface up once.
         looked_up: dict[str, list[Any]] = {}
-        for first, last, ids in self._ngram_matches(words, norms, index):
+        heads = index.heads
+        starts = [k for k, norm in enumerate(norms) if norm in heads]
+        for first, last, ids in self._ngram_matches(words, index, norms.__getitem__, starts):
             surface = doc.text[_span_start(words[first]) : words[last].end]
             if surface not in looked_up:
                 looked_up[surface] = actors.lookup(surface, at=doc.published)
@@ -325,7 +359,9 @@ class EntityStage:
         taken = [(c.start, c.end) for c in found if c.type in ("actor", "place", "outlet")]
         out: list[_Candidate] = []
         pending: tuple[int, int, str] | None = None
-        for first, last, title in self._ngram_matches(words, _title_forms(words), titles):
+        starts = [k for k, w in enumerate(words) if _may_start_title(w.text)]
+        matches = self._ngram_matches(words, titles, lambda k: _with_article(words[k]), starts)
+        for first, last, title in matches:
             cursor = last + 1
             affiliation: str | None = title.actor
             # "الناطق باسم X" / "قائد ميليشيا X": an actor right after the title is the affiliation.

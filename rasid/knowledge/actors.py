@@ -274,6 +274,10 @@ def _parse_actor(raw: Any, where: str) -> Actor:
 _KEY_CACHE_SIZE = 50_000
 
 
+def _undated(item: Alias | Actor) -> bool:
+    return item.valid_from is None and item.valid_to is None
+
+
 class ActorBase:
     """All actors with an alias index for lookup by surface form."""
 
@@ -311,6 +315,8 @@ class ActorBase:
         self.max_alias_words = max((len(k.split()) for k in self._index), default=0)
         # surface -> lookup key: the entity stage looks up the same few hundred names in every article.
         self._key_cache: dict[str, str] = {}
+        # lookup key -> actors, best first, for keys none of whose aliases or actors carry dates
+        self._fixed_rankings: dict[str, tuple[Actor, ...]] = {}
 
     def _keys(self, name: str) -> list[tuple[str, str]]:
         """(full key, article-stripped key) for each spelling variant of `name`."""
@@ -365,7 +371,11 @@ class ActorBase:
         With `at`, actors whose alias (and existence) is valid on that date come first; the
         others are still returned because partisan outlets keep old names ("جبهة النصرة").
         """
-        hits = self._lookup.get(self._lookup_key(surface), [])
+        key = self._lookup_key(surface)
+        fixed = self._fixed_rankings.get(key)
+        if fixed is not None:
+            return list(fixed)
+        hits = self._lookup.get(key, [])
         ranked: dict[str, tuple[int, int, int]] = {}
         for order, (actor_id, alias) in enumerate(hits):
             actor = self._by_id[actor_id]
@@ -373,7 +383,11 @@ class ActorBase:
             rank = (stale, int(actor.generic), order)
             if actor_id not in ranked or rank < ranked[actor_id]:
                 ranked[actor_id] = rank
-        return [self._by_id[i] for i in sorted(ranked, key=lambda i: ranked[i])]
+        found = [self._by_id[i] for i in sorted(ranked, key=lambda i: ranked[i])]
+        if hits and all(_undated(alias) and _undated(self._by_id[i]) for i, alias in hits):
+            # No date involved: the ranking is the same on every day, keep it (keys are finite).
+            self._fixed_rankings[key] = tuple(found)
+        return found
 
     def matching_aliases(self, surface: str) -> list[tuple[Actor, Alias]]:
         """Every (actor, alias record) behind `surface`, e.g. to read an alias's dates/usage."""

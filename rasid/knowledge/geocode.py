@@ -202,7 +202,7 @@ def _word(surface: str) -> _WordInfo:
 
     Sentences repeat the same words: normalising, splitting clitics and looking each form up in
     the name index and the modifier lexicon happen once per surface form, so the scan skips the
-    ~90% of words that can neither start a name nor modify one with two attribute checks.
+    ~80% of words that can neither start a name nor modify one.
     """
     norm = normalize_word(surface)
     if not norm:
