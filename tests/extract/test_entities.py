@@ -107,3 +107,54 @@ def test_city_versus_governorate() -> None:
     assert city.attrs["geo_precision"] == 1
     assert countryside.attrs["geo_precision"] == 3 and countryside.attrs["admin1"] == "Aleppo"
     assert governorate.attrs["geo_precision"] == 3 and governorate.attrs["admin1"] == "Idlib"
+
+
+def _words(text: str) -> list:
+    d = TextStage()(Document(id="w", text=text))
+    return [t for t in d.tokens if t.is_word]
+
+
+def test_phrase_matcher_finds_the_longest_key_through_prefixes_that_are_not_keys() -> None:
+    from rasid.extract.entities import _PhraseIndex
+
+    words = _words("قصفت قوات سوريا الديمقراطية القرية ثم انسحبت قوات سوريا منها")
+    norms = [t.norm for t in words]
+    three = " ".join(norms[1:4])  # "قوات سوريا الديمقراطية"; "قوات سوريا" itself is no key
+    index = _PhraseIndex.build({norms[1]: "one", three: "three"})
+    matches = EntityStage()._ngram_matches(words, index, norms.__getitem__, range(len(words)))
+    assert matches == [(1, 3, "three"), (7, 7, "one")]
+
+
+def test_phrase_matcher_keeps_keys_inside_one_sentence() -> None:
+    from rasid.extract.entities import _PhraseIndex
+
+    words = _words("وصلت قوات سوريا. الديمقراطية كلمة في جملة أخرى.")
+    norms = [t.norm for t in words]
+    assert words[2].sentence != words[3].sentence
+    index = _PhraseIndex.build({norms[1]: "one", " ".join(norms[1:4]): "three"})
+    matches = EntityStage()._ngram_matches(words, index, norms.__getitem__, range(len(words)))
+    assert matches == [(1, 1, "one")]
+
+
+def test_overlap_resolution_matches_the_pairwise_definition() -> None:
+    import random
+
+    from rasid.extract.entities import _Candidate, _resolve_overlaps
+
+    rng = random.Random(3)
+    priority = {"outlet": 5, "place": 4, "actor": 4, "person": 3, "time": 2, "number": 1}
+    types = list(priority)
+    for _ in range(200):
+        cands = []
+        for _ in range(rng.randint(0, 25)):
+            start = rng.randint(0, 60)
+            end = start + rng.randint(0, 12)
+            cands.append(_Candidate(start, end, rng.choice(types), None, rng.random(), {}, linked=rng.random() < 0.7))
+        # Reference: each candidate in priority order is kept unless it overlaps one kept before.
+        ordered = sorted(cands, key=lambda c: (not c.linked, -c.length, -priority[c.type], -c.confidence, c.start))
+        kept: list = []
+        for c in ordered:
+            if c.length > 0 and not any(c.start < k.end and k.start < c.end for k in kept):
+                kept.append(c)
+        got = _resolve_overlaps(cands)
+        assert [id(c) for c in got] == [id(c) for c in sorted(kept, key=lambda c: c.start)]

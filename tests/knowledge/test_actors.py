@@ -425,3 +425,15 @@ def test_signoff_with_source_label() -> None:
     text = "غارات على ريف إدلب\nقتل مدنيان بغارة جوية على بلدة البارة.\nالمصدر: الأناضول\n"
     found = load_outlets().detect(text)
     assert found is not None and found.outlet.id == "anadolu" and found.evidence == "signoff"
+
+
+def test_lookup_results_are_fresh_lists_and_dates_still_count_after_repeats() -> None:
+    base = load_actors()
+    first = base.lookup("قوات سوريا الديمقراطية")
+    assert first and first[0].id == "sdf"
+    first.clear()  # a caller changing its list must not change later answers
+    assert [a.id for a in base.lookup("قوات سوريا الديمقراطية")][:1] == ["sdf"]
+    # Dated aliases are ranked for each date, however often the same name is looked up.
+    for _ in range(3):
+        assert base.lookup("الجيش السوري", at=dt.date(2019, 8, 1))[0].id == "saa"
+        assert base.lookup("الجيش السوري", at=dt.date(2025, 2, 1))[0].id == "syria_mod_2024"

@@ -188,3 +188,31 @@ def test_speed_at_least_2000_sentences_per_second():
 @pytest.mark.parametrize("text", ["", "   ", "١٢٣", "M"])
 def test_degenerate_input(text):
     assert resolve_phrase(text) == []
+
+
+@pytest.mark.parametrize(
+    ("with_cue", "word_between"),
+    [
+        ("قصف على مدينة الباب", "قصف على مدينة كبيرة الباب"),
+        ("تقدم في ريف حلب الغربي", "تقدم في ريف واسع حلب الغربي"),
+    ],
+)
+def test_a_cue_does_not_reach_over_an_unrelated_word(with_cue, word_between):
+    # The scan only visits words that can start a name or modify one; a word it skips must still
+    # end the run of cue words before it.
+    [(start, _end, res)] = resolve_phrase(with_cue)
+    assert with_cue[start:].startswith(("مدينة", "ريف"))
+    assert res.place_type == "city" or res.qualifier == "western countryside"
+    found = resolve_phrase(word_between)
+    assert all(not word_between[s:].startswith(("مدينة", "ريف")) for s, _, _ in found)
+    assert all(r.qualifier != "western countryside" for _, _, r in found)
+    # "الباب" is also a common word: without its cue it is not a place at all.
+    if "الباب" in word_between:
+        assert found == []
+
+
+def test_geocode_returns_the_same_result_when_asked_again():
+    first = geocode("حي الخالدية بحمص")
+    again = geocode("حي الخالدية بحمص")
+    assert first is not None and first == again
+    assert geocode("ريف إدلب الجنوبي") != first
