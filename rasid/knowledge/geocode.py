@@ -162,9 +162,6 @@ class _Tokens:
     matches: list[re.Match[str]]
     words: list[_WordInfo]
 
-    def __len__(self) -> int:
-        return len(self.words)
-
     def start(self, i: int) -> int:
         return self.matches[i].start()
 
@@ -315,7 +312,7 @@ def _scan(text: str, toks: _Tokens) -> list[_Atom]:
 
     words, matches = toks.words, toks.matches
     # A word that neither starts a name nor is a modifier only ends the current run of modifiers,
-    # so the scan visits just the words that can (usually a tenth of them) and resets in between.
+    # so the scan visits just the words that can (about a fifth of them) and resets in between.
     relevant = [k for k, w in enumerate(words) if w.names or w.modifiers]
     n = len(words)
     i = 0
