@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
@@ -24,6 +25,10 @@ _DISORDER = {
 # ACLED time_precision: 1 = the day is known, 2 = within a week, 3 = within a month.
 _TIME_PRECISION = {"day": 1, "week": 2, "unknown": 2, "month": 3, "year": 3}
 _SYRIA_ISO = 760
+# An unlinked attribution is worth naming when it is a kind of media ("وسائل إعلام تركية",
+# "شبكة حي الزهراء بحلب"); anonymous people ("مصادر محلية", "ناشطون") and bare titles ("النقيب")
+# add nothing the outlet does not already say.
+_MEDIA = re.compile(r"^(?:ال)?(?:وسائل|وكال|شبك|صحيف|صحف|قنا|موقع|مواقع|تلفزيون|إذاع|اذاع)")
 
 
 def _actor_name(actor: dict[str, Any] | None) -> str:
@@ -35,6 +40,38 @@ def _actor_name(actor: dict[str, Any] | None) -> str:
 def _inter(actor: dict[str, Any] | None) -> str:
     value = (actor or {}).get("inter")
     return str(value) if value not in (None, "") else ""
+
+
+def _source_names(record: dict[str, Any]) -> list[str]:
+    """ACLED's `source`: the outlets and named sources behind a report, by their English names.
+
+    A linked quoted source (the Civil Defence, SOHR) and the outlet it spoke to are named by
+    their English names; unlinked media keep their Arabic words.
+    """
+    from rasid.ingest.runner import canonical_outlet
+    from rasid.knowledge.actors import load_outlets
+
+    outlets = load_outlets()
+    by_arabic = {o.name_ar: o.name_en for o in outlets.all()}
+    names: list[str] = []
+    for item in record.get("attributed_to") or []:
+        actor = item.get("source_actor") or {}
+        if actor.get("id"):
+            names.append(str(actor.get("name") or actor.get("text") or actor["id"]))
+        outlet_id = item.get("outlet")
+        if outlet_id:
+            try:
+                names.append(outlets.get(str(outlet_id)).name_en)
+            except KeyError:
+                names.append(str(outlet_id))
+        elif not actor.get("id"):
+            words = str(item.get("text") or "").split()
+            if len(words) >= 2 and _MEDIA.match(words[0]):
+                names.append(" ".join(words))
+    source = (record.get("article") or {}).get("source")
+    if source:
+        names.append(by_arabic.get(canonical_outlet(str(source)), str(source)))
+    return list(dict.fromkeys(names))
 
 
 def acled_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -49,10 +86,6 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
         interaction = i1 + "0"
     killed = record.get("killed") or {}
     civ_target = (a2 or {}).get("side") == "civilian" or record.get("event_type") == "Violence against civilians"
-    sources = [x.get("text", "") for x in record.get("attributed_to") or [] if x.get("text")]
-    article = record.get("article") or {}
-    if article.get("source"):
-        sources.append(str(article["source"]))
     notes = (record.get("evidence") or {}).get("text", "")
     if record.get("hedged"):
         notes = f"[disputed: {record.get('hedge_cue')}] {notes}"
@@ -80,7 +113,7 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
         "latitude": loc.get("lat") if loc.get("lat") is not None else "",
         "longitude": loc.get("lon") if loc.get("lon") is not None else "",
         "geo_precision": loc.get("geo_precision") or "",
-        "source": "; ".join(dict.fromkeys(sources)),
+        "source": "; ".join(_source_names(record)),
         "source_scale": "",
         "notes": " ".join(notes.split()),
         # ACLED records 0 when no death count is known.

@@ -58,6 +58,8 @@ def test_acled_export_loads_in_pandas_with_acled_columns(exported: tuple[Path, P
     assert strike["fatalities"] == 7 and strike["event_date"] == "2020-01-20"
     assert strike["admin1"] == "Idlib" and strike["country"] == "Syria"
     assert 35.0 < strike["latitude"] < 36.5 and 36.0 < strike["longitude"] < 37.5
+    # The named source and the outlet it spoke to, in English; the anonymous "المصادر" is not a source.
+    assert strike["source"].split("; ") == ["Syria Civil Defence", "Enab Baladi"]
     clash = frame[frame["event_type"] == "Battles"].iloc[0]
     assert clash["fatalities"] == 9 and clash["event_date"] == "2020-01-19"
 
