@@ -102,3 +102,18 @@ def test_search_ranks_matching_articles_with_snippets(db_path: Path, corpus_dir:
         variant = rasid.search("ميليشيات ايرانيه")
         assert {h.article.id for h in variant} == {h.article.id for h in rasid.search("الميليشيات الإيرانية")}
         assert rasid.search("كلمةغيرموجودة") == []
+
+
+def test_run_leaves_the_collector_as_it_found_it(db_path: Path, corpus_dir: Path) -> None:
+    import gc
+
+    from rasid.ingest.runner import Ingestor
+    from rasid.pipeline import Pipeline
+
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with Rasid(db_path) as rasid:
+        # Batches of one: the run settles (freezes) the collector after the first batch.
+        report = Ingestor(rasid.store, Pipeline.from_names(["text"]), batch_size=1).run([str(corpus_dir)])
+        assert report.added == 2 and not report.errors
+    assert gc.get_threshold() == thresholds
+    assert gc.get_freeze_count() == frozen
