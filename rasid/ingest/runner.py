@@ -25,7 +25,7 @@ from rasid.ingest.readers import DEFAULT_MAX_BYTES, RawArticle, discover, read_f
 from rasid.pipeline import Pipeline
 from rasid.store.base import Store
 from rasid.text.lang import detect_language
-from rasid.text.normalize import normalize
+from rasid.text.normalize import normalize_text
 from rasid.text.tokens import search_terms
 
 MIN_HTML_WORDS = 8
@@ -92,7 +92,7 @@ class Prepared:
 
 def _content_hash(text: str) -> str:
     # Normalised and whitespace-insensitive, so re-saved or re-wrapped copies count as the same.
-    folded = " ".join(normalize(text).text.split())
+    folded = " ".join(normalize_text(text).split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
