@@ -110,13 +110,19 @@ def test_run_leaves_the_collector_as_it_found_it(db_path: Path, corpus_dir: Path
     from rasid.ingest.runner import Ingestor
     from rasid.pipeline import Pipeline
 
-    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    thresholds = gc.get_threshold()
     with Rasid(db_path) as rasid:
-        # Batches of one: the run settles (freezes) the collector after the first batch.
+        # Batches of one: the collector is paused and resumed around each of them.
         report = Ingestor(rasid.store, Pipeline.from_names(["text"]), batch_size=1).run([str(corpus_dir)])
         assert report.added == 2 and not report.errors
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            Ingestor(rasid.store, Pipeline.from_names(["text"])).run([str(corpus_dir)])
+            assert not gc.isenabled()  # a caller that turned it off keeps it off
+        finally:
+            gc.enable()
     assert gc.get_threshold() == thresholds
-    assert gc.get_freeze_count() == frozen
 
 
 def test_combined_boilerplate_search_agrees_with_each_pattern() -> None:
