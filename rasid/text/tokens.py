@@ -126,15 +126,24 @@ def _exception_suffixes() -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _exception_suffixes_by_length() -> tuple[tuple[int, frozenset[str]], ...]:
+    """`_exception_suffixes` grouped by length: one set lookup per length instead of one test per suffix."""
+    by_length: dict[int, set[str]] = {}
+    for suffix in _exception_suffixes():
+        by_length.setdefault(len(suffix), set()).add(suffix)
+    return tuple((n, frozenset(group)) for n, group in sorted(by_length.items()))
+
+
 def _blocked(word: str, pos: int) -> bool:
     """True when word[pos:] is an exception entry, possibly with one inflectional suffix."""
     exceptions = clitic_exceptions()
     rest = word[pos:]
-    for suffix in _exception_suffixes():
-        if not suffix:
+    for n, suffixes in _exception_suffixes_by_length():
+        if not n:
             if rest in exceptions:
                 return True
-        elif rest.endswith(suffix) and rest[: -len(suffix)] in exceptions:
+        elif len(rest) >= n and rest[-n:] in suffixes and rest[:-n] in exceptions:
             return True
     return False
 
