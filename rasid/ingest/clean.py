@@ -7,6 +7,7 @@ Lists of furniture lines live in data/boilerplate.yaml.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -33,8 +34,37 @@ class Cleaned:
     removed: tuple[str, ...]
 
 
+# Characters `_WS` rewrites besides a single space (a lone space is replaced by itself).
+_SQUASHED_AWAY = ("  ", "\t", "\u00a0", "\u200f", "\u200e", "\u200b")
+
+
 def _squash(line: str) -> str:
-    return _WS.sub(" ", line).strip()
+    # Most lines have none of these: a few substring tests are far cheaper than the substitution.
+    for s in _SQUASHED_AWAY:
+        if s in line:
+            return _WS.sub(" ", line).strip()
+    return line.strip()
+
+
+# Group references, which an alternation of several patterns would renumber.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+@lru_cache(maxsize=8)
+def _searcher(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], bool]:
+    """Whether any of `patterns` is found in a line, with one search instead of one per pattern.
+
+    The alternation is exactly equivalent when the patterns share their flags and refer to no
+    group; otherwise (or if it does not compile, e.g. inline flags) they are tried one by one.
+    """
+    if patterns and len({p.flags for p in patterns}) == 1 and not any(_GROUP_REFERENCE.search(p.pattern) for p in patterns):
+        try:
+            search = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags).search
+        except re.error:
+            pass
+        else:
+            return lambda line: search(line) is not None
+    return lambda line: any(p.search(line) for p in patterns)
 
 
 @lru_cache(maxsize=1)
@@ -57,9 +87,11 @@ def is_boilerplate(line: str, rules: BoilerplateRules | None = None) -> bool:
     squashed = _squash(line)
     if not squashed:
         return False
-    if squashed in rules.drop_lines:
-        return True
-    return any(p.search(squashed) for p in rules.drop_patterns)
+    return _squashed_is_boilerplate(squashed, rules)
+
+
+def _squashed_is_boilerplate(squashed: str, rules: BoilerplateRules) -> bool:
+    return squashed in rules.drop_lines or _searcher(rules.drop_patterns)(squashed)
 
 
 def clean_text(raw: str, *, title: str | None = None, mastheads: frozenset[str] = frozenset()) -> Cleaned:
@@ -77,8 +109,9 @@ def clean_text(raw: str, *, title: str | None = None, mastheads: frozenset[str] 
     content_idx = [i for i, s in enumerate(squashed) if s]
     if content_idx:
         threshold = content_idx[int(len(content_idx) * 0.4)] if len(content_idx) > 3 else content_idx[-1] + 1
+        is_tail = _searcher(rules.tail_markers)
         for i in content_idx:
-            if i >= threshold and any(p.search(squashed[i]) for p in rules.tail_markers):
+            if i >= threshold and is_tail(squashed[i]):
                 removed.extend(s for s in squashed[i:] if s)
                 lines, squashed = lines[:i], squashed[:i]
                 break
@@ -90,7 +123,7 @@ def clean_text(raw: str, *, title: str | None = None, mastheads: frozenset[str] 
         if not sq:
             kept.append("")
             continue
-        if is_boilerplate(sq, rules):
+        if _squashed_is_boilerplate(sq, rules):  # `sq` is squashed already
             removed.append(sq)
             continue
         if first_content and (sq in rules.section_lines or sq in mastheads):

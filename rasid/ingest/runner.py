@@ -8,9 +8,11 @@ everything already stored (content hash), so it finishes the job.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,11 +25,33 @@ from rasid.ingest.readers import DEFAULT_MAX_BYTES, RawArticle, discover, read_f
 from rasid.pipeline import Pipeline
 from rasid.store.base import Store
 from rasid.text.lang import detect_language
-from rasid.text.normalize import normalize
+from rasid.text.normalize import normalize_text
 from rasid.text.tokens import search_terms
 
 MIN_HTML_WORDS = 8
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one batch is analysed and stored.
+
+    A batch keeps thousands of small objects per article alive until it is stored (tokens,
+    mentions, events), and every automatic collection traverses all of them again: with the
+    default thresholds that was ~1.4 ms per article, 7% of the pipeline, for nothing, since
+    the analysis builds no reference cycles (each article's objects are freed by reference
+    counting once the batch is stored). The young generations are collected once the batch
+    is done, so any cyclic garbage a stage still makes lives at most one batch.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(1)
 
 
 @dataclass
@@ -52,7 +76,7 @@ class Prepared:
 
 def _content_hash(text: str) -> str:
     # Normalised and whitespace-insensitive, so re-saved or re-wrapped copies count as the same.
-    folded = " ".join(normalize(text).text.split())
+    folded = " ".join(normalize_text(text).split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
@@ -249,6 +273,10 @@ class Ingestor:
         return report
 
     def _flush(self, batch: list[Document], report: IngestReport) -> None:
+        with _collector_paused():
+            self._flush_batch(batch, report)
+
+    def _flush_batch(self, batch: list[Document], report: IngestReport) -> None:
         fresh: list[Document] = []
         hashes_in_batch: set[str] = set()
         for doc in batch:

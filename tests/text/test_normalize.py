@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from rasid.text.normalize import Normalized, normalize, normalize_word
+from rasid.text.normalize import Normalized, normalize, normalize_text, normalize_word
 
 
 def test_diacritics_and_tatweel_removed():
@@ -80,3 +80,11 @@ def test_normalize_word_matches_normalize():
     for w in ["الإيرانيّة", 'لـ"ستيب', "٢٠٢٤م", "مستشفى"]:
         assert normalize_word(w) == normalize(w).text
         assert normalize_word(w, fold=False) == normalize(w, fold=False).text
+
+
+def test_normalize_text_equals_normalize_on_whole_texts():
+    text = "أعلنت «الهيئة» مقتلَ ٣ مدنيين\u200f في إدلب،\u00a0وإصابة آخرين بجروحٍ — الـمـصدر: مُراسل “سانا”"
+    for fold in (True, False):
+        assert normalize_text(text, fold=fold) == normalize(text, fold=fold).text
+    assert normalize_text(text) == normalize_word(text)
+    assert normalize_text("") == ""

@@ -136,7 +136,7 @@ def _regex_windows(text: str) -> list[tuple[int, int]]:
 
 @pytest.mark.parametrize("text", SPEED_TEXTS, ids=[f"text{k}" for k in range(len(SPEED_TEXTS))])
 def test_tokens_and_windows_match_a_direct_scan(text: str) -> None:
-    from rasid.text.numbers import _FOLD_ALL, Folded, _windows, lexicon, text_tokens, tokenize
+    from rasid.text.numbers import _FOLD_ALL, Folded, _windows, lexicon, text_tokens, text_words, tokenize
 
     ft = Folded(text).text
     assert ft == text.translate(_FOLD_ALL)
@@ -144,6 +144,7 @@ def test_tokens_and_windows_match_a_direct_scan(text: str) -> None:
     assert toks == tokenize(ft) and all(isinstance(t, tuple) and len(t) == 3 for t in toks)
     assert all(ft[start:end] == norm for norm, start, end in toks)
     assert _windows(lexicon(), toks, len(ft)) == _regex_windows(ft)
+    assert _windows(lexicon(), toks, len(ft), text_words(ft)) == _regex_windows(ft)
 
 
 def _start_filter_texts() -> list[str]:

@@ -1,12 +1,13 @@
+import dataclasses
 import itertools
 from pathlib import Path
 
 import pytest
 
-from rasid.document import Token
+from rasid.document import Clitic, Token
 from rasid.text.normalize import normalize_word
 from rasid.text.sentences import split_sentences
-from rasid.text.tokens import search_terms, split_clitics, tokenize
+from rasid.text.tokens import _TOKEN_RE, _slot_setters, search_terms, split_clitics, tokenize
 
 REPORT = (Path(__file__).parent / "data" / "report_ar.txt").read_text(encoding="utf-8")
 
@@ -168,3 +169,28 @@ def test_fast_token_constructor_equals_dataclass():
     t = one("بالقصف")
     clone = Token(t.start, t.end, t.text, t.base_start, t.norm, t.stem, t.clitics, t.sentence, t.is_word)
     assert t == clone and type(t) is Token
+
+
+def test_fast_clitic_constructor_equals_dataclass():
+    t = one("وبالقصف")
+    assert [type(c) for c in t.clitics] == [Clitic, Clitic, Clitic]
+    assert t.clitics == tuple(Clitic(c.form, c.start, c.end) for c in t.clitics)
+    assert hash(t.clitics[0]) == hash(Clitic(t.clitics[0].form, t.clitics[0].start, t.clitics[0].end))
+
+
+def test_split_scan_gives_the_regex_matches():
+    # The tokenizer reads tokens off a split of the text; they must be the pattern's own matches.
+    text = "قال مراسلٌ:«قُتل 3 مدنيين» في ١٢ آب... the group's  (Reuters)؟\n\tتـجدّد 1,200\u00a0كم  "
+    toks = tokenize(text)
+    assert [(t.start, t.end, t.text) for t in toks] == [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
+    assert [t.is_word for t in toks] == [m.lastindex != 3 for m in _TOKEN_RE.finditer(text)]
+
+
+def test_fast_constructors_refuse_a_changed_class():
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Other:
+        form: str
+        start: int
+
+    with pytest.raises(RuntimeError, match="fields changed"):
+        _slot_setters(Other, ("form", "start", "end"))
