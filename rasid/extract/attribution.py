@@ -74,16 +74,26 @@ def _source_span(
     return picked[0][0], picked[-1][1]
 
 
+def _words_within(view: SentenceView, s: int, e: int, limit: int = 1 << 30) -> list[tuple[int, int, str]]:
+    """The sentence's words inside [s, e) (at most `limit`): a run of its sorted, disjoint words."""
+    out = []
+    for w in view.words_from(s, limit):
+        if w[1] > e:
+            break
+        out.append(w)
+    return out
+
+
 def _trim(view: SentenceView, lex: EventLexicon, s: int, e: int) -> tuple[int, int]:
     """Drop trailing prepositions and time words ("الشبكة أمس", "عراقجي في")."""
-    words = [w for w in view.words if s <= w[0] and w[1] <= e]
+    words = _words_within(view, s, e)
     while words and (words[-1][2] in lex.time_words or words[-1][2] in lex.phrase_stops):
         words.pop()
     return (words[0][0], words[-1][1]) if words else (s, s)
 
 
 def _names_source(view: SentenceView, lex: EventLexicon, s: int, e: int) -> bool:
-    words = [w[2] for w in view.words if s <= w[0] and w[1] <= e][:2]
+    words = [w[2] for w in _words_within(view, s, e, 2)]
     for w in words:
         for form in (w, w[1:] if w[:1] in "وفبل" else w):
             if form in lex.attr_heads or (form.startswith("ال") and form[2:] in lex.attr_heads):

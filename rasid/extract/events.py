@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import yaml
 
@@ -50,6 +50,7 @@ class EventLexiconError(ValueError):
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+")
 _STRONG_PUNCT = set(".!?؛;:\n؟")
 _WEAK_PUNCT = set("،,")
+_BOUNDARY_CHARS = frozenset(_STRONG_PUNCT | _WEAK_PUNCT | set("\"()"))
 
 
 class Hit(NamedTuple):
@@ -180,6 +181,8 @@ class PhraseMatcher:
             group.sort(key=lambda c: (c[4], -c[1]))
         self._stem_lengths = sorted({len(f) for f in self._stems}, reverse=True)
         self._cache: dict[str, tuple[tuple[int, list[_Candidate_t]], ...]] = {}
+        self._plans: dict[str, tuple[_Row, ...]] = {}
+        self._pair_plans: dict[tuple[str, str], tuple[_Row, ...]] = {}
 
     def __contains__(self, ps: object) -> bool:
         return id(ps) in self.slot
@@ -212,40 +215,85 @@ class PhraseMatcher:
             self._cache[token] = found
         return found
 
+    def _plan(self, token: str) -> tuple[_Row, ...]:
+        """What `token` may start, in trial order, or `_NEEDS_NEXT` when that depends on the next word."""
+        found = self._lookup(token)
+        if any(rest for _k, cands in found for _c, _f, rest, _s in cands):
+            return _NEEDS_NEXT
+        # Without multi-word forms the first candidate of each set always matches.
+        return tuple((k, c[0], c[1], self.sets[k].ps.payloads.get(c[1]), 0, c[2], c[3]) for k, c in
+                     ((k, cands[0]) for k, cands in found))
+
+    def _plan_before(self, token: str, following: str) -> tuple[_Row, ...]:
+        """The trial rows of `token` followed by the word `following` (\"\" if none).
+
+        A candidate whose next word does not fit is dropped here, once per word pair; one whose
+        whole form is already matched by the two words (kind 0/1) ends its set's trials.
+        """
+        rows: list[_Row] = []
+        for k, cands in self._lookup(token):
+            payloads = self.sets[k].ps.payloads
+            for cut, form, rest, stem in cands:
+                if not rest:
+                    rows.append((k, cut, form, payloads.get(form), 0, rest, stem))
+                    break
+                first = rest[0]
+                if not (following.startswith(first) if (stem and len(rest) == 1) else following == first):
+                    continue
+                rows.append((k, cut, form, payloads.get(form), 1 if len(rest) == 1 else 2, rest, stem))
+                if len(rest) == 1:
+                    break
+        return tuple(rows)
+
     def find_all(self, folded: str, tokens: Sequence[tuple[int, int, str]] | None = None) -> list[list[Hit]]:
         """Hits of every set in `folded`; `tokens` are its \\w+ runs (start, end, text) if known."""
         out: list[list[Hit]] = [[] for _ in self.sets]
         free = [0] * len(self.sets)  # where each set may match next (its hits do not overlap)
-        payloads = [si.ps.payloads for si in self.sets]
-        cache = self._cache
+        plans = self._plans
+        pairs = self._pair_plans
         if tokens is None:
             tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(folded)]
+        next_word = _NEXT_WORD_RE.match
         for start, end, token in tokens:
-            found = cache.get(token)
-            if found is None:
-                found = self._lookup(token)
-            if not found:
+            rows = plans.get(token)
+            if rows is None:
+                rows = self._plan(token)
+                if len(plans) > self._CACHE_LIMIT:
+                    plans.clear()
+                plans[token] = rows
+            if rows is _NEEDS_NEXT:
+                # Multi-word forms start here: the trials depend on the next word.
+                nm = next_word(folded, end)
+                following, fend = (nm.group(1), nm.end()) if nm else ("", -1)
+                key = (token, following)
+                rows = pairs.get(key)
+                if rows is None:
+                    rows = self._plan_before(token, following)
+                    if len(pairs) > self._CACHE_LIMIT:
+                        pairs.clear()
+                    pairs[key] = rows
+            elif not rows:
                 continue
-            following: str | None = None  # the next word, read once for all multi-word forms
-            for k, cands in found:
+            for k, cut, form, payload, kind, rest, stem in rows:
                 if start < free[k]:
-                    continue
-                for cut, form, rest, stem in cands:
+                    continue  # (also skips the set's later rows once it matched here)
+                if kind == 0:
                     stop = end
-                    if rest:
-                        if following is None:
-                            nm = _NEXT_WORD_RE.match(folded, end)
-                            following = nm.group(1) if nm else ""
-                        first = rest[0]
-                        if not (following.startswith(first) if (stem and len(rest) == 1) else following == first):
-                            continue
-                        stop = _match_rest(folded, end, rest, stem)
-                        if stop < 0:
-                            continue
-                    out[k].append(Hit(start + cut, stop, form, payloads[k].get(form), start))
-                    free[k] = stop
-                    break
+                elif kind == 1:
+                    stop = fend
+                else:
+                    stop = _match_rest(folded, end, rest, stem)
+                    if stop < 0:
+                        continue
+                out[k].append(Hit(start + cut, stop, form, payload, start))
+                free[k] = stop
         return out
+
+
+# One trial of a token: (set, core start in the token, form, payload, kind, following words, stem):
+# kind 0 is a one-word form, 1 a form the next word completes, 2 a longer form still to check.
+_Row = tuple[int, int, str, Any, int, tuple[str, ...], bool]
+_NEEDS_NEXT: tuple[_Row, ...] = ((-1, 0, "", None, -1, (), False),)  # a marker, compared by identity
 
 
 _NEXT_WORD_RE = re.compile(r"\s+(\w+)")
@@ -363,6 +411,8 @@ class EventLexicon:
     direct_fire: PhraseSet = field(default_factory=lambda: PhraseSet(()))
     projectiles: frozenset[str] = frozenset()
     _category_index: Mapping[str, str] = field(default_factory=dict)
+    # Answers of the word tests below, by word: the same words recur in every article.
+    _memo: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _strip(self, word: str) -> Iterable[str]:
         w = normalize_word(word)
@@ -378,27 +428,55 @@ class EventLexicon:
         if w.startswith("لل") and len(w) > 4:
             yield w[2:]
 
+    def _remember(self, key: tuple[str, str], value: Any) -> None:
+        if len(self._memo) > 100_000:
+            self._memo.clear()
+        self._memo[key] = value
+
     def category_of(self, word: str) -> str | None:
+        key = ("c", word)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        found = None
         for w in self._strip(word):
             cat = self._category_index.get(w)
             if cat:
-                return cat
-        return None
+                found = cat
+                break
+        self._remember(key, found)
+        return found
 
     def is_singular(self, word: str) -> bool:
-        return any(w in self.singular for w in self._strip(word))
+        key = ("1", word)
+        memo = self._memo
+        if key not in memo:
+            self._remember(key, any(w in self.singular for w in self._strip(word)))
+        return memo[key]
 
     def is_non_person(self, unit: str) -> bool:
-        first = unit.split()[0] if unit.split() else unit
-        return any(w in self.non_person_units for w in self._strip(first))
+        key = ("n", unit)
+        memo = self._memo
+        if key not in memo:
+            first = unit.split()[0] if unit.split() else unit
+            self._remember(key, any(w in self.non_person_units for w in self._strip(first)))
+        return memo[key]
 
     def casualty_noun_kind(self, unit: str) -> str | None:
+        key = ("k", unit)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        found = None
         for w in self._strip(unit):
             if w in self.killed_nouns:
-                return "killed"
+                found = "killed"
+                break
             if w in self.injured_nouns:
-                return "injured"
-        return None
+                found = "injured"
+                break
+        self._remember(key, found)
+        return found
 
 
 def _need(data: Mapping[str, Any], key: str, where: str, kind: type = list) -> Any:
@@ -607,24 +685,55 @@ _FOLD_PAIRS = tuple((chr(k), v) for k, v in _SUB_TABLE_FOLD.items() if isinstanc
 assert len(_FOLD_PAIRS) == len(_SUB_TABLE_FOLD) and not {a for a, _ in _FOLD_PAIRS} & {b for _, b in _FOLD_PAIRS}
 
 
-def _fold(text: str) -> tuple[str, Sequence[int]]:
+class _Kept(Sequence[int]):
+    """Where each folded character (and the end) was in the text, stored as the few deleted
+    positions instead of one entry per character (tanween and tashkeel are rare in a text)."""
+
+    def __init__(self, n: int, deleted: list[int]):
+        self.deleted = deleted
+        # The k-th kept position is k plus the deletions at or before it: k + bisect_right(shifted, k).
+        self.shifted = [d - i for i, d in enumerate(deleted)]
+        self._len = n - len(deleted) + 1
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, k: int) -> int: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[int]: ...
+    def __getitem__(self, k: int | slice) -> int | list[int]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self._len))]
+        if k < 0:
+            k += self._len
+        if not 0 <= k < self._len:
+            raise IndexError(k)
+        return k + bisect.bisect_right(self.shifted, k)
+
+    def folded_index(self, j: int) -> int:
+        """`bisect_left(self, j)`: how many kept positions come before text position `j`."""
+        k = j - bisect.bisect_left(self.deleted, j)
+        return k if k < self._len else self._len
+
+
+def _fold(text: str) -> tuple[str, range | _Kept]:
     """`normalize(text)` as (folded text, offsets to `text`), built with the replace chain."""
     n = len(text)
-    offsets: Sequence[int]
+    offsets: range | _Kept
     if _DELETE_RE.search(text) is None:
         offsets = range(n + 1)
-    else:  # tanween ("أيضاً") makes this the usual case: drop the marks, keep each kept char's index
+    else:  # tanween ("أيضاً") makes this the usual case: drop the marks, note where they were
         parts: list[str] = []
-        kept: list[int] = []
+        deleted: list[int] = []
         pos = 0
         for m in _DELETE_RE.finditer(text):
-            s = m.start()
+            s, e = m.span()
             parts.append(text[pos:s])
-            kept.extend(range(pos, s))
-            pos = m.end()
+            deleted.extend(range(s, e))
+            pos = e
         parts.append(text[pos:])
-        kept.extend(range(pos, n + 1))
-        text, offsets = "".join(parts), kept
+        text, offsets = "".join(parts), _Kept(n, deleted)
     for a, b in _FOLD_PAIRS:
         if a in text:
             text = text.replace(a, b)
@@ -657,11 +766,13 @@ class DocIndex:
         self.word_starts = [w[0] for w in words]
         # Every phrase set of the lexicon, matched in one pass over the article's words.
         self.matcher = _matcher(lex)
-        self._hits: dict[int, tuple[list[int], list[Hit]]] = {}
-        merged: list[tuple[int, int, Hit]] = []
+        # (keyed by the set itself: its hash is its identity, and a dict look-up needs no id() call)
+        self._hits: dict[PhraseSet, tuple[list[int], list[Hit]]] = {}
+        merged: list[tuple[int, PhraseSet, Hit]] = []
         for si, hits in zip(self.matcher.sets, self.matcher.find_all(self.folded, tokens), strict=True):
-            self._hits[id(si.ps)] = ([h.start for h in hits], hits)
-            merged += [(h.start, id(si.ps), h) for h in hits]
+            ps = si.ps
+            self._hits[ps] = ([h.start for h in hits], hits)
+            merged += [(h.start, ps, h) for h in hits]
         # All sets' hits in text order: a sentence picks up its own in one slice.
         merged.sort(key=lambda x: x[0])
         self.all_hits = merged
@@ -674,8 +785,7 @@ class DocIndex:
 
     def may_hold_event(self, start: int, end: int) -> bool:
         """Whether the text span has a trigger or a casualty word (else no event can start there)."""
-        fs = start if self.identity else bisect.bisect_left(self.offsets, start)
-        fe = end if self.identity else bisect.bisect_left(self.offsets, end)
+        fs, fe = self.to_folded(start), self.to_folded(end)
         for ps in self._event_sets:
             starts, _hits = self.hits(ps)
             i = bisect.bisect_left(starts, fs)
@@ -683,11 +793,18 @@ class DocIndex:
                 return True
         return False
 
+    def to_folded(self, j: int) -> int:
+        """The folded position of text position `j` (`bisect_left(offsets, j)`)."""
+        offsets = self.offsets
+        if isinstance(offsets, range):
+            return j if j < len(offsets) else len(offsets)
+        return offsets.folded_index(j)
+
     def is_doc_level(self, phrases: PhraseSet) -> bool:
-        return id(phrases) in self._hits
+        return phrases in self._hits
 
     def hits(self, phrases: PhraseSet) -> tuple[list[int], list[Hit]]:
-        key = id(phrases)
+        key = phrases
         found = self._hits.get(key)
         if found is None:
             hits = phrases.find(self.folded)
@@ -710,18 +827,22 @@ class SentenceView:
         self.doc_text = text
         self.base = start
         self.raw = text[start:end]
-        offsets = index.offsets
-        fs, fe = bisect.bisect_left(offsets, start), bisect.bisect_left(offsets, end)
+        fs, fe = index.to_folded(start), index.to_folded(end)
         self._fs, self._fe = fs, fe
         self.folded = index.folded[fs:fe]
         self._n = len(self.folded)
         self._identity = index.identity
+        kept = index.offsets
+        self._deleted, self.shifted = (kept.deleted, kept.shifted) if isinstance(kept, _Kept) else ([], [])
         i, j = bisect.bisect_left(index.word_starts, fs), bisect.bisect_left(index.word_starts, fe)
-        self.words = [(ws - fs, we - fs, w) for ws, we, w in index.words[i:j] if we <= fe]
+        inside = index.words[i:j]
+        if inside and inside[-1][1] > fe:
+            inside.pop()  # (words do not overlap: only the last can run past the end)
+        self.words = [(ws - fs, we - fs, w) for ws, we, w in inside] if fs else inside
         self._word_starts = [w[0] for w in self.words]
         self._doc_hits = index._hits
         # This sentence's hits of every lexicon set, in sentence offsets (one pass over its slice).
-        own: dict[int, list[Hit]] = {}
+        own: dict[PhraseSet, list[Hit]] = {}
         i = bisect.bisect_left(index.all_hit_starts, fs)
         j = bisect.bisect_left(index.all_hit_starts, fe, i)
         for _s, key, h in index.all_hits[i:j]:
@@ -730,14 +851,14 @@ class SentenceView:
         self._own = own
         self._strong = _slice(index.strong, fs, fe)
         self._all = _slice(index.all, fs, fe)
-        self._found: dict[int, list[Hit]] = {}
+        self._found: dict[PhraseSet, list[Hit]] = {}
 
     def find(self, phrases: PhraseSet) -> list[Hit]:
         """Hits of a phrase set inside this sentence, in sentence offsets.
 
         The lexicon's sets are matched once per article (`DocIndex`); this slices their hits.
         """
-        key = id(phrases)
+        key = phrases
         found = self._own.get(key)
         if found is not None:
             return found
@@ -751,10 +872,11 @@ class SentenceView:
 
     def to_doc(self, i: int) -> int:
         k = self._fs + (0 if i < 0 else (i if i < self._n else self._n))
-        return k if self.index.identity else self.index.offsets[k]
+        return k if self._identity else k + bisect.bisect_right(self.shifted, k)
 
     def from_doc(self, j: int) -> int:
-        k = (j if self._identity else bisect.bisect_left(self.index.offsets, j)) - self._fs
+        # (past the sentence's end, the clamp below stands in for the offsets' own end)
+        k = (j if self._identity else j - bisect.bisect_left(self._deleted, j)) - self._fs
         return 0 if k < 0 else (k if k < self._n else self._n)
 
     def original(self, s: int, e: int) -> str:
@@ -775,7 +897,8 @@ class SentenceView:
         return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
     def boundary_between(self, a: int, b: int) -> bool:
-        return any(ch in _STRONG_PUNCT or ch in _WEAK_PUNCT or ch in "\"()" for ch in self.folded[a:b])
+        between = self.folded[a:b]
+        return between != " " and not _BOUNDARY_CHARS.isdisjoint(between)
 
     def words_between(self, a: int, b: int) -> int:
         return max(0, bisect.bisect_left(self._word_starts, b) - bisect.bisect_left(self._word_starts, a))
@@ -980,11 +1103,12 @@ class EventStage:
         # Trigger words inside names ("جبهة", "عملية ردع العدوان" ...) are not triggers.
         named = [sp for m, sp in zip(mentions, mention_spans, strict=True) if m.type in ("outlet", "place", "person")]
         actor_spans = [sp for m, sp in zip(mentions, mention_spans, strict=True) if m.type == "actor"]
-        hits = [
-            h for h in hits
-            if not any(s <= h.start < e for s, e in named)
-            and (h.payload[0].in_actor_names or not any(s <= h.start < e for s, e in actor_spans))
-        ]
+        if named or actor_spans:
+            hits = [
+                h for h in hits
+                if not any(s <= h.start < e for s, e in named)
+                and (h.payload[0].in_actor_names or not any(s <= h.start < e for s, e in actor_spans))
+            ]
         numbers = self._numbers(view, mentions, use_numbers)
         facts = cas.find_casualties(view, lex, numbers, actors)
         # Running tolls ("ارتفعت حصيلة القتلى منذ بدء الهجوم إلى 327") are not one incident's count.
@@ -997,8 +1121,10 @@ class EventStage:
             return []
         irrealis = view.find(lex.irrealis)
         negations = view.find(lex.negation)
-        hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
-        hits = [h for h in hits if not _is_background(view, h, lex)]
+        if irrealis or negations:
+            hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
+        if view.find(lex.background_openers) or view.find(lex.context_openers) or view.find(lex.background_cues):
+            hits = [h for h in hits if not _is_background(view, h, lex)]
         hits = _drop_time_references(view, hits, lex)
         hits = _direct_fire(view, lex, hits)
         if not hits and not any(f.count is not None for f in facts):
@@ -1011,7 +1137,8 @@ class EventStage:
         times = self._times(doc, view, mentions, use_times)
         # Group triggers by segment; facts go to their own segment or the nearest triggered one.
         segments = view.segments()
-        seg_of = lambda pos: max(0, bisect.bisect_right([a for a, _ in segments], pos) - 1)  # noqa: E731
+        seg_starts = [a for a, _ in segments]
+        seg_of = lambda pos: max(0, bisect.bisect_right(seg_starts, pos) - 1)  # noqa: E731
         by_seg: dict[int, list[Hit]] = {}
         for h in hits:
             by_seg.setdefault(seg_of(h.start), []).append(h)
@@ -1133,7 +1260,7 @@ class EventStage:
         seg_lo, seg_hi = (0, len(view.folded)) if whole_sentence else segment
         attr_spans = [(a.start, a.end) for a in attributions]
         # Actors outside the attribution phrases play roles in the event.
-        players = [a for a in actors if not any(s <= a.start < e for s, e in attr_spans)]
+        players = [a for a in actors if not any(s <= a.start < e for s, e in attr_spans)] if attr_spans else list(actors)
         if not whole_sentence:
             players = [a for a in players if seg_lo <= a.start < seg_hi]
         actor1, actor2, assoc = _roles(view, lex, players, main, seg_lo, seg_hi)
@@ -1177,17 +1304,19 @@ class EventStage:
                 actor2 = {**actor2, **{k: v for k, v in _CIVILIANS.items() if k != "text"}}
         # Location: the most specific place in the segment (or sentence), nearest the trigger.
         location, loc_span = None, None
-        cands = [p for p in places if not any(s <= view.from_doc(p.start) < e for s, e in attr_spans)]
-        in_seg = [p for p in cands if seg_lo <= view.from_doc(p.start) < seg_hi] or cands
+        cands = [
+            (p, ps) for p, (ps, _pe) in zip(places, place_spans, strict=True) if not any(s <= ps < e for s, e in attr_spans)
+        ]
+        in_seg = [c for c in cands if seg_lo <= c[1] < seg_hi] or cands
         if in_seg:
             # A place after "من" (from) is where something came from, not where the event happened.
-            origins = {id(p) for p in in_seg if _after_from(view, view.from_doc(p.start))}
+            origins = {id(p) for p, ps in in_seg if _after_from(view, ps)}
 
-            def rank(p: Mention) -> tuple[int, int, int]:
-                gp = int(p.attrs.get("geo_precision") or 3)
-                return (id(p) in origins, gp, abs(view.from_doc(p.start) - main.start))
+            def rank(c: tuple[Mention, int]) -> tuple[int, int, int]:
+                gp = int(c[0].attrs.get("geo_precision") or 3)
+                return (id(c[0]) in origins, gp, abs(c[1] - main.start))
 
-            best = min(in_seg, key=rank)
+            best = min(in_seg, key=rank)[0]
             location = _location(best)
             loc_span = Span(best.start, best.end)
             spans["location"] = [loc_span]
@@ -1203,7 +1332,7 @@ class EventStage:
         if seg_attr:
             spans["attributed_to"] = [view.span(a.start, a.end) for a in seg_attr]
         points = [main.start] + [f.start for f in facts]
-        hedge = next((h for h in hedges if any(h.covers(p) for p in points)), None)
+        hedge = next((h for h in hedges if any(h.covers(p) for p in points)), None) if hedges else None
         if hedge is not None:
             spans["hedged"] = [view.span(hedge.start, hedge.start + len(hedge.cue))]
         confidence = weight
@@ -1448,8 +1577,11 @@ def _roles(
             break
     if actor1 is None:
         # Civilians are victims, never the side that acts.
-        agent = [a for a in ordered if _role_cue(view, agents, a.start) and a.side != "civilian"]
-        target = [a for a in ordered if (_role_cue(view, targets, a.start) or a.side == "civilian") and a not in agent]
+        agent = [a for a in ordered if a.side != "civilian" and _role_cue(view, agents, a.start)] if agents else []
+        target = [
+            a for a in ordered
+            if (a.side == "civilian" or (bool(targets) and _role_cue(view, targets, a.start))) and a not in agent
+        ]
         neutral = [a for a in ordered if a not in agent and a not in target]
         first = agent or neutral
         actor1 = first[0] if first else None
@@ -1481,6 +1613,8 @@ def _roles(
 
 
 _QUOTES = set("«»\"()")
+_PHRASE_BREAKS = frozenset(_STRONG_PUNCT | _WEAK_PUNCT | _QUOTES)
+_STRONG_SET = frozenset(_STRONG_PUNCT)
 
 
 @dataclass(frozen=True)
@@ -1653,16 +1787,16 @@ def _phrase_span(
         words = view.words_from(pos, lex.max_phrase_words + 6)
     edge = pos
     for ws, we, w in words:
-        a, b = (we, edge) if backwards else (edge, ws)
-        text_between = view.folded[a:b]
-        if any(ch in _STRONG_PUNCT or ch in _WEAK_PUNCT or ch in _QUOTES for ch in text_between) and (picked or backwards):
-            break
-        if any(ch in _STRONG_PUNCT for ch in text_between):
-            break
+        text_between = view.folded[we:edge] if backwards else view.folded[edge:ws]
+        if text_between != " ":  # (one space, the usual gap, holds no break)
+            if (picked or backwards) and not _PHRASE_BREAKS.isdisjoint(text_between):
+                break
+            if not _STRONG_SET.isdisjoint(text_between):
+                break
         edge = ws if backwards else we
-        if _inside(ws, blocked):
+        if blocked and _inside(ws, blocked):
             break
-        is_number = w.isdigit() or any(n.start <= ws < n.end for n in numbers)
+        is_number = w.isdigit() or (bool(numbers) and any(n.start <= ws < n.end for n in numbers))
         if not picked:
             if backwards and (w in lex.role_skip or w in lex.attr_lead_words or w == "قد"):
                 continue
