@@ -37,7 +37,7 @@ import yaml
 
 from rasid.document import Document, Event, Mention, Span
 from rasid.extract import casualties as cas
-from rasid.extract.attribution import Attribution, find_attributions, find_hedges
+from rasid.extract.attribution import Attribution, find_attributions, find_deniers, find_hedges
 from rasid.text.normalize import _DELETE_RE, _SUB_TABLE_FOLD, normalize, normalize_word
 
 
@@ -409,6 +409,9 @@ class EventLexicon:
     protest_intervention: PhraseSet
     government_sides: frozenset[str]
     direct_fire: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    object_suffixes: tuple[str, ...] = ()
+    # Words after a cue of these hedge sets that make it refer back to the whole sentence.
+    hedge_back: Mapping[PhraseSet, frozenset[str]] = field(default_factory=dict)
     projectiles: frozenset[str] = frozenset()
     _category_index: Mapping[str, str] = field(default_factory=dict)
     # Answers of the word tests below, by word: the same words recur in every article.
@@ -559,10 +562,13 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
             cat_index.setdefault(w, cat)
         singular |= _words(spec.get("one", []))
     hedges = []
+    hedge_back: dict[int, frozenset[str]] = {}
     for i, h in enumerate(_need(data, "hedging", where)):
-        if not isinstance(h, dict) or h.get("scope") not in ("clause", "rest") or "forms" not in h:
-            raise EventLexiconError(f"{where}: hedging entry #{i + 1} needs forms and scope clause|rest")
+        if not isinstance(h, dict) or h.get("scope") not in ("clause", "rest", "sentence") or "forms" not in h:
+            raise EventLexiconError(f"{where}: hedging entry #{i + 1} needs forms and scope clause|rest|sentence")
         hedges.append((PhraseSet(h["forms"]), h["scope"], str(h.get("kind", "hedge"))))
+        if h.get("back"):
+            hedge_back[id(hedges[-1][0])] = _words(h["back"])
     attr = _need(data, "attribution", where, dict)
     roles = _need(data, "roles", where, dict)
     resolve = _need(data, "resolve", where, dict)
@@ -621,6 +627,8 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         protest_intervention=PhraseSet(_need(resolve, "protest_intervention", where)),
         government_sides=frozenset(_need(resolve, "government_sides", where)),
         direct_fire=PhraseSet(resolve.get("direct_fire") or ()),
+        hedge_back={ps: hedge_back[id(ps)] for ps, _s, _k in hedges if id(ps) in hedge_back},
+        object_suffixes=tuple(sorted(_words(roles.get("object_suffixes") or ()), key=len, reverse=True)),
         projectiles=_words(resolve.get("projectiles") or ()),
         _category_index=cat_index,
     )
@@ -998,6 +1006,10 @@ def _direct_fire(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> list
     return out
 
 
+def _is_denial_cue(lex: EventLexicon, cue: str) -> bool:
+    return any(kind == "denial" and cue in phrases for phrases, _scope, kind in lex.hedges)
+
+
 def _date_from_mention(m: Mention) -> tuple[str | None, str]:
     value = m.attrs.get("value")
     if isinstance(value, dt.date):
@@ -1134,6 +1146,7 @@ class EventStage:
         attr_spans = [(a.start, a.end) for a in attributions]
         hits = [h for h in hits if not any(s <= h.start < e for s, e in attr_spans)]
         hedges = find_hedges(view, lex)
+        deniers = find_deniers(view, hedges, actors) if hedges else []
         times = self._times(doc, view, mentions, use_times)
         # Group triggers by segment; facts go to their own segment or the nearest triggered one.
         segments = view.segments()
@@ -1169,7 +1182,7 @@ class EventStage:
             )
             cand = self._candidate(
                 doc, view, index, paragraph, segments[seg], main, seg_hits, fact_groups[seg], actors, places,
-                attributions, hedges, times, virtual, len(triggered) == 1, numbers,
+                attributions, hedges, times, virtual, len(triggered) == 1, numbers, deniers,
             )
             if cand is not None:
                 out.append(cand)
@@ -1244,6 +1257,7 @@ class EventStage:
         virtual: bool,
         whole_sentence: bool,
         numbers: Sequence[NumberInfo] = (),
+        deniers: Sequence[ActorRef] = (),
     ) -> _Candidate | None:
         lex = self.lexicon
         trig, weight = main.payload
@@ -1275,6 +1289,21 @@ class EventStage:
         syntax = _syntax_roles(view, lex, main, seg_lo, seg_hi, numbers, [*attr_spans, *place_spans])
         if syntax is not None:
             actor1, actor2 = _apply_syntax(syntax, players, actor1, actor2, view)
+        denied_by: list[dict[str, Any]] = []
+        if deniers:
+            # The side that denies is not coded as doing (or suffering) what it denies.
+            denier_ids = {d.id for d in deniers if d.id}
+            denier_spans = [(d.start, d.end) for d in deniers]
+
+            def denied(x: dict[str, Any] | None) -> bool:
+                return x is not None and (
+                    (x.get("id") is not None and x.get("id") in denier_ids)
+                    or any(x.get("_span") is not None and s <= x["_span"][0] < e for s, e in denier_spans)
+                )
+
+            actor1 = None if denied(actor1) else actor1
+            actor2 = None if denied(actor2) else actor2
+            denied_by = [d.as_dict() for d in deniers]
         event_type, sub_type = trig.event_type, trig.sub_event_type
         civ_hit = any(r and (r.get("civilians") or "civilians" in r.get("categories_reported", [])) for r in (killed, injured))
         comb_hit = any(r and r.get("combatants") for r in (killed, injured))
@@ -1326,13 +1355,17 @@ class EventStage:
             best_t = min(in_seg_t, key=lambda t: abs(t[0] - main.start))
             date, precision, date_from = best_t[2], best_t[3], "text"
             spans["date"] = [view.span(best_t[0], best_t[1])]
-        seg_attr = [a for a in attributions if seg_lo <= a.start < seg_hi]
+        # A denial is no source of the report (its phrase only keeps the denier out of the roles).
+        sources = [a for a in attributions if not _is_denial_cue(lex, a.cue)] if deniers or hedges else list(attributions)
+        seg_attr = [a for a in sources if seg_lo <= a.start < seg_hi]
         if not seg_attr:
-            seg_attr = [a for a in attributions if a.start < seg_lo] or list(attributions)
+            seg_attr = [a for a in sources if a.start < seg_lo] or list(sources)
         if seg_attr:
             spans["attributed_to"] = [view.span(a.start, a.end) for a in seg_attr]
         points = [main.start] + [f.start for f in facts]
-        hedge = next((h for h in hedges if any(h.covers(p) for p in points)), None) if hedges else None
+        covering = [h for h in hedges if any(h.covers(p) for p in points)] if hedges else []
+        # A denial says most about the report: it wins over a claim or a rumour in the same sentence.
+        hedge = next((h for h in covering if h.kind == "denial"), covering[0] if covering else None)
         if hedge is not None:
             spans["hedged"] = [view.span(hedge.start, hedge.start + len(hedge.cue))]
         confidence = weight
@@ -1373,6 +1406,7 @@ class EventStage:
             "hedged": hedge is not None,
             "hedge_cue": view.original(hedge.start, hedge.start + len(hedge.cue)) if hedge else None,
             "hedge_kind": hedge.kind if hedge else None,
+            "denied_by": denied_by,
             "evidence": {"text": doc.text[ev_start:ev_end], "start": ev_start, "end": ev_end},
             "sentence_index": index,
         }
@@ -1657,6 +1691,17 @@ def _syntax_roles(
                 span = _phrase_span(view, lex, nxt[0][0], numbers=numbers, blocked=blocked)
                 second = (span[0] + 1, span[1]) if span is not None else None  # without the "و"
             return _Clause(first, second)
+    resumed = _resumptive_verb(view, lex, lo, hi, blocked)
+    if resumed is not None and (not verbs or resumed[0] < min(h.start for h in verbs)):
+        # "الميليشيات الإيرانية استهدفتها قوات النظام": the object put first, taken up by the
+        # verb's pronoun; the subject follows the verb.
+        vs, ve = resumed
+        obj = _phrase_span(view, lex, vs, backwards=True, blocked=blocked)
+        subj = _phrase_span(view, lex, ve, numbers=numbers, blocked=blocked, counted=False)
+        if obj is not None and any(obj[0] <= h.start < obj[1] for h in view.find(lex.triggers)):
+            obj = None  # "قذائف أطلقها الإرهابيون": the pronoun takes up the weapon, not a target
+        if subj is not None and (obj is not None or resumed[0] < main.start):
+            return _Clause(subj, obj)
     if not verbs and not nouns:
         return None
     # The clause's first event verb is its predicate ("قتلت قوات الأمن ستة متشددين في غارة"); a
@@ -1693,12 +1738,23 @@ def _syntax_roles(
         plural = word.endswith(("وا", "ون"))
         if passive_form and subject is not None and (_counted(view, lex, subject[0], numbers) or (obj is None and not plural)):
             return _Clause(agent, subject, passive=True)  # "سبعة أشخاص قتلوا", "جنديا قتل": the victims
+        if passive_form and subject is not None and agent is not None and _means_only(view, lex, obj):
+            return _Clause(agent, subject, passive=True)  # "عناصر ... قتلوا بكمين نفذه مقاتلون ...": the victims
         return _Clause(subject, obj)
     if count_after is not None:
         counted = _phrase_span(view, lex, count_after, numbers=numbers, blocked=blocked)
         if main.payload is not None and main.payload[0].plover == "PROTEST":
             return _Clause(counted, None)  # "تظاهر مئات الأشخاص": the crowd protests
         return _Clause(agent, counted, passive=True)
+    if passive_form and agent is not None:
+        # "قتل عناصر من قوات النظام بكمين نفذه مقاتلون ...": the means and its agent follow, so the
+        # words up to the means are the victims, not the verb's subject.
+        means = next((h for h in view.find(lex.triggers) if verb.end < h.word_start < agent[0]
+                      and h.start > h.word_start and view.folded[h.word_start] == "ب"), None)
+        if means is not None:
+            victims = _phrase_span(view, lex, verb.end, numbers=numbers, blocked=[*blocked, (means.word_start, hi)])
+            if victims is not None:
+                return _Clause(agent, victims, passive=True)
     subject = _phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked, counted=False)
     obj = None
     if subject is not None:
@@ -1716,6 +1772,38 @@ def _syntax_roles(
     if agent is not None and subject is None:
         subject = agent
     return _Clause(subject, obj)
+
+
+def _means_only(view: SentenceView, lex: EventLexicon, span: tuple[int, int] | None) -> bool:
+    """Nothing, or only the means ("بكمين", "بهجوم", "بغارة"), stands where an object would."""
+    if span is None:
+        return True
+    return any(h.word_start == span[0] and view.folded[h.word_start] == "ب" and h.start > h.word_start
+               for h in view.find(lex.triggers))
+
+
+def _resumptive_verb(
+    view: SentenceView, lex: EventLexicon, lo: int, hi: int, blocked: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """An event verb carrying an object pronoun after a noun phrase ("X استهدفتها"): its span."""
+    if not lex.object_suffixes:
+        return None
+    for ws, we, w in view.words:
+        if ws < lo or _inside(ws, blocked):
+            continue
+        if ws >= hi:
+            break
+        for suffix in lex.object_suffixes:
+            stem = w[: -len(suffix)] if w.endswith(suffix) else ""
+            if len(stem) < 3:
+                continue
+            if stem not in lex.role_verbs and not (stem[0] in "وف" and stem[1:] in lex.role_verbs):
+                continue
+            before = view.words_before(ws, 1)
+            if not before or before[0][2] in lex.phrase_stops or view.boundary_between(before[0][1], ws):
+                continue  # "خلال قصفها المدينة": a noun with its possessor, not a verb
+            return ws, we
+    return None
 
 
 def _fronted_subject(
