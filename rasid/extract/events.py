@@ -1698,6 +1698,9 @@ def _syntax_roles(
         vs, ve = resumed
         obj = _phrase_span(view, lex, vs, backwards=True, blocked=blocked)
         subj = _phrase_span(view, lex, ve, numbers=numbers, blocked=blocked, counted=False)
+        lead = view.words_from(obj[0], 2) if obj is not None else []
+        if obj is not None and len(lead) == 2 and lead[0][2] in lex.subject_openers and lead[1][0] < obj[1]:
+            obj = (lead[1][0], obj[1])  # "بأن عسكريين ماليين خطفهم ...": without the "أن"
         if obj is not None and any(obj[0] <= h.start < obj[1] for h in view.find(lex.triggers)):
             obj = None  # "قذائف أطلقها الإرهابيون": the pronoun takes up the weapon, not a target
         if subj is not None and (obj is not None or resumed[0] < main.start):
@@ -1797,8 +1800,8 @@ def _resumptive_verb(
             stem = w[: -len(suffix)] if w.endswith(suffix) else ""
             if len(stem) < 3:
                 continue
-            if stem not in lex.role_verbs and not (stem[0] in "وف" and stem[1:] in lex.role_verbs):
-                continue
+            if stem not in lex.role_verbs:
+                continue  # ("وقتلهم": a new clause about people told before, not an object put first)
             before = view.words_before(ws, 1)
             if not before or before[0][2] in lex.phrase_stops or view.boundary_between(before[0][1], ws):
                 continue  # "خلال قصفها المدينة": a noun with its possessor, not a verb
