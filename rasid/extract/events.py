@@ -409,7 +409,8 @@ class EventLexicon:
     protest_intervention: PhraseSet
     government_sides: frozenset[str]
     direct_fire: PhraseSet = field(default_factory=lambda: PhraseSet(()))
-    object_suffixes: tuple[str, ...] = ()
+    # Event verbs with an object pronoun ("استهدفتها"), from `roles.verbs` and `roles.object_suffixes`.
+    resumptive: PhraseSet = field(default_factory=lambda: PhraseSet(()))
     # Words after a cue of these hedge sets that make it refer back to the whole sentence.
     hedge_back: Mapping[PhraseSet, frozenset[str]] = field(default_factory=dict)
     projectiles: frozenset[str] = frozenset()
@@ -628,7 +629,9 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         government_sides=frozenset(_need(resolve, "government_sides", where)),
         direct_fire=PhraseSet(resolve.get("direct_fire") or ()),
         hedge_back={ps: hedge_back[id(ps)] for ps, _s, _k in hedges if id(ps) in hedge_back},
-        object_suffixes=tuple(sorted(_words(roles.get("object_suffixes") or ()), key=len, reverse=True)),
+        resumptive=PhraseSet(
+            v + x for v in _words(_need(roles, "verbs", where)) if len(v) >= 3 for x in _words(roles.get("object_suffixes") or ())
+        ),
         projectiles=_words(resolve.get("projectiles") or ()),
         _category_index=cat_index,
     )
@@ -1789,23 +1792,16 @@ def _resumptive_verb(
     view: SentenceView, lex: EventLexicon, lo: int, hi: int, blocked: Sequence[tuple[int, int]]
 ) -> tuple[int, int] | None:
     """An event verb carrying an object pronoun after a noun phrase ("X استهدفتها"): its span."""
-    if not lex.object_suffixes:
-        return None
-    for ws, we, w in view.words:
-        if ws < lo or _inside(ws, blocked):
-            continue
+    for h in view.find(lex.resumptive):
+        ws = h.word_start
+        if ws < lo or h.start != ws or _inside(ws, blocked):
+            continue  # ("وقتلهم": with "و", a new clause about people told before, not an object put first)
         if ws >= hi:
             break
-        for suffix in lex.object_suffixes:
-            stem = w[: -len(suffix)] if w.endswith(suffix) else ""
-            if len(stem) < 3:
-                continue
-            if stem not in lex.role_verbs:
-                continue  # ("وقتلهم": a new clause about people told before, not an object put first)
-            before = view.words_before(ws, 1)
-            if not before or before[0][2] in lex.phrase_stops or view.boundary_between(before[0][1], ws):
-                continue  # "خلال قصفها المدينة": a noun with its possessor, not a verb
-            return ws, we
+        before = view.words_before(ws, 1)
+        if not before or before[0][2] in lex.phrase_stops or view.boundary_between(before[0][1], ws):
+            continue  # "خلال قصفها المدينة": a noun with its possessor, not a verb
+        return ws, h.end
     return None
 
 
