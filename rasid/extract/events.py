@@ -245,16 +245,24 @@ class PhraseMatcher:
                     break
         return tuple(rows)
 
-    def find_all(self, folded: str, tokens: Sequence[tuple[int, int, str]] | None = None) -> list[list[Hit]]:
-        """Hits of every set in `folded`; `tokens` are its \\w+ runs (start, end, text) if known."""
+    def find_all(self, folded: str, words: list[tuple[int, int, str]] | None = None) -> list[list[Hit]]:
+        """Hits of every set in `folded`.
+
+        With `words`, the same pass over the text's \\w+ runs also fills it with the text's words
+        (letter or digit runs: a run that is all letters is one word) as (start, end, text).
+        """
         out: list[list[Hit]] = [[] for _ in self.sets]
         free = [0] * len(self.sets)  # where each set may match next (its hits do not overlap)
         plans = self._plans
         pairs = self._pair_plans
-        if tokens is None:
-            tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(folded)]
         next_word = _NEXT_WORD_RE.match
-        for start, end, token in tokens:
+        for m in _TOKEN_RE.finditer(folded):
+            start, end, token = m.start(), m.end(), m.group()
+            if words is not None:
+                if token.isalpha():
+                    words.append((start, end, token))
+                else:
+                    words.extend((start + w.start(), start + w.end(), w.group()) for w in _WORD_RE.finditer(token))
             rows = plans.get(token)
             if rows is None:
                 rows = self._plan(token)
@@ -764,23 +772,17 @@ class DocIndex:
         # Undiacritised text folds 1:1, so offsets need no look-up.
         self.identity = len(self.folded) == len(text)
         # One scan for both tokenisations: the matcher's \w+ runs, and the words (letter or digit
-        # runs), which never cross a \w+ run, so a run that is all letters is one word.
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(self.folded)]
+        # runs), which never cross a \w+ run, so a run that is all letters is one word. The same
+        # pass matches every phrase set of the lexicon.
+        self.matcher = _matcher(lex)
         words: list[tuple[int, int, str]] = []
-        for t in tokens:
-            if t[2].isalpha():
-                words.append(t)
-            else:
-                ts = t[0]
-                words.extend((ts + m.start(), ts + m.end(), m.group()) for m in _WORD_RE.finditer(t[2]))
+        found = self.matcher.find_all(self.folded, words)
         self.words = words
         self.word_starts = [w[0] for w in words]
-        # Every phrase set of the lexicon, matched in one pass over the article's words.
-        self.matcher = _matcher(lex)
         # (keyed by the set itself: its hash is its identity, and a dict look-up needs no id() call)
         self._hits: dict[PhraseSet, tuple[list[int], list[Hit]]] = {}
         merged: list[tuple[int, PhraseSet, Hit]] = []
-        for si, hits in zip(self.matcher.sets, self.matcher.find_all(self.folded, tokens), strict=True):
+        for si, hits in zip(self.matcher.sets, found, strict=True):
             ps = si.ps
             self._hits[ps] = ([h.start for h in hits], hits)
             merged += [(h.start, ps, h) for h in hits]
