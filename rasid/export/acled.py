@@ -26,6 +26,9 @@ _TIME_PRECISION = {"day": 1, "week": 2, "unknown": 2, "month": 3, "year": 3}
 _SYRIA_ISO = 760
 
 
+_HEDGE_LABELS = {"denial": "denied", "rumour": "rumoured", "uncertain": "unconfirmed", "disputed": "disputed"}
+
+
 def _actor_name(actor: dict[str, Any] | None) -> str:
     if not actor:
         return ""
@@ -55,7 +58,10 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
         sources.append(str(article["source"]))
     notes = (record.get("evidence") or {}).get("text", "")
     if record.get("hedged"):
-        notes = f"[disputed: {record.get('hedge_cue')}] {notes}"
+        # The note says how the report is doubted, and who denies it (a denier is never actor1/2).
+        label = _HEDGE_LABELS.get(str(record.get("hedge_kind")), "disputed")
+        deniers = "; ".join(_actor_name(a) for a in record.get("denied_by") or [])
+        notes = f"[{label}: {record.get('hedge_cue')}{f' by {deniers}' if deniers else ''}] {notes}"
     return {
         "event_date": date,
         "year": year,
