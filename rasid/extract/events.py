@@ -63,6 +63,9 @@ class Hit(NamedTuple):
     word_start: int = -1  # where the whole word begins (with proclitics)
 
 
+# Hits made in bulk skip the named tuple's Python-level constructor (all five fields given).
+_new_hit = tuple.__new__
+
 _PROCLITICS = "(?:[وف])?(?:بال|كال|لل|ال|[بلك])?"
 
 
@@ -182,6 +185,7 @@ class PhraseMatcher:
         self._stem_lengths = sorted({len(f) for f in self._stems}, reverse=True)
         self._cache: dict[str, tuple[tuple[int, list[_Candidate_t]], ...]] = {}
         self._plans: dict[str, tuple[_Row, ...]] = {}
+        self._bare: set[str] = set()  # words known to start no form
         self._pair_plans: dict[tuple[str, str], tuple[_Row, ...]] = {}
 
     def __contains__(self, ps: object) -> bool:
@@ -256,19 +260,29 @@ class PhraseMatcher:
         plans = self._plans
         pairs = self._pair_plans
         next_word = _NEXT_WORD_RE.match
-        for m in _TOKEN_RE.finditer(folded):
-            start, end, token = m.start(), m.end(), m.group()
-            if words is not None:
-                if token.isalpha():
-                    words.append((start, end, token))
-                else:
-                    words.extend((start + w.start(), start + w.end(), w.group()) for w in _WORD_RE.finditer(token))
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(folded)]
+        if words is not None:
+            # A run of letters only, or of digits only, is one word; split the others ("ب15").
+            pos = 0
+            for i in [i for i, t in enumerate(tokens) if not (t[2].isalpha() or t[2].isdecimal())]:
+                words.extend(tokens[pos:i])
+                ts, _te, text = tokens[i]
+                words.extend((ts + w.start(), ts + w.end(), w.group()) for w in _WORD_RE.finditer(text))
+                pos = i + 1
+            words.extend(tokens[pos:])
+        bare = self._bare
+        # Most words start no form of any set: they are left out before the loop.
+        for start, end, token in [t for t in tokens if t[2] not in bare]:
             rows = plans.get(token)
             if rows is None:
                 rows = self._plan(token)
                 if len(plans) > self._CACHE_LIMIT:
                     plans.clear()
+                    bare.clear()
                 plans[token] = rows
+                if not rows:
+                    bare.add(token)
+                    continue
             if rows is _NEEDS_NEXT:
                 # Multi-word forms start here: the trials depend on the next word.
                 nm = next_word(folded, end)
@@ -293,7 +307,7 @@ class PhraseMatcher:
                     stop = _match_rest(folded, end, rest, stem)
                     if stop < 0:
                         continue
-                out[k].append(Hit(start + cut, stop, form, payload, start))
+                out[k].append(_new_hit(Hit, (start + cut, stop, form, payload, start)))
                 free[k] = stop
         return out
 
@@ -860,7 +874,7 @@ class SentenceView:
         j = bisect.bisect_left(index.all_hit_starts, fe, i)
         for _s, key, h in index.all_hits[i:j]:
             if h.end <= fe and h.word_start >= fs:
-                own.setdefault(key, []).append(Hit(h.start - fs, h.end - fs, h.form, h.payload, h.word_start - fs))
+                own.setdefault(key, []).append(_new_hit(Hit, (h.start - fs, h.end - fs, h.form, h.payload, h.word_start - fs)))
         self._own = own
         self._strong = _slice(index.strong, fs, fe)
         self._all = _slice(index.all, fs, fe)
