@@ -1721,8 +1721,11 @@ def _syntax_roles(
         lead = view.words_from(obj[0], 2) if obj is not None else []
         if obj is not None and len(lead) == 2 and lead[0][2] in lex.subject_openers and lead[1][0] < obj[1]:
             obj = (lead[1][0], obj[1])  # "بأن عسكريين ماليين خطفهم ...": without the "أن"
-        if obj is not None and any(obj[0] <= h.start < obj[1] for h in view.find(lex.triggers)):
-            obj = None  # "قذائف أطلقها الإرهابيون": the pronoun takes up the weapon, not a target
+        if obj is not None and any(
+            obj[0] <= h.start < obj[1] or (h.end <= obj[0] and not view.folded[h.end : obj[0]].strip())
+            for h in view.find(lex.triggers)
+        ):
+            obj = None  # "قذائف صاروخية أطلقها الإرهابيون": the pronoun takes up the weapon, not a target
         if subj is not None and (obj is not None or resumed[0] < main.start):
             return _Clause(subj, obj)
     if not verbs and not nouns:

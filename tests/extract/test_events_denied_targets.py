@@ -108,3 +108,10 @@ def test_an_asserted_report_is_not_hedged(pipeline: Pipeline) -> None:
     f = only(pipeline, "قصفت قوات النظام أحياء مدينة جسر الشغور بالمدفعية الثقيلة، وفق ما أفاد ناشطون.")
     assert not f["hedged"] and f["denied_by"] == []
     assert actor_id(f["actor1"]) == "saa"
+
+
+def test_a_weapon_taken_up_by_the_verb_is_not_a_target(pipeline: Pipeline) -> None:
+    # "قذائف هاون أطلقها ...": the pronoun refers to the shells; whoever fired them acts.
+    f = only(pipeline, "سقطت قذائف هاون أطلقها مسلحو تنظيم داعش على أحياء مدينة دير الزور صباح اليوم.")
+    assert actor_id(f["actor1"]) == "isis"
+    assert f["actor2"] is None or actor_id(f["actor2"]) is not None or "هاون" not in f["actor2"]["text"]
