@@ -31,6 +31,9 @@ _SYRIA_ISO = 760
 _MEDIA = re.compile(r"^(?:ال)?(?:وسائل|وكال|شبك|صحيف|صحف|قنا|موقع|مواقع|تلفزيون|إذاع|اذاع)")
 
 
+_HEDGE_LABELS = {"denial": "denied", "rumour": "rumoured", "uncertain": "unconfirmed", "disputed": "disputed"}
+
+
 def _actor_name(actor: dict[str, Any] | None) -> str:
     if not actor:
         return ""
@@ -88,7 +91,10 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
     civ_target = (a2 or {}).get("side") == "civilian" or record.get("event_type") == "Violence against civilians"
     notes = (record.get("evidence") or {}).get("text", "")
     if record.get("hedged"):
-        notes = f"[disputed: {record.get('hedge_cue')}] {notes}"
+        # The note says how the report is doubted, and who denies it (a denier is never actor1/2).
+        label = _HEDGE_LABELS.get(str(record.get("hedge_kind")), "disputed")
+        deniers = "; ".join(_actor_name(a) for a in record.get("denied_by") or [])
+        notes = f"[{label}: {record.get('hedge_cue')}{f' by {deniers}' if deniers else ''}] {notes}"
     return {
         "event_date": date,
         "year": year,

@@ -51,6 +51,8 @@ def plover_record(record: dict[str, Any]) -> dict[str, Any]:
         "injuries": injured.get("total"),
         "attributed_to": [x.get("text") for x in record.get("attributed_to") or []],
         "hedged": record.get("hedged", False),
+        "hedge_kind": record.get("hedge_kind"),
+        "denied_by": [x.get("name") or x.get("text") for x in record.get("denied_by") or []],
         "sentence": (record.get("evidence") or {}).get("text"),
         "story_id": article.get("id"),
         "story_source": article.get("source"),

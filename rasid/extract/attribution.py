@@ -5,7 +5,22 @@ and the phrase that names the source ("مصادر محلية من داخل ال�
 Every cue in a sentence adds a link to the chain, in text order.
 
 Hedging: cues that say the report is rumoured (وسط أنباء عن), denied (نافياً، نفى), or disputed
-(تروّج، ادعت، زعمت) cover either the rest of their clause or the rest of the sentence.
+(تروّج، ادعت، زعمت) cover the rest of their clause, the rest of the sentence, or the whole sentence.
+
+How a denied or disputed report is coded (as a careful ACLED coder would):
+
+* The incident stays when the text tells it (shells did fall, people died): the event is kept,
+  `hedged` is set and `hedge_kind` says "denial" or "disputed". A cue covers what follows it; a
+  denial that refers back ("قصفت ...، فيما نفت الفصائل ذلك") and a claim told after its content
+  ("بحسب ما ادعت ...") cover the whole sentence. A later denial of something else ("قال ... إن
+  القتلى مدنيون، نافياً وجود مسلحين") and a second account ("في حين تروّج ... أن ...") leave the
+  first report as told.
+* A denier is not a source of the report: "نفى الجيش الروسي ..." is no attribution link of the
+  event (its phrase still keeps the denier out of the event's roles).
+* A denied perpetrator is not coded: the actor who denies (and any mention of the same actor) is
+  neither actor1 nor actor2 of the event; it is kept as `denied_by`. A claimed perpetrator
+  ("ادعت وسائل إعلام النظام أن الفصائل قصفت") stays actor1 of a hedged, attributed event: the
+  claim is the only account there is, and `hedged` tells users not to take it as established.
 """
 
 from __future__ import annotations
@@ -35,11 +50,12 @@ class Attribution:
 class Hedge:
     cue: str
     kind: str
-    start: int
+    start: int  # where the cue is
     end: int  # end of the scope the cue covers
+    begin: int | None = None  # start of the scope when it is not the cue ("sentence" scope)
 
     def covers(self, pos: int) -> bool:
-        return self.start <= pos < self.end
+        return (self.start if self.begin is None else self.begin) <= pos < self.end
 
 
 def _source_span(
@@ -74,16 +90,26 @@ def _source_span(
     return picked[0][0], picked[-1][1]
 
 
+def _words_within(view: SentenceView, s: int, e: int, limit: int = 1 << 30) -> list[tuple[int, int, str]]:
+    """The sentence's words inside [s, e) (at most `limit`): a run of its sorted, disjoint words."""
+    out = []
+    for w in view.words_from(s, limit):
+        if w[1] > e:
+            break
+        out.append(w)
+    return out
+
+
 def _trim(view: SentenceView, lex: EventLexicon, s: int, e: int) -> tuple[int, int]:
     """Drop trailing prepositions and time words ("الشبكة أمس", "عراقجي في")."""
-    words = [w for w in view.words if s <= w[0] and w[1] <= e]
+    words = _words_within(view, s, e)
     while words and (words[-1][2] in lex.time_words or words[-1][2] in lex.phrase_stops):
         words.pop()
     return (words[0][0], words[-1][1]) if words else (s, s)
 
 
 def _names_source(view: SentenceView, lex: EventLexicon, s: int, e: int) -> bool:
-    words = [w[2] for w in view.words if s <= w[0] and w[1] <= e][:2]
+    words = [w[2] for w in _words_within(view, s, e, 2)]
     for w in words:
         for form in (w, w[1:] if w[:1] in "وفبل" else w):
             if form in lex.attr_heads or (form.startswith("ال") and form[2:] in lex.attr_heads):
@@ -128,6 +154,30 @@ def find_hedges(view: SentenceView, lex: EventLexicon) -> list[Hedge]:
     for phrase_set, scope, kind in lex.hedges:
         for h in view.find(phrase_set):
             end = view.clause_end(h.end) if scope == "clause" else len(view.folded)
-            out.append(Hedge(h.form, kind, h.start, end))
+            back = lex.hedge_back.get(phrase_set)
+            whole = scope == "sentence" or (back is not None and any(w in back for _s, _e, w in view.words_from(h.end, 6)))
+            out.append(Hedge(h.form, kind, h.start, end, 0 if whole else None))
     out.sort(key=lambda x: x.start)
+    return out
+
+
+def find_deniers(
+    view: SentenceView, hedges: Sequence[Hedge], actors: Sequence[ActorRef], max_words: int = 4
+) -> list[ActorRef]:
+    """Actors who deny: the first actor named right after a denial cue ("نفى الجيش الروسي",
+    "فيما نفت الفصائل ذلك", "نافيةً وزارة الدفاع ..."), in its clause."""
+    out: list[ActorRef] = []
+    for h in hedges:
+        if h.kind != "denial":
+            continue
+        cue_end = h.start + len(h.cue)
+        words = view.words_from(cue_end, max_words)
+        if not words:
+            continue
+        limit = words[-1][1]
+        for a in sorted(actors, key=lambda x: x.start):
+            if cue_end <= a.start <= limit and not view.boundary_between(cue_end, a.start):
+                if a.side != "civilian" and a not in out:
+                    out.append(a)
+                break
     return out

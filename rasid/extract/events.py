@@ -16,8 +16,9 @@ Rule-based, with every word list in `data/event_lexicon.yaml`:
    sub-type, compatible place ids, compatible counts and the same day (an undated report counts
    as of the publication day). A headline joins only the first body report of its kind.
 
-Speed: the article is folded once (`DocIndex`); the phrase sets every sentence needs are matched
-once per article, and each set is one prefix-tree regex.
+Speed: the article is folded once (`DocIndex`, offsets kept as the few deleted positions); every
+phrase set of the lexicon is matched in one pass over the article's words (`PhraseMatcher`, with
+per-word and per-word-pair trial plans cached across articles), and sentences slice those hits.
 """
 
 from __future__ import annotations
@@ -31,13 +32,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import yaml
 
 from rasid.document import Document, Event, Mention, Span
 from rasid.extract import casualties as cas
-from rasid.extract.attribution import Attribution, find_attributions, find_hedges
+from rasid.extract.attribution import Attribution, find_attributions, find_deniers, find_hedges
 from rasid.text.normalize import _DELETE_RE, _SUB_TABLE_FOLD, normalize, normalize_word
 
 
@@ -50,6 +51,7 @@ class EventLexiconError(ValueError):
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+")
 _STRONG_PUNCT = set(".!?؛;:\n؟")
 _WEAK_PUNCT = set("،,")
+_BOUNDARY_CHARS = frozenset(_STRONG_PUNCT | _WEAK_PUNCT | set("\"()"))
 
 
 class Hit(NamedTuple):
@@ -61,6 +63,9 @@ class Hit(NamedTuple):
     payload: Any = None
     word_start: int = -1  # where the whole word begins (with proclitics)
 
+
+# Hits made in bulk skip the named tuple's Python-level constructor (all five fields given).
+_new_hit = tuple.__new__
 
 _PROCLITICS = "(?:[وف])?(?:بال|كال|لل|ال|[بلك])?"
 
@@ -180,6 +185,9 @@ class PhraseMatcher:
             group.sort(key=lambda c: (c[4], -c[1]))
         self._stem_lengths = sorted({len(f) for f in self._stems}, reverse=True)
         self._cache: dict[str, tuple[tuple[int, list[_Candidate_t]], ...]] = {}
+        self._plans: dict[str, tuple[_Row, ...]] = {}
+        self._bare: set[str] = set()  # words known to start no form
+        self._pair_plans: dict[tuple[str, str], tuple[_Row, ...]] = {}
 
     def __contains__(self, ps: object) -> bool:
         return id(ps) in self.slot
@@ -212,40 +220,103 @@ class PhraseMatcher:
             self._cache[token] = found
         return found
 
-    def find_all(self, folded: str, tokens: Sequence[tuple[int, int, str]] | None = None) -> list[list[Hit]]:
-        """Hits of every set in `folded`; `tokens` are its \\w+ runs (start, end, text) if known."""
+    def _plan(self, token: str) -> tuple[_Row, ...]:
+        """What `token` may start, in trial order, or `_NEEDS_NEXT` when that depends on the next word."""
+        found = self._lookup(token)
+        if any(rest for _k, cands in found for _c, _f, rest, _s in cands):
+            return _NEEDS_NEXT
+        # Without multi-word forms the first candidate of each set always matches.
+        return tuple((k, c[0], c[1], self.sets[k].ps.payloads.get(c[1]), 0, c[2], c[3]) for k, c in
+                     ((k, cands[0]) for k, cands in found))
+
+    def _plan_before(self, token: str, following: str) -> tuple[_Row, ...]:
+        """The trial rows of `token` followed by the word `following` (\"\" if none).
+
+        A candidate whose next word does not fit is dropped here, once per word pair; one whose
+        whole form is already matched by the two words (kind 0/1) ends its set's trials.
+        """
+        rows: list[_Row] = []
+        for k, cands in self._lookup(token):
+            payloads = self.sets[k].ps.payloads
+            for cut, form, rest, stem in cands:
+                if not rest:
+                    rows.append((k, cut, form, payloads.get(form), 0, rest, stem))
+                    break
+                first = rest[0]
+                if not (following.startswith(first) if (stem and len(rest) == 1) else following == first):
+                    continue
+                rows.append((k, cut, form, payloads.get(form), 1 if len(rest) == 1 else 2, rest, stem))
+                if len(rest) == 1:
+                    break
+        return tuple(rows)
+
+    def find_all(self, folded: str, words: list[tuple[int, int, str]] | None = None) -> list[list[Hit]]:
+        """Hits of every set in `folded`.
+
+        With `words`, the same pass over the text's \\w+ runs also fills it with the text's words
+        (letter or digit runs: a run that is all letters is one word) as (start, end, text).
+        """
         out: list[list[Hit]] = [[] for _ in self.sets]
         free = [0] * len(self.sets)  # where each set may match next (its hits do not overlap)
-        payloads = [si.ps.payloads for si in self.sets]
-        cache = self._cache
-        if tokens is None:
-            tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(folded)]
-        for start, end, token in tokens:
-            found = cache.get(token)
-            if found is None:
-                found = self._lookup(token)
-            if not found:
-                continue
-            following: str | None = None  # the next word, read once for all multi-word forms
-            for k, cands in found:
-                if start < free[k]:
+        plans = self._plans
+        pairs = self._pair_plans
+        next_word = _NEXT_WORD_RE.match
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(folded)]
+        if words is not None:
+            # A run of letters only, or of digits only, is one word; split the others ("ب15").
+            pos = 0
+            for i in [i for i, t in enumerate(tokens) if not (t[2].isalpha() or t[2].isdecimal())]:
+                words.extend(tokens[pos:i])
+                ts, _te, text = tokens[i]
+                words.extend((ts + w.start(), ts + w.end(), w.group()) for w in _WORD_RE.finditer(text))
+                pos = i + 1
+            words.extend(tokens[pos:])
+        bare = self._bare
+        # Most words start no form of any set: they are left out before the loop.
+        for start, end, token in [t for t in tokens if t[2] not in bare]:
+            rows = plans.get(token)
+            if rows is None:
+                rows = self._plan(token)
+                if len(plans) > self._CACHE_LIMIT:
+                    plans.clear()
+                    bare.clear()
+                plans[token] = rows
+                if not rows:
+                    bare.add(token)
                     continue
-                for cut, form, rest, stem in cands:
+            if rows is _NEEDS_NEXT:
+                # Multi-word forms start here: the trials depend on the next word.
+                nm = next_word(folded, end)
+                following, fend = (nm.group(1), nm.end()) if nm else ("", -1)
+                key = (token, following)
+                rows = pairs.get(key)
+                if rows is None:
+                    rows = self._plan_before(token, following)
+                    if len(pairs) > self._CACHE_LIMIT:
+                        pairs.clear()
+                    pairs[key] = rows
+            elif not rows:
+                continue
+            for k, cut, form, payload, kind, rest, stem in rows:
+                if start < free[k]:
+                    continue  # (also skips the set's later rows once it matched here)
+                if kind == 0:
                     stop = end
-                    if rest:
-                        if following is None:
-                            nm = _NEXT_WORD_RE.match(folded, end)
-                            following = nm.group(1) if nm else ""
-                        first = rest[0]
-                        if not (following.startswith(first) if (stem and len(rest) == 1) else following == first):
-                            continue
-                        stop = _match_rest(folded, end, rest, stem)
-                        if stop < 0:
-                            continue
-                    out[k].append(Hit(start + cut, stop, form, payloads[k].get(form), start))
-                    free[k] = stop
-                    break
+                elif kind == 1:
+                    stop = fend
+                else:
+                    stop = _match_rest(folded, end, rest, stem)
+                    if stop < 0:
+                        continue
+                out[k].append(_new_hit(Hit, (start + cut, stop, form, payload, start)))
+                free[k] = stop
         return out
+
+
+# One trial of a token: (set, core start in the token, form, payload, kind, following words, stem):
+# kind 0 is a one-word form, 1 a form the next word completes, 2 a longer form still to check.
+_Row = tuple[int, int, str, Any, int, tuple[str, ...], bool]
+_NEEDS_NEXT: tuple[_Row, ...] = ((-1, 0, "", None, -1, (), False),)  # a marker, compared by identity
 
 
 _NEXT_WORD_RE = re.compile(r"\s+(\w+)")
@@ -361,8 +432,14 @@ class EventLexicon:
     protest_intervention: PhraseSet
     government_sides: frozenset[str]
     direct_fire: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    # Event verbs with an object pronoun ("استهدفتها"), from `roles.verbs` and `roles.object_suffixes`.
+    resumptive: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    # Words after a cue of these hedge sets that make it refer back to the whole sentence.
+    hedge_back: Mapping[PhraseSet, frozenset[str]] = field(default_factory=dict)
     projectiles: frozenset[str] = frozenset()
     _category_index: Mapping[str, str] = field(default_factory=dict)
+    # Answers of the word tests below, by word: the same words recur in every article.
+    _memo: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _strip(self, word: str) -> Iterable[str]:
         w = normalize_word(word)
@@ -378,27 +455,55 @@ class EventLexicon:
         if w.startswith("لل") and len(w) > 4:
             yield w[2:]
 
+    def _remember(self, key: tuple[str, str], value: Any) -> None:
+        if len(self._memo) > 100_000:
+            self._memo.clear()
+        self._memo[key] = value
+
     def category_of(self, word: str) -> str | None:
+        key = ("c", word)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        found = None
         for w in self._strip(word):
             cat = self._category_index.get(w)
             if cat:
-                return cat
-        return None
+                found = cat
+                break
+        self._remember(key, found)
+        return found
 
     def is_singular(self, word: str) -> bool:
-        return any(w in self.singular for w in self._strip(word))
+        key = ("1", word)
+        memo = self._memo
+        if key not in memo:
+            self._remember(key, any(w in self.singular for w in self._strip(word)))
+        return memo[key]
 
     def is_non_person(self, unit: str) -> bool:
-        first = unit.split()[0] if unit.split() else unit
-        return any(w in self.non_person_units for w in self._strip(first))
+        key = ("n", unit)
+        memo = self._memo
+        if key not in memo:
+            first = unit.split()[0] if unit.split() else unit
+            self._remember(key, any(w in self.non_person_units for w in self._strip(first)))
+        return memo[key]
 
     def casualty_noun_kind(self, unit: str) -> str | None:
+        key = ("k", unit)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        found = None
         for w in self._strip(unit):
             if w in self.killed_nouns:
-                return "killed"
+                found = "killed"
+                break
             if w in self.injured_nouns:
-                return "injured"
-        return None
+                found = "injured"
+                break
+        self._remember(key, found)
+        return found
 
 
 def _need(data: Mapping[str, Any], key: str, where: str, kind: type = list) -> Any:
@@ -481,10 +586,13 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
             cat_index.setdefault(w, cat)
         singular |= _words(spec.get("one", []))
     hedges = []
+    hedge_back: dict[int, frozenset[str]] = {}
     for i, h in enumerate(_need(data, "hedging", where)):
-        if not isinstance(h, dict) or h.get("scope") not in ("clause", "rest") or "forms" not in h:
-            raise EventLexiconError(f"{where}: hedging entry #{i + 1} needs forms and scope clause|rest")
+        if not isinstance(h, dict) or h.get("scope") not in ("clause", "rest", "sentence") or "forms" not in h:
+            raise EventLexiconError(f"{where}: hedging entry #{i + 1} needs forms and scope clause|rest|sentence")
         hedges.append((PhraseSet(h["forms"]), h["scope"], str(h.get("kind", "hedge"))))
+        if h.get("back"):
+            hedge_back[id(hedges[-1][0])] = _words(h["back"])
     attr = _need(data, "attribution", where, dict)
     roles = _need(data, "roles", where, dict)
     resolve = _need(data, "resolve", where, dict)
@@ -543,6 +651,10 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         protest_intervention=PhraseSet(_need(resolve, "protest_intervention", where)),
         government_sides=frozenset(_need(resolve, "government_sides", where)),
         direct_fire=PhraseSet(resolve.get("direct_fire") or ()),
+        hedge_back={ps: hedge_back[id(ps)] for ps, _s, _k in hedges if id(ps) in hedge_back},
+        resumptive=PhraseSet(
+            v + x for v in _words(_need(roles, "verbs", where)) if len(v) >= 3 for x in _words(roles.get("object_suffixes") or ())
+        ),
         projectiles=_words(resolve.get("projectiles") or ()),
         _category_index=cat_index,
     )
@@ -556,8 +668,9 @@ def event_lexicon() -> EventLexicon:
 # --------------------------------------------------------------------------- sentence view
 
 
-@dataclass(frozen=True)
-class ActorRef:
+# ActorRef and NumberInfo are made for every mention of every sentence read: named tuples (immutable,
+# compared by value like a frozen dataclass) are several times cheaper to build.
+class ActorRef(NamedTuple):
     start: int  # folded-sentence offsets
     end: int
     id: str | None
@@ -570,8 +683,7 @@ class ActorRef:
         return {"id": self.id, "text": self.text, "side": self.side, "inter": self.inter, "name": self.name}
 
 
-@dataclass(frozen=True)
-class NumberInfo:
+class NumberInfo(NamedTuple):
     start: int  # folded-sentence offsets
     end: int
     value: float | None
@@ -607,24 +719,55 @@ _FOLD_PAIRS = tuple((chr(k), v) for k, v in _SUB_TABLE_FOLD.items() if isinstanc
 assert len(_FOLD_PAIRS) == len(_SUB_TABLE_FOLD) and not {a for a, _ in _FOLD_PAIRS} & {b for _, b in _FOLD_PAIRS}
 
 
-def _fold(text: str) -> tuple[str, Sequence[int]]:
+class _Kept(Sequence[int]):
+    """Where each folded character (and the end) was in the text, stored as the few deleted
+    positions instead of one entry per character (tanween and tashkeel are rare in a text)."""
+
+    def __init__(self, n: int, deleted: list[int]):
+        self.deleted = deleted
+        # The k-th kept position is k plus the deletions at or before it: k + bisect_right(shifted, k).
+        self.shifted = [d - i for i, d in enumerate(deleted)]
+        self._len = n - len(deleted) + 1
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, k: int) -> int: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[int]: ...
+    def __getitem__(self, k: int | slice) -> int | list[int]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self._len))]
+        if k < 0:
+            k += self._len
+        if not 0 <= k < self._len:
+            raise IndexError(k)
+        return k + bisect.bisect_right(self.shifted, k)
+
+    def folded_index(self, j: int) -> int:
+        """`bisect_left(self, j)`: how many kept positions come before text position `j`."""
+        k = j - bisect.bisect_left(self.deleted, j)
+        return k if k < self._len else self._len
+
+
+def _fold(text: str) -> tuple[str, range | _Kept]:
     """`normalize(text)` as (folded text, offsets to `text`), built with the replace chain."""
     n = len(text)
-    offsets: Sequence[int]
+    offsets: range | _Kept
     if _DELETE_RE.search(text) is None:
         offsets = range(n + 1)
-    else:  # tanween ("أيضاً") makes this the usual case: drop the marks, keep each kept char's index
+    else:  # tanween ("أيضاً") makes this the usual case: drop the marks, note where they were
         parts: list[str] = []
-        kept: list[int] = []
+        deleted: list[int] = []
         pos = 0
         for m in _DELETE_RE.finditer(text):
-            s = m.start()
+            s, e = m.span()
             parts.append(text[pos:s])
-            kept.extend(range(pos, s))
-            pos = m.end()
+            deleted.extend(range(s, e))
+            pos = e
         parts.append(text[pos:])
-        kept.extend(range(pos, n + 1))
-        text, offsets = "".join(parts), kept
+        text, offsets = "".join(parts), _Kept(n, deleted)
     for a, b in _FOLD_PAIRS:
         if a in text:
             text = text.replace(a, b)
@@ -644,24 +787,20 @@ class DocIndex:
         # Undiacritised text folds 1:1, so offsets need no look-up.
         self.identity = len(self.folded) == len(text)
         # One scan for both tokenisations: the matcher's \w+ runs, and the words (letter or digit
-        # runs), which never cross a \w+ run, so a run that is all letters is one word.
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(self.folded)]
+        # runs), which never cross a \w+ run, so a run that is all letters is one word. The same
+        # pass matches every phrase set of the lexicon.
+        self.matcher = _matcher(lex)
         words: list[tuple[int, int, str]] = []
-        for t in tokens:
-            if t[2].isalpha():
-                words.append(t)
-            else:
-                ts = t[0]
-                words.extend((ts + m.start(), ts + m.end(), m.group()) for m in _WORD_RE.finditer(t[2]))
+        found = self.matcher.find_all(self.folded, words)
         self.words = words
         self.word_starts = [w[0] for w in words]
-        # Every phrase set of the lexicon, matched in one pass over the article's words.
-        self.matcher = _matcher(lex)
-        self._hits: dict[int, tuple[list[int], list[Hit]]] = {}
-        merged: list[tuple[int, int, Hit]] = []
-        for si, hits in zip(self.matcher.sets, self.matcher.find_all(self.folded, tokens), strict=True):
-            self._hits[id(si.ps)] = ([h.start for h in hits], hits)
-            merged += [(h.start, id(si.ps), h) for h in hits]
+        # (keyed by the set itself: its hash is its identity, and a dict look-up needs no id() call)
+        self._hits: dict[PhraseSet, tuple[list[int], list[Hit]]] = {}
+        merged: list[tuple[int, PhraseSet, Hit]] = []
+        for si, hits in zip(self.matcher.sets, found, strict=True):
+            ps = si.ps
+            self._hits[ps] = ([h.start for h in hits], hits)
+            merged += [(h.start, ps, h) for h in hits]
         # All sets' hits in text order: a sentence picks up its own in one slice.
         merged.sort(key=lambda x: x[0])
         self.all_hits = merged
@@ -674,8 +813,7 @@ class DocIndex:
 
     def may_hold_event(self, start: int, end: int) -> bool:
         """Whether the text span has a trigger or a casualty word (else no event can start there)."""
-        fs = start if self.identity else bisect.bisect_left(self.offsets, start)
-        fe = end if self.identity else bisect.bisect_left(self.offsets, end)
+        fs, fe = self.to_folded(start), self.to_folded(end)
         for ps in self._event_sets:
             starts, _hits = self.hits(ps)
             i = bisect.bisect_left(starts, fs)
@@ -683,11 +821,18 @@ class DocIndex:
                 return True
         return False
 
+    def to_folded(self, j: int) -> int:
+        """The folded position of text position `j` (`bisect_left(offsets, j)`)."""
+        offsets = self.offsets
+        if isinstance(offsets, range):
+            return j if j < len(offsets) else len(offsets)
+        return offsets.folded_index(j)
+
     def is_doc_level(self, phrases: PhraseSet) -> bool:
-        return id(phrases) in self._hits
+        return phrases in self._hits
 
     def hits(self, phrases: PhraseSet) -> tuple[list[int], list[Hit]]:
-        key = id(phrases)
+        key = phrases
         found = self._hits.get(key)
         if found is None:
             hits = phrases.find(self.folded)
@@ -710,34 +855,38 @@ class SentenceView:
         self.doc_text = text
         self.base = start
         self.raw = text[start:end]
-        offsets = index.offsets
-        fs, fe = bisect.bisect_left(offsets, start), bisect.bisect_left(offsets, end)
+        fs, fe = index.to_folded(start), index.to_folded(end)
         self._fs, self._fe = fs, fe
         self.folded = index.folded[fs:fe]
         self._n = len(self.folded)
         self._identity = index.identity
+        kept = index.offsets
+        self._deleted, self.shifted = (kept.deleted, kept.shifted) if isinstance(kept, _Kept) else ([], [])
         i, j = bisect.bisect_left(index.word_starts, fs), bisect.bisect_left(index.word_starts, fe)
-        self.words = [(ws - fs, we - fs, w) for ws, we, w in index.words[i:j] if we <= fe]
+        inside = index.words[i:j]
+        if inside and inside[-1][1] > fe:
+            inside.pop()  # (words do not overlap: only the last can run past the end)
+        self.words = [(ws - fs, we - fs, w) for ws, we, w in inside] if fs else inside
         self._word_starts = [w[0] for w in self.words]
         self._doc_hits = index._hits
         # This sentence's hits of every lexicon set, in sentence offsets (one pass over its slice).
-        own: dict[int, list[Hit]] = {}
+        own: dict[PhraseSet, list[Hit]] = {}
         i = bisect.bisect_left(index.all_hit_starts, fs)
         j = bisect.bisect_left(index.all_hit_starts, fe, i)
         for _s, key, h in index.all_hits[i:j]:
             if h.end <= fe and h.word_start >= fs:
-                own.setdefault(key, []).append(Hit(h.start - fs, h.end - fs, h.form, h.payload, h.word_start - fs))
+                own.setdefault(key, []).append(_new_hit(Hit, (h.start - fs, h.end - fs, h.form, h.payload, h.word_start - fs)))
         self._own = own
         self._strong = _slice(index.strong, fs, fe)
         self._all = _slice(index.all, fs, fe)
-        self._found: dict[int, list[Hit]] = {}
+        self._found: dict[PhraseSet, list[Hit]] = {}
 
     def find(self, phrases: PhraseSet) -> list[Hit]:
         """Hits of a phrase set inside this sentence, in sentence offsets.
 
         The lexicon's sets are matched once per article (`DocIndex`); this slices their hits.
         """
-        key = id(phrases)
+        key = phrases
         found = self._own.get(key)
         if found is not None:
             return found
@@ -751,10 +900,11 @@ class SentenceView:
 
     def to_doc(self, i: int) -> int:
         k = self._fs + (0 if i < 0 else (i if i < self._n else self._n))
-        return k if self.index.identity else self.index.offsets[k]
+        return k if self._identity else k + bisect.bisect_right(self.shifted, k)
 
     def from_doc(self, j: int) -> int:
-        k = (j if self._identity else bisect.bisect_left(self.index.offsets, j)) - self._fs
+        # (past the sentence's end, the clamp below stands in for the offsets' own end)
+        k = (j if self._identity else j - bisect.bisect_left(self._deleted, j)) - self._fs
         return 0 if k < 0 else (k if k < self._n else self._n)
 
     def original(self, s: int, e: int) -> str:
@@ -775,7 +925,8 @@ class SentenceView:
         return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
     def boundary_between(self, a: int, b: int) -> bool:
-        return any(ch in _STRONG_PUNCT or ch in _WEAK_PUNCT or ch in "\"()" for ch in self.folded[a:b])
+        between = self.folded[a:b]
+        return between != " " and not _BOUNDARY_CHARS.isdisjoint(between)
 
     def words_between(self, a: int, b: int) -> int:
         return max(0, bisect.bisect_left(self._word_starts, b) - bisect.bisect_left(self._word_starts, a))
@@ -873,6 +1024,10 @@ def _direct_fire(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> list
                 h = h._replace(payload=(shooting, shooting.weight))
         out.append(h)
     return out
+
+
+def _is_denial_cue(lex: EventLexicon, cue: str) -> bool:
+    return any(kind == "denial" and cue in phrases for phrases, _scope, kind in lex.hedges)
 
 
 def _date_from_mention(m: Mention) -> tuple[str | None, str]:
@@ -980,11 +1135,12 @@ class EventStage:
         # Trigger words inside names ("جبهة", "عملية ردع العدوان" ...) are not triggers.
         named = [sp for m, sp in zip(mentions, mention_spans, strict=True) if m.type in ("outlet", "place", "person")]
         actor_spans = [sp for m, sp in zip(mentions, mention_spans, strict=True) if m.type == "actor"]
-        hits = [
-            h for h in hits
-            if not any(s <= h.start < e for s, e in named)
-            and (h.payload[0].in_actor_names or not any(s <= h.start < e for s, e in actor_spans))
-        ]
+        if named or actor_spans:
+            hits = [
+                h for h in hits
+                if not any(s <= h.start < e for s, e in named)
+                and (h.payload[0].in_actor_names or not any(s <= h.start < e for s, e in actor_spans))
+            ]
         numbers = self._numbers(view, mentions, use_numbers)
         facts = cas.find_casualties(view, lex, numbers, actors)
         # Running tolls ("ارتفعت حصيلة القتلى منذ بدء الهجوم إلى 327") are not one incident's count.
@@ -997,8 +1153,10 @@ class EventStage:
             return []
         irrealis = view.find(lex.irrealis)
         negations = view.find(lex.negation)
-        hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
-        hits = [h for h in hits if not _is_background(view, h, lex)]
+        if irrealis or negations:
+            hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
+        if view.find(lex.background_openers) or view.find(lex.context_openers) or view.find(lex.background_cues):
+            hits = [h for h in hits if not _is_background(view, h, lex)]
         hits = _drop_time_references(view, hits, lex)
         hits = _direct_fire(view, lex, hits)
         if not hits and not any(f.count is not None for f in facts):
@@ -1008,10 +1166,12 @@ class EventStage:
         attr_spans = [(a.start, a.end) for a in attributions]
         hits = [h for h in hits if not any(s <= h.start < e for s, e in attr_spans)]
         hedges = find_hedges(view, lex)
+        deniers = find_deniers(view, hedges, actors) if hedges else []
         times = self._times(doc, view, mentions, use_times)
         # Group triggers by segment; facts go to their own segment or the nearest triggered one.
         segments = view.segments()
-        seg_of = lambda pos: max(0, bisect.bisect_right([a for a, _ in segments], pos) - 1)  # noqa: E731
+        seg_starts = [a for a, _ in segments]
+        seg_of = lambda pos: max(0, bisect.bisect_right(seg_starts, pos) - 1)  # noqa: E731
         by_seg: dict[int, list[Hit]] = {}
         for h in hits:
             by_seg.setdefault(seg_of(h.start), []).append(h)
@@ -1042,7 +1202,7 @@ class EventStage:
             )
             cand = self._candidate(
                 doc, view, index, paragraph, segments[seg], main, seg_hits, fact_groups[seg], actors, places,
-                attributions, hedges, times, virtual, len(triggered) == 1, numbers,
+                attributions, hedges, times, virtual, len(triggered) == 1, numbers, deniers,
             )
             if cand is not None:
                 out.append(cand)
@@ -1117,6 +1277,7 @@ class EventStage:
         virtual: bool,
         whole_sentence: bool,
         numbers: Sequence[NumberInfo] = (),
+        deniers: Sequence[ActorRef] = (),
     ) -> _Candidate | None:
         lex = self.lexicon
         trig, weight = main.payload
@@ -1133,7 +1294,7 @@ class EventStage:
         seg_lo, seg_hi = (0, len(view.folded)) if whole_sentence else segment
         attr_spans = [(a.start, a.end) for a in attributions]
         # Actors outside the attribution phrases play roles in the event.
-        players = [a for a in actors if not any(s <= a.start < e for s, e in attr_spans)]
+        players = [a for a in actors if not any(s <= a.start < e for s, e in attr_spans)] if attr_spans else list(actors)
         if not whole_sentence:
             players = [a for a in players if seg_lo <= a.start < seg_hi]
         actor1, actor2, assoc = _roles(view, lex, players, main, seg_lo, seg_hi)
@@ -1148,6 +1309,21 @@ class EventStage:
         syntax = _syntax_roles(view, lex, main, seg_lo, seg_hi, numbers, [*attr_spans, *place_spans])
         if syntax is not None:
             actor1, actor2 = _apply_syntax(syntax, players, actor1, actor2, view)
+        denied_by: list[dict[str, Any]] = []
+        if deniers:
+            # The side that denies is not coded as doing (or suffering) what it denies.
+            denier_ids = {d.id for d in deniers if d.id}
+            denier_spans = [(d.start, d.end) for d in deniers]
+
+            def denied(x: dict[str, Any] | None) -> bool:
+                return x is not None and (
+                    (x.get("id") is not None and x.get("id") in denier_ids)
+                    or any(x.get("_span") is not None and s <= x["_span"][0] < e for s, e in denier_spans)
+                )
+
+            actor1 = None if denied(actor1) else actor1
+            actor2 = None if denied(actor2) else actor2
+            denied_by = [d.as_dict() for d in deniers]
         event_type, sub_type = trig.event_type, trig.sub_event_type
         civ_hit = any(r and (r.get("civilians") or "civilians" in r.get("categories_reported", [])) for r in (killed, injured))
         comb_hit = any(r and r.get("combatants") for r in (killed, injured))
@@ -1177,17 +1353,19 @@ class EventStage:
                 actor2 = {**actor2, **{k: v for k, v in _CIVILIANS.items() if k != "text"}}
         # Location: the most specific place in the segment (or sentence), nearest the trigger.
         location, loc_span = None, None
-        cands = [p for p in places if not any(s <= view.from_doc(p.start) < e for s, e in attr_spans)]
-        in_seg = [p for p in cands if seg_lo <= view.from_doc(p.start) < seg_hi] or cands
+        cands = [
+            (p, ps) for p, (ps, _pe) in zip(places, place_spans, strict=True) if not any(s <= ps < e for s, e in attr_spans)
+        ]
+        in_seg = [c for c in cands if seg_lo <= c[1] < seg_hi] or cands
         if in_seg:
             # A place after "من" (from) is where something came from, not where the event happened.
-            origins = {id(p) for p in in_seg if _after_from(view, view.from_doc(p.start))}
+            origins = {id(p) for p, ps in in_seg if _after_from(view, ps)}
 
-            def rank(p: Mention) -> tuple[int, int, int]:
-                gp = int(p.attrs.get("geo_precision") or 3)
-                return (id(p) in origins, gp, abs(view.from_doc(p.start) - main.start))
+            def rank(c: tuple[Mention, int]) -> tuple[int, int, int]:
+                gp = int(c[0].attrs.get("geo_precision") or 3)
+                return (id(c[0]) in origins, gp, abs(c[1] - main.start))
 
-            best = min(in_seg, key=rank)
+            best = min(in_seg, key=rank)[0]
             location = _location(best)
             loc_span = Span(best.start, best.end)
             spans["location"] = [loc_span]
@@ -1197,13 +1375,17 @@ class EventStage:
             best_t = min(in_seg_t, key=lambda t: abs(t[0] - main.start))
             date, precision, date_from = best_t[2], best_t[3], "text"
             spans["date"] = [view.span(best_t[0], best_t[1])]
-        seg_attr = [a for a in attributions if seg_lo <= a.start < seg_hi]
+        # A denial is no source of the report (its phrase only keeps the denier out of the roles).
+        sources = [a for a in attributions if not _is_denial_cue(lex, a.cue)] if deniers or hedges else list(attributions)
+        seg_attr = [a for a in sources if seg_lo <= a.start < seg_hi]
         if not seg_attr:
-            seg_attr = [a for a in attributions if a.start < seg_lo] or list(attributions)
+            seg_attr = [a for a in sources if a.start < seg_lo] or list(sources)
         if seg_attr:
             spans["attributed_to"] = [view.span(a.start, a.end) for a in seg_attr]
         points = [main.start] + [f.start for f in facts]
-        hedge = next((h for h in hedges if any(h.covers(p) for p in points)), None)
+        covering = [h for h in hedges if any(h.covers(p) for p in points)] if hedges else []
+        # A denial says most about the report: it wins over a claim or a rumour in the same sentence.
+        hedge = next((h for h in covering if h.kind == "denial"), covering[0] if covering else None)
         if hedge is not None:
             spans["hedged"] = [view.span(hedge.start, hedge.start + len(hedge.cue))]
         confidence = weight
@@ -1244,6 +1426,7 @@ class EventStage:
             "hedged": hedge is not None,
             "hedge_cue": view.original(hedge.start, hedge.start + len(hedge.cue)) if hedge else None,
             "hedge_kind": hedge.kind if hedge else None,
+            "denied_by": denied_by,
             "evidence": {"text": doc.text[ev_start:ev_end], "start": ev_start, "end": ev_end},
             "sentence_index": index,
         }
@@ -1448,8 +1631,11 @@ def _roles(
             break
     if actor1 is None:
         # Civilians are victims, never the side that acts.
-        agent = [a for a in ordered if _role_cue(view, agents, a.start) and a.side != "civilian"]
-        target = [a for a in ordered if (_role_cue(view, targets, a.start) or a.side == "civilian") and a not in agent]
+        agent = [a for a in ordered if a.side != "civilian" and _role_cue(view, agents, a.start)] if agents else []
+        target = [
+            a for a in ordered
+            if (a.side == "civilian" or (bool(targets) and _role_cue(view, targets, a.start))) and a not in agent
+        ]
         neutral = [a for a in ordered if a not in agent and a not in target]
         first = agent or neutral
         actor1 = first[0] if first else None
@@ -1481,6 +1667,8 @@ def _roles(
 
 
 _QUOTES = set("«»\"()")
+_PHRASE_BREAKS = frozenset(_STRONG_PUNCT | _WEAK_PUNCT | _QUOTES)
+_STRONG_SET = frozenset(_STRONG_PUNCT)
 
 
 @dataclass(frozen=True)
@@ -1523,6 +1711,23 @@ def _syntax_roles(
                 span = _phrase_span(view, lex, nxt[0][0], numbers=numbers, blocked=blocked)
                 second = (span[0] + 1, span[1]) if span is not None else None  # without the "و"
             return _Clause(first, second)
+    resumed = _resumptive_verb(view, lex, lo, hi, blocked)
+    if resumed is not None and (not verbs or resumed[0] < min(h.start for h in verbs)):
+        # "الميليشيات الإيرانية استهدفتها قوات النظام": the object put first, taken up by the
+        # verb's pronoun; the subject follows the verb.
+        vs, ve = resumed
+        obj = _phrase_span(view, lex, vs, backwards=True, blocked=blocked)
+        subj = _phrase_span(view, lex, ve, numbers=numbers, blocked=blocked, counted=False)
+        lead = view.words_from(obj[0], 2) if obj is not None else []
+        if obj is not None and len(lead) == 2 and lead[0][2] in lex.subject_openers and lead[1][0] < obj[1]:
+            obj = (lead[1][0], obj[1])  # "بأن عسكريين ماليين خطفهم ...": without the "أن"
+        if obj is not None and any(
+            obj[0] <= h.start < obj[1] or (h.end <= obj[0] and not view.folded[h.end : obj[0]].strip())
+            for h in view.find(lex.triggers)
+        ):
+            obj = None  # "قذائف صاروخية أطلقها الإرهابيون": the pronoun takes up the weapon, not a target
+        if subj is not None and (obj is not None or resumed[0] < main.start):
+            return _Clause(subj, obj)
     if not verbs and not nouns:
         return None
     # The clause's first event verb is its predicate ("قتلت قوات الأمن ستة متشددين في غارة"); a
@@ -1559,12 +1764,23 @@ def _syntax_roles(
         plural = word.endswith(("وا", "ون"))
         if passive_form and subject is not None and (_counted(view, lex, subject[0], numbers) or (obj is None and not plural)):
             return _Clause(agent, subject, passive=True)  # "سبعة أشخاص قتلوا", "جنديا قتل": the victims
+        if passive_form and subject is not None and agent is not None and _means_only(view, lex, obj):
+            return _Clause(agent, subject, passive=True)  # "عناصر ... قتلوا بكمين نفذه مقاتلون ...": the victims
         return _Clause(subject, obj)
     if count_after is not None:
         counted = _phrase_span(view, lex, count_after, numbers=numbers, blocked=blocked)
         if main.payload is not None and main.payload[0].plover == "PROTEST":
             return _Clause(counted, None)  # "تظاهر مئات الأشخاص": the crowd protests
         return _Clause(agent, counted, passive=True)
+    if passive_form and agent is not None:
+        # "قتل عناصر من قوات النظام بكمين نفذه مقاتلون ...": the means and its agent follow, so the
+        # words up to the means are the victims, not the verb's subject.
+        means = next((h for h in view.find(lex.triggers) if verb.end < h.word_start < agent[0]
+                      and h.start > h.word_start and view.folded[h.word_start] == "ب"), None)
+        if means is not None:
+            victims = _phrase_span(view, lex, verb.end, numbers=numbers, blocked=[*blocked, (means.word_start, hi)])
+            if victims is not None:
+                return _Clause(agent, victims, passive=True)
     subject = _phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked, counted=False)
     obj = None
     if subject is not None:
@@ -1582,6 +1798,31 @@ def _syntax_roles(
     if agent is not None and subject is None:
         subject = agent
     return _Clause(subject, obj)
+
+
+def _means_only(view: SentenceView, lex: EventLexicon, span: tuple[int, int] | None) -> bool:
+    """Nothing, or only the means ("بكمين", "بهجوم", "بغارة"), stands where an object would."""
+    if span is None:
+        return True
+    return any(h.word_start == span[0] and view.folded[h.word_start] == "ب" and h.start > h.word_start
+               for h in view.find(lex.triggers))
+
+
+def _resumptive_verb(
+    view: SentenceView, lex: EventLexicon, lo: int, hi: int, blocked: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """An event verb carrying an object pronoun after a noun phrase ("X استهدفتها"): its span."""
+    for h in view.find(lex.resumptive):
+        ws = h.word_start
+        if ws < lo or h.start != ws or _inside(ws, blocked):
+            continue  # ("وقتلهم": with "و", a new clause about people told before, not an object put first)
+        if ws >= hi:
+            break
+        before = view.words_before(ws, 1)
+        if not before or before[0][2] in lex.phrase_stops or view.boundary_between(before[0][1], ws):
+            continue  # "خلال قصفها المدينة": a noun with its possessor, not a verb
+        return ws, h.end
+    return None
 
 
 def _fronted_subject(
@@ -1653,16 +1894,16 @@ def _phrase_span(
         words = view.words_from(pos, lex.max_phrase_words + 6)
     edge = pos
     for ws, we, w in words:
-        a, b = (we, edge) if backwards else (edge, ws)
-        text_between = view.folded[a:b]
-        if any(ch in _STRONG_PUNCT or ch in _WEAK_PUNCT or ch in _QUOTES for ch in text_between) and (picked or backwards):
-            break
-        if any(ch in _STRONG_PUNCT for ch in text_between):
-            break
+        text_between = view.folded[we:edge] if backwards else view.folded[edge:ws]
+        if text_between != " ":  # (one space, the usual gap, holds no break)
+            if (picked or backwards) and not _PHRASE_BREAKS.isdisjoint(text_between):
+                break
+            if not _STRONG_SET.isdisjoint(text_between):
+                break
         edge = ws if backwards else we
-        if _inside(ws, blocked):
+        if blocked and _inside(ws, blocked):
             break
-        is_number = w.isdigit() or any(n.start <= ws < n.end for n in numbers)
+        is_number = w.isdigit() or (bool(numbers) and any(n.start <= ws < n.end for n in numbers))
         if not picked:
             if backwards and (w in lex.role_skip or w in lex.attr_lead_words or w == "قد"):
                 continue

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from rasid.document import Document, Mention
 from rasid.export import ACLED_COLUMNS, plover_records, to_geojson, write_acled
 from rasid.extract.event_index import index_events, load_events
-from rasid.extract.events import EventStage
+from rasid.extract.events import EventStage, event_record
 from rasid.extract.events_commands import register
 from rasid.store.sqlite import SQLiteStore
 from rasid.text.stage import TextStage
@@ -116,3 +116,27 @@ def test_events_command_errors(tmp_path: Path, db: Path) -> None:
     assert result.exit_code == 2
     result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--since", "yesterday"])
     assert result.exit_code == 2
+
+
+def doc_records(doc: Document) -> list[dict]:
+    return [event_record(e) for e in doc.events]
+
+
+def test_acled_notes_name_a_denial_and_the_denier() -> None:
+    text = "قصفت قوات النظام أحياء مدينة جسر الشغور بالمدفعية الثقيلة، فيما نفت قوات النظام ذلك.\n"
+    doc = TextStage()(Document(id="d", text=text, published=dt.date(2024, 3, 5)))
+    start = text.index("قوات النظام")
+    second = text.index("قوات النظام", start + 1)
+    actors = tuple(
+        Mention(s, s + len("قوات النظام"), "قوات النظام", "actor", "saa",
+                attrs={"side": "government", "inter": 1, "acled_name": "Military Forces of Syria (2000-2024)"})
+        for s in (start, second)
+    )
+    doc = EventStage()(doc.evolve(mentions=actors, stages=("text", "entities")))
+    buf = io.StringIO()
+    write_acled(doc_records(doc), buf)
+    row = next(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert row["actor1"] == ""  # the side that denies is not coded as the perpetrator
+    assert row["notes"].startswith("[denied: نفت by Military Forces of Syria (2000-2024)]")
+    plover = plover_records(doc_records(doc))[0]
+    assert plover["hedge_kind"] == "denial" and plover["denied_by"] == ["Military Forces of Syria (2000-2024)"]

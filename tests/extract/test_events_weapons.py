@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 import pytest
 
 from rasid.document import Document
-from rasid.extract.events import EventStage, _fold
+from rasid.extract.events import DocIndex, EventStage, PhraseMatcher, PhraseSet, _fold, event_lexicon
 from rasid.text.normalize import normalize
 from rasid.text.stage import TextStage
 
@@ -87,3 +88,24 @@ def test_article_folding_matches_normalize(text: str) -> None:
     norm = normalize(text)
     assert folded == norm.text
     assert list(offsets) == list(norm.offsets)
+    # The stored form answers the look-ups the stage makes (text -> folded, folded -> text).
+    kept = list(norm.offsets)
+    index = DocIndex(text, event_lexicon())
+    for j in range(len(text) + 2):
+        assert index.to_folded(j) == bisect.bisect_left(kept, j)
+    assert [offsets[k] for k in range(-len(kept), len(kept))] == kept + kept  # (negative indices too)
+
+
+def test_word_level_matcher_checks_the_words_after_a_multi_word_form() -> None:
+    # The same first word, followed by different words, matches different forms (and the
+    # per-pair plans cached for one article must not leak into the next).
+    ps = PhraseSet(["قصف", "قصف مدفعي", "قصف مدفعي عنيف", "غارة جوية*"])
+    matcher = PhraseMatcher([ps])
+    for text in (
+        "قصف مدفعي عنيف على القرية ثم قصف مدفعي ثم قصف",
+        "قصف مدفعي عنيفا وغارة جويتان وغارة جوية",
+        "قصف مدفعي",
+        "غارة",
+    ):
+        folded = normalize(text).text
+        assert [tuple(h) for h in matcher.find_all(folded)[0]] == [tuple(h) for h in ps.find(folded)]
