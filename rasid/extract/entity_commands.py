@@ -43,12 +43,35 @@ def list_entities(store: Store, entity_type: str | None = None) -> list[dict[str
                 entry["attrs"][k] = v
     out = []
     for key, entry in groups.items():
-        entry["name"] = names[key].most_common(1)[0][0]
+        entry["name"] = _canonical_name(entry) or names[key].most_common(1)[0][0]
         entry["surface_forms"] = [n for n, _ in names[key].most_common(5)]
         entry["articles"] = [{"id": i, "origin": o} for i, o in sorted(entry["articles"].items())]
         out.append(entry)
     out.sort(key=lambda e: (-e["mentions"], e["type"], e["name"]))
     return out
+
+
+def _canonical_name(entry: dict[str, Any]) -> str | None:
+    """The knowledge base's Arabic name of a linked entity ("حماة" for a mention "وحماة")."""
+    if not entry["linked"]:
+        return None
+    attrs = entry["attrs"]
+    if entry["type"] == "place":
+        name = attrs.get("name")
+        # A governorate shares its name with its capital city; say which one this is.
+        if name and attrs.get("place_type") == "governorate" and not str(name).startswith("محافظة"):
+            return f"محافظة {name}"
+        return name
+    if entry["type"] == "outlet":
+        return attrs.get("name_ar")
+    if entry["type"] == "actor":
+        from rasid.knowledge.actors import load_actors
+
+        try:
+            return load_actors().get(str(entry["id"])).name_ar
+        except KeyError:
+            return None
+    return None
 
 
 def _describe(entry: dict[str, Any]) -> str:
