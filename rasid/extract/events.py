@@ -1790,10 +1790,15 @@ def _syntax_roles(
             start = next_word[0][1]
         obj = _phrase_span(view, lex, start, numbers=numbers, blocked=blocked)
         plural = word.endswith(("وا", "ون"))
-        if passive_form and subject is not None and (_counted(view, lex, subject[0], numbers) or (obj is None and not plural)):
+        # A count that opens the subject ("إن أربعة أشخاص قتلوا") counts victims too, when nothing follows.
+        led_by_count = subject is not None and any(n.start <= subject[0] < n.end for n in numbers)
+        if passive_form and subject is not None and (
+            _counted(view, lex, subject[0], numbers) or (obj is None and (not plural or led_by_count))
+        ):
             return _Clause(agent, subject, passive=True)  # "سبعة أشخاص قتلوا", "جنديا قتل": the victims
-        if passive_form and subject is not None and agent is not None and _means_only(view, lex, obj):
-            return _Clause(agent, subject, passive=True)  # "عناصر ... قتلوا بكمين نفذه مقاتلون ...": the victims
+        if passive_form and subject is not None and (agent is not None or obj is not None) and _means_only(view, lex, obj):
+            # "عناصر ... قتلوا بكمين نفذه مقاتلون ...", "عناصر ... قتلوا بانفجار لغم": the victims
+            return _Clause(agent, subject, passive=True)
         return _Clause(subject, obj)
     if count_after is not None:
         counted = _phrase_span(view, lex, count_after, numbers=numbers, blocked=blocked)
@@ -2063,6 +2068,8 @@ def _checked_actor(
                 and not _opens_with_verb(words[0], lex) and words[0] not in lex.not_actor
             ):
                 return actor
+        if any(h.word_start == s and h.payload is not None and not h.payload[0].in_actor_names for h in view.find(lex.triggers)):
+            return None  # an event noun or its means ("بانفجار", "غارات"), not who took part
         before = view.words_before(s, 1)
         if before and lex.is_place_head(before[0][2]) and not view.boundary_between(before[0][1], s):
             return None  # "مدينة أريحا": the place noun was left out of the phrase

@@ -175,3 +175,16 @@ def test_the_clash_sides_come_from_the_breakdown_across_sentences(pipeline: Pipe
     assert clashes, "no clash with casualties"
     f = clashes[0]
     assert {actor_id(f["actor1"]), actor_id(f["actor2"])} == {"saa", "hts"}
+
+
+def test_an_event_noun_or_its_means_is_no_actor(pipeline: Pipeline) -> None:
+    # "بانفجار" after the verb is how they died, and the fighters before it are the victims.
+    f = only(pipeline, "وأفادت مصادر محلية أن ثلاثة عناصر من قوات النظام قتلوا بانفجار لغم أرضي في ريف درعا الشرقي.")
+    assert actor_id(f["actor1"]) != "saa"
+    assert actor_id(f["actor2"]) == "saa"
+
+
+def test_victims_counted_before_a_plural_verb_are_no_acting_side(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وقال مصدر طبي إن خمسة أشخاص قتلوا جراء ضربة جوية على أطراف بلدة الدانا.")
+    assert f["actor1"] is None or "أشخاص" not in str(f["actor1"].get("text"))
+    assert f["actor2"] is not None and "أشخاص" in str(f["actor2"]["text"])
