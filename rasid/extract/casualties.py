@@ -4,7 +4,8 @@ A number is a casualty count only when the word it counts is a person noun (مد
 شخصا، قتيلا ...) or it directly follows a killed/injured word ("مقتل 5"). Distances, durations,
 years and anything else the number counts are never casualties. Whether the people were killed or
 injured comes from the unit itself (قتيلا، جرحى) or the nearest killed/injured word in the same
-clause. "بينهم 4 أطفال وامرأتان" breaks the preceding count down instead of adding to it. Two
+clause. "بينهم 4 أطفال وامرأتان" breaks the preceding count down instead of adding to it; a bare
+noun in that list counts one ("وامرأة", "وطفل") and a dual two ("وامرأتان"). Two
 different counts for the same group in one sentence are two accounts: they are reported as
 conflicting, never summed.
 """

@@ -188,3 +188,10 @@ def test_victims_counted_before_a_plural_verb_are_no_acting_side(pipeline: Pipel
     f = only(pipeline, "وقال مصدر طبي إن خمسة أشخاص قتلوا جراء ضربة جوية على أطراف بلدة الدانا.")
     assert f["actor1"] is None or "أشخاص" not in str(f["actor1"].get("text"))
     assert f["actor2"] is not None and "أشخاص" in str(f["actor2"]["text"])
+
+
+def test_allied_sides_in_the_toll_leave_the_opponent_in_place(pipeline: Pipeline) -> None:
+    # Both counted groups fight on the government side: the clash was with the third actor.
+    text = "وأفاد المرصد السوري بمقتل 14 عنصرا من قوات النظام و6 عناصر من الميليشيات الإيرانية في اشتباكات مع هيئة تحرير الشام قرب سراقب."
+    clashes = [e.fields for e in events(pipeline, text) if e.sub_event_type == "Armed clash"]
+    assert clashes and "hts" in {actor_id(clashes[0]["actor1"]), actor_id(clashes[0]["actor2"])}
