@@ -977,7 +977,7 @@ class SentenceView:
         for ws, we, w in self.words_from(pos, lex.max_phrase_words + 1):
             if (picked and self.boundary_between(picked[-1][1], ws)) or (not picked and self.boundary_between(pos, ws)):
                 break
-            if w in lex.phrase_stops or w.isdigit() or w in lex.triggers:
+            if w in lex.phrase_stops or w.isdigit() or w in lex.triggers or (picked and _is_means(w, lex)):
                 break
             picked.append((ws, we, w))
             if len(picked) >= lex.max_phrase_words:
@@ -993,6 +993,14 @@ class SentenceView:
                 break
             picked.insert(0, (ws, we, w))
         return self.original(picked[0][0], picked[-1][1]) if picked else ""
+
+
+def _is_means(word: str, lex: EventLexicon) -> bool:
+    """An event noun with "ب" (by, with): "بانفجار", "بقصف", "بالغارة"."""
+    if not word.startswith("ب") or len(word) < 4:
+        return False
+    rest = word[1:]
+    return rest in lex.triggers or (rest.startswith("ال") and rest[2:] in lex.triggers)
 
 
 # --------------------------------------------------------------------------- stage
@@ -1950,6 +1958,8 @@ def _phrase_span(
             break
         if picked and not backwards and w.startswith("و") and len(w) > 3:
             break  # "شخصا وأصيب ...": a new clause or a second conjunct
+        if picked and not backwards and _is_means(w, lex):
+            break  # "عناصر من الشرطة بانفجار ...": how it happened, not who
         picked.append((ws, we, w))
         if backwards and w.startswith("و") and len(w) > 3:
             break
