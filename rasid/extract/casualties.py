@@ -4,7 +4,8 @@ A number is a casualty count only when the word it counts is a person noun (مد
 شخصا، قتيلا ...) or it directly follows a killed/injured word ("مقتل 5"). Distances, durations,
 years and anything else the number counts are never casualties. Whether the people were killed or
 injured comes from the unit itself (قتيلا، جرحى) or the nearest killed/injured word in the same
-clause. "بينهم 4 أطفال وامرأتان" breaks the preceding count down instead of adding to it. Two
+clause. "بينهم 4 أطفال وامرأتان" breaks the preceding count down instead of adding to it; a bare
+noun in that list counts one ("وامرأة", "وطفل") and a dual two ("وامرأتان"). Two
 different counts for the same group in one sentence are two accounts: they are reported as
 conflicting, never summed.
 """
@@ -173,19 +174,33 @@ def find_casualties(
             if c[2] == kind and view.clause_of(c[0], weak=True) == view.clause_of(num.start, weak=True):
                 used_cues.add(i)
 
-    # Uncounted breakdowns: "إحداهما طفل" (one), "بينهم نساء وأطفال" (some).
+    # Uncounted items of a breakdown: "إحداهما طفل" (one), "بينهم نساء وأطفال" (some), and the bare
+    # nouns among counted ones: "بينهم 3 أطفال وامرأة" (one), "بينهم طفل وامرأتان" (two).
     for b in breakdowns:
         head = last_head(b.start)
         if head is None or view.clause_of(facts[head].start) != view.clause_of(b.start):
             continue
-        for ws, we, w in view.words_from(b.end, 4):
-            if any(s <= ws < e for s, e in covered):
+        edge = b.end
+        modifiers = 0
+        for ws, we, w in view.words_from(b.end, 10):
+            if view.boundary_between(edge, ws):
                 break
+            edge = we
+            if any(s < we and ws < e for s, e in covered):
+                modifiers = 0
+                continue  # an item counted above ("3 أطفال", "وسيدتان")
             cat = lex.category_of(w)
-            if cat is None or cat in ("others", "persons"):
-                break
-            one = lex.is_singular(w)
-            facts.append(CasualtyFact(facts[head].kind, 1 if one else None, "exact" if one else "some", cat, ws, we, head))
+            if cat is None or cat == "others":
+                # One adjective may follow an item ("طفل رضيع"); anything else ends the list.
+                if modifiers or w.startswith("و") or ws == view.words_from(b.end, 1)[0][0]:
+                    break
+                modifiers += 1
+                continue
+            modifiers = 0
+            if cat == "persons":
+                continue  # "ورجل مسن": a victim in the list, with no field of its own
+            listed = 1 if lex.is_singular(w) else 2 if lex.is_dual(w) else None
+            facts.append(CasualtyFact(facts[head].kind, listed, "exact" if listed else "some", cat, ws, we, head))
             covered.append((ws, we))
 
     # Killed/injured words with no count: "سقوط قتلى وجرحى", "مقتل طفل", "لقتلى من عناصر الطرفين".

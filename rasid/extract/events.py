@@ -437,6 +437,12 @@ class EventLexicon:
     # Words after a cue of these hedge sets that make it refer back to the whole sentence.
     hedge_back: Mapping[PhraseSet, frozenset[str]] = field(default_factory=dict)
     projectiles: frozenset[str] = frozenset()
+    # Duals of person nouns: two people in a casualty breakdown ("بينهم طفل وامرأتان").
+    dual: frozenset[str] = frozenset()
+    # What an unlinked actor text may not be: a place, a weapon, a naming verb, a lone adjective.
+    place_heads: frozenset[str] = frozenset()
+    not_actor: frozenset[str] = frozenset()
+    nisba_nouns: frozenset[str] = frozenset()
     _category_index: Mapping[str, str] = field(default_factory=dict)
     # Answers of the word tests below, by word: the same words recur in every article.
     _memo: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -480,6 +486,16 @@ class EventLexicon:
         if key not in memo:
             self._remember(key, any(w in self.singular for w in self._strip(word)))
         return memo[key]
+
+    def is_dual(self, word: str) -> bool:
+        key = ("2", word)
+        memo = self._memo
+        if key not in memo:
+            self._remember(key, any(w in self.dual for w in self._strip(word)))
+        return memo[key]
+
+    def is_place_head(self, word: str) -> bool:
+        return any(w in self.place_heads for w in self._strip(word))
 
     def is_non_person(self, unit: str) -> bool:
         key = ("n", unit)
@@ -581,10 +597,12 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
     injured = _need(cas_data, "injured", where, dict)
     cat_index: dict[str, str] = {}
     singular: set[str] = set()
+    dual: set[str] = set()
     for cat, spec in _need(cas_data, "categories", where, dict).items():
         for w in _words(_need(spec, "forms", f"{where}: categories.{cat}")):
             cat_index.setdefault(w, cat)
         singular |= _words(spec.get("one", []))
+        dual |= _words(spec.get("two", []))
     hedges = []
     hedge_back: dict[int, frozenset[str]] = {}
     for i, h in enumerate(_need(data, "hedging", where)):
@@ -595,6 +613,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
             hedge_back[id(hedges[-1][0])] = _words(h["back"])
     attr = _need(data, "attribution", where, dict)
     roles = _need(data, "roles", where, dict)
+    actor_text = roles.get("actor_text") or {}
     resolve = _need(data, "resolve", where, dict)
     negation = _need(data, "negation", where, dict)
     background = _need(data, "background", where, dict)
@@ -656,6 +675,10 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
             v + x for v in _words(_need(roles, "verbs", where)) if len(v) >= 3 for x in _words(roles.get("object_suffixes") or ())
         ),
         projectiles=_words(resolve.get("projectiles") or ()),
+        dual=frozenset(dual),
+        place_heads=_words(actor_text.get("place_heads") or ()),
+        not_actor=_words(actor_text.get("not_actor") or ()),
+        nisba_nouns=_words(actor_text.get("nisba_nouns") or ()),
         _category_index=cat_index,
     )
 
@@ -954,7 +977,7 @@ class SentenceView:
         for ws, we, w in self.words_from(pos, lex.max_phrase_words + 1):
             if (picked and self.boundary_between(picked[-1][1], ws)) or (not picked and self.boundary_between(pos, ws)):
                 break
-            if w in lex.phrase_stops or w.isdigit() or w in lex.triggers:
+            if w in lex.phrase_stops or w.isdigit() or w in lex.triggers or (picked and _is_means(w, lex)):
                 break
             picked.append((ws, we, w))
             if len(picked) >= lex.max_phrase_words:
@@ -970,6 +993,14 @@ class SentenceView:
                 break
             picked.insert(0, (ws, we, w))
         return self.original(picked[0][0], picked[-1][1]) if picked else ""
+
+
+def _is_means(word: str, lex: EventLexicon) -> bool:
+    """An event noun with "ب" (by, with): "بانفجار", "بقصف", "بالغارة"."""
+    if not word.startswith("ب") or len(word) < 4:
+        return False
+    rest = word[1:]
+    return rest in lex.triggers or (rest.startswith("ال") and rest[2:] in lex.triggers)
 
 
 # --------------------------------------------------------------------------- stage
@@ -1093,6 +1124,8 @@ class EventStage:
             if len(again) == len(merged):
                 break
             merged = again
+        for c in merged:
+            _clash_sides(c, self.lexicon)
         events = tuple(_to_event(c) for c in merged)
         return doc.evolve(events=events)
 
@@ -1324,6 +1357,9 @@ class EventStage:
             actor1 = None if denied(actor1) else actor1
             actor2 = None if denied(actor2) else actor2
             denied_by = [d.as_dict() for d in deniers]
+        # Unlinked texts that name a place, a weapon or a verb are no actors.
+        actor1 = _checked_actor(view, lex, actor1, place_spans, main.end)
+        actor2 = _checked_actor(view, lex, actor2, place_spans)
         event_type, sub_type = trig.event_type, trig.sub_event_type
         civ_hit = any(r and (r.get("civilians") or "civilians" in r.get("categories_reported", [])) for r in (killed, injured))
         comb_hit = any(r and r.get("combatants") for r in (killed, injured))
@@ -1762,10 +1798,15 @@ def _syntax_roles(
             start = next_word[0][1]
         obj = _phrase_span(view, lex, start, numbers=numbers, blocked=blocked)
         plural = word.endswith(("وا", "ون"))
-        if passive_form and subject is not None and (_counted(view, lex, subject[0], numbers) or (obj is None and not plural)):
+        # A count that opens the subject ("إن أربعة أشخاص قتلوا") counts victims too, when nothing follows.
+        led_by_count = subject is not None and any(n.start <= subject[0] < n.end for n in numbers)
+        if passive_form and subject is not None and (
+            _counted(view, lex, subject[0], numbers) or (obj is None and (not plural or led_by_count))
+        ):
             return _Clause(agent, subject, passive=True)  # "سبعة أشخاص قتلوا", "جنديا قتل": the victims
-        if passive_form and subject is not None and agent is not None and _means_only(view, lex, obj):
-            return _Clause(agent, subject, passive=True)  # "عناصر ... قتلوا بكمين نفذه مقاتلون ...": the victims
+        if passive_form and subject is not None and (agent is not None or obj is not None) and _means_only(view, lex, obj):
+            # "عناصر ... قتلوا بكمين نفذه مقاتلون ...", "عناصر ... قتلوا بانفجار لغم": the victims
+            return _Clause(agent, subject, passive=True)
         return _Clause(subject, obj)
     if count_after is not None:
         counted = _phrase_span(view, lex, count_after, numbers=numbers, blocked=blocked)
@@ -1917,6 +1958,8 @@ def _phrase_span(
             break
         if picked and not backwards and w.startswith("و") and len(w) > 3:
             break  # "شخصا وأصيب ...": a new clause or a second conjunct
+        if picked and not backwards and _is_means(w, lex):
+            break  # "عناصر من الشرطة بانفجار ...": how it happened, not who
         picked.append((ws, we, w))
         if backwards and w.startswith("و") and len(w) > 3:
             break
@@ -1978,6 +2021,75 @@ def _apply_syntax(
     second = [x for x in choose(new2, actor2, new1) if not same(x, out1)]
     out2 = second[0] if second else None
     return out1, out2
+
+
+def _opens_with_verb(word: str, lex: EventLexicon) -> bool:
+    """A verb where an actor's first word should be: an event or reporting verb, a naming verb
+    ("سمتهم"), or the feminine perfect of a derived verb ("أحكمت", "أطلقت": alif, three letters, ت)."""
+    bare = word[1:] if word[:1] in "وف" and len(word) > 3 else word
+    if any(w in lex.role_verbs or w in lex.attr_verbs or w in lex.not_actor for w in (word, bare)):
+        return True
+    return len(bare) == 5 and bare[0] == "ا" and bare[-1] == "ت" and bare[-2] not in "اوي"
+
+
+def _lone_adjective(word: str, lex: EventLexicon) -> bool:
+    """A nisba standing alone ("إيرانية", "صاروخي"): it qualifies a noun, it names no one."""
+    bare = word[1:] if word[:1] in "وف" and len(word) > 3 else word
+    if bare.startswith("ال") or bare in lex.nisba_nouns or lex.category_of(word):
+        return False  # "الداخلية", "الصحافي": with the article, a nisba is a noun of its own
+    return len(bare) >= 4 and (bare.endswith("ي") or bare.endswith("يه"))
+
+
+def actor_text_ok(text: str, lex: EventLexicon) -> bool:
+    """Whether an unlinked actor text reads as a noun phrase that can act or suffer: it does not
+    open with a verb, a weapon or a place noun, and is not a lone adjective."""
+    words = normalize_word(text).split()
+    if not words:
+        return False
+    first = words[0]
+    bare = first[1:] if first[:1] in "وف" and len(first) > 3 else first
+    if _opens_with_verb(first, lex) or " ".join(words[:2]) in lex.not_actor:
+        return False
+    if lex.is_place_head(first) or bare in lex.not_actor:
+        return False
+    return not (len(words) == 1 and _lone_adjective(first, lex))
+
+
+def _checked_actor(
+    view: SentenceView, lex: EventLexicon, actor: dict[str, Any] | None, places: Sequence[tuple[int, int]],
+    trigger_end: int | None = None,
+) -> dict[str, Any] | None:
+    """An unlinked actor as it may stand, or None: a place ("على مدينة X", a place mention) is no
+    actor; a verb before a noun phrase is dropped ("أحكمت قواتنا" -> "قواتنا"); a text that is
+    still no noun phrase of an actor is dropped. With `trigger_end`, a lone nationality adjective
+    of the event noun itself names the attacker ("ضربة جوية أميركية")."""
+    if actor is None or actor.get("id") or actor.get("side") or not actor.get("text"):
+        return actor
+    span = actor.get("_span")
+    if span is not None:
+        s, e = span
+        if any(ps <= s < pe for ps, pe in places):
+            return None
+        if trigger_end is not None and trigger_end <= s and not view.boundary_between(trigger_end, s):
+            between = [w for w in view.words_from(trigger_end, 4) if w[0] < s]
+            words = normalize_word(str(actor["text"])).split()
+            if (
+                len(words) == 1 and _lone_adjective(words[0], lex) and all(_lone_adjective(w[2], lex) for w in between)
+                and not _opens_with_verb(words[0], lex) and words[0] not in lex.not_actor
+            ):
+                return actor
+        if any(h.word_start == s and h.payload is not None and not h.payload[0].in_actor_names for h in view.find(lex.triggers)):
+            return None  # an event noun or its means ("بانفجار", "غارات"), not who took part
+        before = view.words_before(s, 1)
+        if before and lex.is_place_head(before[0][2]) and not view.boundary_between(before[0][1], s):
+            return None  # "مدينة أريحا": the place noun was left out of the phrase
+        inside = [w for w in view.words_from(s, lex.max_phrase_words + 2) if w[0] < e]
+        if len(inside) > 1 and _opens_with_verb(inside[0][2], lex):
+            rest = (inside[1][0], e)
+            text = view.original(*rest)
+            if actor_text_ok(text, lex):
+                return {**actor, "text": text, "_span": rest}
+    return actor if actor_text_ok(str(actor["text"]), lex) else None
 
 
 def _conjoined(view: SentenceView, players: Sequence[ActorRef], head: ActorRef | None) -> list[ActorRef]:
@@ -2247,6 +2359,38 @@ def _merge(candidates: Sequence[_Candidate]) -> list[_Candidate]:
     return out
 
 
+def _clash_sides(c: _Candidate, lex: EventLexicon) -> None:
+    """A clash whose toll counts the fighters of two opposed sides ("مقتل 155 من الهيئة و79 من
+    الجيش") was fought between those two: they take the roles, not a third actor named elsewhere."""
+    if c.sub_event_type != "Armed clash":
+        return
+    sides: list[dict[str, Any]] = []
+    for kind in ("killed", "injured"):
+        for item in (c.fields.get(kind) or {}).get("combatants") or []:
+            actor = item.get("actor") or {}
+            if actor.get("id") and actor.get("side") not in (None, "civilian") and all(
+                actor["id"] != x["id"] for x in sides
+            ):
+                sides.append(actor)
+    opposed = [
+        (a, b) for i, a in enumerate(sides) for b in sides[i + 1 :]
+        if a["side"] != b["side"] and not (a["side"] in lex.government_sides and b["side"] in lex.government_sides)
+    ]
+    if not opposed:
+        return
+    first, second = opposed[0]
+    fields = c.fields
+    ids = [(fields.get(r) or {}).get("id") for r in ("actor1", "actor2")]
+    if set(ids) == {first["id"], second["id"]}:
+        return
+    if ids[0] == second["id"] or ids[1] == first["id"]:
+        first, second = second, first  # keep a side already in a role where it is
+    for role, actor in (("actor1", first), ("actor2", second)):
+        if (fields.get(role) or {}).get("id") != actor["id"]:
+            fields[role] = dict(actor)
+            c.spans.pop(role, None)  # the old span named the actor replaced
+
+
 def _to_event(c: _Candidate) -> Event:
     return Event(
         event_type=c.event_type,
@@ -2266,3 +2410,4 @@ def event_record(event: Event) -> dict[str, Any]:
         "confidence": event.confidence,
         "spans": {k: [[s.start, s.end] for s in v] for k, v in event.spans.items()},
     }
+
