@@ -420,6 +420,7 @@ class EventLexicon:
     phrase_stops: frozenset[str]
     role_verbs: PhraseSet
     passive_verbs: frozenset[str]
+    agent_masdars: frozenset[str]
     victim_nouns: PhraseSet
     protesters: PhraseSet
     quantifiers: frozenset[str]
@@ -658,6 +659,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         phrase_stops=_words(_need(roles, "phrase_stops", where)),
         role_verbs=PhraseSet(_need(roles, "verbs", where)),
         passive_verbs=_words(_need(roles, "passive", where)),
+        agent_masdars=_words(_need(roles, "agent_masdars", where)),
         victim_nouns=PhraseSet(_need(roles, "victim_nouns", where)),
         protesters=PhraseSet(_need(roles, "protesters", where)),
         quantifiers=_words(_need(roles, "quantifiers", where)),
@@ -1774,6 +1776,12 @@ def _syntax_roles(
     masdar = (verb.start > verb.word_start and view.folded[verb.word_start] in "بلك") or (
         bool(before_verb) and before_verb[0][2] in lex.phrase_stops
     )
+    if masdar and _without_proclitic(view.folded[verb.word_start : verb.end]) in lex.agent_masdars:
+        # "جراء شن الطائرات الحربية غارة على أحياء ...": this noun's complement is the one who
+        # launched the attack, and the target is what it was launched on.
+        launcher = _phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked, counted=False)
+        target = _after_cue(view, lex, ("على", "ضد"), launcher[1] if launcher else verb.end, hi, blocked)
+        return _Clause(launcher, target)
     if masdar or any(verb is n for n in nouns):
         # "مقتل سبعة أشخاص", "اغتيال الصحافي ...": the noun's complement is the victim.
         return _Clause(agent, _phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked), passive=True)
@@ -1887,6 +1895,13 @@ def _counted(view: SentenceView, lex: EventLexicon, pos: int, numbers: Sequence[
 
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
+
+
+def _without_proclitic(word: str) -> str:
+    """A masdar without a leading preposition or conjunction ("بشن" -> "شن", "ولشن" -> "شن")."""
+    while len(word) > 2 and word[0] in "وفبلك":
+        word = word[1:]
+    return word
 
 
 def _after_cue(

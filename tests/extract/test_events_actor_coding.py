@@ -196,3 +196,23 @@ def test_allied_sides_in_the_toll_leave_the_opponent_in_place(pipeline: Pipeline
     text = "وأفاد المرصد السوري بمقتل 14 عنصرا من قوات النظام و6 عناصر من الميليشيات الإيرانية في اشتباكات مع هيئة تحرير الشام قرب سراقب."
     clashes = [e.fields for e in events(pipeline, text) if e.sub_event_type == "Armed clash"]
     assert clashes and "hts" in {actor_id(clashes[0]["actor1"]), actor_id(clashes[0]["actor2"])}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "والأحد، لقي 9 مدنيين بينهم 3 أطفال حتفهم، جراء شن الطائرات الحربية الروسية غارة على أحياء سكنية في مدينة سرمين، حسب الدفاع المدني.",
+        "قتل ستة مدنيين بشن الطائرات الحربية الروسية غارات على سوق مدينة معرة النعمان.",
+    ],
+)
+def test_the_complement_of_shann_launched_the_strike(pipeline: Pipeline, text: str) -> None:
+    # "جراء شن X غارة على Y": X launched the strike (actor1); the killed civilians are its target.
+    fields = only(pipeline, text)
+    assert fields["actor1"] is not None and "الطائرات الحربية الروسية" in fields["actor1"]["text"]
+    assert fields["actor2"] is not None and fields["actor2"].get("side") == "civilian"
+
+
+def test_a_masdar_of_killing_still_names_the_victims(pipeline: Pipeline) -> None:
+    fields = only(pipeline, "أعلن الدفاع المدني عن مقتل أربعة مدنيين جراء قصف مدفعي على بلدة كفرنبل.")
+    assert fields["actor2"] is not None and fields["actor2"].get("side") == "civilian"
+    assert fields["actor1"] is None or fields["actor1"].get("side") != "civilian"
