@@ -131,4 +131,18 @@ MIGRATIONS: list[str] = [
         gap_days INTEGER
     )
     """,
+    # 5: LSH buckets keyed by (bucket, article): one b-tree per row written instead of a table plus its
+    # bucket index, and a bucket lookup reads the article ids straight from the key. Same columns and
+    # reads; a repeated (bucket, article) row carried no information (lookups take DISTINCT ids).
+    """
+    CREATE TABLE lsh_bands_v5 (
+        band INTEGER NOT NULL,
+        bucket BLOB NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        PRIMARY KEY (bucket, article_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO lsh_bands_v5 (band, bucket, article_id) SELECT band, bucket, article_id FROM lsh_bands;
+    DROP TABLE lsh_bands;
+    ALTER TABLE lsh_bands_v5 RENAME TO lsh_bands
+    """,
 ]
