@@ -525,6 +525,9 @@ class OutletBase:
         prefixes = [_fold_with_offsets(p)[0] for p in attribution_prefixes]
         leads = [_fold_with_offsets(w)[0] for w in lead_words]
         quote = "[\"'«»“”(]?\\s*"
+        # Characters other than spaces that a regex below may match before a name's tail: the
+        # longest attribution word (or a dash, or "ل" of "لل"), a quote and the article "ال".
+        self._lead_budget = max((len(x) for x in (*prefixes, *leads)), default=0) + 4
         self._patterns: list[_OutletPattern] = []
         for o in self._outlets:
             for name in o.names:
@@ -637,31 +640,55 @@ class OutletBase:
             return []
         return results
 
-    def _candidate_patterns(self, folded: str) -> list[_OutletPattern]:
-        """The name patterns that can match `folded`; all others are certain to find nothing."""
+    def _candidate_patterns(self, folded: str) -> list[tuple[_OutletPattern, int]]:
+        """The name patterns that can match `folded`, each with a position no match starts before.
+
+        All other patterns are certain to find nothing.
+        """
         # Most outlets are absent from an article: one substring test per distinct cue word
         # rules them out before any of their three regexes scans the text.
         present = {cue for cue in self._pattern_cues if cue in folded}
-        return [
-            p
-            for p in self._patterns
-            if p.cue in present and p.first_word in folded and p.tail.search(folded) is not None
-        ]
+        out: list[tuple[_OutletPattern, int]] = []
+        for p in self._patterns:
+            if p.cue not in present or p.first_word not in folded:
+                continue
+            found = p.tail.search(folded)
+            if found is not None:
+                out.append((p, self._scan_start(folded, found.start())))
+        return out
+
+    def _scan_start(self, folded: str, tail_at: int) -> int:
+        """Where a name's regexes may start scanning, given the first place its tail occurs.
+
+        Every match holds the tail, and before it only an attribution word (or dash, bracket),
+        a quote and the article: at most `_lead_budget` characters besides spaces. Going back
+        from the first tail that far, no match can start earlier, so the text before is skipped
+        (look-behinds still see it).
+        """
+        budget = self._lead_budget
+        i = tail_at
+        while i > 0:
+            if not folded[i - 1].isspace():
+                if budget == 0:
+                    break
+                budget -= 1
+            i -= 1
+        return i
 
     def _pattern_evidence(
         self, folded: str, lines: list[tuple[int, int, str]]
     ) -> list[tuple[Outlet, str, int, int, str]]:
         """(outlet, kind, start, end, name) for each name match in `folded`, in pattern order."""
         out: list[tuple[Outlet, str, int, int, str]] = []
-        for p in self._candidate_patterns(folded):
+        for p, start in self._candidate_patterns(folded):
             o, name = p.outlet, p.name
-            for m in p.attribution.finditer(folded):
+            for m in p.attribution.finditer(folded, start):
                 out.append((o, "attribution", m.start(), m.end(), name))
-            for m in p.dash.finditer(folded):
+            for m in p.dash.finditer(folded, start):
                 line_no = next(i for i, (s, e, _) in enumerate(lines) if s <= m.start() < e) if lines else 0
                 near_top = line_no < 2 and m.start() - lines[line_no][0] < 60
                 out.append((o, "dateline" if near_top else "caption", m.start(), m.end(), name))
-            for m in p.mention.finditer(folded):
+            for m in p.mention.finditer(folded, start):
                 out.append((o, "mention", m.start(), m.end(), name))
         return out
 

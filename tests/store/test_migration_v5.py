@@ -7,6 +7,7 @@ and bucket lookups, search, documents and events must read back as they did.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,7 @@ def test_migration_5_keeps_data_and_reads(tmp_path: Path, monkeypatch: pytest.Mo
     assert store.schema_version() == len(MIGRATIONS)
     assert _rows(store) == before_rows
     assert _reads(store) == before_reads
+    assert store.query("PRAGMA integrity_check") == [("ok",)]
     raw = store.query("SELECT band, bucket, article_id FROM lsh_bands")
     assert len(raw) == len(set(raw))
     schema = dict(store.query("SELECT name, sql FROM sqlite_master WHERE name LIKE 'lsh_bands%'"))
@@ -115,6 +117,9 @@ def test_migration_5_keeps_data_and_reads(tmp_path: Path, monkeypatch: pytest.Mo
         store.save_signature(first, sig.to_bytes(), sig.band_keys())
     assert store.query("SELECT COUNT(*) FROM lsh_bands WHERE article_id = ?", (first,))[0][0] == len(sig.band_keys())
     assert first in store.band_candidates(sig.band_keys())
+    with pytest.raises(sqlite3.IntegrityError), store.transaction():
+        store.execute("INSERT INTO lsh_bands (band, bucket, article_id) VALUES (NULL, x'01', ?)", (first,))
+    assert store.query("PRAGMA integrity_check") == [("ok",)]
     store.close()
 
 
