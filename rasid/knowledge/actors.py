@@ -14,6 +14,7 @@ raises `KnowledgeDataError` naming the file and the entry.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -680,17 +681,24 @@ class OutletBase:
     ) -> list[tuple[Outlet, str, int, int, str]]:
         """(outlet, kind, start, end, name) for each name match in `folded`, in pattern order."""
         out: list[tuple[Outlet, str, int, int, str]] = []
+        line_starts = [s for s, _, _ in lines]
         for p, start in self._candidate_patterns(folded):
             o, name = p.outlet, p.name
             for m in p.attribution.finditer(folded, start):
                 out.append((o, "attribution", m.start(), m.end(), name))
             for m in p.dash.finditer(folded, start):
-                line_no = next(i for i, (s, e, _) in enumerate(lines) if s <= m.start() < e) if lines else 0
+                line_no = self._line_of(m.start(), lines, line_starts)
                 near_top = line_no < 2 and m.start() - lines[line_no][0] < 60
                 out.append((o, "dateline" if near_top else "caption", m.start(), m.end(), name))
             for m in p.mention.finditer(folded, start):
                 out.append((o, "mention", m.start(), m.end(), name))
         return out
+
+    @staticmethod
+    def _line_of(pos: int, lines: list[tuple[int, int, str]], line_starts: list[int]) -> int:
+        """Index of the line holding `pos`; for a dash alone on its line, the next line (the name's)."""
+        i = bisect.bisect_right(line_starts, pos) - 1
+        return i if i >= 0 and pos < lines[i][1] else i + 1
 
     @staticmethod
     def _lines(folded: str) -> list[tuple[int, int, str]]:

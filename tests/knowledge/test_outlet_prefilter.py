@@ -32,7 +32,8 @@ class _ReferenceOutlets(OutletBase):
             for m in p.attribution.finditer(folded):
                 out.append((p.outlet, "attribution", m.start(), m.end(), p.name))
             for m in p.dash.finditer(folded):
-                line_no = next(i for i, (s, e, _) in enumerate(lines) if s <= m.start() < e) if lines else 0
+                # The line holding the dash; a dash alone on its line counts on the name's line.
+                line_no = next(i for i, (s, e, _) in enumerate(lines) if s <= m.start() < e or s > m.start())
                 near_top = line_no < 2 and m.start() - lines[line_no][0] < 60
                 out.append((p.outlet, "dateline" if near_top else "caption", m.start(), m.end(), p.name))
             for m in plain_mention.finditer(folded):
@@ -91,6 +92,10 @@ def _decorated(rng: random.Random, name: str) -> str:
         f"لل{name[2:]}" if name.startswith("ال") else f"ل {name}",
         f"مصادر {q}{name}{close}",
         f"وقال مراسل {name}",
+        # The longest attribution words, spaces and a quote before the name: the most text a
+        # match may hold before the name, which bounds where its regexes start scanning.
+        f"{rng.choice(['لمراسلة', 'حصريا', 'مراسلو', 'ل'])}{sp}{sp}{q}{sp}{name}{close}",
+        f"قالت{sp}لمراسلة{sp}{q}{name}",
         f"خاص {name}",
         f"- {name}",
         f"— {q}{name}{close}",
@@ -189,3 +194,23 @@ def test_comparison_notices_a_dropped_name() -> None:
 def test_fast_detection_equals_full_scan_on_edge_cases(text: str) -> None:
     reference = _clone(OUTLETS, _ReferenceOutlets)
     assert _fields(OUTLETS.detect_all(text)) == _fields(reference.detect_all(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet", "dash_kind"),
+    [
+        ("قصف على ريف حماة الشمالي ونزوح عشرات العائلات.\n—\nرويترز", "reuters", "dateline"),
+        ("حلب —\n«سانا»\nأعلنت الوزارة إعادة فتح الطريق.", "sana", "dateline"),
+        (
+            "أعلنت الوزارة إعادة فتح الطريق الدولي بين حلب ودمشق.\nوقال مسؤول إن العمل استمر أسابيع.\n"
+            "وأضاف أن الحركة ستعود تدريجيا.\nوتابع أن الجسور أصلحت.\n—\n(سانا)",
+            "sana",
+            "caption",
+        ),
+    ],
+)
+def test_dash_alone_on_its_line_counts_on_the_name_line(text: str, outlet: str, dash_kind: str) -> None:
+    # A dash on a line of its own used to stop detection with StopIteration (no line held it).
+    found = OUTLETS.detect_all(text)
+    assert found and found[0].outlet.id == outlet and found[0].evidence == "signoff"
+    assert dash_kind in found[0].kinds
