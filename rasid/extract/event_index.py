@@ -11,8 +11,9 @@ from rasid.extract.events import event_record
 from rasid.text.normalize import normalize_word
 
 # Built once: json.dumps with options constructs a new encoder per call, and this runs per event.
-# Same options as json.dumps(record, ensure_ascii=False, default=str), so the same text.
-_encode_record = json.JSONEncoder(ensure_ascii=False, default=str).encode
+# Writes the same text as json.dumps(record, ensure_ascii=False, default=str). No circular check:
+# a record is a tree built by event_record (a cycle would still fail, by recursion).
+_encode_record = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
 
 
 def _actor_label(actor: dict[str, Any] | None) -> str | None:
