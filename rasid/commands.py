@@ -262,6 +262,11 @@ def register(app: typer.Typer, eval_app: typer.Typer, train_app: typer.Typer) ->
                 f"({', '.join(result['stages'])}); peak memory {result['peak_rss_mb']:.0f} MB",
                 highlight=False,
             )
+            # CPU time stays comparable on a shared machine, where wall time counts others' turns too.
+            console.print(
+                f"CPU: {result['cpu_seconds']:.2f} s, {result['articles_per_cpu_second']:.0f} articles per CPU second",
+                highlight=False,
+            )
             if result["story_seconds"] is not None:
                 console.print(
                     f"story grouping: {result['story_seconds']:.1f} s ({result['stories_articles_per_second']:.0f} articles/s)",

@@ -10,6 +10,11 @@ from rasid.document import Document
 from rasid.extract.events import event_record
 from rasid.text.normalize import normalize_word
 
+# Built once: json.dumps with options constructs a new encoder per call, and this runs per event.
+# Writes the same text as json.dumps(record, ensure_ascii=False, default=str). No circular check:
+# a record is a tree built by event_record (a cycle would still fail, by recursion).
+_encode_record = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
+
 
 def _actor_label(actor: dict[str, Any] | None) -> str | None:
     if not actor:
@@ -40,7 +45,7 @@ def index_events(store: Any, article_id: int, doc: Document) -> None:
                 _actor_label(record.get("actor1")),
                 _actor_label(record.get("actor2")),
                 killed.get("total"),
-                json.dumps(record, ensure_ascii=False, default=str),
+                _encode_record(record),
             )
         )
     if rows:

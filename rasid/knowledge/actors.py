@@ -14,6 +14,7 @@ raises `KnowledgeDataError` naming the file and the entry.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 import yaml
@@ -490,6 +491,19 @@ _OUTLET_OPTIONAL = {"actor", "country", "domains", "line_cues", "wire", "note"}
 _LINE_STRIP = " \t\r\"'«»“”‘’()[]-–—:|.،,؛;*#"
 
 
+class _OutletPattern(NamedTuple):
+    """One outlet name's regexes, with the cheap tests that rule it out of most articles."""
+
+    outlet: Outlet
+    name: str
+    first_word: str  # the name's first word without its article
+    cue: str  # the longest word of `tail`
+    tail: re.Pattern[str]  # the name without its article, any spacing
+    attribution: re.Pattern[str]
+    mention: re.Pattern[str]
+    dash: re.Pattern[str]
+
+
 class OutletBase:
     def __init__(
         self,
@@ -512,7 +526,10 @@ class OutletBase:
         prefixes = [_fold_with_offsets(p)[0] for p in attribution_prefixes]
         leads = [_fold_with_offsets(w)[0] for w in lead_words]
         quote = "[\"'«»“”(]?\\s*"
-        self._patterns: list[tuple[Outlet, str, str, re.Pattern[str], re.Pattern[str], re.Pattern[str]]] = []
+        # Characters other than spaces that a regex below may match before a name's tail: the
+        # longest attribution word (or a dash, or "ل" of "لل"), a quote and the article "ال".
+        self._lead_budget = max((len(x) for x in (*prefixes, *leads)), default=0) + 4
+        self._patterns: list[_OutletPattern] = []
         for o in self._outlets:
             for name in o.names:
                 folded = _fold_with_offsets(name)[0]
@@ -523,13 +540,27 @@ class OutletBase:
                     forms += [re.escape(p) + "ل" + re.escape(folded[2:]) for p in prefixes if p == "ل"]
                 forms += [re.escape(w) + "\\s+" + quote + esc for w in leads]
                 attribution = re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)")
-                mention = re.compile(r"(?<!\w)" + esc + r"(?!\w)")
+                # Same matches as r"(?<!\w)" + esc + r"(?!\w)", but starting with the name's first
+                # word as a literal lets the regex engine jump between its occurrences instead of
+                # testing the look-behind at every character.
+                first, _, rest = esc.partition("\\s+")
+                rest = "\\s+" + rest if rest else ""
+                mention = re.compile(first + r"(?<!\w" + first + ")" + rest + r"(?!\w)")
                 # "- رويترز" / "(رويترز)" at a line edge: a dateline at the top, a caption elsewhere.
                 dash = re.compile(r"(?:[-–—]\s*" + quote + esc + "|\\(\\s*" + esc + "\\s*\\))")
                 head = folded.split()[0]
                 # Filter on the word without its article: "الجزيرة" appears as "للجزيرة".
                 head = head[2:] if head.startswith("ال") and len(head) > 4 else head
-                self._patterns.append((o, name, head, attribution, mention, dash))
+                # Every match of the three regexes contains the name without its article (the
+                # "لل" form drops it), so that text, with any spacing, must occur in the article.
+                tail = folded[2:] if folded.startswith("ال") else folded
+                tail_re = re.compile(re.escape(tail).replace("\\ ", "\\s+"))
+                # Its longest word is the cue tested first: a plain substring test, shared by the names
+                # with that word, rules out most outlets before any of their regexes runs.
+                cue = max(_WORD_RE.findall(tail) or [tail], key=len)
+                self._patterns.append(_OutletPattern(o, name, head, cue, tail_re, attribution, mention, dash))
+        # Distinct cue words, each looked for once per article.
+        self._pattern_cues = tuple(dict.fromkeys(p.cue for p in self._patterns))
         # Whole-line cues (masthead / sign-off), keyed by their folded text.
         self._line_cues: dict[str, list[tuple[Outlet, str]]] = {}
         for o in self._outlets:
@@ -593,19 +624,8 @@ class OutletBase:
             for o, cue in self._line_cues.get(core, []):
                 lo = start + line.index(core)
                 add(o, kind, Span(offsets[lo], offsets[lo + len(core)]), cue)
-        for o, name, first_word, attribution, mention, dash in self._patterns:
-            if first_word not in folded:  # cheap filter: most outlets are absent from a text
-                continue
-            for m in attribution.finditer(folded):
-                add(o, "attribution", Span(offsets[m.start()], offsets[m.end()]), name)
-            for m in dash.finditer(folded):
-                line_no = next(i for i, (s, e, _) in enumerate(lines) if s <= m.start() < e) if lines else 0
-                near_top = line_no < 2 and m.start() - lines[line_no][0] < 60
-                add(
-                    o, "dateline" if near_top else "caption", Span(offsets[m.start()], offsets[m.end()]), name
-                )
-            for m in mention.finditer(folded):
-                add(o, "mention", Span(offsets[m.start()], offsets[m.end()]), name)
+        for o, kind, start, end, name in self._pattern_evidence(folded, lines):
+            add(o, kind, Span(offsets[start], offsets[end]), name)
 
         results: list[OutletDetection] = []
         for outlet_id, items in evidence.items():
@@ -620,6 +640,65 @@ class OutletBase:
         if results and results[0].score < self._scores["minimum"]:
             return []
         return results
+
+    def _candidate_patterns(self, folded: str) -> list[tuple[_OutletPattern, int]]:
+        """The name patterns that can match `folded`, each with a position no match starts before.
+
+        All other patterns are certain to find nothing.
+        """
+        # Most outlets are absent from an article: one substring test per distinct cue word
+        # rules them out before any of their three regexes scans the text.
+        present = {cue for cue in self._pattern_cues if cue in folded}
+        out: list[tuple[_OutletPattern, int]] = []
+        for p in self._patterns:
+            if p.cue not in present or p.first_word not in folded:
+                continue
+            found = p.tail.search(folded)
+            if found is not None:
+                out.append((p, self._scan_start(folded, found.start())))
+        return out
+
+    def _scan_start(self, folded: str, tail_at: int) -> int:
+        """Where a name's regexes may start scanning, given the first place its tail occurs.
+
+        Every match holds the tail, and before it only an attribution word (or dash, bracket),
+        a quote and the article: at most `_lead_budget` characters besides spaces. Going back
+        from the first tail that far, no match can start earlier, so the text before is skipped
+        (look-behinds still see it).
+        """
+        budget = self._lead_budget
+        i = tail_at
+        while i > 0:
+            if not folded[i - 1].isspace():
+                if budget == 0:
+                    break
+                budget -= 1
+            i -= 1
+        return i
+
+    def _pattern_evidence(
+        self, folded: str, lines: list[tuple[int, int, str]]
+    ) -> list[tuple[Outlet, str, int, int, str]]:
+        """(outlet, kind, start, end, name) for each name match in `folded`, in pattern order."""
+        out: list[tuple[Outlet, str, int, int, str]] = []
+        line_starts = [s for s, _, _ in lines]
+        for p, start in self._candidate_patterns(folded):
+            o, name = p.outlet, p.name
+            for m in p.attribution.finditer(folded, start):
+                out.append((o, "attribution", m.start(), m.end(), name))
+            for m in p.dash.finditer(folded, start):
+                line_no = self._line_of(m.start(), lines, line_starts)
+                near_top = line_no < 2 and m.start() - lines[line_no][0] < 60
+                out.append((o, "dateline" if near_top else "caption", m.start(), m.end(), name))
+            for m in p.mention.finditer(folded, start):
+                out.append((o, "mention", m.start(), m.end(), name))
+        return out
+
+    @staticmethod
+    def _line_of(pos: int, lines: list[tuple[int, int, str]], line_starts: list[int]) -> int:
+        """Index of the line holding `pos`; for a dash alone on its line, the next line (the name's)."""
+        i = bisect.bisect_right(line_starts, pos) - 1
+        return i if i >= 0 and pos < lines[i][1] else i + 1
 
     @staticmethod
     def _lines(folded: str) -> list[tuple[int, int, str]]:

@@ -131,4 +131,20 @@ MIGRATIONS: list[str] = [
         gap_days INTEGER
     )
     """,
+    # 5: LSH buckets keyed by (bucket, article): one b-tree per row written instead of a table plus its
+    # bucket index, and a bucket lookup reads the article ids straight from the key. Same columns and
+    # reads; a repeated (bucket, article) row carried no information (lookups take DISTINCT ids).
+    # `band` is kept non-null by a CHECK: with NOT NULL on a column declared before the key, SQLite
+    # 3.40's integrity_check wrongly reports NULLs in a WITHOUT ROWID table.
+    """
+    CREATE TABLE lsh_bands_v5 (
+        band INTEGER CHECK (band IS NOT NULL),
+        bucket BLOB NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        PRIMARY KEY (bucket, article_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO lsh_bands_v5 (band, bucket, article_id) SELECT band, bucket, article_id FROM lsh_bands;
+    DROP TABLE lsh_bands;
+    ALTER TABLE lsh_bands_v5 RENAME TO lsh_bands
+    """,
 ]

@@ -25,6 +25,17 @@ from rasid.store.migrations import MIGRATIONS
 _encode_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _encode_json_lenient = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
+# Upserts rather than INSERT OR REPLACE: with foreign keys on, SQLite makes every REPLACE statement
+# far dearer (about 0.1 ms each, even with no row to replace); the rows left behind are the same.
+_UPSERT_SIGNATURE = (
+    "INSERT INTO minhash (article_id, signature) VALUES (?, ?)"
+    " ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature"
+)
+_UPSERT_ANNOTATIONS = (
+    "INSERT INTO annotations (article_id, stages, data) VALUES (?, ?, ?)"
+    " ON CONFLICT (article_id) DO UPDATE SET stages = excluded.stages, data = excluded.data"
+)
+
 _ARTICLE_COLUMNS = (
     "id, doc_id, origin, url, source, title, published, language, length, duplicate_of, similarity,"
     " content_hash, flags"
@@ -161,9 +172,10 @@ class SQLiteStore:
         return self._conn.execute("SELECT 1 FROM articles WHERE doc_id = ?", (doc_id,)).fetchone() is not None
 
     def save_signature(self, article_id: int, signature: bytes, band_keys: Sequence[tuple[int, bytes]]) -> None:
-        self._conn.execute("INSERT OR REPLACE INTO minhash (article_id, signature) VALUES (?, ?)", (article_id, signature))
+        self._conn.execute(_UPSERT_SIGNATURE, (article_id, signature))
         self._conn.executemany(
-            "INSERT INTO lsh_bands (band, bucket, article_id) VALUES (?, ?, ?)",
+            # OR IGNORE: saving an article's signature again must not fail on the (bucket, article) key.
+            "INSERT OR IGNORE INTO lsh_bands (band, bucket, article_id) VALUES (?, ?, ?)",
             [(band, bytes([band]) + bucket, article_id) for band, bucket in band_keys],
         )
 
@@ -247,7 +259,7 @@ class SQLiteStore:
     def save_annotations(self, article_id: int, doc: Document) -> None:
         payload = document_to_dict(doc, include_text=False)
         self._conn.execute(
-            "INSERT OR REPLACE INTO annotations (article_id, stages, data) VALUES (?, ?, ?)",
+            _UPSERT_ANNOTATIONS,
             (article_id, ",".join(doc.stages), _encode_json(payload)),
         )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from rasid.document import Document, Event, Mention, Span
+from rasid.extract.events import event_record
 from rasid.indexing import index_article
 from rasid.serialize import document_to_dict
 from rasid.store.sqlite import SQLiteStore
@@ -122,3 +123,32 @@ def test_signatures_come_back_in_the_order_asked_across_chunks(tmp_path: Path) -
         assert list(found) == wanted[:-1]
         assert np.frombuffer(found[ids[3]], dtype=np.uint64).tolist() == [3, 3, 3, 3]
         assert store.signatures([]) == {}
+
+
+def test_event_rows_hold_the_record_as_json_dumps_writes_it(tmp_path: Path) -> None:
+    doc = _doc()
+    with SQLiteStore(tmp_path / "w.db") as store:
+        with store.transaction():
+            article_id = store.add_document(doc, search_text="قصف كفرنبل", title_terms="")
+            index_article(store, article_id, doc)
+            index_article(store, article_id, doc)  # indexing again replaces the rows
+        rows = store.query("SELECT event_index, record FROM events WHERE article_id = ?", (article_id,))
+    # The shared encoder writes the same text as json.dumps with the same options (dates via str).
+    assert rows == [(0, json.dumps(event_record(doc.events[0]), ensure_ascii=False, default=str))]
+    assert "2024-03-07" in rows[0][1] and "\\u" not in rows[0][1]
+
+
+def test_signature_saved_again_keeps_one_row_per_bucket(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "w.db") as store:
+        with store.transaction():
+            article_id = store.add_document(_doc(), search_text="نص", title_terms="")
+            keys = [(0, b"\x01\x02"), (1, b"\x01\x02"), (2, b"\x09")]
+            store.save_signature(article_id, b"old", keys)
+            store.save_signature(article_id, b"new", keys)
+            store.save_annotations(article_id, _doc())
+            store.save_annotations(article_id, _doc().evolve(stages=("text",)))
+        assert store.signatures([article_id]) == {article_id: b"new"}
+        assert store.query("SELECT COUNT(*) FROM lsh_bands")[0][0] == 3
+        assert store.band_candidates([(1, b"\x01\x02")]) == [article_id]
+        assert store.band_candidates([(3, b"\x01\x02")]) == []
+        assert store.query("SELECT stages FROM annotations") == [("text",)]

@@ -1,0 +1,136 @@
+"""Migration 5 (LSH buckets in a WITHOUT ROWID table) upgrades a database written before it.
+
+The database is written by the store with only migrations 1-4 applied, exactly as a release
+before migration 5 left it, then reopened with every migration: all rows must still be there,
+and bucket lookups, search, documents and events must read back as they did.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rasid.store.sqlite as sqlite_module
+from rasid.api import Rasid, sample_corpus_path
+from rasid.extract.event_index import load_events
+from rasid.ingest.dedup import Signature
+from rasid.serialize import document_to_dict
+from rasid.store.migrations import MIGRATIONS
+from rasid.store.sqlite import SQLiteStore
+from rasid.stories.build import _lsh_stories
+
+_TABLES = {
+    "articles": "id",
+    "articles_fts": "rowid",
+    "minhash": "article_id",
+    "annotations": "article_id",
+    "mentions": "id",
+    "events": "id",
+    "stories": "id",
+    "story_articles": "article_id",
+    "story_keys": "key, story_id",
+    "story_terms": "term",
+    "recycled": "article_id",
+    "ingest_log": "id",
+}
+
+# A copy of a report re-posted by another outlet: same text, other first line and wrapping.
+_REPOST = """نقلا عن وكالة محلية
+قالت مصادر محلية لأورينت نت إن قذائف صاروخية سقطت صباح اليوم الثلاثاء على حي الميدان وسط مدينة حلب،
+ما أسفر عن مقتل ثلاثة مدنيين بينهم طفل وإصابة سبعة آخرين. وأضافت المصادر أن القذائف أطلقت من مواقع
+تسيطر عليها الميليشيات الإيرانية في محيط المدينة، في حين اتهمت وسائل إعلام النظام فصائل المعارضة بالوقوف وراء القصف.
+"""
+
+
+def _rows(store: SQLiteStore) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for table, order in _TABLES.items():
+        columns = "rowid, *" if table == "articles_fts" else "*"
+        out[table] = store.query(f"SELECT {columns} FROM {table} ORDER BY {order}")
+    # The old table allowed a repeated (bucket, article) row; every read takes distinct ids.
+    out["lsh_bands"] = sorted(set(store.query("SELECT band, bucket, article_id FROM lsh_bands")))
+    return out
+
+
+def _reads(store: SQLiteStore) -> dict[str, Any]:
+    ids = [a.id for a in store.articles()]
+    keys = {i: Signature.from_bytes(store.signatures([i])[i]).band_keys() for i in ids}
+    return {
+        "candidates": {i: store.band_candidates(keys[i]) for i in ids},
+        "lsh_stories": {i: _lsh_stories(store, i) for i in ids},
+        "search": store.search([["حلب"], ["قصف", "قذائف"]], limit=20),
+        "documents": {i: document_to_dict(store.load_document(i)) for i in ids},
+        "events": load_events(store),
+    }
+
+
+@pytest.fixture
+def v4_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "v4.db"
+    (tmp_path / "repost").mkdir()
+    (tmp_path / "repost" / "repost.txt").write_text(_REPOST, encoding="utf-8")
+    assert len(MIGRATIONS) == 5
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_module, "MIGRATIONS", MIGRATIONS[:4])
+        rasid = Rasid(path)
+        report = rasid.analyze([str(sample_corpus_path()), str(tmp_path / "repost")])
+        assert report.added >= 10 and not report.interrupted
+        store = rasid.store
+        assert isinstance(store, SQLiteStore) and store.schema_version() == 4
+        # Saving a signature again wrote its bucket rows a second time before migration 5.
+        first = min(a.id for a in store.articles())
+        sig = Signature.from_bytes(store.signatures([first])[first])
+        with store.transaction():
+            store.save_signature(first, sig.to_bytes(), sig.band_keys())
+        assert store.query("SELECT COUNT(*) FROM lsh_bands")[0][0] > len(set(store.query("SELECT * FROM lsh_bands")))
+        rasid.close()
+    return path
+
+
+def test_migration_5_keeps_data_and_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, v4_database: Path) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_module, "MIGRATIONS", MIGRATIONS[:4])
+        old = SQLiteStore(v4_database)
+        before_rows, before_reads = _rows(old), _reads(old)
+        old.close()
+    assert before_rows["lsh_bands"] and before_rows["events"] and before_rows["stories"]
+    assert any(len(c) > 1 for c in before_reads["candidates"].values())  # the re-post shares buckets
+
+    store = SQLiteStore(v4_database)
+    assert store.schema_version() == len(MIGRATIONS)
+    assert _rows(store) == before_rows
+    assert _reads(store) == before_reads
+    assert store.query("PRAGMA integrity_check") == [("ok",)]
+    raw = store.query("SELECT band, bucket, article_id FROM lsh_bands")
+    assert len(raw) == len(set(raw))
+    schema = dict(store.query("SELECT name, sql FROM sqlite_master WHERE name LIKE 'lsh_bands%'"))
+    assert set(schema) == {"lsh_bands"} and "WITHOUT ROWID" in schema["lsh_bands"]
+    assert "REFERENCES articles" in schema["lsh_bands"]
+
+    # Writing keeps working: a signature saved twice stays one set of rows, lookups find it.
+    first = min(a.id for a in store.articles())
+    sig = Signature.from_bytes(store.signatures([first])[first])
+    with store.transaction():
+        store.save_signature(first, sig.to_bytes(), sig.band_keys())
+    assert store.query("SELECT COUNT(*) FROM lsh_bands WHERE article_id = ?", (first,))[0][0] == len(sig.band_keys())
+    assert first in store.band_candidates(sig.band_keys())
+    with pytest.raises(sqlite3.IntegrityError), store.transaction():
+        store.execute("INSERT INTO lsh_bands (band, bucket, article_id) VALUES (NULL, x'01', ?)", (first,))
+    assert store.query("PRAGMA integrity_check") == [("ok",)]
+    store.close()
+
+
+def test_new_database_detects_a_repost_after_migration(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "repost.txt").write_text(_REPOST, encoding="utf-8")
+    (folder / "original.txt").write_text(
+        "قصف على حي الميدان في حلب\n" + " ".join(_REPOST.split("\n", 1)[1].split()) + "\n", encoding="utf-8"
+    )
+    rasid = Rasid(tmp_path / "new.db")
+    report = rasid.analyze([str(folder)])
+    assert report.added == 2 and report.near_duplicates == 1
+    rasid.close()
