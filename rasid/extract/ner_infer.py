@@ -119,21 +119,30 @@ def viterbi(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.nd
     longest, n, width = padded.shape
     delta = np.empty_like(padded)  # best score of a path ending in each label, per step
     delta[0] = padded[0]
-    back = np.empty((longest, n, width), dtype=np.intp)
-    cand = np.empty((n, width, width))
+    back = np.empty((longest, n * width), dtype=np.intp)
+    # cand[s * width + to, from]: numpy's argmax over a row is much quicker than its max
+    # over an axis, so the maximum is read back at the argmax (the same number).
+    cand = np.empty((n * width, width))
+    into = np.transpose(transitions).copy()
+    cells = cand.reshape(-1)
+    cell_start = np.arange(n * width) * width
+    at = np.empty(n * width, dtype=np.intp)
     for t in range(1, longest):
-        np.add(delta[t - 1][:, :, None], transitions, out=cand)
+        np.add(delta[t - 1][:, None, :], into, out=cand.reshape(n, width, width))
         cand.argmax(axis=1, out=back[t])
-        np.add(cand.max(axis=1), padded[t], out=delta[t])
+        np.add(back[t], cell_start, out=at)
+        np.add(cells[at].reshape(n, width), padded[t], out=delta[t])
     rows = np.arange(n)
     last = lengths - 1
     # Past a sentence's end its back pointers keep the label, so one walk from the last
     # step carries each sentence's own best end label down to where it ends.
-    back[np.arange(longest)[:, None] > last[None, :]] = np.arange(width)
+    back.reshape(longest, n, width)[np.arange(longest)[:, None] > last[None, :]] = np.arange(width)
     path = np.empty((longest, n), dtype=np.intp)
     path[-1] = delta[last, rows].argmax(axis=1)
+    row_start = rows * width
     for t in range(longest - 1, 0, -1):
-        path[t - 1] = back[t, rows, path[t]]
+        np.add(path[t], row_start, out=path[t - 1])
+        path[t - 1] = back[t][path[t - 1]]
     out = path.T.copy()
     return [out[s, :k] for s, k in enumerate(lengths.tolist())]
 
