@@ -257,6 +257,8 @@ def _analyse(token: str, lexicon_dir: Path) -> tuple[str, str, str, str]:
 # article boundaries, and a name is usually repeated within a few dozen sentences).
 DOC_WINDOW = 30
 _NAME_LIKE = re.compile("[\u0621-\u064aA-Za-z]{2,}")
+_name_like: dict[str, bool] = {}  # base -> whether `_NAME_LIKE` matches it (a bounded cache)
+_NAME_LIKE_CACHE = 200_000
 # Neighbour offsets whose words are features of a token.
 OFFSETS = (-2, -1, 1, 2)
 # Lists whose marks a token also sees two words away (cue words: "الرئيس الفرنسي <name>").
@@ -296,23 +298,38 @@ def _hints_from_bases(
 ) -> list[list[tuple[str, ...]]]:
     """`document_hints` from the words' bases: a tuple of hint strings per token."""
     occurrences: dict[str, list[tuple[int, int, str]]] = {}
+    name_like = _name_like
     for s, (bases, labels) in enumerate(zip(bases_per_sent, first_pass, strict=True)):
-        for i, (b, role) in enumerate(zip(bases, _roles(labels), strict=True)):
-            if _NAME_LIKE.fullmatch(b):
-                occurrences.setdefault(b, []).append((s, i, role))
+        if len(bases) != len(labels):
+            raise ValueError("a sentence's bases and labels differ in length")
+        # Most sentences have no entity: every role is 'O' without building spans.
+        roles = _roles(labels) if labels.count("O") != len(labels) else None
+        for i, b in enumerate(bases):
+            flag = name_like.get(b)
+            if flag is None:
+                if len(name_like) >= _NAME_LIKE_CACHE:
+                    name_like.clear()
+                flag = name_like[b] = _NAME_LIKE.fullmatch(b) is not None
+            if flag:
+                occurrences.setdefault(b, []).append((s, i, "O" if roles is None else roles[i]))
     out: list[list[tuple[str, ...]]] = [[()] * len(b) for b in bases_per_sent]
     for occ in occurrences.values():
         if len(occ) == 1:
             continue
         if occ[-1][0] - occ[0][0] <= window:
-            # Every occurrence is in every other's window: counts are the totals minus itself.
+            # Every occurrence is in every other's window: counts are the totals minus
+            # itself, so occurrences with the same role get the same hints.
             totals: dict[str, int] = {}
             for _, _, role in occ:
                 totals[role] = totals.get(role, 0) + 1
+            by_role: dict[str, tuple[str, ...]] = {}
             for s, i, role in occ:
-                seen = dict(totals)
-                seen[role] -= 1
-                out[s][i] = _hint_strings(tuple(sorted((r, n) for r, n in seen.items() if n)))
+                found = by_role.get(role)
+                if found is None:
+                    seen = dict(totals)
+                    seen[role] -= 1
+                    found = by_role[role] = _hint_strings(tuple(sorted((r, n) for r, n in seen.items() if n)))
+                out[s][i] = found
             continue
         for s, i, _ in occ:
             near: dict[str, int] = {}
