@@ -574,8 +574,10 @@ class _Attributes:
     """
 
     index: dict[str, int]
-    after: dict[str, int]  # "a|b" -> number of "0|1:b=a|b" (feature of the token holding a)
-    before: dict[str, int]  # "a|b" -> number of "-1|0:b=a|b" (feature of the token holding b)
+    # (a, b) -> row of `pair_ids`: the numbers of "0|1:b=a|b" (a feature of the token
+    # holding a) and of "-1|0:b=a|b" (of the token holding b); row 0 is (0, 0).
+    pairs: dict[tuple[str, str], int]
+    pair_ids: np.ndarray
     # (list, mark) -> numbers of the mark's attribute at offsets 0, +1, -1, +2, -2 from it
     marks: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
 
@@ -595,9 +597,24 @@ class _Attributes:
     def of(cls, models: Iterable[CrfWeights]) -> _Attributes:
         names = sorted({a for m in models for a in m.index})
         index = {a: k for k, a in enumerate(names, 1)}
-        after = {a[6:]: k for a, k in index.items() if a.startswith("0|1:b=")}
-        before = {a[7:]: k for a, k in index.items() if a.startswith("-1|0:b=")}
-        return cls(index, after, before)
+        pairs: dict[tuple[str, str], int] = {}
+        rows: list[list[int]] = [[0, 0]]
+        for prefix, side in (("0|1:b=", 0), ("-1|0:b=", 1)):
+            for attr, k in index.items():
+                if not attr.startswith(prefix):
+                    continue
+                key = attr[len(prefix) :]
+                # A base may itself hold '|': every split of the key is a pair whose join gives it.
+                cut = key.find("|")
+                while cut >= 0:
+                    pair = (key[:cut], key[cut + 1 :])
+                    row = pairs.get(pair)
+                    if row is None:
+                        row = pairs[pair] = len(rows)
+                        rows.append([0, 0])
+                    rows[row][side] = k
+                    cut = key.find("|", cut + 1)
+        return cls(index, pairs, np.array(rows, dtype=np.intp))
 
 
 def _layout(features: FeatureExtractor, sentences: Sequence[Sequence[str]], attrs: _Attributes) -> _Layout:
@@ -612,38 +629,42 @@ def _layout(features: FeatureExtractor, sentences: Sequence[Sequence[str]], attr
     ids: list[int] = [features.form_id(t) for t in tokens] if None in known else known  # type: ignore[assignment]
     flat = list(map(features.bases.__getitem__, ids))
     # Base bigrams over the flat token list; pairs that straddle two sentences are dropped.
-    keys = list(map("|".join, itertools.pairwise(flat)))
-    zero = itertools.repeat(0)
-    after = np.fromiter(map(attrs.after.get, keys, zero), dtype=np.intp, count=len(keys))
-    before = np.fromiter(map(attrs.before.get, keys, zero), dtype=np.intp, count=len(keys))
+    found = np.fromiter(
+        map(attrs.pairs.get, itertools.pairwise(flat), itertools.repeat(0)), dtype=np.intp, count=max(total - 1, 0)
+    )
+    after, before = attrs.pair_ids[found].T
     joined = pos[:-1] + 1 < size[:-1]
     hit_after = np.flatnonzero(joined & (after > 0))
     hit_before = np.flatnonzero(joined & (before > 0))
     all_bases: list[list[str]] = []
-    at: list[int] = []
-    marks: list[int] = []
+    marked: list[int] = []  # flat position of each mark
+    mark_rows: list[tuple[int, ...]] = []  # its attribute numbers at `_MARK_STEPS` from it
     mark_ids = attrs.mark_ids
     for a, n in zip(starts.tolist(), lengths.tolist(), strict=True):
         bases = flat[a : a + n]
         all_bases.append(bases)
         for i, name, m in features.marks(bases):
-            own, after1, before1, after2, before2 = mark_ids(name, m)
-            k = a + i
-            at.append(k)
-            marks.append(own)
-            for d, mark in ((1, after1), (-1, before1), (2, after2), (-2, before2)):
-                if 0 <= i + d < n:
-                    at.append(k + d)
-                    marks.append(mark)
+            marked.append(a + i)
+            mark_rows.append(mark_ids(name, m))
+    at = np.array(marked, dtype=np.intp)
+    near = at[:, None] + _MARK_STEPS
+    # Row by row, so the sparse weights are summed in the same order as mark by mark.
+    inside = (near >= at[:, None] - pos[at, None]) & (near < (at - pos[at] + size[at])[:, None])
     return _Layout(
         np.array(ids, dtype=np.intp),
         starts,
         pos,
         size,
         all_bases,
-        np.concatenate([hit_after, hit_before + 1, np.array(at, dtype=np.intp)]),
-        np.concatenate([after[hit_after], before[hit_before], np.array(marks, dtype=np.intp)]),
+        np.concatenate([hit_after, hit_before + 1, near[inside]]),
+        np.concatenate(
+            [after[hit_after], before[hit_before], np.array(mark_rows, dtype=np.intp).reshape(-1, 5)[inside]]
+        ),
     )
+
+
+# Offsets from a marked token of the tokens that see its mark (the order of `_Attributes.mark_ids`).
+_MARK_STEPS = np.array([0, 1, -1, 2, -2], dtype=np.intp)
 
 
 class _Scorer:
