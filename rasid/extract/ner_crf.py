@@ -399,6 +399,10 @@ class FeatureExtractor:
             for head in lex.heads:
                 heads.setdefault(head, []).append((name, lex))
         self._heads = heads
+        # The same with each list's phrase lengths for that word and its phrase set at hand.
+        self._head_lengths = {
+            head: tuple((name, lex.lengths[head], lex.phrases) for name, lex in found) for head, found in heads.items()
+        }
 
     def _cluster(self, norm: str, base: str) -> tuple[str, ...]:
         return self.clusters.get(norm) or self.clusters.get(base) or ()
@@ -482,17 +486,14 @@ class FeatureExtractor:
         """
         out: list[tuple[int, str, str]] = []
         resume: dict[str, int] = {}
-        heads = self._heads
+        heads = self._head_lengths
         n = len(bases)
-        for i, b in enumerate(bases):
-            found = heads.get(b)
-            if not found:
-                continue
-            for name, lex in found:
+        for i in [i for i, b in enumerate(bases) if b in heads]:
+            for name, sizes, phrases in heads[bases[i]]:
                 if i < resume.get(name, 0):
                     continue
-                for size in lex.lengths[b]:
-                    if size <= n - i and (size == 1 or tuple(bases[i : i + size]) in lex.phrases):
+                for size in sizes:
+                    if size <= n - i and (size == 1 or tuple(bases[i : i + size]) in phrases):
                         out.append((i, name, "B"))
                         out.extend((k, name, "I") for k in range(i + 1, i + size))
                         resume[name] = i + size
@@ -737,8 +738,11 @@ class _Scorer:
         if len(layout.sparse):
             np.add.at(total, layout.sparse_at, self._sparse[layout.sparse])
         if hints is not None:
-            hint_row = self._hint_row
-            hid = np.fromiter((hint_row(h) for s in hints for h in s), dtype=np.intp, count=len(ids))
+            flat = [h for s in hints for h in s]
+            rows = list(map(self._hint_rows.get, flat))
+            if None in rows:
+                rows = [self._hint_row(h) if r is None else r for h, r in zip(flat, rows, strict=True)]
+            hid = np.array(rows, dtype=np.intp)
             hinted = self._hint_table[hid]
             total += hinted[:, 0]
             after = np.flatnonzero(pos + 1 < size)  # token i+1 sees the hints of i as "-1:"
@@ -822,7 +826,7 @@ class CrfTagger:
             return self._final.scores(layout)
         names = self._pass1.weights.labels
         paths = viterbi(self._pass1.scores(layout), self._pass1.weights.transitions)
-        first = [[names[k] for k in path] for path in paths]
+        first = [list(map(names.__getitem__, path.tolist())) for path in paths]
         return self._final.scores(layout, _hints_from_bases(layout.bases, first, DOC_WINDOW))
 
     def _decode(
@@ -846,14 +850,15 @@ class CrfTagger:
             for k, prob in zip(todo, marginals([scores[k] for k in todo], trans), strict=True):
                 probs[k] = prob
         decoded = iter(zip(paths, probs, strict=True))
+        label_of = self.labels.__getitem__
         out: list[tuple[list[str], list[float]]] = []
         for s in sentences:
             if not s:
                 out.append(([], []))
                 continue
             path, marginal = next(decoded)
-            conf = [] if marginal is None else [float(marginal[i, k]) for i, k in enumerate(path)]
-            out.append(([self.labels[k] for k in path], conf))
+            conf: list[float] = [] if marginal is None else marginal[np.arange(len(path)), path].tolist()
+            out.append((list(map(label_of, path.tolist())), conf))
         return out
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
@@ -895,7 +900,9 @@ class CrfTagger:
 
 def iob_spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
     """Token spans [i, j) with their type; an I- without a matching open span starts a new one."""
-    spans = []
+    spans: list[tuple[int, int, str]] = []
+    if labels.count("O") == len(labels):  # most sentences: nothing to scan
+        return spans
     start, etype = -1, ""
     for i, label in enumerate([*labels, "O"]):
         prefix, _, kind = label.partition("-")
