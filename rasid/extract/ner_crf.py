@@ -564,6 +564,10 @@ class _Layout:
     bases: list[list[str]]
     sparse_at: np.ndarray
     sparse: np.ndarray  # attribute numbers in the tagger's shared numbering (0: no model has it)
+    # Per entry of OFFSETS: (tokens with that neighbour, the neighbour, mask of tokens without one).
+    near: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
+    first: np.ndarray  # mask of sentence-initial tokens
+    last: np.ndarray  # mask of sentence-final tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -661,7 +665,16 @@ def _layout(features: FeatureExtractor, sentences: Sequence[Sequence[str]], attr
         np.concatenate(
             [after[hit_after], before[hit_before], np.array(mark_rows, dtype=np.intp).reshape(-1, 5)[inside]]
         ),
+        tuple(_neighbours(pos, size, d) for d in OFFSETS),
+        pos == 0,
+        pos == size - 1,
     )
+
+
+def _neighbours(pos: np.ndarray, size: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    inside = (pos + d >= 0) & (pos + d < size)
+    where = np.flatnonzero(inside)
+    return where, where + d, ~inside
 
 
 # Offsets from a marked token of the tokens that see its mark (the order of `_Attributes.mark_ids`).
@@ -727,14 +740,11 @@ class _Scorer:
         ids = layout.ids
         table = self._table[ids]
         total = table[:, 0].copy()
-        pos, size = layout.pos, layout.size
-        for k, d in enumerate(OFFSETS):
-            inside = (pos + d >= 0) & (pos + d < size)
-            where = np.flatnonzero(inside)
-            total[where] += table[where + d, 1 + k]
-            total[~inside] += self._pad[k]
-        total[pos == 0] += self._bos
-        total[pos == size - 1] += self._eos
+        for k, (where, neighbour, outside) in enumerate(layout.near):
+            total[where] += table[neighbour, 1 + k]
+            total[outside] += self._pad[k]
+        total[layout.first] += self._bos
+        total[layout.last] += self._eos
         if len(layout.sparse):
             np.add.at(total, layout.sparse_at, self._sparse[layout.sparse])
         if hints is not None:
@@ -745,10 +755,10 @@ class _Scorer:
             hid = np.array(rows, dtype=np.intp)
             hinted = self._hint_table[hid]
             total += hinted[:, 0]
-            after = np.flatnonzero(pos + 1 < size)  # token i+1 sees the hints of i as "-1:"
-            total[after + 1] += hinted[after, 1]
-            before = np.flatnonzero(pos > 0)  # token i-1 sees them as "1:"
-            total[before - 1] += hinted[before, 2]
+            # Token i+1 sees the hints of i as "-1:", token i-1 as "1:" (OFFSETS' -1 and +1 entries).
+            (has_next, following), (has_prev, preceding) = layout.near[2][:2], layout.near[1][:2]
+            total[following] += hinted[has_next, 1]
+            total[preceding] += hinted[has_prev, 2]
         return np.split(total, layout.starts[1:])
 
 
