@@ -165,19 +165,20 @@ def marginals(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.
     alpha = np.empty_like(emit_f)
     a = emit_f[0]
     alpha[0] = a / a.sum(axis=1, keepdims=True)
+    total = np.add.reduce
     for t in range(1, longest):
-        step = alpha[t - 1] @ move
+        step = np.matmul(alpha[t - 1], move, out=alpha[t])
         step *= emit_f[t]
-        np.divide(step, step.sum(axis=1, keepdims=True), out=alpha[t])
+        step /= total(step, axis=1, keepdims=True)
     emit_b, _ = _stack(scores, width, left=True)
     emit_b -= emit_b.max(axis=2, keepdims=True)
     np.exp(emit_b, out=emit_b)
     beta = np.empty_like(emit_b)
     beta[-1] = 1.0 / width
     for t in range(longest - 2, -1, -1):
-        step = emit_b[t + 1] * beta[t + 1]
-        step = step @ move_t
-        np.divide(step, step.sum(axis=1, keepdims=True), out=beta[t])
+        np.multiply(emit_b[t + 1], beta[t + 1], out=beta[t])
+        step = np.matmul(beta[t], move_t)
+        np.divide(step, total(step, axis=1, keepdims=True), out=beta[t])
     out = []
     for s, k in enumerate(lengths.tolist()):
         prob = alpha[:k, s] * beta[longest - k :, s]
