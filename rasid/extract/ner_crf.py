@@ -574,8 +574,8 @@ class _Layout:
 class _Attributes:
     """One numbering of the attributes any pass of a tagger knows (0: none knows it).
 
-    Bigram attributes are also indexed by their `left|right` part alone, so a document's
-    bigrams are looked up without building both attribute strings.
+    Bigram attributes are also indexed by their (left, right) bases, so a document's
+    bigrams are looked up once per pair without building any attribute string.
     """
 
     index: dict[str, int]
