@@ -257,6 +257,8 @@ def _analyse(token: str, lexicon_dir: Path) -> tuple[str, str, str, str]:
 # article boundaries, and a name is usually repeated within a few dozen sentences).
 DOC_WINDOW = 30
 _NAME_LIKE = re.compile("[\u0621-\u064aA-Za-z]{2,}")
+_name_like: dict[str, bool] = {}  # base -> whether `_NAME_LIKE` matches it (a bounded cache)
+_NAME_LIKE_CACHE = 200_000
 # Neighbour offsets whose words are features of a token.
 OFFSETS = (-2, -1, 1, 2)
 # Lists whose marks a token also sees two words away (cue words: "الرئيس الفرنسي <name>").
@@ -296,23 +298,38 @@ def _hints_from_bases(
 ) -> list[list[tuple[str, ...]]]:
     """`document_hints` from the words' bases: a tuple of hint strings per token."""
     occurrences: dict[str, list[tuple[int, int, str]]] = {}
+    name_like = _name_like
     for s, (bases, labels) in enumerate(zip(bases_per_sent, first_pass, strict=True)):
-        for i, (b, role) in enumerate(zip(bases, _roles(labels), strict=True)):
-            if _NAME_LIKE.fullmatch(b):
-                occurrences.setdefault(b, []).append((s, i, role))
+        if len(bases) != len(labels):
+            raise ValueError("a sentence's bases and labels differ in length")
+        # Most sentences have no entity: every role is 'O' without building spans.
+        roles = _roles(labels) if labels.count("O") != len(labels) else None
+        for i, b in enumerate(bases):
+            flag = name_like.get(b)
+            if flag is None:
+                if len(name_like) >= _NAME_LIKE_CACHE:
+                    name_like.clear()
+                flag = name_like[b] = _NAME_LIKE.fullmatch(b) is not None
+            if flag:
+                occurrences.setdefault(b, []).append((s, i, "O" if roles is None else roles[i]))
     out: list[list[tuple[str, ...]]] = [[()] * len(b) for b in bases_per_sent]
     for occ in occurrences.values():
         if len(occ) == 1:
             continue
         if occ[-1][0] - occ[0][0] <= window:
-            # Every occurrence is in every other's window: counts are the totals minus itself.
+            # Every occurrence is in every other's window: counts are the totals minus
+            # itself, so occurrences with the same role get the same hints.
             totals: dict[str, int] = {}
             for _, _, role in occ:
                 totals[role] = totals.get(role, 0) + 1
+            by_role: dict[str, tuple[str, ...]] = {}
             for s, i, role in occ:
-                seen = dict(totals)
-                seen[role] -= 1
-                out[s][i] = _hint_strings(tuple(sorted((r, n) for r, n in seen.items() if n)))
+                found = by_role.get(role)
+                if found is None:
+                    seen = dict(totals)
+                    seen[role] -= 1
+                    found = by_role[role] = _hint_strings(tuple(sorted((r, n) for r, n in seen.items() if n)))
+                out[s][i] = found
             continue
         for s, i, _ in occ:
             near: dict[str, int] = {}
@@ -382,6 +399,10 @@ class FeatureExtractor:
             for head in lex.heads:
                 heads.setdefault(head, []).append((name, lex))
         self._heads = heads
+        # The same with each list's phrase lengths for that word and its phrase set at hand.
+        self._head_lengths = {
+            head: tuple((name, lex.lengths[head], lex.phrases) for name, lex in found) for head, found in heads.items()
+        }
 
     def _cluster(self, norm: str, base: str) -> tuple[str, ...]:
         return self.clusters.get(norm) or self.clusters.get(base) or ()
@@ -465,17 +486,14 @@ class FeatureExtractor:
         """
         out: list[tuple[int, str, str]] = []
         resume: dict[str, int] = {}
-        heads = self._heads
+        heads = self._head_lengths
         n = len(bases)
-        for i, b in enumerate(bases):
-            found = heads.get(b)
-            if not found:
-                continue
-            for name, lex in found:
+        for i in [i for i, b in enumerate(bases) if b in heads]:
+            for name, sizes, phrases in heads[bases[i]]:
                 if i < resume.get(name, 0):
                     continue
-                for size in lex.lengths[b]:
-                    if size <= n - i and (size == 1 or tuple(bases[i : i + size]) in lex.phrases):
+                for size in sizes:
+                    if size <= n - i and (size == 1 or tuple(bases[i : i + size]) in phrases):
                         out.append((i, name, "B"))
                         out.extend((k, name, "I") for k in range(i + 1, i + size))
                         resume[name] = i + size
@@ -546,19 +564,25 @@ class _Layout:
     bases: list[list[str]]
     sparse_at: np.ndarray
     sparse: np.ndarray  # attribute numbers in the tagger's shared numbering (0: no model has it)
+    # Per entry of OFFSETS: (tokens with that neighbour, the neighbour, mask of tokens without one).
+    near: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
+    first: np.ndarray  # mask of sentence-initial tokens
+    last: np.ndarray  # mask of sentence-final tokens
 
 
 @dataclass(frozen=True, slots=True)
 class _Attributes:
     """One numbering of the attributes any pass of a tagger knows (0: none knows it).
 
-    Bigram attributes are also indexed by their `left|right` part alone, so a document's
-    bigrams are looked up without building both attribute strings.
+    Bigram attributes are also indexed by their (left, right) bases, so a document's
+    bigrams are looked up once per pair without building any attribute string.
     """
 
     index: dict[str, int]
-    after: dict[str, int]  # "a|b" -> number of "0|1:b=a|b" (feature of the token holding a)
-    before: dict[str, int]  # "a|b" -> number of "-1|0:b=a|b" (feature of the token holding b)
+    # (a, b) -> row of `pair_ids`: the numbers of "0|1:b=a|b" (a feature of the token
+    # holding a) and of "-1|0:b=a|b" (of the token holding b); row 0 is (0, 0).
+    pairs: dict[tuple[str, str], int]
+    pair_ids: np.ndarray
     # (list, mark) -> numbers of the mark's attribute at offsets 0, +1, -1, +2, -2 from it
     marks: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
 
@@ -578,9 +602,24 @@ class _Attributes:
     def of(cls, models: Iterable[CrfWeights]) -> _Attributes:
         names = sorted({a for m in models for a in m.index})
         index = {a: k for k, a in enumerate(names, 1)}
-        after = {a[6:]: k for a, k in index.items() if a.startswith("0|1:b=")}
-        before = {a[7:]: k for a, k in index.items() if a.startswith("-1|0:b=")}
-        return cls(index, after, before)
+        pairs: dict[tuple[str, str], int] = {}
+        rows: list[list[int]] = [[0, 0]]
+        for prefix, side in (("0|1:b=", 0), ("-1|0:b=", 1)):
+            for attr, k in index.items():
+                if not attr.startswith(prefix):
+                    continue
+                key = attr[len(prefix) :]
+                # A base may itself hold '|': every split of the key is a pair whose join gives it.
+                cut = key.find("|")
+                while cut >= 0:
+                    pair = (key[:cut], key[cut + 1 :])
+                    row = pairs.get(pair)
+                    if row is None:
+                        row = pairs[pair] = len(rows)
+                        rows.append([0, 0])
+                    rows[row][side] = k
+                    cut = key.find("|", cut + 1)
+        return cls(index, pairs, np.array(rows, dtype=np.intp))
 
 
 def _layout(features: FeatureExtractor, sentences: Sequence[Sequence[str]], attrs: _Attributes) -> _Layout:
@@ -595,38 +634,51 @@ def _layout(features: FeatureExtractor, sentences: Sequence[Sequence[str]], attr
     ids: list[int] = [features.form_id(t) for t in tokens] if None in known else known  # type: ignore[assignment]
     flat = list(map(features.bases.__getitem__, ids))
     # Base bigrams over the flat token list; pairs that straddle two sentences are dropped.
-    keys = list(map("|".join, itertools.pairwise(flat)))
-    zero = itertools.repeat(0)
-    after = np.fromiter(map(attrs.after.get, keys, zero), dtype=np.intp, count=len(keys))
-    before = np.fromiter(map(attrs.before.get, keys, zero), dtype=np.intp, count=len(keys))
+    found = np.fromiter(
+        map(attrs.pairs.get, itertools.pairwise(flat), itertools.repeat(0)), dtype=np.intp, count=max(total - 1, 0)
+    )
+    after, before = attrs.pair_ids[found].T
     joined = pos[:-1] + 1 < size[:-1]
     hit_after = np.flatnonzero(joined & (after > 0))
     hit_before = np.flatnonzero(joined & (before > 0))
     all_bases: list[list[str]] = []
-    at: list[int] = []
-    marks: list[int] = []
+    marked: list[int] = []  # flat position of each mark
+    mark_rows: list[tuple[int, ...]] = []  # its attribute numbers at `_MARK_STEPS` from it
     mark_ids = attrs.mark_ids
     for a, n in zip(starts.tolist(), lengths.tolist(), strict=True):
         bases = flat[a : a + n]
         all_bases.append(bases)
         for i, name, m in features.marks(bases):
-            own, after1, before1, after2, before2 = mark_ids(name, m)
-            k = a + i
-            at.append(k)
-            marks.append(own)
-            for d, mark in ((1, after1), (-1, before1), (2, after2), (-2, before2)):
-                if 0 <= i + d < n:
-                    at.append(k + d)
-                    marks.append(mark)
+            marked.append(a + i)
+            mark_rows.append(mark_ids(name, m))
+    at = np.array(marked, dtype=np.intp)
+    near = at[:, None] + _MARK_STEPS
+    # Row by row, so the sparse weights are summed in the same order as mark by mark.
+    inside = (near >= at[:, None] - pos[at, None]) & (near < (at - pos[at] + size[at])[:, None])
     return _Layout(
         np.array(ids, dtype=np.intp),
         starts,
         pos,
         size,
         all_bases,
-        np.concatenate([hit_after, hit_before + 1, np.array(at, dtype=np.intp)]),
-        np.concatenate([after[hit_after], before[hit_before], np.array(marks, dtype=np.intp)]),
+        np.concatenate([hit_after, hit_before + 1, near[inside]]),
+        np.concatenate(
+            [after[hit_after], before[hit_before], np.array(mark_rows, dtype=np.intp).reshape(-1, 5)[inside]]
+        ),
+        tuple(_neighbours(pos, size, d) for d in OFFSETS),
+        pos == 0,
+        pos == size - 1,
     )
+
+
+def _neighbours(pos: np.ndarray, size: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    inside = (pos + d >= 0) & (pos + d < size)
+    where = np.flatnonzero(inside)
+    return where, where + d, ~inside
+
+
+# Offsets from a marked token of the tokens that see its mark (the order of `_Attributes.mark_ids`).
+_MARK_STEPS = np.array([0, 1, -1, 2, -2], dtype=np.intp)
 
 
 class _Scorer:
@@ -688,25 +740,25 @@ class _Scorer:
         ids = layout.ids
         table = self._table[ids]
         total = table[:, 0].copy()
-        pos, size = layout.pos, layout.size
-        for k, d in enumerate(OFFSETS):
-            inside = (pos + d >= 0) & (pos + d < size)
-            where = np.flatnonzero(inside)
-            total[where] += table[where + d, 1 + k]
-            total[~inside] += self._pad[k]
-        total[pos == 0] += self._bos
-        total[pos == size - 1] += self._eos
+        for k, (where, neighbour, outside) in enumerate(layout.near):
+            total[where] += table[neighbour, 1 + k]
+            total[outside] += self._pad[k]
+        total[layout.first] += self._bos
+        total[layout.last] += self._eos
         if len(layout.sparse):
             np.add.at(total, layout.sparse_at, self._sparse[layout.sparse])
         if hints is not None:
-            hint_row = self._hint_row
-            hid = np.fromiter((hint_row(h) for s in hints for h in s), dtype=np.intp, count=len(ids))
+            flat = [h for s in hints for h in s]
+            rows = list(map(self._hint_rows.get, flat))
+            if None in rows:
+                rows = [self._hint_row(h) if r is None else r for h, r in zip(flat, rows, strict=True)]
+            hid = np.array(rows, dtype=np.intp)
             hinted = self._hint_table[hid]
             total += hinted[:, 0]
-            after = np.flatnonzero(pos + 1 < size)  # token i+1 sees the hints of i as "-1:"
-            total[after + 1] += hinted[after, 1]
-            before = np.flatnonzero(pos > 0)  # token i-1 sees them as "1:"
-            total[before - 1] += hinted[before, 2]
+            # Token i+1 sees the hints of i as "-1:", token i-1 as "1:" (OFFSETS' -1 and +1 entries).
+            (has_next, following), (has_prev, preceding) = layout.near[2][:2], layout.near[1][:2]
+            total[following] += hinted[has_next, 1]
+            total[preceding] += hinted[has_prev, 2]
         return np.split(total, layout.starts[1:])
 
 
@@ -784,7 +836,7 @@ class CrfTagger:
             return self._final.scores(layout)
         names = self._pass1.weights.labels
         paths = viterbi(self._pass1.scores(layout), self._pass1.weights.transitions)
-        first = [[names[k] for k in path] for path in paths]
+        first = [list(map(names.__getitem__, path.tolist())) for path in paths]
         return self._final.scores(layout, _hints_from_bases(layout.bases, first, DOC_WINDOW))
 
     def _decode(
@@ -808,14 +860,15 @@ class CrfTagger:
             for k, prob in zip(todo, marginals([scores[k] for k in todo], trans), strict=True):
                 probs[k] = prob
         decoded = iter(zip(paths, probs, strict=True))
+        label_of = self.labels.__getitem__
         out: list[tuple[list[str], list[float]]] = []
         for s in sentences:
             if not s:
                 out.append(([], []))
                 continue
             path, marginal = next(decoded)
-            conf = [] if marginal is None else [float(marginal[i, k]) for i, k in enumerate(path)]
-            out.append(([self.labels[k] for k in path], conf))
+            conf: list[float] = [] if marginal is None else marginal[np.arange(len(path)), path].tolist()
+            out.append((list(map(label_of, path.tolist())), conf))
         return out
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
@@ -857,7 +910,9 @@ class CrfTagger:
 
 def iob_spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
     """Token spans [i, j) with their type; an I- without a matching open span starts a new one."""
-    spans = []
+    spans: list[tuple[int, int, str]] = []
+    if labels.count("O") == len(labels):  # most sentences: nothing to scan
+        return spans
     start, etype = -1, ""
     for i, label in enumerate([*labels, "O"]):
         prefix, _, kind = label.partition("-")

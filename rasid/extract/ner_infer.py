@@ -92,64 +92,96 @@ class CrfWeights:
         return out
 
 
-def _stack(scores: Sequence[np.ndarray], width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Left-pad sentences to one length: (scores [S, T, L], offsets [S], linked [S, T]).
+def _stack(scores: Sequence[np.ndarray], width: int, left: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Pad sentences to one length: (scores [T, S, L], lengths [S]).
 
-    `linked[s, t]` says whether position t of sentence s has a real predecessor; at the
-    other positions the transition weights do not apply.
+    Time is the leading axis so each step reads one contiguous slice. With `left` the
+    sentences end together (padding first), else they start together (padding last).
     """
-    lengths = np.array([len(x) for x in scores])
+    lengths = np.fromiter(map(len, scores), dtype=np.intp, count=len(scores))
     longest = int(lengths.max())
-    padded = np.zeros((len(scores), longest, width))
-    offsets = longest - lengths
-    for s, x in enumerate(scores):
-        padded[s, offsets[s] :] = x
-    linked = np.arange(longest)[None, :] > offsets[:, None]
-    return padded, offsets, linked
+    padded = np.zeros((longest, len(scores), width))
+    for s, (x, n) in enumerate(zip(scores, lengths.tolist(), strict=True)):
+        if left:
+            padded[longest - n :, s] = x
+        else:
+            padded[:n, s] = x
+    return padded, lengths
 
 
 def viterbi(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
     """Best label ids per sentence, all sentences decoded together (first maximum on ties)."""
     if not scores:
         return []
-    padded, offsets, linked = _stack(scores, transitions.shape[0])
-    n, longest, _ = padded.shape
-    delta = padded[:, 0]
-    back = np.zeros((longest, n, transitions.shape[0]), dtype=np.intp)
-    rows = np.arange(n)
-    moves = transitions * linked[:, :, None, None]  # [S, T, from, to]
+    # Sentences start together, so every step applies the transitions to all of them; the
+    # steps after a sentence's end are ignored (its best last label is read at its end).
+    padded, lengths = _stack(scores, transitions.shape[0], left=False)
+    longest, n, width = padded.shape
+    delta = np.empty_like(padded)  # best score of a path ending in each label, per step
+    delta[0] = padded[0]
+    back = np.empty((longest, n * width), dtype=np.intp)
+    # cand[s * width + to, from]: numpy's argmax over a row is much quicker than its max
+    # over an axis, so the maximum is read back at the argmax (the same number).
+    cand = np.empty((n * width, width))
+    into = np.transpose(transitions).copy()
+    cells = cand.reshape(-1)
+    cell_start = np.arange(n * width) * width
+    at = np.empty(n * width, dtype=np.intp)
     for t in range(1, longest):
-        cand = delta[:, :, None] + moves[:, t]
-        back[t] = cand.argmax(axis=1)
-        delta = cand.max(axis=1) + padded[:, t]
-    path = np.zeros((n, longest), dtype=np.intp)
-    path[:, -1] = delta.argmax(axis=1)
+        np.add(delta[t - 1][:, None, :], into, out=cand.reshape(n, width, width))
+        cand.argmax(axis=1, out=back[t])
+        np.add(back[t], cell_start, out=at)
+        np.add(cells[at].reshape(n, width), padded[t], out=delta[t])
+    rows = np.arange(n)
+    last = lengths - 1
+    # Past a sentence's end its back pointers keep the label, so one walk from the last
+    # step carries each sentence's own best end label down to where it ends.
+    back.reshape(longest, n, width)[np.arange(longest)[:, None] > last[None, :]] = np.arange(width)
+    path = np.empty((longest, n), dtype=np.intp)
+    path[-1] = delta[last, rows].argmax(axis=1)
+    row_start = rows * width
     for t in range(longest - 1, 0, -1):
-        path[:, t - 1] = back[t, rows, path[:, t]]
-    return [path[s, offsets[s] :] for s in range(n)]
+        np.add(path[t], row_start, out=path[t - 1])
+        path[t - 1] = back[t][path[t - 1]]
+    out = path.T.copy()
+    return [out[s, :k] for s, k in enumerate(lengths.tolist())]
 
 
 def marginals(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
-    """P(label | sentence) per position [T, L] for each sentence (scaled forward-backward)."""
+    """P(label | sentence) per position [T, L] for each sentence (scaled forward-backward).
+
+    The forward pass runs over the sentences aligned at their starts and the backward
+    pass over them aligned at their ends, so neither needs a per-step mask.
+    """
     if not scores:
         return []
-    padded, offsets, linked = _stack(scores, transitions.shape[0])
-    n, longest, width = padded.shape
-    emit = np.exp(padded - padded.max(axis=2, keepdims=True))
     move = np.exp(transitions)
-    alpha = np.empty_like(emit)
-    a = emit[:, 0]
-    alpha[:, 0] = a / a.sum(axis=1, keepdims=True)
+    move_t = np.ascontiguousarray(move.T)
+    width = transitions.shape[0]
+    emit_f, lengths = _stack(scores, width, left=False)
+    emit_f -= emit_f.max(axis=2, keepdims=True)
+    np.exp(emit_f, out=emit_f)
+    longest = emit_f.shape[0]
+    alpha = np.empty_like(emit_f)
+    a = emit_f[0]
+    alpha[0] = a / a.sum(axis=1, keepdims=True)
+    total = np.add.reduce
     for t in range(1, longest):
-        prev = alpha[:, t - 1]
-        step = np.where(linked[:, t, None], prev @ move, prev.sum(axis=1, keepdims=True)) * emit[:, t]
-        alpha[:, t] = step / step.sum(axis=1, keepdims=True)
-    beta = np.empty_like(emit)
-    beta[:, -1] = 1.0 / width
+        step = np.matmul(alpha[t - 1], move, out=alpha[t])
+        step *= emit_f[t]
+        step /= total(step, axis=1, keepdims=True)
+    emit_b, _ = _stack(scores, width, left=True)
+    emit_b -= emit_b.max(axis=2, keepdims=True)
+    np.exp(emit_b, out=emit_b)
+    beta = np.empty_like(emit_b)
+    beta[-1] = 1.0 / width
     for t in range(longest - 2, -1, -1):
-        nxt = emit[:, t + 1] * beta[:, t + 1]
-        step = np.where(linked[:, t + 1, None], nxt @ move.T, nxt.sum(axis=1, keepdims=True))
-        beta[:, t] = step / step.sum(axis=1, keepdims=True)
-    prob = alpha * beta
-    prob /= prob.sum(axis=2, keepdims=True)
-    return [prob[s, offsets[s] :] for s in range(n)]
+        np.multiply(emit_b[t + 1], beta[t + 1], out=beta[t])
+        step = np.matmul(beta[t], move_t)
+        np.divide(step, total(step, axis=1, keepdims=True), out=beta[t])
+    out = []
+    for s, k in enumerate(lengths.tolist()):
+        prob = alpha[:k, s] * beta[longest - k :, s]
+        prob /= prob.sum(axis=1, keepdims=True)
+        out.append(prob)
+    return out

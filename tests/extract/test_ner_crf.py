@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -393,3 +394,39 @@ def test_restarting_the_form_numbering_keeps_the_labels() -> None:
     tagger.tag_sentences([str.split("وصل وفد من منظمة الهلال الأحمر إلى مدينة الرقة صباح اليوم .")])
     assert tagger.tag_sentences(DOCUMENT) == expected
     assert tagger.features.generation >= 2
+
+
+def test_batched_inference_equals_brute_force_per_sentence() -> None:
+    from rasid.extract.ner_infer import marginals, viterbi
+
+    rng = np.random.default_rng(3)
+    width = 3
+    trans = rng.normal(size=(width, width))
+    # Sentences of different lengths decoded together (a batch pads them).
+    scores = [rng.normal(size=(n, width)) for n in (4, 1, 3, 2)]
+    for x, path, prob in zip(scores, viterbi(scores, trans), marginals(scores, trans), strict=True):
+        seqs = list(itertools.product(range(width), repeat=len(x)))
+        totals = np.array(
+            [sum(x[i, y[i]] for i in range(len(y))) + sum(trans[a, b] for a, b in itertools.pairwise(y)) for y in seqs]
+        )
+        assert path.tolist() == list(seqs[int(totals.argmax())])
+        weights = np.exp(totals - totals.max())
+        expected = np.zeros((len(x), width))
+        for y, w in zip(seqs, weights, strict=True):
+            expected[np.arange(len(y)), list(y)] += w
+        assert np.allclose(prob, expected / weights.sum())
+
+
+def test_base_bigrams_holding_a_bar_match_every_split() -> None:
+    from rasid.extract.ner_crf import _Attributes
+    from rasid.extract.ner_infer import CrfWeights
+
+    names = ["0|1:b=قصف|حلب", "-1|0:b=a|b|c", "0|1:b=a|b|c"]
+    weights = CrfWeights(("O",), {a: k for k, a in enumerate(names, 1)}, np.zeros((4, 1)), np.zeros((1, 1)))
+    attrs = _Attributes.of([weights])
+    after = attrs.index["0|1:b=a|b|c"]
+    before = attrs.index["-1|0:b=a|b|c"]
+    assert attrs.pair_ids[attrs.pairs[("a", "b|c")]].tolist() == [after, before]
+    assert attrs.pair_ids[attrs.pairs[("a|b", "c")]].tolist() == [after, before]
+    assert attrs.pair_ids[attrs.pairs[("قصف", "حلب")]].tolist() == [attrs.index["0|1:b=قصف|حلب"], 0]
+    assert ("قصف|حلب", "") not in attrs.pairs
