@@ -7,7 +7,6 @@ Fixtures are short reports written for these tests in the style of Syrian confli
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -16,27 +15,12 @@ from rasid.document import Document, Event, Mention
 from rasid.extract.events import EventStage, actor_text_ok, event_lexicon
 from rasid.pipeline import Pipeline
 from rasid.text.stage import TextStage
-
-PUBLISHED = dt.date(2024, 3, 9)
+from tests.extract.event_helpers import PUBLISHED, actor_id, events, full_pipeline, only
 
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline.from_names(["text", "entities", "events"])
-
-
-def events(pipeline: Pipeline, text: str) -> list[Event]:
-    return list(pipeline(Document(id="t", text=text + "\n", published=PUBLISHED)).events)
-
-
-def only(pipeline: Pipeline, text: str) -> dict[str, Any]:
-    evs = events(pipeline, text)
-    assert len(evs) == 1, [e.fields["trigger"] for e in evs]
-    return dict(evs[0].fields)
-
-
-def actor_id(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else value.get("id")
+    return full_pipeline()
 
 
 def with_mentions(text: str, *named: tuple[str, str, str, dict[str, Any]]) -> list[Event]:

@@ -5,34 +5,15 @@ Fixtures are short reports written for these tests in the style of Syrian confli
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import pytest
 
-from rasid.document import Document, Event
 from rasid.pipeline import Pipeline
-
-PUBLISHED = dt.date(2024, 3, 9)
+from tests.extract.event_helpers import actor_id, full_pipeline, only
 
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline.from_names(["text", "entities", "events"])
-
-
-def events(pipeline: Pipeline, text: str) -> list[Event]:
-    return list(pipeline(Document(id="t", text=text + "\n", published=PUBLISHED)).events)
-
-
-def only(pipeline: Pipeline, text: str) -> dict[str, Any]:
-    evs = events(pipeline, text)
-    assert len(evs) == 1, [e.fields["trigger"] for e in evs]
-    return dict(evs[0].fields)
-
-
-def actor_id(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else value.get("id")
+    return full_pipeline()
 
 
 # --------------------------------------------------------------------------- targets before the verb
