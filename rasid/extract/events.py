@@ -39,7 +39,7 @@ import yaml
 from rasid.document import Document, Event, Mention, Span
 from rasid.extract import casualties as cas
 from rasid.extract.attribution import Attribution, find_attributions, find_deniers, find_hedges
-from rasid.text.normalize import _DELETE_RE, _SUB_TABLE_FOLD, normalize, normalize_word
+from rasid.text.normalize import _DELETE_RE, _TABLE_FOLD, normalize, normalize_word
 
 
 class EventLexiconError(ValueError):
@@ -481,30 +481,26 @@ class EventLexicon:
         self._remember(key, found)
         return found
 
-    def is_singular(self, word: str) -> bool:
-        key = ("1", word)
+    def _any_form_in(self, tag: str, word: str, words: frozenset[str]) -> bool:
+        """Whether `word`, with or without its proclitics and article, is in `words` (memoised per tag)."""
+        key = (tag, word)
         memo = self._memo
         if key not in memo:
-            self._remember(key, any(w in self.singular for w in self._strip(word)))
+            self._remember(key, any(w in words for w in self._strip(word)))
         return memo[key]
+
+    def is_singular(self, word: str) -> bool:
+        return self._any_form_in("1", word, self.singular)
 
     def is_dual(self, word: str) -> bool:
-        key = ("2", word)
-        memo = self._memo
-        if key not in memo:
-            self._remember(key, any(w in self.dual for w in self._strip(word)))
-        return memo[key]
+        return self._any_form_in("2", word, self.dual)
 
     def is_place_head(self, word: str) -> bool:
-        return any(w in self.place_heads for w in self._strip(word))
+        return self._any_form_in("p", word, self.place_heads)
 
     def is_non_person(self, unit: str) -> bool:
-        key = ("n", unit)
-        memo = self._memo
-        if key not in memo:
-            first = unit.split()[0] if unit.split() else unit
-            self._remember(key, any(w in self.non_person_units for w in self._strip(first)))
-        return memo[key]
+        first = unit.split()[0] if unit.split() else unit
+        return self._any_form_in("n", first, self.non_person_units)
 
     def casualty_noun_kind(self, unit: str) -> str | None:
         key = ("k", unit)
@@ -740,8 +736,8 @@ def _matcher(lex: EventLexicon) -> PhraseMatcher:
 
 # Folding without deletions is a 1:1 substitution; a few str.replace calls do it several times
 # faster than str.translate on Arabic text (the table's sources never appear among its targets).
-_FOLD_PAIRS = tuple((chr(k), v) for k, v in _SUB_TABLE_FOLD.items() if isinstance(v, str))
-assert len(_FOLD_PAIRS) == len(_SUB_TABLE_FOLD) and not {a for a, _ in _FOLD_PAIRS} & {b for _, b in _FOLD_PAIRS}
+_FOLD_PAIRS = tuple((chr(k), v) for k, v in _TABLE_FOLD.items() if isinstance(v, str))
+assert len(_FOLD_PAIRS) == len(_TABLE_FOLD) and not {a for a, _ in _FOLD_PAIRS} & {b for _, b in _FOLD_PAIRS}
 
 
 class _Kept(Sequence[int]):

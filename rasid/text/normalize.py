@@ -83,8 +83,6 @@ _TABLE_FOLD: dict[int, str | None] = {**_TABLE_PLAIN, **_fold_map()}
 # Tables used by the no-offset fast path: substitutions and deletions in one translate call.
 _WORD_TABLE_PLAIN = str.maketrans({**_TABLE_PLAIN, **_DELETIONS})
 _WORD_TABLE_FOLD = str.maketrans({**_TABLE_FOLD, **_DELETIONS})
-_SUB_TABLE_PLAIN = str.maketrans(_TABLE_PLAIN)
-_SUB_TABLE_FOLD = str.maketrans(_TABLE_FOLD)
 
 
 def _substituter(table: dict[int, str | None]) -> Callable[[str], str]:
