@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any, TextIO
 
 ACLED_COLUMNS = (
@@ -45,6 +46,14 @@ def _inter(actor: dict[str, Any] | None) -> str:
     return str(value) if value not in (None, "") else ""
 
 
+@lru_cache(maxsize=1)
+def _english_outlet_names() -> dict[str, str]:
+    """Outlet canonical Arabic name -> English name (built once, not per exported row)."""
+    from rasid.knowledge.actors import load_outlets
+
+    return {o.name_ar: o.name_en for o in load_outlets().all()}
+
+
 def _source_names(record: dict[str, Any]) -> list[str]:
     """ACLED's `source`: the outlets and named sources behind a report, by their English names.
 
@@ -55,7 +64,6 @@ def _source_names(record: dict[str, Any]) -> list[str]:
     from rasid.knowledge.actors import load_outlets
 
     outlets = load_outlets()
-    by_arabic = {o.name_ar: o.name_en for o in outlets.all()}
     names: list[str] = []
     for item in record.get("attributed_to") or []:
         actor = item.get("source_actor") or {}
@@ -73,7 +81,7 @@ def _source_names(record: dict[str, Any]) -> list[str]:
                 names.append(" ".join(words))
     source = (record.get("article") or {}).get("source")
     if source:
-        names.append(by_arabic.get(canonical_outlet(str(source)), str(source)))
+        names.append(_english_outlet_names().get(canonical_outlet(str(source)), str(source)))
     return list(dict.fromkeys(names))
 
 
