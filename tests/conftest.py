@@ -26,6 +26,22 @@ Local sources said that heavy clashes broke out on Sunday between Russian-backed
 """
 
 
+def analyze_reports(root: Path, reports: dict[str, str], published: str) -> Path:
+    """Write `reports` (file name -> text) under `root` and run `rasid analyze` on them; the database."""
+    from typer.testing import CliRunner
+
+    from rasid.cli import app
+
+    folder = root / "reports"
+    folder.mkdir()
+    for name, text in reports.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    db = root / "e.db"
+    result = CliRunner().invoke(app, ["analyze", str(folder), "--db", str(db), "--published", published])
+    assert result.exit_code == 0, result.output
+    return db
+
+
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from rasid.cli import app
 from rasid.export import ACLED_COLUMNS
+from tests.conftest import analyze_reports
 
 AIRSTRIKE = """غارات جوية على معرة النعمان
 قالت مصادر في الدفاع المدني السوري لعنب بلدي إن طائرات حربية روسية شنت غارات جوية، صباح اليوم الاثنين، على مدينة معرة النعمان في ريف إدلب الجنوبي، ما أسفر عن مقتل سبعة مدنيين بينهم ثلاثة أطفال وامرأة، وإصابة 12 آخرين.
@@ -30,14 +31,8 @@ CLASH = """اشتباكات في ريف حلب الشمالي
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("exports")
-    reports = root / "reports"
-    reports.mkdir()
-    (reports / "airstrike.txt").write_text(AIRSTRIKE, encoding="utf-8")
-    (reports / "clash.txt").write_text(CLASH, encoding="utf-8")
-    db = root / "e.db"
+    db = analyze_reports(root, {"airstrike.txt": AIRSTRIKE, "clash.txt": CLASH}, "2020-01-20")
     runner = CliRunner()
-    result = runner.invoke(app, ["analyze", str(reports), "--db", str(db), "--published", "2020-01-20"])
-    assert result.exit_code == 0, result.output
     acled, geo = root / "events.csv", root / "events.geojson"
     for fmt, out in (("acled", acled), ("geojson", geo)):
         result = runner.invoke(app, ["events", "--db", str(db), "--format", fmt, "--output", str(out)])

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rasid.cli import app
+from tests.conftest import analyze_reports
 
 CLASH_REPORT = """اشتباكات بين ميليشيا لواء الباقر وقوات النظام في حي الشعار بحلب
 أفاد مراسل عنب بلدي في حلب بأن اشتباكات عنيفة اندلعت مساء أمس الأحد بين عناصر من ميليشيا لواء الباقر المدعومة من إيران وعناصر من الفرقة الرابعة في حي الشعار بمدينة حلب، ما أسفر عن مقتل ثلاثة عناصر من الطرفين.
@@ -24,14 +25,7 @@ SECOND_REPORT = """توتر في السفيرة
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("entities")
-    reports = root / "reports"
-    reports.mkdir()
-    (reports / "clash.txt").write_text(CLASH_REPORT, encoding="utf-8")
-    (reports / "reinforcements.txt").write_text(SECOND_REPORT, encoding="utf-8")
-    path = root / "e.db"
-    result = CliRunner().invoke(app, ["analyze", str(reports), "--db", str(path), "--published", "2021-03-08"])
-    assert result.exit_code == 0, result.output
-    return path
+    return analyze_reports(root, {"clash.txt": CLASH_REPORT, "reinforcements.txt": SECOND_REPORT}, "2021-03-08")
 
 
 def entities(db: Path, *args: str) -> list[dict]:
