@@ -64,14 +64,33 @@ def _source_span(
     words = view.words_from(cue_end, lex.attr_max_words)
     span_start: int | None = None
     span_end = cue_end
+    quote_at: int | None = None  # where an open quotation mark in the phrase is
     for ws, we, w in words:
-        if view.boundary_between(span_end, ws) or w in lex.attr_stops or any(span_end <= b < we for b in blockers):
+        between = view.folded[span_end:ws]
+        # A name in quotation marks is part of the source: 'قالت "إدارة العمليات العسكرية"'،
+        # 'بحسب شبكة "حي الزهراء بحلب" الموالية'.
+        quoted = '"' in between and not between.replace('"', "").strip()
+        if quoted:
+            if quote_at is None and between.count('"') % 2:
+                quote_at = span_end + between.index('"')
+            elif between.count('"') % 2:
+                quote_at = None
+        if (
+            (not quoted and view.boundary_between(span_end, ws))
+            or w in lex.attr_stops
+            or any(span_end <= b < we for b in blockers)
+        ):
             break
         if span_start is None and w in lex.time_words:
             continue  # "قالت أمس، إن": the time is not the source
         if span_start is None:
             span_start = ws
         span_end = we
+    if quote_at is not None and view.folded[span_end : span_end + 1] != '"':
+        # an opened quotation that does not close after a short name is a quoted statement
+        span_end = quote_at
+        if span_start is not None and span_start >= span_end:
+            span_start = None
     if span_start is not None:
         return span_start, span_end
     if not is_verb:
@@ -140,6 +159,8 @@ def find_attributions(
         s, e = _trim(view, lex, *span)
         if e <= s:
             continue
+        if view.folded.count('"', s, e) % 2 and view.folded[e : e + 1] == '"':
+            e += 1  # the closing mark of a quoted name
         actor = next((a.as_dict() for a in actors if s <= a.start and a.end <= e), None)
         outlet = next((oid for os_, oe, oid in outlets if s <= os_ and oe <= e), None)
         if actor is None and outlet is None and not _names_source(view, lex, s, e):

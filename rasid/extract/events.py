@@ -383,6 +383,10 @@ class EventLexicon:
     triggers: PhraseSet
     trigger_by_name: Mapping[str, Trigger]
     irrealis: PhraseSet
+    future_prefixes: tuple[str, ...]
+    future_min_length: int
+    future_window: int
+    not_future: tuple[str, ...]
     negation: PhraseSet
     negation_window: int
     background_openers: PhraseSet
@@ -421,6 +425,7 @@ class EventLexicon:
     role_verbs: PhraseSet
     passive_verbs: frozenset[str]
     agent_masdars: frozenset[str]
+    verb_particles: frozenset[str]
     victim_nouns: PhraseSet
     protesters: PhraseSet
     quantifiers: frozenset[str]
@@ -613,11 +618,16 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
     actor_text = roles.get("actor_text") or {}
     resolve = _need(data, "resolve", where, dict)
     negation = _need(data, "negation", where, dict)
+    future = _need(data, "future", where, dict)
     background = _need(data, "background", where, dict)
     return EventLexicon(
         triggers=PhraseSet(forms, payloads),
         trigger_by_name=by_name,
         irrealis=PhraseSet(_need(data, "irrealis", where)),
+        future_prefixes=tuple(_need(future, "prefixes", where)),
+        future_min_length=int(future.get("min_length", 5)),
+        future_window=int(future.get("window", 2)),
+        not_future=tuple(normalize_word(w) for w in _need(future, "not_future", where)),
         negation=PhraseSet(_need(negation, "forms", where)),
         negation_window=int(negation.get("window", 8)),
         background_openers=PhraseSet(_need(background, "openers", where)),
@@ -656,6 +666,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         role_verbs=PhraseSet(_need(roles, "verbs", where)),
         passive_verbs=_words(_need(roles, "passive", where)),
         agent_masdars=_words(_need(roles, "agent_masdars", where)),
+        verb_particles=_words(_need(roles, "verb_particles", where)),
         victim_nouns=PhraseSet(_need(roles, "victim_nouns", where)),
         protesters=PhraseSet(_need(roles, "protesters", where)),
         quantifiers=_words(_need(roles, "quantifiers", where)),
@@ -1017,6 +1028,9 @@ class _Candidate:
     virtual: bool = False
     weak: bool = False  # started by a weak trigger form ("هجوم", "قصف"): a loose word, often a restatement
     anaphoric: bool = False  # refers back to an incident already told ("الغارة", "الهجوم")
+    # the trigger itself is the noun referring back ("الغارة نفذتها"), not another event word beside it
+    # ("أسفرت المعارك عن السيطرة على قرية X" tells a new capture at a new place)
+    told_again: bool = False
     recalled: bool = False  # pluperfect "وكانت X قد ...": an earlier development the report recalls
 
 
@@ -1186,6 +1200,7 @@ class EventStage:
         negations = view.find(lex.negation)
         if irrealis or negations:
             hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
+        hits = [h for h in hits if not _is_future(view, h, lex)]
         if view.find(lex.background_openers) or view.find(lex.context_openers) or view.find(lex.background_cues):
             hits = [h for h in hits if not _is_background(view, h, lex)]
         hits = _drop_time_references(view, hits, lex)
@@ -1464,10 +1479,12 @@ class EventStage:
             "evidence": {"text": doc.text[ev_start:ev_end], "start": ev_start, "end": ev_end},
             "sentence_index": index,
         }
-        anaphoric = any(seg_lo <= h.start < seg_hi for h in view.find(lex.anaphora))
+        back = [h for h in view.find(lex.anaphora) if seg_lo <= h.start < seg_hi]
+        told_again = any(h.start <= main.start < h.end or main.start <= h.start < main.end for h in back)
         return _Candidate(
             trig, event_type, sub_type, fields, spans, round(min(confidence, 0.95), 3), index, paragraph, virtual,
-            weak=weight < trig.weight, anaphoric=anaphoric, recalled=_is_recalled(view, main, lex),
+            weak=weight < trig.weight, anaphoric=bool(back), recalled=_is_recalled(view, main, lex),
+            told_again=told_again,
         )
 
     def _fill_context(self, candidates: list[_Candidate], doc: Document) -> None:
@@ -1530,6 +1547,26 @@ def _is_irrealis(
             if same_clause and view.words_between(cue.end, hit.start) <= limit:
                     return True
     return False
+
+
+def is_future_verb(word: str, lex: EventLexicon) -> bool:
+    """A future imperfect ("سيتحرك", "وستشن"), not a word that merely starts like one ("سيطرة", "ستة")."""
+    if word[:1] in "وف" and len(word) > lex.future_min_length:
+        word = word[1:]
+    return (
+        len(word) >= lex.future_min_length
+        and word.startswith(lex.future_prefixes)
+        and not word.startswith(lex.not_future)
+    )
+
+
+def _is_future(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
+    """The trigger is told in the future: a future verb right before or after it in its clause."""
+    clause = view.clause_of(hit.start, weak=True)
+    near = view.words_before(hit.word_start, lex.future_window) + view.words_from(hit.end, lex.future_window)
+    return any(
+        view.clause_of(ws, weak=True) == clause and is_future_verb(w, lex) for ws, _we, w in near
+    )
 
 
 def _drop_facts(
@@ -1770,7 +1807,7 @@ def _syntax_roles(
     agent = _after_cue(view, lex, ("على يد", "على ايدي", "من قبل", "شنه", "شنها", "نفذه", "نفذها", "برصاص"), verb.end, hi, blocked)
     before_verb = view.words_before(verb.word_start, 1)
     masdar = (verb.start > verb.word_start and view.folded[verb.word_start] in "بلك") or (
-        bool(before_verb) and before_verb[0][2] in lex.phrase_stops
+        bool(before_verb) and before_verb[0][2] in lex.phrase_stops and before_verb[0][2] not in lex.verb_particles
     )
     if masdar and _without_proclitic(view.folded[verb.word_start : verb.end]) in lex.agent_masdars:
         # "جراء شن الطائرات الحربية غارة على أحياء ...": this noun's complement is the one who
@@ -2213,7 +2250,7 @@ def _mergeable(a: _Candidate, b: _Candidate) -> bool:
         return False
     # One sentence listing several places for one kind of event tells one incident.
     one_telling = same_sentence and a.sub_event_type == b.sub_event_type
-    if not (one_telling or b.anaphoric or _place_compatible(fa["location"], fb["location"])):
+    if not (one_telling or b.told_again or _place_compatible(fa["location"], fb["location"])):
         return False
     counts_ok = cas.compatible(fa["killed"], fb["killed"]) and cas.compatible(fa["injured"], fb["injured"])
     # A bare casualty sentence with another count is an update or correction of the same toll.
