@@ -99,8 +99,8 @@ def _source_span(
     before = view.words_before(cue_start, lex.attr_max_words)
     picked: list[tuple[int, int, str]] = []
     for ws, we, w in reversed(before):
-        if view.boundary_between(we, cue_start if not picked else picked[0][0]):
-            break
+        if view.boundary_between(we, cue_start if not picked else picked[0][0]) or w in lex.attr_stops:
+            break  # ("كما أشارت إلى أن المجموعات أعلنت": the subject starts after "أن")
         picked.insert(0, (ws, we, w))
     while picked and (picked[0][2] in lex.attr_lead_words or picked[0][2] in lex.attr_stops):
         picked.pop(0)

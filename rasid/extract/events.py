@@ -426,6 +426,12 @@ class EventLexicon:
     passive_verbs: frozenset[str]
     agent_masdars: frozenset[str]
     verb_particles: frozenset[str]
+    first_person_suffixes: tuple[str, ...]
+    camp_sides: Mapping[str, str]  # side -> camp
+    camp_countries: Mapping[str, str]  # country code of a foreign state -> camp
+    self_report_cues: frozenset[str]
+    self_report_triggers: frozenset[str]
+    doer_nouns: frozenset[str]
     victim_nouns: PhraseSet
     protesters: PhraseSet
     quantifiers: frozenset[str]
@@ -667,6 +673,14 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         passive_verbs=_words(_need(roles, "passive", where)),
         agent_masdars=_words(_need(roles, "agent_masdars", where)),
         verb_particles=_words(_need(roles, "verb_particles", where)),
+        first_person_suffixes=tuple(_need(roles, "first_person_suffixes", where)),
+        camp_sides={side: camp for camp, spec in _need(data, "camps", where, dict).items() for side in spec.get("sides", [])},
+        camp_countries={
+            code: camp for camp, spec in _need(data, "camps", where, dict).items() for code in spec.get("countries", [])
+        },
+        self_report_cues=_words(_need(roles, "self_report_cues", where)),
+        self_report_triggers=frozenset(_need(roles, "self_report_triggers", where)),
+        doer_nouns=_words(_need(roles, "doer_nouns", where)),
         victim_nouns=PhraseSet(_need(roles, "victim_nouns", where)),
         protesters=PhraseSet(_need(roles, "protesters", where)),
         quantifiers=_words(_need(roles, "quantifiers", where)),
@@ -1130,9 +1144,9 @@ class EventStage:
                 c for c in candidates
                 if not (c.recalled and c.fields["date_from"] == "text" and str(c.fields["date"]) < doc.published.isoformat())
             ]
-        merged = _merge(_fuse_split_tolls(candidates))
+        merged = _merge(_fuse_split_tolls(candidates, self.lexicon), self.lexicon)
         while True:  # merged events may now match each other (headline + body)
-            again = _merge(merged)
+            again = _merge(merged, self.lexicon)
             if len(again) == len(merged):
                 break
             merged = again
@@ -1355,6 +1369,11 @@ class EventStage:
         syntax = _syntax_roles(view, lex, main, seg_lo, seg_hi, numbers, [*attr_spans, *place_spans])
         if syntax is not None:
             actor1, actor2 = _apply_syntax(syntax, players, actor1, actor2, view)
+        announcer = _self_reporter(view, lex, main, attributions, actors)
+        if announcer is not None:
+            if (actor2 or {}).get("id") is not None and actor2.get("id") == announcer.get("id"):  # type: ignore[union-attr]
+                actor2 = None
+            actor1 = announcer
         denied_by: list[dict[str, Any]] = []
         if deniers:
             # The side that denies is not coded as doing (or suffering) what it denies.
@@ -1458,6 +1477,8 @@ class EventStage:
                 value.pop("_span", None)
         for a in assoc:
             a.pop("_span", None)
+        if sub_type == "Armed clash":
+            actor2, assoc = _sides_by_camp(actor1, actor2, assoc, lex)
         fields: dict[str, Any] = {
             "plover_type": trig.plover,
             "plover_mode": trig.plover_mode,
@@ -1488,8 +1509,22 @@ class EventStage:
         )
 
     def _fill_context(self, candidates: list[_Candidate], doc: Document) -> None:
-        """Place and date from earlier sentences of the paragraph, else the publication date."""
+        """Place and date from earlier sentences of the paragraph, else the publication date; the
+        speaker of a quoted "قواتنا" from the nearest sentence before that names a source actor."""
         for i, c in enumerate(candidates):
+            if _first_person(c.fields["actor1"], self.lexicon):
+                own = [a["source_actor"] for a in c.fields["attributed_to"] if a.get("source_actor")]
+                earlier = (
+                    a["source_actor"]
+                    for prev in reversed(candidates[:i])
+                    if c.sentence_index - prev.sentence_index <= 2
+                    for a in prev.fields["attributed_to"]
+                    if a.get("source_actor")
+                )
+                speaker = own[0] if own else next(earlier, None)
+                if speaker is not None:
+                    c.fields["actor1"] = dict(speaker)
+                    c.spans.pop("actor1", None)
             for key in ("location", "date"):
                 if c.fields[key] is not None:
                     continue
@@ -1544,7 +1579,8 @@ def _is_irrealis(
     for cues, limit in ((irrealis, 4), (negations, window)):
         for cue in cues:
             same_clause = cue.end <= hit.start and view.clause_of(cue.start, weak=True) == clause
-            if same_clause and view.words_between(cue.end, hit.start) <= limit:
+            # (counted up to the trigger's word: "لاستعادة" is not a word between)
+            if same_clause and view.words_between(cue.end, hit.word_start) <= limit:
                     return True
     return False
 
@@ -1750,6 +1786,7 @@ class _Clause:
     object: tuple[int, int] | None
     protesters: bool = False  # the subject names the protesters
     passive: bool = False  # the clause names victims, and an agent only after "على يد" and the like
+    sole: bool = False  # the clause names the only party ("قيام X بإخلاء مواقعها"): nobody else takes a role
 
 
 def _syntax_roles(
@@ -1799,6 +1836,11 @@ def _syntax_roles(
             obj = None  # "قذائف صاروخية أطلقها الإرهابيون": the pronoun takes up the weapon, not a target
         if subj is not None and (obj is not None or resumed[0] < main.start):
             return _Clause(subj, obj)
+    for h in (main, *verbs):
+        doer = _doer_before(view, lex, h, blocked) if h.start > h.word_start else None
+        if doer is not None:
+            # "قيام القوات الروسية بإخلاء مواقعها": the noun after "قيام" does it.
+            return _Clause(doer, None, sole=True)
     if not verbs and not nouns:
         return None
     # The clause's first event verb is its predicate ("قتلت قوات الأمن ستة متشددين في غارة"); a
@@ -1880,6 +1922,40 @@ def _syntax_roles(
     if agent is not None and subject is None:
         subject = agent
     return _Clause(subject, obj)
+
+
+def _doer_before(
+    view: SentenceView, lex: EventLexicon, verb: Hit, blocked: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The phrase between "قيام" and a noun with "ب" ("قيام X بإخلاء"), if the verb is such a noun."""
+    if view.folded[verb.word_start] != "ب":
+        return None
+    span = _phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
+    if span is None:
+        return None
+    words = view.words_from(span[0], 2)
+    if len(words) == 2 and words[0][2] in lex.doer_nouns and words[1][0] < span[1]:
+        return (words[1][0], span[1])  # the phrase read back took "قيام" in
+    before = view.words_before(span[0], 1)
+    return span if before and before[0][2] in lex.doer_nouns else None
+
+
+def _self_reporter(
+    view: SentenceView, lex: EventLexicon, main: Hit, attributions: Sequence[Attribution], actors: Sequence[ActorRef]
+) -> dict[str, Any] | None:
+    """The source of "أعلن" right before a capture/withdrawal/build-up trigger: it announces its own act."""
+    trig = main.payload[0] if main.payload is not None else None
+    if trig is None or trig.name not in lex.self_report_triggers:
+        return None
+    for a in attributions:
+        if normalize_word(a.cue) not in lex.self_report_cues or a.end > main.word_start:
+            continue
+        if view.words_between(a.end, main.word_start) > 2:
+            continue
+        inside = [x for x in actors if a.start <= x.start < a.end]
+        if inside:
+            return inside[0].as_dict()
+    return None
 
 
 def _means_only(view: SentenceView, lex: EventLexicon, span: tuple[int, int] | None) -> bool:
@@ -2045,6 +2121,8 @@ def _apply_syntax(
         return {"id": None, "text": view.original(s, e), "side": None, "inter": None, "name": None, "_span": (s, e)}
 
     new1, new2 = pick(clause.subject), pick(clause.object)
+    if clause.sole:
+        return new1, None
     if clause.protesters and new1 is not None and not new1.get("id"):
         new1.update(_PROTESTERS)
         return new1, (new2 if new2 is not None else (actor2 if not same(actor2, new1) else None))
@@ -2224,7 +2302,49 @@ def _untyped(c: _Candidate) -> bool:
     return c.virtual or c.trigger.name == "kill"
 
 
-def _mergeable(a: _Candidate, b: _Candidate) -> bool:
+@lru_cache(maxsize=4096)
+def _country_of(actor_id: str) -> str | None:
+    """An actor's country, or the nearest ancestor's (a unit of the Russian forces is Russian)."""
+    from rasid.knowledge.actors import load_actors
+
+    kb = load_actors()
+    if actor_id not in kb:
+        return None
+    chain = [kb.get(actor_id), *kb.parents(actor_id)]
+    return next((x.country for x in chain if x.country), None)
+
+
+def _camp(actor: Mapping[str, Any] | None, lex: EventLexicon) -> str | None:
+    if not actor or not actor.get("id"):
+        return None
+    side = actor.get("side")
+    if side == "foreign_state":
+        country = _country_of(str(actor["id"]))
+        return lex.camp_countries.get(country) if country else None
+    return lex.camp_sides.get(str(side)) if side else None
+
+
+def _opposed_perpetrators(a: _Candidate, b: _Candidate, lex: EventLexicon) -> bool:
+    """Reports of different kinds name perpetrators of opposed camps, and neither names the other's
+    as its target. (Of one kind, they may be two sides' accounts of one incident, each blaming the other.)"""
+    # (a "kill" word, "استهدفت", names its perpetrator loosely; a bare toll only with victims of the
+    # other camp beside it)
+    loose_kill = any(
+        c.trigger.name == "kill"
+        and (not c.virtual or _camp(c.fields["actor2"], lex) in (None, _camp(c.fields["actor1"], lex)))
+        for c in (a, b)
+    )
+    if a.sub_event_type == b.sub_event_type or loose_kill:
+        return False
+    fa, fb = a.fields, b.fields
+    ca, cb = _camp(fa["actor1"], lex), _camp(fb["actor1"], lex)
+    if ca is None or cb is None or ca == cb:
+        return False
+    ids = lambda f, r: (f[r] or {}).get("id")  # noqa: E731
+    return not (ids(fa, "actor1") == ids(fb, "actor2") or ids(fa, "actor2") == ids(fb, "actor1"))
+
+
+def _mergeable(a: _Candidate, b: _Candidate, lex: EventLexicon) -> bool:
     """Whether candidate b (later in the text) reports the same incident as a.
 
     One article tells an incident several times (headline, lead, details, quotes). Two reports
@@ -2236,6 +2356,8 @@ def _mergeable(a: _Candidate, b: _Candidate) -> bool:
     different victims (9 soldiers, then 4 fighters of the other side) add up.
     """
     same_sentence = a.sentence_index == b.sentence_index
+    if _opposed_perpetrators(a, b, lex):
+        return False
     near = abs(a.sentence_index - b.sentence_index) <= 1 and a.paragraph == b.paragraph
     loose = _generic(a) or _generic(b)
     if a.event_type != b.event_type:
@@ -2268,7 +2390,9 @@ def _mergeable(a: _Candidate, b: _Candidate) -> bool:
     same_kind = (
         # ("Other" is ACLED's catch-all: a meeting and a withdrawal are not one kind)
         (a.sub_event_type == b.sub_event_type and (a.sub_event_type != "Other" or a.trigger.plover == b.trigger.plover))
-        or loose
+        # a loose report joins a specific one told elsewhere; a loose word ("المعارك") far back does not
+        # take in a specific event told later (a capture, a strike) as its own
+        or (loose and (_generic(b) or not _generic(a)))
         or b.anaphoric
         or (a.trigger.plover == b.trigger.plover and a.event_type == b.event_type)
     )
@@ -2320,7 +2444,7 @@ def _disjoint_victims(a: _Candidate, b: _Candidate) -> bool:
     return cas.disjoint(a.fields["killed"], b.fields["killed"]) and cas.compatible(a.fields["injured"], b.fields["injured"])
 
 
-def _fuse_split_tolls(candidates: Sequence[_Candidate]) -> list[_Candidate]:
+def _fuse_split_tolls(candidates: Sequence[_Candidate], lex: EventLexicon) -> list[_Candidate]:
     """Join a bare toll to the cause told in the next sentence of its line, before any other merging.
 
     The splitter cuts at "؛", so "قتل 15 مدنيا…؛ جراء غارة على الأتارب" arrives as an untyped toll
@@ -2341,9 +2465,9 @@ def _fuse_split_tolls(candidates: Sequence[_Candidate]) -> list[_Candidate]:
             and nxt.event_type in _VIOLENT
             and nxt.sentence_index == run[0].sentence_index + 1
             and nxt.paragraph == run[0].paragraph
-            and all(_mergeable(c, nxt) for c in run)
+            and all(_mergeable(c, nxt, lex) for c in run)
         ):
-            out.extend(_merge([nxt, *run]))
+            out.extend(_merge([nxt, *run], lex))
             i = j + 1
             continue
         out.append(candidates[i])
@@ -2351,10 +2475,10 @@ def _fuse_split_tolls(candidates: Sequence[_Candidate]) -> list[_Candidate]:
     return out
 
 
-def _merge(candidates: Sequence[_Candidate]) -> list[_Candidate]:
+def _merge(candidates: Sequence[_Candidate], lex: EventLexicon) -> list[_Candidate]:
     out: list[_Candidate] = []
     for c in candidates:
-        options = [e for e in out if _mergeable(e, c)]
+        options = [e for e in out if _mergeable(e, c, lex)]
         # The closest report of the same kind first, then of the same type, then any.
         target = min(
             options,
@@ -2437,6 +2561,28 @@ def _clash_sides(c: _Candidate, lex: EventLexicon) -> None:
         if (fields.get(role) or {}).get("id") != actor["id"]:
             fields[role] = dict(actor)
             c.spans.pop(role, None)  # the old span named the actor replaced
+
+
+def _sides_by_camp(
+    actor1: dict[str, Any] | None, actor2: dict[str, Any] | None, assoc: list[dict[str, Any]], lex: EventLexicon
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """"معارك بين النظام والمليشيات الإيرانية وفصائل المعارضة": the first two named are allies; the
+    side of the other camp is the opponent, and the ally fights along with actor1."""
+    camp1, camp2 = _camp(actor1, lex), _camp(actor2, lex)
+    if camp1 is None or camp1 != camp2:
+        return actor2, assoc
+    other = next((a for a in assoc if _camp(a, lex) not in (None, camp1)), None)
+    if other is None or actor2 is None:
+        return actor2, assoc
+    return other, [actor2, *(a for a in assoc if a is not other)]
+
+
+def _first_person(actor: Mapping[str, Any] | None, lex: EventLexicon) -> bool:
+    """An unlinked "قواتنا" / "مقاتلونا": the speaker's own forces."""
+    if not actor or actor.get("id") or not actor.get("text"):
+        return False
+    words = normalize_word(str(actor["text"])).split()
+    return len(words) == 1 and len(words[0]) > 4 and words[0].endswith(lex.first_person_suffixes)
 
 
 def _to_event(c: _Candidate) -> Event:

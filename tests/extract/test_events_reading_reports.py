@@ -60,3 +60,66 @@ def test_a_particle_before_the_verb_is_not_its_subject(pipeline: Pipeline) -> No
     assert actor_id(f["actor1"]) == "syrian_air_force"
     assert (f["actor2"] or {}).get("side") == "civilian"
     assert f["injured"]["total"] == 3
+
+
+def test_an_attack_by_one_camp_and_a_capture_by_the_other_stay_apart(pipeline: Pipeline) -> None:
+    text = (
+        "ورصد المرصد السوري هجوما روسيا على أطراف مدينة حلب.\n"
+        "وقال المرصد إن هيئة تحرير الشام سيطرت على معظم أحياء مدينة حلب."
+    )
+    evs = events(pipeline, text)
+    assert sorted(actor_id(e.fields["actor1"]) or "" for e in evs) == ["hts", "russia_government"]
+
+
+def test_a_demand_or_a_wish_to_expel_is_not_an_event(pipeline: Pipeline) -> None:
+    assert events(pipeline, "وقالت مصادر محلية إن ميليشيات الدفاع الوطني طالبت الجانب الروسي بطرد الميليشيات الإيرانية من حلب.") == []
+    assert events(pipeline, "وقال المتحدث إن موسكو تدعم استعادة النظام في المنطقة.") == []
+
+
+def test_who_announces_its_own_capture_took_the_place(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وكانت الفصائل قد تقدمت، كما أشارت إلى أن المجموعات المسلحة أعلنت سيطرتها على ست قرى جديدة في إدلب.")
+    assert (f["actor1"] or {}).get("side") == "opposition"
+    assert not any(a["text"].startswith("أشارت") for a in f["attributed_to"])
+
+
+def test_the_noun_after_qiyam_carries_out_the_act(pipeline: Pipeline) -> None:
+    f = only(
+        pipeline,
+        "وتحدثت وسائل إعلام تركية عن قيام القوات الروسية بإخلاء مواقعها في منطقة تل رفعت بريف حلب الشمالي، "
+        "بالتزامن مع تكثيف الجيش الوطني السوري تعزيزاته العسكرية.",
+    )
+    assert f["plover_type"] == "RETREAT"
+    assert actor_id(f["actor1"]) == "russian_forces"
+    assert f["actor2"] is None
+
+
+def test_the_subject_after_a_relative_verb_is_the_one_who_took_the_place(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وأغلق الجيش الطرق المؤدية إلى الأحياء التي سيطرت عليها الجماعات المسلحة في مدينة حلب.")
+    assert (f["actor1"] or {}).get("side") == "opposition"
+
+
+def test_allies_named_first_in_a_three_sided_battle_fight_the_third(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وتتواصل المعارك في ريف حلب الجنوبي بين النظام والمليشيات الإيرانية وفصائل المعارضة السورية.")
+    assert (f["actor1"] or {}).get("side") == "government"
+    assert (f["actor2"] or {}).get("side") == "opposition"
+    assert [a.get("side") for a in f["assoc_actors"]] == ["pro_government"]
+
+
+def test_a_speakers_own_forces_are_the_quoted_source(pipeline: Pipeline) -> None:
+    text = (
+        'وقالت "إدارة العمليات العسكرية"، إن الميدان يشهد تقدما واسعا للثوار في ريف إدلب الشرقي.\n'
+        'وأضافت "أحكمت قواتنا السيطرة على بلدة خان طومان بريف حلب الجنوبي".'
+    )
+    capture = [e for e in events(pipeline, text) if "طومان" in str((e.fields["location"] or {}).get("name"))]
+    assert len(capture) == 1
+    assert actor_id(capture[0].fields["actor1"]) == "military_operations_command"
+
+
+def test_neutralising_fighters_is_a_clash_with_a_toll_of_combatants(pipeline: Pipeline) -> None:
+    f = only(
+        pipeline,
+        "وبحسب المركز الروسي للمصالحة، تمكنت روسيا خلال الـ 24 ساعة الماضية من تحييد ما لا يقل عن 200 مسلح في محافظة إدلب.",
+    )
+    assert f["killed"]["total"] == 200 and f["killed"]["bound"] == "at_least"
+    assert (f["actor1"] or {}).get("id", "").startswith("russia")
+    assert f["killed"]["civilians"] in (None, 0)
