@@ -78,7 +78,8 @@ def _actor_after(
         return None
     limit = words[-1][1]
     for ref in actors:
-        if pos <= ref.start <= limit:
+        # ("من عناصر الميليشيات والمدنيين": the civilians are victims beside the fighters, not their side)
+        if pos <= ref.start <= limit and ref.side != "civilian":
             return ref.as_dict()
     ws, we, w = words[0]
     if w in ("من", "في"):

@@ -123,3 +123,11 @@ def test_neutralising_fighters_is_a_clash_with_a_toll_of_combatants(pipeline: Pi
     assert f["killed"]["total"] == 200 and f["killed"]["bound"] == "at_least"
     assert (f["actor1"] or {}).get("id", "").startswith("russia")
     assert f["killed"]["civilians"] in (None, 0)
+
+
+def test_civilians_named_beside_fighters_are_not_the_fighters_side(pipeline: Pipeline) -> None:
+    f = only(
+        pipeline,
+        "وقال القيادي إن معارك عنيفة اندلعت بين القوات الروسية ومجموعات إيرانية، وتسببت بسقوط قتلى وجرحى من عناصر الميليشيات والمدنيين.",
+    )
+    assert all((c.get("actor") or {}).get("side") != "civilian" for c in f["killed"]["combatants"])
