@@ -427,6 +427,7 @@ class EventLexicon:
     agent_masdars: frozenset[str]
     verb_particles: frozenset[str]
     first_person_suffixes: tuple[str, ...]
+    unknown_perpetrators: frozenset[str]
     camp_sides: Mapping[str, str]  # side -> camp
     camp_countries: Mapping[str, str]  # country code of a foreign state -> camp
     self_report_cues: frozenset[str]
@@ -674,6 +675,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         agent_masdars=_words(_need(roles, "agent_masdars", where)),
         verb_particles=_words(_need(roles, "verb_particles", where)),
         first_person_suffixes=tuple(_need(roles, "first_person_suffixes", where)),
+        unknown_perpetrators=frozenset(_need(roles, "unknown_perpetrators", where)),
         camp_sides={side: camp for camp, spec in _need(data, "camps", where, dict).items() for side in spec.get("sides", [])},
         camp_countries={
             code: camp for camp, spec in _need(data, "camps", where, dict).items() for code in spec.get("countries", [])
@@ -1369,6 +1371,10 @@ class EventStage:
         syntax = _syntax_roles(view, lex, main, seg_lo, seg_hi, numbers, [*attr_spans, *place_spans])
         if syntax is not None:
             actor1, actor2 = _apply_syntax(syntax, players, actor1, actor2, view)
+        if (actor2 or {}).get("id") in lex.unknown_perpetrators:
+            # 'قذائف "مجهولة المصدر"': an unknown hand fired them; nobody named elsewhere did
+            civilians = next((a for a in players if a.side == "civilian" and a.id not in lex.unknown_perpetrators), None)
+            actor1, actor2 = actor2, (civilians.as_dict() if civilians is not None else None)
         announcer = _self_reporter(view, lex, main, attributions, actors)
         if announcer is not None:
             if (actor2 or {}).get("id") is not None and actor2.get("id") == announcer.get("id"):  # type: ignore[union-attr]

@@ -131,3 +131,14 @@ def test_civilians_named_beside_fighters_are_not_the_fighters_side(pipeline: Pip
         "وقال القيادي إن معارك عنيفة اندلعت بين القوات الروسية ومجموعات إيرانية، وتسببت بسقوط قتلى وجرحى من عناصر الميليشيات والمدنيين.",
     )
     assert all((c.get("actor") or {}).get("side") != "civilian" for c in f["killed"]["combatants"])
+
+
+def test_shells_of_unknown_origin_have_an_unidentified_perpetrator(pipeline: Pipeline) -> None:
+    text = (
+        "وسقطت قذائف صاروخية “مجهولة المصدر” على حي الحمدانية في مدينة حلب ظهر اليوم، وسط أنباء عن إصابات في صفوف المدنيين.\n"
+        "وقال قيادي إن فصائل المعارضة تتبنى أي قصف لمقرات الميليشيات الإيرانية، نافيا قصفها الأحياء السكنية."
+    )
+    shelling = [e for e in events(pipeline, text) if e.sub_event_type == "Shelling/artillery/missile attack"]
+    assert len(shelling) == 1
+    assert actor_id(shelling[0].fields["actor1"]) == "unidentified_armed_group"
+    assert (shelling[0].fields["actor2"] or {}).get("side") == "civilian"
