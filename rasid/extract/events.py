@@ -2378,7 +2378,10 @@ def _mergeable(a: _Candidate, b: _Candidate, lex: EventLexicon) -> bool:
         return False
     # One sentence listing several places for one kind of event tells one incident.
     one_telling = same_sentence and a.sub_event_type == b.sub_event_type
-    if not (one_telling or b.told_again or _place_compatible(fa["location"], fb["location"])):
+    # A noun referring back ("الغارة", "المجزرة") names the place loosely when it is the event told,
+    # or when nothing more specific than a toll or a loose word tells the event.
+    refers_back = b.told_again or (b.anaphoric and (_untyped(b) or b.weak))
+    if not (one_telling or refers_back or _place_compatible(fa["location"], fb["location"])):
         return False
     counts_ok = cas.compatible(fa["killed"], fb["killed"]) and cas.compatible(fa["injured"], fb["injured"])
     # A bare casualty sentence with another count is an update or correction of the same toll.
