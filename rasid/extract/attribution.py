@@ -99,14 +99,20 @@ def _source_span(
     before = view.words_before(cue_start, lex.attr_max_words)
     picked: list[tuple[int, int, str]] = []
     for ws, we, w in reversed(before):
-        if view.boundary_between(we, cue_start if not picked else picked[0][0]) or w in lex.attr_stops:
+        nxt = cue_start if not picked else picked[0][0]
+        gap = view.folded[we:nxt]
+        quoted = '"' in gap and not gap.replace('"', "").strip()  # 'وكانت "شبكة حي الزهراء" قالت'
+        if (not quoted and view.boundary_between(we, nxt)) or w in lex.attr_stops:
             break  # ("كما أشارت إلى أن المجموعات أعلنت": the subject starts after "أن")
         picked.insert(0, (ws, we, w))
     while picked and (picked[0][2] in lex.attr_lead_words or picked[0][2] in lex.attr_stops):
         picked.pop(0)
     if not picked:
         return None
-    return picked[0][0], picked[-1][1]
+    start, end = picked[0][0], picked[-1][1]
+    if start > 0 and view.folded[start - 1] == '"' and view.folded.count('"', start, end) % 2:
+        start -= 1  # the opening mark of a quoted name
+    return start, end
 
 
 def _words_within(view: SentenceView, s: int, e: int, limit: int = 1 << 30) -> list[tuple[int, int, str]]:

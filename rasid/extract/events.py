@@ -428,6 +428,7 @@ class EventLexicon:
     verb_particles: frozenset[str]
     first_person_suffixes: tuple[str, ...]
     unknown_perpetrators: frozenset[str]
+    reference_cues: PhraseSet
     camp_sides: Mapping[str, str]  # side -> camp
     camp_countries: Mapping[str, str]  # country code of a foreign state -> camp
     self_report_cues: frozenset[str]
@@ -676,6 +677,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         verb_particles=_words(_need(roles, "verb_particles", where)),
         first_person_suffixes=tuple(_need(roles, "first_person_suffixes", where)),
         unknown_perpetrators=frozenset(_need(roles, "unknown_perpetrators", where)),
+        reference_cues=PhraseSet(_need(roles, "reference_cues", where)),
         camp_sides={side: camp for camp, spec in _need(data, "camps", where, dict).items() for side in spec.get("sides", [])},
         camp_countries={
             code: camp for camp, spec in _need(data, "camps", where, dict).items() for code in spec.get("countries", [])
@@ -1217,12 +1219,19 @@ class EventStage:
         if irrealis or negations:
             hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
         hits = [h for h in hits if not _is_future(view, h, lex)]
+        background: list[Hit] = []
         if view.find(lex.background_openers) or view.find(lex.context_openers) or view.find(lex.background_cues):
-            hits = [h for h in hits if not _is_background(view, h, lex)]
+            background = [h for h in hits if _is_background(view, h, lex)]
+            hits = [h for h in hits if h not in background]
         hits = _drop_time_references(view, hits, lex)
         hits = _direct_fire(view, lex, hits)
-        if not hits and not any(f.count is not None for f in facts):
+        counted = [f for f in facts if f.count is not None]
+        if not hits and not counted:
             return []
+        if not hits and background:
+            # The toll is told ("بعد يوم من مقتل 5 عناصر"), so the cause told after it is no
+            # background either ("... أن سبب مقتلهم سقوط صاروخ غراد").
+            hits = [h for h in background if h.start > counted[0].start and h.payload[0].name != "kill"]
         blockers = [h.start for h in hits] + [f.start for f in facts]
         attributions = find_attributions(view, lex, actors, outlets, blockers)
         attr_spans = [(a.start, a.end) for a in attributions]
@@ -1375,6 +1384,8 @@ class EventStage:
             # 'قذائف "مجهولة المصدر"': an unknown hand fired them; nobody named elsewhere did
             civilians = next((a for a in players if a.side == "civilian" and a.id not in lex.unknown_perpetrators), None)
             actor1, actor2 = actor2, (civilians.as_dict() if civilians is not None else None)
+        actor1 = _referred(view, lex, actor1, actors)
+        actor2 = _referred(view, lex, actor2, actors)
         announcer = _self_reporter(view, lex, main, attributions, actors)
         if announcer is not None:
             if (actor2 or {}).get("id") is not None and actor2.get("id") == announcer.get("id"):  # type: ignore[union-attr]
@@ -1946,6 +1957,25 @@ def _doer_before(
     return span if before and before[0][2] in lex.doer_nouns else None
 
 
+def _referred(
+    view: SentenceView, lex: EventLexicon, actor: dict[str, Any] | None, actors: Sequence[ActorRef]
+) -> dict[str, Any] | None:
+    """'من سمتهم "الإرهابيين" في إشارة إلى الفصائل المقاتلة': the words the source used stand for
+    the actor the report says it meant."""
+    if actor is None or actor.get("_span") is None:
+        return actor
+    end = actor["_span"][1]
+    for cue in view.find(lex.reference_cues):
+        if cue.start < end or view.words_between(end, cue.start) > 3:
+            continue
+        meant = next((a for a in actors if a.id and cue.end <= a.start and view.words_between(cue.end, a.start) <= 1), None)
+        if meant is not None:
+            out = meant.as_dict()
+            out["_span"] = (meant.start, meant.end)
+            return out
+    return actor
+
+
 def _self_reporter(
     view: SentenceView, lex: EventLexicon, main: Hit, attributions: Sequence[Attribution], actors: Sequence[ActorRef]
 ) -> dict[str, Any] | None:
@@ -2450,6 +2480,8 @@ def _disjoint_victims(a: _Candidate, b: _Candidate) -> bool:
         return False
     if a.sentence_index != b.sentence_index and (_untyped(a) or _untyped(b)):
         return False  # a bare toll elsewhere may be another incident's
+    if abs(a.sentence_index - b.sentence_index) > 1 or a.paragraph != b.paragraph:
+        return False  # tolls told paragraphs apart are of different incidents, not two sides of one
     return cas.disjoint(a.fields["killed"], b.fields["killed"]) and cas.compatible(a.fields["injured"], b.fields["injured"])
 
 

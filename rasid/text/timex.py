@@ -1461,6 +1461,9 @@ class _Parser:
         if not au:
             return None
         count, unit, end = au
+        if sign == 1 and self.is_(i, "بعد") and self.is_(end, "من"):
+            # "بعد يوم من مقتل 5 عناصر": what "من" names happened that long before, not after
+            sign = -1
 
         def res(ref: dt.datetime | None, direction: str) -> _Val | None:
             if ref is None:

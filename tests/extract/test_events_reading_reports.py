@@ -142,3 +142,19 @@ def test_shells_of_unknown_origin_have_an_unidentified_perpetrator(pipeline: Pip
     assert len(shelling) == 1
     assert actor_id(shelling[0].fields["actor1"]) == "unidentified_armed_group"
     assert (shelling[0].fields["actor2"] or {}).get("side") == "civilian"
+
+
+def test_a_day_after_a_killing_dates_the_killing_the_day_before(pipeline: Pipeline) -> None:
+    # published 2024-03-09: the talk of clashes comes a day after the killing
+    text = (
+        "ويأتي الحديث عن الاقتتال في حي الميدان، بعد يوم من مقتل 4 عناصر من قوات النظام في الحي، "
+        'بحسب شبكة "أخبار الميدان" الموالية، والتي ادعت أن سبب مقتلهم سقوط صاروخ غراد على سيارتهم '
+        'من قبل من سمتهم "الإرهابيين" في إشارة إلى الفصائل المقاتلة.'
+    )
+    f = only(pipeline, text)
+    assert f["date"] == "2024-03-08"
+    evs = events(pipeline, text)
+    assert evs[0].sub_event_type == "Shelling/artillery/missile attack"
+    assert actor_id(f["actor1"]) == "opposition_factions"
+    assert f["hedged"] and f["killed"]["total"] == 4
+    assert any("أخبار الميدان" in a["text"] for a in f["attributed_to"])
