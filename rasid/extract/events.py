@@ -429,6 +429,7 @@ class EventLexicon:
     first_person_suffixes: tuple[str, ...]
     unknown_perpetrators: frozenset[str]
     reference_cues: PhraseSet
+    means_nationality: Mapping[str, str]  # folded adjective -> actor id
     camp_sides: Mapping[str, str]  # side -> camp
     camp_countries: Mapping[str, str]  # country code of a foreign state -> camp
     self_report_cues: frozenset[str]
@@ -678,6 +679,11 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         first_person_suffixes=tuple(_need(roles, "first_person_suffixes", where)),
         unknown_perpetrators=frozenset(_need(roles, "unknown_perpetrators", where)),
         reference_cues=PhraseSet(_need(roles, "reference_cues", where)),
+        means_nationality={
+            normalize_word(form): actor_id
+            for actor_id, forms in _need(roles, "means_nationality", where, dict).items()
+            for form in forms
+        },
         camp_sides={side: camp for camp, spec in _need(data, "camps", where, dict).items() for side in spec.get("sides", [])},
         camp_countries={
             code: camp for camp, spec in _need(data, "camps", where, dict).items() for code in spec.get("countries", [])
@@ -1384,6 +1390,8 @@ class EventStage:
             # 'قذائف "مجهولة المصدر"': an unknown hand fired them; nobody named elsewhere did
             civilians = next((a for a in players if a.side == "civilian" and a.id not in lex.unknown_perpetrators), None)
             actor1, actor2 = actor2, (civilians.as_dict() if civilians is not None else None)
+        if actor1 is None:
+            actor1 = _nationality_of_means(view, lex, main)
         actor1 = _referred(view, lex, actor1, actors)
         actor2 = _referred(view, lex, actor2, actors)
         announcer = _self_reporter(view, lex, main, attributions, actors)
@@ -1957,6 +1965,24 @@ def _doer_before(
     return span if before and before[0][2] in lex.doer_nouns else None
 
 
+def _nationality_of_means(view: SentenceView, lex: EventLexicon, main: Hit) -> dict[str, Any] | None:
+    """"بغارة روسية": the nationality adjective right after the event word, as its perpetrator."""
+    nxt = view.words_from(main.end, 1)
+    if not nxt or view.boundary_between(main.end, nxt[0][0]):
+        return None
+    actor_id = lex.means_nationality.get(nxt[0][2])
+    if actor_id is None:
+        return None
+    from rasid.knowledge.actors import load_actors
+
+    kb = load_actors()
+    if actor_id not in kb:
+        return None
+    actor = kb.get(actor_id)
+    return {"id": actor.id, "text": view.original(nxt[0][0], nxt[0][1]), "side": actor.side, "inter": actor.inter,
+            "name": actor.acled_name or actor.name_en, "_span": (nxt[0][0], nxt[0][1])}
+
+
 def _referred(
     view: SentenceView, lex: EventLexicon, actor: dict[str, Any] | None, actors: Sequence[ActorRef]
 ) -> dict[str, Any] | None:
@@ -2159,6 +2185,17 @@ def _apply_syntax(
     new1, new2 = pick(clause.subject), pick(clause.object)
     if clause.sole:
         return new1, None
+    if clause.passive and clause.object is not None and actor1 is not None and actor1.get("_span"):
+        # "قتل القيادي في هيئة تحرير الشام ... بغارة روسية": the victim's own group, named right
+        # after the victim, did not do it.
+        a_start = actor1["_span"][0]
+        gap = view.words_from(clause.object[1], 1)
+        if (
+            clause.object[1] <= a_start
+            and view.words_between(clause.object[1], a_start) <= 1
+            and gap and gap[0][2] in ("في", "من")
+        ):
+            actor1 = None
     if clause.protesters and new1 is not None and not new1.get("id"):
         new1.update(_PROTESTERS)
         return new1, (new2 if new2 is not None else (actor2 if not same(actor2, new1) else None))

@@ -158,3 +158,19 @@ def test_a_day_after_a_killing_dates_the_killing_the_day_before(pipeline: Pipeli
     assert actor_id(f["actor1"]) == "opposition_factions"
     assert f["hedged"] and f["killed"]["total"] == 4
     assert any("أخبار الميدان" in a["text"] for a in f["attributed_to"])
+
+
+def test_a_named_commander_killed_counts_one_of_his_group_and_the_means_names_the_attacker(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وقتل القيادي في هيئة تحرير الشام أبو محمد الحموي بغارة روسية على ريف إدلب الجنوبي.")
+    assert f["killed"]["total"] == 1
+    assert [actor_id(c["actor"]) for c in f["killed"]["combatants"]] == ["hts"]
+    assert actor_id(f["actor1"]) == "russian_forces"
+
+
+def test_battles_that_killed_an_adviser_count_him(pipeline: Pipeline) -> None:
+    f = only(
+        pipeline,
+        "وأسفرت المعارك في ريف حلب الجنوبي عن مقتل المستشار في الحرس الثوري الإيراني محمد رضائي، بحسب وكالة تسنيم.",
+    )
+    assert f["killed"]["total"] == 1
+    assert f["killed"]["civilians"] in (None, 0)
