@@ -3,6 +3,10 @@
 A stage is any callable `Document -> Document` with a `name`. Stages never read
 files or touch the store: ingest builds the Document, stages annotate it, and the
 caller persists the result. Later issues add stages by registering them here.
+
+A stage may also offer `call_batch(docs)`, the same annotation for several documents at
+once (one result per document, a Document or the exception that document raised), when
+sharing work across documents is cheaper; `Pipeline.run_batch` uses it.
 """
 
 from __future__ import annotations
@@ -78,6 +82,32 @@ class Pipeline:
             doc = stage(doc)
             doc = doc.evolve(stages=(*doc.stages, stage.name))
         return doc
+
+    def run_batch(self, docs: Sequence[Document]) -> list[Document | Exception]:
+        """`self(doc)` for each document, stage by stage over all of them, with per-document failures.
+
+        The result for a document is what `self(doc)` returns, or the exception it raises
+        (a failing document is left out of the later stages; the others are unaffected).
+        Stages with `call_batch` annotate the documents together.
+        """
+        results: list[Document | Exception] = list(docs)
+        for stage in self.stages:
+            live = [k for k, r in enumerate(results) if isinstance(r, Document)]
+            if not live:
+                break
+            batch = getattr(stage, "call_batch", None)
+            if batch is not None:
+                done: list[Document | Exception] = batch([results[k] for k in live])
+            else:
+                done = []
+                for k in live:
+                    try:
+                        done.append(stage(results[k]))  # type: ignore[arg-type]
+                    except Exception as exc:  # one document's failure must not stop the others
+                        done.append(exc)
+            for k, result in zip(live, done, strict=True):
+                results[k] = result.evolve(stages=(*result.stages, stage.name)) if isinstance(result, Document) else result
+        return results
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
         for doc in docs:

@@ -224,13 +224,43 @@ class EntityStage:
         self.use_crf = use_crf
 
     def __call__(self, doc: Document) -> Document:
+        return self._annotate(doc, self._crf(doc) if self.use_crf else [])
+
+    def call_batch(self, docs: Sequence[Document]) -> list[Document | Exception]:
+        """`self(doc)` for each document (or the exception it raised); the CRF tags them together."""
+        spans: list[list[tuple[int, int, str, float]] | Exception] = []
+        if not self.use_crf:
+            spans = [[] for _ in docs]
+        else:
+            from rasid.extract.ner_crf import load_tagger
+
+            try:
+                spans = list(load_tagger().tag_documents(docs))
+            except Exception:
+                # Find the document that fails by tagging each alone; the others keep their spans.
+                for doc in docs:
+                    try:
+                        spans.append(self._crf(doc))
+                    except Exception as exc:
+                        spans.append(exc)
+        out: list[Document | Exception] = []
+        for doc, found in zip(docs, spans, strict=True):
+            if isinstance(found, Exception):
+                out.append(found)
+                continue
+            try:
+                out.append(self._annotate(doc, found))
+            except Exception as exc:  # one document's failure must not stop the others
+                out.append(exc)
+        return out
+
+    def _annotate(self, doc: Document, crf_spans: Sequence[tuple[int, int, str, float]]) -> Document:
         words = [t for t in doc.tokens if t.is_word]
         norms = [t.norm for t in words]
         candidates: list[_Candidate] = []
         candidates += self._outlets(doc, words, norms)
         candidates += self._places(doc)
         candidates += self._actors(doc, words, norms)
-        crf_spans = self._crf(doc) if self.use_crf else []
         candidates += self._titled_persons(doc, words, candidates, crf_spans)
         candidates += self._quoted_name_lists(doc, words, candidates)
         candidates += self._crf_candidates(doc, crf_spans)

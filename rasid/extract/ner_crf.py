@@ -737,6 +737,17 @@ class _Scorer:
 
     def scores(self, layout: _Layout, hints: Sequence[Sequence[tuple[str, ...]]] | None = None) -> list[np.ndarray]:
         """State scores [tokens, labels] per sentence of `layout` (with document hints for pass 2)."""
+        total = self.base_scores(layout)
+        if hints is not None:
+            self.add_hints(total, layout, hints)
+        return np.split(total, layout.starts[1:])
+
+    def base_scores(self, layout: _Layout) -> np.ndarray:
+        """State scores [all tokens, labels] of `layout` without document hints.
+
+        Reads the form table at once, so the numbers stay valid when a later text restarts the
+        form numbering (`FeatureExtractor.make_room`).
+        """
         ids = layout.ids
         table = self._table[ids]
         total = table[:, 0].copy()
@@ -747,19 +758,21 @@ class _Scorer:
         total[layout.last] += self._eos
         if len(layout.sparse):
             np.add.at(total, layout.sparse_at, self._sparse[layout.sparse])
-        if hints is not None:
-            flat = [h for s in hints for h in s]
-            rows = list(map(self._hint_rows.get, flat))
-            if None in rows:
-                rows = [self._hint_row(h) if r is None else r for h, r in zip(flat, rows, strict=True)]
-            hid = np.array(rows, dtype=np.intp)
-            hinted = self._hint_table[hid]
-            total += hinted[:, 0]
-            # Token i+1 sees the hints of i as "-1:", token i-1 as "1:" (OFFSETS' -1 and +1 entries).
-            (has_next, following), (has_prev, preceding) = layout.near[2][:2], layout.near[1][:2]
-            total[following] += hinted[has_next, 1]
-            total[preceding] += hinted[has_prev, 2]
-        return np.split(total, layout.starts[1:])
+        return total
+
+    def add_hints(self, total: np.ndarray, layout: _Layout, hints: Sequence[Sequence[tuple[str, ...]]]) -> None:
+        """Add the document hints' weights to `base_scores` (in place; the same sums as `scores`)."""
+        flat = [h for s in hints for h in s]
+        rows = list(map(self._hint_rows.get, flat))
+        if None in rows:
+            rows = [self._hint_row(h) if r is None else r for h, r in zip(flat, rows, strict=True)]
+        hid = np.array(rows, dtype=np.intp)
+        hinted = self._hint_table[hid]
+        total += hinted[:, 0]
+        # Token i+1 sees the hints of i as "-1:", token i-1 as "1:" (OFFSETS' -1 and +1 entries).
+        (has_next, following), (has_prev, preceding) = layout.near[2][:2], layout.near[1][:2]
+        total[following] += hinted[has_next, 1]
+        total[preceding] += hinted[has_prev, 2]
 
 
 def lexicon_dir_for(model_path: Path) -> Path:
@@ -823,22 +836,6 @@ class CrfTagger:
         self._final = _Scorer(weights, features, self._attrs)
         self._pass1 = _Scorer(models[1], features, self._attrs) if len(models) > 1 else None
 
-    def _scores(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        """Final-model state scores of non-empty sentences (document features from pass 1)."""
-        if not sentences:
-            return []
-        layout = _layout(self.features, sentences, self._attrs)
-        fresh = self.features.take_fresh()
-        for scorer in (self._final, self._pass1):
-            if scorer is not None:
-                scorer.add_forms(*fresh)
-        if self._pass1 is None:
-            return self._final.scores(layout)
-        names = self._pass1.weights.labels
-        paths = viterbi(self._pass1.scores(layout), self._pass1.weights.transitions)
-        first = [list(map(names.__getitem__, path.tolist())) for path in paths]
-        return self._final.scores(layout, _hints_from_bases(layout.bases, first, DOC_WINDOW))
-
     def _decode(
         self, sentences: Sequence[Sequence[str]], confidence: bool, spans_only: bool = False
     ) -> list[tuple[list[str], list[float]]]:
@@ -847,29 +844,75 @@ class CrfTagger:
         With `spans_only`, sentences without an entity get no marginals (their confidence
         list is empty): callers that only average confidence over spans skip that work.
         """
-        full = [s for s in sentences if s]
-        scores = self._scores(full)
-        trans = self._final.weights.transitions
-        paths = viterbi(scores, trans)
-        probs: list[np.ndarray | None] = [None] * len(paths)
-        if confidence:
-            todo = list(range(len(paths)))
-            if spans_only:
-                outside = self.labels.index("O") if "O" in self.labels else -1
-                todo = [k for k in todo if bool((paths[k] != outside).any())]
-            for k, prob in zip(todo, marginals([scores[k] for k in todo], trans), strict=True):
-                probs[k] = prob
-        decoded = iter(zip(paths, probs, strict=True))
-        label_of = self.labels.__getitem__
-        out: list[tuple[list[str], list[float]]] = []
-        for s in sentences:
-            if not s:
-                out.append(([], []))
+        return self._decode_texts([sentences], confidence, spans_only)[0]
+
+    def _decode_texts(
+        self, texts: Sequence[Sequence[Sequence[str]]], confidence: bool, spans_only: bool = False
+    ) -> list[list[tuple[list[str], list[float]]]]:
+        """`_decode` of several texts (each a list of sentences), their Viterbi passes run together.
+
+        A text's features and scores are its own (document hints come from its own first
+        pass); only the decoding of all their sentences shares numpy calls (`viterbi`), which
+        gives every sentence the labels it gets alone.
+        """
+        fulls = [[s for s in sentences if s] for sentences in texts]
+        layouts: list[_Layout | None] = []
+        totals: list[np.ndarray | None] = []
+        first_scores: list[list[np.ndarray]] = []
+        for full in fulls:
+            if not full:
+                layouts.append(None)
+                totals.append(None)
+                first_scores.append([])
                 continue
-            path, marginal = next(decoded)
-            conf: list[float] = [] if marginal is None else marginal[np.arange(len(path)), path].tolist()
-            out.append((list(map(label_of, path.tolist())), conf))
-        return out
+            layout = _layout(self.features, full, self._attrs)
+            fresh = self.features.take_fresh()
+            for scorer in (self._final, self._pass1):
+                if scorer is not None:
+                    scorer.add_forms(*fresh)
+            layouts.append(layout)
+            totals.append(self._final.base_scores(layout))
+            if self._pass1 is not None:
+                first_scores.append(np.split(self._pass1.base_scores(layout), layout.starts[1:]))
+        if self._pass1 is not None:
+            # Pass 1 of every text at once; each text's hints come from its own labels.
+            names = self._pass1.weights.labels
+            first_paths = iter(viterbi([x for xs in first_scores for x in xs], self._pass1.weights.transitions))
+            for laid, total, xs in zip(layouts, totals, first_scores, strict=True):
+                if laid is None or total is None:
+                    continue
+                first = [list(map(names.__getitem__, next(first_paths).tolist())) for _ in xs]
+                self._final.add_hints(total, laid, _hints_from_bases(laid.bases, first, DOC_WINDOW))
+        per_text = [
+            [] if laid is None or total is None else np.split(total, laid.starts[1:])
+            for laid, total in zip(layouts, totals, strict=True)
+        ]
+        trans = self._final.weights.transitions
+        all_paths = iter(viterbi([x for xs in per_text for x in xs], trans))
+        outside = self.labels.index("O") if "O" in self.labels else -1
+        label_of = self.labels.__getitem__
+        results: list[list[tuple[list[str], list[float]]]] = []
+        for sentences, scores in zip(texts, per_text, strict=True):
+            paths = [next(all_paths) for _ in scores]
+            probs: list[np.ndarray | None] = [None] * len(paths)
+            if confidence:
+                todo = list(range(len(paths)))
+                if spans_only:
+                    todo = [k for k in todo if bool((paths[k] != outside).any())]
+                # Per text, as alone: forward-backward sums may round differently in a larger batch.
+                for k, prob in zip(todo, marginals([scores[k] for k in todo], trans), strict=True):
+                    probs[k] = prob
+            decoded = iter(zip(paths, probs, strict=True))
+            out: list[tuple[list[str], list[float]]] = []
+            for s in sentences:
+                if not s:
+                    out.append(([], []))
+                    continue
+                path, marginal = next(decoded)
+                conf: list[float] = [] if marginal is None else marginal[np.arange(len(path)), path].tolist()
+                out.append((list(map(label_of, path.tolist())), conf))
+            results.append(out)
+        return results
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 labels for consecutive sentences of one text (they share document features)."""
@@ -889,23 +932,34 @@ class CrfTagger:
 
     def tag_document(self, doc: Document) -> list[tuple[int, int, str, float]]:
         """Entity spans (char start, end, type, mean marginal confidence) over the whole document."""
-        if doc.tokens:
-            items = [(t.start, t.end, t.sentence) for t in doc.tokens]
-        else:
-            items = simple_tokenize(doc.text)
-        groups: list[list[tuple[int, int, int]]] = []
-        for item in items:
-            if groups and item[2] == groups[-1][-1][2]:
-                groups[-1].append(item)
+        return self.tag_documents([doc])[0]
+
+    def tag_documents(self, docs: Sequence[Document]) -> list[list[tuple[int, int, str, float]]]:
+        """`tag_document` of each document, decoded together (the same spans, fewer numpy calls)."""
+        all_groups: list[list[list[tuple[int, int, int]]]] = []
+        texts: list[list[list[str]]] = []
+        for doc in docs:
+            if doc.tokens:
+                items = [(t.start, t.end, t.sentence) for t in doc.tokens]
             else:
-                groups.append([item])
-        surfaces = [[doc.text[s:e] for s, e, _ in g] for g in groups]
-        spans: list[tuple[int, int, str, float]] = []
-        for group, (labels, conf) in zip(groups, self._decode(surfaces, True, spans_only=True), strict=True):
-            for i, j, etype in iob_spans(labels):
-                score = sum(conf[i:j]) / (j - i)
-                spans.append((group[i][0], group[j - 1][1], etype, round(score, 4)))
-        return spans
+                items = simple_tokenize(doc.text)
+            groups: list[list[tuple[int, int, int]]] = []
+            for item in items:
+                if groups and item[2] == groups[-1][-1][2]:
+                    groups[-1].append(item)
+                else:
+                    groups.append([item])
+            all_groups.append(groups)
+            texts.append([[doc.text[s:e] for s, e, _ in g] for g in groups])
+        out: list[list[tuple[int, int, str, float]]] = []
+        for groups, decoded in zip(all_groups, self._decode_texts(texts, True, spans_only=True), strict=True):
+            spans: list[tuple[int, int, str, float]] = []
+            for group, (labels, conf) in zip(groups, decoded, strict=True):
+                for i, j, etype in iob_spans(labels):
+                    score = sum(conf[i:j]) / (j - i)
+                    spans.append((group[i][0], group[j - 1][1], etype, round(score, 4)))
+            out.append(spans)
+        return out
 
 
 def iob_spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:

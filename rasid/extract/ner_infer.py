@@ -110,13 +110,27 @@ def _stack(scores: Sequence[np.ndarray], width: int, left: bool) -> tuple[np.nda
 
 
 def viterbi(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
-    """Best label ids per sentence, all sentences decoded together (first maximum on ties)."""
+    """Best label ids per sentence, all sentences decoded together (first maximum on ties).
+
+    Sentences are stacked longest first and start together, so at each step the ones still
+    running are a prefix of the rows: a step touches only those, and decoding many documents
+    in one call costs about as many numpy calls as decoding the longest sentence. Every
+    sentence goes through exactly the operations it would alone (row-wise adds and argmaxes),
+    so the labels do not depend on what it is decoded with.
+    """
     if not scores:
         return []
-    # Sentences start together, so every step applies the transitions to all of them; the
-    # steps after a sentence's end are ignored (its best last label is read at its end).
-    padded, lengths = _stack(scores, transitions.shape[0], left=False)
-    longest, n, width = padded.shape
+    width = transitions.shape[0]
+    n = len(scores)
+    lengths = [len(x) for x in scores]
+    order = sorted(range(n), key=lengths.__getitem__, reverse=True)
+    ordered = [lengths[s] for s in order]
+    longest = ordered[0]
+    padded = np.zeros((longest, n, width))
+    for r, s in enumerate(order):
+        padded[: ordered[r], r] = scores[s]
+    # running[t]: how many rows (longest first) are still inside their sentence at step t.
+    running = (n - np.cumsum(np.bincount(np.array(ordered), minlength=longest + 1))[:-1]).tolist()
     delta = np.empty_like(padded)  # best score of a path ending in each label, per step
     delta[0] = padded[0]
     back = np.empty((longest, n * width), dtype=np.intp)
@@ -127,24 +141,35 @@ def viterbi(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.nd
     cells = cand.reshape(-1)
     cell_start = np.arange(n * width) * width
     at = np.empty(n * width, dtype=np.intp)
+    previous = delta[:, :, None, :]
+    add = np.add
     for t in range(1, longest):
-        np.add(delta[t - 1][:, None, :], into, out=cand.reshape(n, width, width))
-        cand.argmax(axis=1, out=back[t])
-        np.add(back[t], cell_start, out=at)
-        np.add(cells[at].reshape(n, width), padded[t], out=delta[t])
-    rows = np.arange(n)
-    last = lengths - 1
-    # Past a sentence's end its back pointers keep the label, so one walk from the last
-    # step carries each sentence's own best end label down to where it ends.
-    back.reshape(longest, n, width)[np.arange(longest)[:, None] > last[None, :]] = np.arange(width)
+        k = running[t]
+        kw = k * width
+        rows = cand[:kw]
+        add(previous[t - 1, :k], into, out=rows.reshape(k, width, width))
+        best = back[t, :kw]
+        rows.argmax(axis=1, out=best)
+        where = at[:kw]
+        add(best, cell_start[:kw], out=where)
+        add(cells[where].reshape(k, width), padded[t, :k], out=delta[t, :k])
+    # Walk back from the last step: a sentence ending at step t starts from its best last label
+    # there; the ones running on follow their back pointers.
     path = np.empty((longest, n), dtype=np.intp)
-    path[-1] = delta[last, rows].argmax(axis=1)
-    row_start = rows * width
-    for t in range(longest - 1, 0, -1):
-        np.add(path[t], row_start, out=path[t - 1])
-        path[t - 1] = back[t][path[t - 1]]
-    out = path.T.copy()
-    return [out[s, :k] for s, k in enumerate(lengths.tolist())]
+    row_start = np.arange(n) * width
+    after = 0  # rows still running at step t + 1
+    for t in range(longest - 1, -1, -1):
+        k = running[t]
+        if k > after:
+            path[t, after:k] = delta[t, after:k].argmax(axis=1)
+        if after:
+            path[t, :after] = back[t + 1][row_start[:after] + path[t + 1, :after]]
+        after = k
+    by_row = path.T
+    out: list[np.ndarray] = [by_row[0]] * n
+    for r, s in enumerate(order):
+        out[s] = by_row[r, : ordered[r]].copy()
+    return out
 
 
 def marginals(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:

@@ -193,7 +193,11 @@ def build_document(
 
 
 def prepare(doc: Document, pipeline: Pipeline) -> Prepared:
-    doc = pipeline(doc)
+    return _prepared(pipeline(doc))
+
+
+def _prepared(doc: Document) -> Prepared:
+    """The search text and signature of an analysed Document."""
     terms = [t.norm for t in doc.tokens if t.is_word and t.norm]
     return Prepared(
         doc=doc,
@@ -286,11 +290,17 @@ class Ingestor:
             hashes_in_batch.add(doc.content_hash)
             fresh.append(doc)
         prepared: list[Prepared] = []
-        for doc in fresh:
-            try:
-                prepared.append(prepare(doc, self.pipeline))
-            except Exception as exc:  # a stage failing on one article must not stop the run
-                self._error(report, IngestError(f"analysis failed ({type(exc).__name__}: {exc})", origin=doc.origin))
+        # The whole batch goes through the pipeline together (stages may share work across
+        # articles); a stage failing on one article only skips that article, reported in order.
+        for doc, result in zip(fresh, self.pipeline.run_batch(fresh), strict=True):
+            if not isinstance(result, Exception):
+                try:
+                    prepared.append(_prepared(result))
+                    continue
+                except Exception as exc:  # a failure on one article must not stop the run
+                    result = exc
+            problem = f"analysis failed ({type(result).__name__}: {result})"
+            self._error(report, IngestError(problem, origin=doc.origin))
         stored: list[tuple[int, Document]] = []
         with self.store.transaction():
             for item in prepared:

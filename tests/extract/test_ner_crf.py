@@ -430,3 +430,34 @@ def test_base_bigrams_holding_a_bar_match_every_split() -> None:
     assert attrs.pair_ids[attrs.pairs[("a|b", "c")]].tolist() == [after, before]
     assert attrs.pair_ids[attrs.pairs[("قصف", "حلب")]].tolist() == [attrs.index["0|1:b=قصف|حلب"], 0]
     assert ("قصف|حلب", "") not in attrs.pairs
+
+
+def test_viterbi_labels_do_not_depend_on_the_batch() -> None:
+    from rasid.extract.ner_infer import viterbi
+
+    rng = np.random.default_rng(5)
+    width = 9
+    trans = rng.normal(size=(width, width))
+    # Ties too: rounded scores make equal path scores common, and the first maximum must win either way.
+    scores = [np.round(rng.normal(size=(n, width)), 1) for n in (7, 1, 30, 2, 30, 13, 4)]
+    alone = [viterbi([x], trans)[0] for x in scores]
+    together = viterbi(scores, trans)
+    assert [p.tolist() for p in together] == [p.tolist() for p in alone]
+    assert [len(p) for p in together] == [len(x) for x in scores]
+
+
+def test_documents_tagged_together_get_the_spans_they_get_alone() -> None:
+    from rasid.text.stage import TextStage
+
+    texts = [
+        "قال العقيد أحمد الحمادي إن قوات النظام قصفت مدينة حلب.\nونفت وزارة الدفاع الروسية ذلك في بيان من موسكو.",
+        "",
+        "التقى وزير الخارجية التركي مولود جاويش أوغلو نظيره الإيراني في أنقرة.",
+        "Clashes in Aleppo",
+    ]
+    docs = [TextStage()(Document(id=f"d{k}", text=t)) for k, t in enumerate(texts)]
+    docs.append(Document(id="raw", text=texts[0]))  # no tokens: tagged from the text
+    tagger = load_tagger()
+    alone = [tagger.tag_document(d) for d in docs]
+    assert tagger.tag_documents(docs) == alone
+    assert any(alone)
