@@ -103,6 +103,8 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
         label = _HEDGE_LABELS.get(str(record.get("hedge_kind")), "disputed")
         deniers = "; ".join(_actor_name(a) for a in record.get("denied_by") or [])
         notes = f"[{label}: {record.get('hedge_cue')}{f' by {deniers}' if deniers else ''}] {notes}"
+    if record.get("background"):
+        notes = f"[earlier incident recalled in the report] {notes}"
     return {
         "event_date": date,
         "year": year,

@@ -398,6 +398,7 @@ class EventLexicon:
     background_cues: PhraseSet
     background_window: int
     date_blockers: PhraseSet
+    date_blocker_window: int
     cumulative: PhraseSet
     handover: PhraseSet
     attr_heads: frozenset[str]
@@ -648,6 +649,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         background_cues=PhraseSet(_need(background, "cues", where)),
         background_window=int(background.get("window", 8)),
         date_blockers=PhraseSet(_need(background, "date_blockers", where)),
+        date_blocker_window=int(background.get("date_blocker_window", 2)),
         cumulative=PhraseSet(_need(background, "cumulative", where)),
         handover=PhraseSet(_need(resolve, "handover", where)),
         attr_heads=_words(_need(attr, "heads", where)),
@@ -1148,12 +1150,14 @@ class EventStage:
             )
         self._fill_context(candidates, doc)
         if doc.published is not None:
-            candidates = [c for c in candidates if not _stale(c, doc.published)]
-            # A recalled development dated before the report's day is background.
-            candidates = [
-                c for c in candidates
-                if not (c.recalled and c.fields["date_from"] == "text" and str(c.fields["date"]) < doc.published.isoformat())
-            ]
+            # An incident the text dates well before publication, or a recalled development dated
+            # before the report's day, is background: kept with its own date and flagged, never
+            # merged with what the report tells as news.
+            day = doc.published.isoformat()
+            for c in candidates:
+                recalled = c.recalled and c.fields["date_from"] == "text" and str(c.fields["date"]) < day
+                if recalled or _stale(c, doc.published):
+                    c.fields["background"] = True
         merged = _merge(_fuse_split_tolls(candidates, self.lexicon), self.lexicon)
         while True:  # merged events may now match each other (headline + body)
             again = _merge(merged, self.lexicon)
@@ -1415,8 +1419,10 @@ class EventStage:
             actor2 = None if denied(actor2) else actor2
             denied_by = [d.as_dict() for d in deniers]
         # Unlinked texts that name a place, a weapon or a verb are no actors.
-        actor1 = _checked_actor(view, lex, actor1, place_spans, main.end)
-        actor2 = _checked_actor(view, lex, actor2, place_spans)
+        # (a time is no actor either: "اقتحمت نهاية شهر مايو مطار حلب")
+        not_actors = [*place_spans, *((t[0], t[1]) for t in times)]
+        actor1 = _checked_actor(view, lex, actor1, not_actors, main.end)
+        actor2 = _checked_actor(view, lex, actor2, not_actors)
         event_type, sub_type = trig.event_type, trig.sub_event_type
         civ_hit = any(r and (r.get("civilians") or "civilians" in r.get("categories_reported", [])) for r in (killed, injured))
         comb_hit = any(r and r.get("combatants") for r in (killed, injured))
@@ -1524,6 +1530,7 @@ class EventStage:
             "denied_by": denied_by,
             "evidence": {"text": doc.text[ev_start:ev_end], "start": ev_start, "end": ev_end},
             "sentence_index": index,
+            "background": False,
         }
         back = [h for h in view.find(lex.anaphora) if seg_lo <= h.start < seg_hi]
         told_again = any(h.start <= main.start < h.end or main.start <= h.start < main.end for h in back)
@@ -1661,7 +1668,15 @@ def _drop_anchors(
     if not blockers:
         return times
     def anchored(t: tuple[int, int, str, str]) -> bool:
-        return any(t[0] <= b.start < t[1] or (b.end <= t[0] and view.words_between(b.end, t[0]) <= 2) for b in blockers)
+        return any(
+            t[0] <= b.start < t[1]
+            or (
+                b.end <= t[0]
+                and view.words_between(b.end, t[0]) <= lex.date_blocker_window
+                and view.clause_of(b.start, weak=True) == view.clause_of(t[0], weak=True)
+            )
+            for b in blockers
+        )
 
     return [t for t in times if not anchored(t)]
 
@@ -2429,6 +2444,8 @@ def _mergeable(a: _Candidate, b: _Candidate, lex: EventLexicon) -> bool:
     different victims (9 soldiers, then 4 fighters of the other side) add up.
     """
     same_sentence = a.sentence_index == b.sentence_index
+    if a.fields.get("background") != b.fields.get("background"):
+        return False  # an earlier incident recalled is not the one the report tells
     if _opposed_perpetrators(a, b, lex):
         return False
     near = abs(a.sentence_index - b.sentence_index) <= 1 and a.paragraph == b.paragraph

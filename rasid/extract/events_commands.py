@@ -20,7 +20,7 @@ FORMATS = ("table", "json", "jsonl", "csv", "acled", "plover", "geojson")
 _FLAT_COLUMNS = (
     "id", "event_date", "event_type", "sub_event_type", "plover_type", "actor1", "actor2", "place", "latitude",
     "longitude", "geo_precision", "killed", "killed_civilians", "killed_children", "killed_women", "injured",
-    "attributed_to", "hedged", "confidence", "article_id", "article_path", "evidence",
+    "attributed_to", "hedged", "background", "confidence", "article_id", "article_path", "evidence",
 )  # fmt: skip
 
 
@@ -64,6 +64,7 @@ def flat_row(r: dict[str, Any]) -> dict[str, Any]:
         "injured": i.get("total"),
         "attributed_to": " | ".join(x.get("text", "") for x in r.get("attributed_to") or []),
         "hedged": r.get("hedged"),
+        "background": bool(r.get("background")),
         "confidence": r.get("confidence"),
         "article_id": art.get("id"),
         "article_path": art.get("path"),
@@ -107,7 +108,9 @@ def _table(records: list[dict[str, Any]], db: str) -> None:
     for r in records:
         f = flat_row(r)
         table.add_row(
-            str(f["id"]), str(f["event_date"] or ""), f"{f['event_type']} / {f['sub_event_type']}", f["actor1"],
+            # (an earlier incident the report recalls is marked beside its date)
+            str(f["id"]), str(f["event_date"] or "") + (" (earlier)" if f["background"] else ""),
+            f"{f['event_type']} / {f['sub_event_type']}", f["actor1"],
             f["actor2"], str(f["place"] or ""), str(f["killed"] if f["killed"] is not None else ""),
             str(f["injured"] if f["injured"] is not None else ""), f["attributed_to"][:60], "yes" if f["hedged"] else "",
         )

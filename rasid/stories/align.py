@@ -266,6 +266,8 @@ def story_claims(store: Store, story_id: int) -> tuple[list[Claim], list[dict[st
         article_claims: list[Claim] = []
         for (raw,) in events:
             record = json.loads(raw)
+            if record.get("background"):
+                continue  # an earlier incident the report recalls is no claim about this story
             family = _family(str(record.get("event_type")), str(record.get("sub_event_type")))
             if family == "other":
                 continue

@@ -103,7 +103,8 @@ def article_features(article_id: int, doc: Document) -> ArticleFeatures:
         f"@{m.kb_id}" for m in doc.mentions if m.type in ("actor", "person", "place") and m.kb_id
     )
     # What happened (event type and who did it) is part of what the story is about.
-    for e in doc.events:
+    news = [e for e in doc.events if not e.fields.get("background")]  # not the earlier incidents it recalls
+    for e in news:
         entity_counts[f"#{e.sub_event_type}"] += 1
         actor1 = e.fields.get("actor1") or {}
         if isinstance(actor1, dict) and actor1.get("id"):
@@ -134,7 +135,7 @@ def article_features(article_id: int, doc: Document) -> ArticleFeatures:
     stated = _day_dates(doc)
     event_dates = sorted(
         str(e.fields.get("date"))
-        for e in doc.events
+        for e in news
         if e.fields.get("date")
         and e.fields.get("date_precision") == "day"
         and str(e.fields.get("date")) in stated

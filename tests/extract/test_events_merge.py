@@ -75,9 +75,13 @@ def test_the_same_town_on_two_days_is_two_incidents(pipeline: Pipeline) -> None:
 
 def test_a_sentence_dated_years_before_the_report_is_background(pipeline: Pipeline) -> None:
     text = "قصفت قوات النظام بلدة كفرنبل اليوم السبت.\nوفي عام 2019، قتل 20 مدنيا في قصف مماثل على البلدة.\n"
-    assert len(events(pipeline, text)) == 1
+    evs = events(pipeline, text)
+    # the earlier incident is kept with its own date, flagged, and not merged into today's
+    assert sorted((e.fields["background"], str(e.fields["date"])[:4]) for e in evs) == [(False, "2024"), (True, "2019")]
+    old = next(e for e in evs if e.fields["background"])
+    assert old.fields["killed"]["total"] == 20
     # without a publication date nothing says the second report is old
-    assert len(events(pipeline, text, published=None)) == 2
+    assert [e.fields["background"] for e in events(pipeline, text, published=None)] == [False, False]
 
 
 def test_context_opener_is_background_unless_it_tells_what_goes_on_meanwhile() -> None:
@@ -93,7 +97,10 @@ def test_context_opener_is_background_unless_it_tells_what_goes_on_meanwhile() -
 def test_recalled_earlier_capture_is_not_a_new_event() -> None:
     text = "سيطرت الفصائل على بلدة الزربة اليوم السبت.\nوكانت الفصائل قد سيطرت يوم الخميس الماضي على بلدة خان العسل.\n"
     evs = bare(text)
-    assert len(evs) == 1 and evs[0].fields["date"] == "2024-03-09"
+    news = [e for e in evs if not e.fields["background"]]
+    assert len(news) == 1 and news[0].fields["date"] == "2024-03-09"
+    # the recalled capture is an incident of its own day, flagged as background
+    assert [e.fields["date"] for e in evs if e.fields["background"]] == ["2024-03-07"]
 
 
 def test_event_named_to_date_another_does_not_set_its_type() -> None:

@@ -174,3 +174,29 @@ def test_battles_that_killed_an_adviser_count_him(pipeline: Pipeline) -> None:
     )
     assert f["killed"]["total"] == 1
     assert f["killed"]["civilians"] in (None, 0)
+
+
+def test_an_incident_recalled_with_its_own_date_is_kept_as_background(pipeline: Pipeline) -> None:
+    text = (
+        "انسحبت القوات الروسية من مطار القامشلي اليوم السبت.\n"
+        "يشار إلى أن ميليشيات موالية لروسيا اقتحمت نهاية شهر كانون الثاني/ يناير الفائت، مطار حلب الدولي."
+    )
+    evs = events(pipeline, text)
+    old = [e for e in evs if e.fields["background"]]
+    assert len(old) == 1
+    assert str(old[0].fields["date"]).startswith("2024-01")
+    assert (old[0].fields["location"] or {}).get("name_en") == "Aleppo International Airport"
+    # the time is no actor of it
+    assert "كانون" not in str((old[0].fields["actor2"] or {}).get("text"))
+    news = [e for e in evs if not e.fields["background"]]
+    assert len(news) == 1 and news[0].fields["date"] == "2024-03-09"
+
+
+def test_early_in_a_month_dates_a_meeting_but_since_an_agreement_does_not(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وفي مطلع شهر شباط/فبراير الماضي عقدت الميليشيات الإيرانية في حلب اجتماعاً بحضور ضباط روس.")
+    assert str(f["date"]).startswith("2024-02") and f["date_precision"] == "month"
+    g = only(
+        pipeline,
+        "وأدت العملية التي تعد أول اختراق منذ اتفاق وقف إطلاق النار في آذار/مارس عام 2020 إلى السيطرة على عشرات القرى في ريف حلب الغربي.",
+    )
+    assert not str(g["date"]).startswith("2020") and not g["background"]
