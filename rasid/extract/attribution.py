@@ -58,6 +58,11 @@ class Hedge:
         return (self.start if self.begin is None else self.begin) <= pos < self.end
 
 
+def _only_quotes(gap: str) -> bool:
+    """A gap of quotation marks and spaces only: the edge of a quoted name, not a boundary."""
+    return '"' in gap and not gap.replace('"', "").strip()
+
+
 def _source_span(
     view: SentenceView, lex: EventLexicon, cue_start: int, cue_end: int, blockers: Sequence[int], is_verb: bool
 ) -> tuple[int, int] | None:
@@ -69,7 +74,7 @@ def _source_span(
         between = view.folded[span_end:ws]
         # A name in quotation marks is part of the source: 'قالت "إدارة العمليات العسكرية"'،
         # 'بحسب شبكة "حي الزهراء بحلب" الموالية'.
-        quoted = '"' in between and not between.replace('"', "").strip()
+        quoted = _only_quotes(between)
         if quoted:
             if quote_at is None and between.count('"') % 2:
                 quote_at = span_end + between.index('"')
@@ -100,8 +105,7 @@ def _source_span(
     picked: list[tuple[int, int, str]] = []
     for ws, we, w in reversed(before):
         nxt = cue_start if not picked else picked[0][0]
-        gap = view.folded[we:nxt]
-        quoted = '"' in gap and not gap.replace('"', "").strip()  # 'وكانت "شبكة حي الزهراء" قالت'
+        quoted = _only_quotes(view.folded[we:nxt])  # 'وكانت "شبكة حي الزهراء" قالت'
         if (not quoted and view.boundary_between(we, nxt)) or w in lex.attr_stops:
             break  # ("كما أشارت إلى أن المجموعات أعلنت": the subject starts after "أن")
         picked.insert(0, (ws, we, w))

@@ -629,6 +629,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
     resolve = _need(data, "resolve", where, dict)
     negation = _need(data, "negation", where, dict)
     future = _need(data, "future", where, dict)
+    camps = _need(data, "camps", where, dict)
     background = _need(data, "background", where, dict)
     return EventLexicon(
         triggers=PhraseSet(forms, payloads),
@@ -686,10 +687,8 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
             for actor_id, forms in _need(roles, "means_nationality", where, dict).items()
             for form in forms
         },
-        camp_sides={side: camp for camp, spec in _need(data, "camps", where, dict).items() for side in spec.get("sides", [])},
-        camp_countries={
-            code: camp for camp, spec in _need(data, "camps", where, dict).items() for code in spec.get("countries", [])
-        },
+        camp_sides={side: camp for camp, spec in camps.items() for side in spec.get("sides", [])},
+        camp_countries={code: camp for camp, spec in camps.items() for code in spec.get("countries", [])},
         self_report_cues=_words(_need(roles, "self_report_cues", where)),
         self_report_triggers=frozenset(_need(roles, "self_report_triggers", where)),
         doer_nouns=_words(_need(roles, "doer_nouns", where)),
@@ -1400,7 +1399,7 @@ class EventStage:
         actor2 = _referred(view, lex, actor2, actors)
         announcer = _self_reporter(view, lex, main, attributions, actors)
         if announcer is not None:
-            if (actor2 or {}).get("id") is not None and actor2.get("id") == announcer.get("id"):  # type: ignore[union-attr]
+            if actor2 is not None and actor2.get("id") is not None and actor2["id"] == announcer.get("id"):
                 actor2 = None
             actor1 = announcer
         denied_by: list[dict[str, Any]] = []
