@@ -58,7 +58,7 @@ def _split_line(text: str, start: int, end: int, semicolons: bool, out: list[tup
         if run == "." and _dot_is_not_final(text, seg_start, a):
             continue
         if run == "..":
-            continue  # Arabic headlines use ".." as a pause: "التوتر يعود للواجهة.. ميليشيات ..."
+            continue  # Arabic headlines use ".." as a pause: "الهدوء يتبدد في ريف إدلب.. قصف ..."
         if not semicolons and all(c in _SEMICOLONS for c in run):
             continue
         while b < end and text[b] in _CLOSERS:

@@ -22,7 +22,7 @@ def test_a_capture_after_battles_told_again_is_a_new_incident_at_its_own_place(p
     # not the entry into Aleppo city.
     text = (
         "دخلت فصائل المعارضة إلى مدينة حلب الجمعة بعد معارك مع قوات النظام.\n"
-        "وأفادت مصادر محلية بأن المعارك المتواصلة على محور ريف إدلب الشرقي أسفرت عن السيطرة على قرية الطلحية."
+        "وذكر ناشطون أن القتال الدائر قرب سراقب انتهى بالسيطرة على قرية الطلحية في ريف إدلب."
     )
     evs = events(pipeline, text)
     places = sorted((e.fields["location"] or {}).get("place_id") or "" for e in evs)
@@ -45,7 +45,7 @@ def test_a_quoted_statement_after_the_source_is_not_part_of_its_name(pipeline: P
 
 
 def test_a_forecast_in_the_future_tense_is_not_an_event(pipeline: Pipeline) -> None:
-    text = 'وأكدت مصادر سورية، الجمعة، أن الطيران الروسي "سيتحرك خلال الساعات المقبلة لتغيير مسار المعارك".'
+    text = 'ونقلت وكالة محلية عن ضابط قوله إن الطيران الروسي "سيتدخل في الأيام القادمة لدعم القوات".'
     assert events(pipeline, text) == []
     # while a word that only starts like a future verb keeps its event
     kept = events(pipeline, "أعلنت هيئة تحرير الشام سيطرتها على بلدة الزربة بعد معارك مع قوات النظام.")
@@ -55,7 +55,7 @@ def test_a_forecast_in_the_future_tense_is_not_an_event(pipeline: Pipeline) -> N
 def test_a_particle_before_the_verb_is_not_its_subject(pipeline: Pipeline) -> None:
     f = only(
         pipeline,
-        "وعلى الصعيد الميداني، فقد شنت الطائرات الحربية التابعة للنظام غارات على مدينة سرمدا، ما أسفر عن إصابة ثلاثة مدنيين.",
+        "أما ميدانيا، فقد شنت الطائرات الحربية التابعة للنظام غارات على مدينة سرمدا، ما أدى إلى إصابة ثلاثة مدنيين.",
     )
     assert actor_id(f["actor1"]) == "syrian_air_force"
     assert (f["actor2"] or {}).get("side") == "civilian"
@@ -64,20 +64,20 @@ def test_a_particle_before_the_verb_is_not_its_subject(pipeline: Pipeline) -> No
 
 def test_an_attack_by_one_camp_and_a_capture_by_the_other_stay_apart(pipeline: Pipeline) -> None:
     text = (
-        "ورصد المرصد السوري هجوما روسيا على أطراف مدينة حلب.\n"
-        "وقال المرصد إن هيئة تحرير الشام سيطرت على معظم أحياء مدينة حلب."
+        "ووثق المرصد السوري هجوما روسيا استهدف محيط مدينة حلب.\n"
+        "وأضاف المرصد أن هيئة تحرير الشام باتت تسيطر على غالبية أحياء مدينة حلب."
     )
     evs = events(pipeline, text)
     assert sorted(actor_id(e.fields["actor1"]) or "" for e in evs) == ["hts", "russia_government"]
 
 
 def test_a_demand_or_a_wish_to_expel_is_not_an_event(pipeline: Pipeline) -> None:
-    assert events(pipeline, "وقالت مصادر محلية إن ميليشيات الدفاع الوطني طالبت الجانب الروسي بطرد الميليشيات الإيرانية من حلب.") == []
-    assert events(pipeline, "وقال المتحدث إن موسكو تدعم استعادة النظام في المنطقة.") == []
+    assert events(pipeline, "وأوضح مصدر أن وجهاء حي الميدان طالبوا الضباط الروس بطرد الميليشيات الإيرانية من الحي.") == []
+    assert events(pipeline, "وأضاف المتحدث أن طهران تدعم استعادة الجيش لمدينة حماة.") == []
 
 
 def test_who_announces_its_own_capture_took_the_place(pipeline: Pipeline) -> None:
-    f = only(pipeline, "وكانت الفصائل قد تقدمت، كما أشارت إلى أن المجموعات المسلحة أعلنت سيطرتها على ست قرى جديدة في إدلب.")
+    f = only(pipeline, "ولفت التقرير أيضا إلى أن المجموعات المسلحة أعلنت سيطرتها على أربع بلدات في ريف حماة.")
     assert (f["actor1"] or {}).get("side") == "opposition"
     assert not any(a["text"].startswith("أشارت") for a in f["attributed_to"])
 
@@ -85,7 +85,7 @@ def test_who_announces_its_own_capture_took_the_place(pipeline: Pipeline) -> Non
 def test_the_noun_after_qiyam_carries_out_the_act(pipeline: Pipeline) -> None:
     f = only(
         pipeline,
-        "وتحدثت وسائل إعلام تركية عن قيام القوات الروسية بإخلاء مواقعها في منطقة تل رفعت بريف حلب الشمالي، "
+        "وتحدثت صحف تركية عن قيام القوات الروسية بإخلاء مواقعها في بلدة عين عيسى بريف الرقة، "
         "بالتزامن مع تكثيف الجيش الوطني السوري تعزيزاته العسكرية.",
     )
     assert f["plover_type"] == "RETREAT"
@@ -99,7 +99,7 @@ def test_the_subject_after_a_relative_verb_is_the_one_who_took_the_place(pipelin
 
 
 def test_allies_named_first_in_a_three_sided_battle_fight_the_third(pipeline: Pipeline) -> None:
-    f = only(pipeline, "وتتواصل المعارك في ريف حلب الجنوبي بين النظام والمليشيات الإيرانية وفصائل المعارضة السورية.")
+    f = only(pipeline, "واستمرت الاشتباكات قرب بلدة الحاضر بين النظام والمليشيات الإيرانية وفصائل المعارضة.")
     assert (f["actor1"] or {}).get("side") == "government"
     assert (f["actor2"] or {}).get("side") == "opposition"
     assert [a.get("side") for a in f["assoc_actors"]] == ["pro_government"]
@@ -118,7 +118,7 @@ def test_a_speakers_own_forces_are_the_quoted_source(pipeline: Pipeline) -> None
 def test_neutralising_fighters_is_a_clash_with_a_toll_of_combatants(pipeline: Pipeline) -> None:
     f = only(
         pipeline,
-        "وبحسب المركز الروسي للمصالحة، تمكنت روسيا خلال الـ 24 ساعة الماضية من تحييد ما لا يقل عن 200 مسلح في محافظة إدلب.",
+        "وبحسب المركز الروسي للمصالحة، تمكنت روسيا أمس من تحييد ما لا يقل عن 200 مسلح في محافظة إدلب.",
     )
     assert f["killed"]["total"] == 200 and f["killed"]["bound"] == "at_least"
     assert (f["actor1"] or {}).get("id", "").startswith("russia")
@@ -128,7 +128,7 @@ def test_neutralising_fighters_is_a_clash_with_a_toll_of_combatants(pipeline: Pi
 def test_civilians_named_beside_fighters_are_not_the_fighters_side(pipeline: Pipeline) -> None:
     f = only(
         pipeline,
-        "وقال القيادي إن معارك عنيفة اندلعت بين القوات الروسية ومجموعات إيرانية، وتسببت بسقوط قتلى وجرحى من عناصر الميليشيات والمدنيين.",
+        "وذكر المصدر أن اشتباكا اندلع بين القوات الروسية ومجموعات إيرانية، وخلف قتلى وجرحى من عناصر الميليشيات والمدنيين في الحي.",
     )
     assert all((c.get("actor") or {}).get("side") != "civilian" for c in f["killed"]["combatants"])
 
@@ -148,7 +148,7 @@ def test_a_day_after_a_killing_dates_the_killing_the_day_before(pipeline: Pipeli
     # published 2024-03-09: the talk of clashes comes a day after the killing
     text = (
         "ويأتي الحديث عن الاقتتال في حي الميدان، بعد يوم من مقتل 4 عناصر من قوات النظام في الحي، "
-        'بحسب شبكة "أخبار الميدان" الموالية، والتي ادعت أن سبب مقتلهم سقوط صاروخ غراد على سيارتهم '
+        'بحسب شبكة "أخبار الميدان" الموالية، وقد زعمت الشبكة أن صاروخ غراد سقط على سيارتهم '
         'من قبل من سمتهم "الإرهابيين" في إشارة إلى الفصائل المقاتلة.'
     )
     f = only(pipeline, text)
@@ -170,7 +170,7 @@ def test_a_named_commander_killed_counts_one_of_his_group_and_the_means_names_th
 def test_battles_that_killed_an_adviser_count_him(pipeline: Pipeline) -> None:
     f = only(
         pipeline,
-        "وأسفرت المعارك في ريف حلب الجنوبي عن مقتل المستشار في الحرس الثوري الإيراني محمد رضائي، بحسب وكالة تسنيم.",
+        "وأدت المواجهات قرب بلدة الحاضر إلى مقتل المستشار الإيراني في الحرس الثوري محمد رضائي، بحسب وكالة تسنيم.",
     )
     assert f["killed"]["total"] == 1
     assert f["killed"]["civilians"] in (None, 0)
@@ -197,6 +197,6 @@ def test_early_in_a_month_dates_a_meeting_but_since_an_agreement_does_not(pipeli
     assert str(f["date"]).startswith("2024-02") and f["date_precision"] == "month"
     g = only(
         pipeline,
-        "وأدت العملية التي تعد أول اختراق منذ اتفاق وقف إطلاق النار في آذار/مارس عام 2020 إلى السيطرة على عشرات القرى في ريف حلب الغربي.",
+        "وأفضى الهجوم، وهو الأوسع منذ هدنة أيلول/سبتمبر عام 2018، إلى السيطرة على ثلاث قرى في ريف حماة الشمالي.",
     )
     assert not str(g["date"]).startswith("2020") and not g["background"]
