@@ -92,12 +92,40 @@ def _nationality_forms() -> frozenset[str]:
     return frozenset(forms)
 
 
+@lru_cache(maxsize=1)
+def _state_ids() -> frozenset[str]:
+    """Government actor ids of the countries in titles.yaml: "إيران" alone is a state."""
+    from importlib import resources
+
+    import yaml
+
+    raw = yaml.safe_load(resources.files("rasid.knowledge").joinpath("data/titles.yaml").read_text("utf-8"))
+    return frozenset(str(nat["government"]) for nat in raw.get("nationalities", []) if nat.get("government"))
+
+
 def _span_start(token: Token) -> int:
     """Where an entity starting at `token` begins: the article stays, و/ب/ل/ف do not."""
     for clitic in token.clitics:
         if clitic.form == "ال":
             return clitic.start
     return token.base_start
+
+
+def _place_start(text: str, words: Sequence[Token], starts: Sequence[int], start: int, end: int) -> int:
+    """A tagged place "وإدلب" / "بإدلب" starts after its proclitics, unless they belong to the name ("بنش")."""
+    from rasid.knowledge.geocode import geocode
+    from rasid.knowledge.places import load_places
+
+    k = bisect.bisect_left(starts, start)
+    if k == len(words) or words[k].start != start:
+        return start
+    trimmed = _span_start(words[k])
+    if trimmed == start or trimmed >= end:
+        return start
+    kb = load_places()
+    if kb.lookup(text[start:end]) or geocode(text[trimmed:end]) is None:
+        return start
+    return trimmed
 
 
 def person_id(name: str) -> str:
@@ -263,7 +291,12 @@ class EntityStage:
         candidates += self._actors(doc, words, norms)
         candidates += self._titled_persons(doc, words, candidates, crf_spans)
         candidates += self._quoted_name_lists(doc, words, candidates)
-        candidates += self._crf_candidates(doc, crf_spans)
+        # The tagger adds what the knowledge base missed; on a span both found, the knowledge-base
+        # reading (resolved in its phrase: "ريفي حلب وإدلب" is two governorates) stands.
+        known = {(c.start, c.end, c.type) for c in candidates}
+        candidates += [
+            c for c in self._crf_candidates(doc, words, crf_spans) if (c.start, c.end, c.type) not in known
+        ]
         chosen = _resolve_overlaps(candidates)
         _link_coreferent_persons(chosen)
         mentions = [
@@ -354,6 +387,38 @@ class EntityStage:
             if len(ranked) > 1:
                 attrs["alternatives"] = [a.id for a in ranked[1:4]]
             out.append(_Candidate(_span_start(words[first]), words[last].end, "actor", actor.id, confidence, attrs))
+            if last > first:
+                out += self._coordinated_kin(doc, words, first, last, actor.id, looked_up)
+        return out
+
+    def _coordinated_kin(
+        self, doc: Document, words: Sequence[Token], first: int, last: int, actor_id: str, looked_up: dict[str, list[Any]]
+    ) -> list[_Candidate]:
+        """"ميليشيات روسيا وإيران", "الميليشيات الإيرانية والروسية": the noun carries over a و-joined
+        country or nationality, so the second word names militias too, not the Iranian state."""
+        actors, _ = _actor_resources()
+        head = doc.text[_span_start(words[first]) : words[last].start]
+        out: list[_Candidate] = []
+        k = last + 1
+        while (
+            k < len(words)
+            and words[k].sentence == words[last].sentence
+            and any(c.form == "و" for c in words[k].clitics[:1])
+            and not doc.text[words[k - 1].end : words[k].start].strip()
+        ):
+            base = doc.text[_span_start(words[k]) : words[k].end]
+            bare = normalize_word(base).removeprefix("ال")
+            country = actors.lookup(base, at=doc.published)
+            if bare not in _nationality_forms() and not (country and country[0].id in _state_ids()):
+                break
+            surface = head + base
+            if surface not in looked_up:
+                looked_up[surface] = actors.lookup(surface, at=doc.published)
+            ranked = looked_up[surface]
+            if not ranked or ranked[0].id == actor_id:
+                break
+            out.append(_Candidate(_span_start(words[k]), words[k].end, "actor", ranked[0].id, 0.95, _actor_attrs(ranked[0])))
+            k += 1
         return out
 
     def _places(self, doc: Document) -> list[_Candidate]:
@@ -532,13 +597,18 @@ class EntityStage:
 
         return list(load_tagger().tag_document(doc))
 
-    def _crf_candidates(self, doc: Document, spans: Sequence[tuple[int, int, str, float]]) -> list[_Candidate]:
+    def _crf_candidates(
+        self, doc: Document, tokens: Sequence[Token], spans: Sequence[tuple[int, int, str, float]]
+    ) -> list[_Candidate]:
         """Tagger spans the knowledge base did not cover, linked where a lookup succeeds."""
         from rasid.knowledge.geocode import geocode
 
         out = []
         actors, _ = _actor_resources()
+        starts = [w.start for w in tokens]
         for start, end, label, conf in spans:
+            if label == "LOC":
+                start = _place_start(doc.text, tokens, starts, start, end)
             surface = doc.text[start:end].strip(_QUOTES_OPEN + _QUOTES_CLOSE + " ")
             words = surface.split()
             if label == "PERS":

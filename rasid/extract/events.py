@@ -395,9 +395,11 @@ class EventLexicon:
     concurrent: PhraseSet
     pluperfect: PhraseSet
     anaphora: PhraseSet
+    place_anaphora: Mapping[str, tuple[str, ...]]  # normalised noun -> place types it refers to
     background_cues: PhraseSet
     background_window: int
     date_blockers: PhraseSet
+    prior_links: PhraseSet
     date_blocker_window: int
     cumulative: PhraseSet
     handover: PhraseSet
@@ -647,9 +649,14 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         concurrent=PhraseSet(_need(background, "concurrent", where)),
         pluperfect=PhraseSet(_need(background, "pluperfect", where)),
         anaphora=PhraseSet(_need(data, "anaphora", where)),
+        place_anaphora={
+            normalize_word(str(noun)): tuple(str(t) for t in types)
+            for noun, types in (data.get("place_anaphora") or {}).items()
+        },
         background_cues=PhraseSet(_need(background, "cues", where)),
         background_window=int(background.get("window", 8)),
         date_blockers=PhraseSet(_need(background, "date_blockers", where)),
+        prior_links=PhraseSet(background.get("prior_links", [])),
         date_blocker_window=int(background.get("date_blocker_window", 2)),
         cumulative=PhraseSet(_need(background, "cumulative", where)),
         handover=PhraseSet(_need(resolve, "handover", where)),
@@ -1468,8 +1475,9 @@ class EventStage:
             loc_span = Span(best.start, best.end)
             spans["location"] = [loc_span]
         date, precision, date_from = None, None, None
-        if times:
-            in_seg_t = [t for t in times if seg_lo <= t[0] < seg_hi] or list(times)
+        in_seg_t = [t for t in times if seg_lo <= t[0] < seg_hi] or list(times)
+        in_seg_t = [t for t in in_seg_t if not _dates_prior_cause(view, lex, main, seg_hits, t[0])]
+        if in_seg_t:
             best_t = min(in_seg_t, key=lambda t: abs(t[0] - main.start))
             date, precision, date_from = best_t[2], best_t[3], "text"
             spans["date"] = [view.span(best_t[0], best_t[1])]
@@ -1556,6 +1564,11 @@ class EventStage:
                 if speaker is not None:
                     c.fields["actor1"] = dict(speaker)
                     c.spans.pop("actor1", None)
+            if c.fields["location"] is None:
+                named = self._named_before(c, doc)
+                if named is not None:
+                    c.fields["location"] = _location(named)
+                    c.fields["location_from"] = "anaphora"
             for key in ("location", "date"):
                 if c.fields[key] is not None:
                     continue
@@ -1574,6 +1587,38 @@ class EventStage:
                 c.fields["date"] = doc.published.isoformat()
                 c.fields["date_precision"] = "unknown"
                 c.fields["date_from"] = "publication"
+
+
+    def _named_before(self, c: _Candidate, doc: Document) -> Mention | None:
+        """The place "المدينة" / "الحي" in the candidate's sentence refers to: of the places of that
+        kind named before the sentence, the one named most often."""
+        anaphora = self.lexicon.place_anaphora
+        if not anaphora:
+            return None
+        start, end = int(c.fields["evidence"]["start"]), int(c.fields["evidence"]["end"])
+        lo = bisect.bisect_left(doc.tokens, start, key=lambda t: t.start)
+        hi = bisect.bisect_left(doc.tokens, end, key=lambda t: t.start)
+        words = [t for t in doc.tokens[lo:hi] if t.is_word and t.norm in anaphora]
+        if not words:
+            return None
+        places = [m for m in doc.mentions if m.type == "place" and m.kb_id and m.start < end]
+        inside = [(m.start, m.end) for m in places if start <= m.start]
+        types: tuple[str, ...] | None = None
+        for t in words:
+            if any(cl.form == "ال" for cl in t.clitics) and not any(s <= t.start < e for s, e in inside):
+                types = anaphora[t.norm]
+                break
+        if types is None:
+            return None
+        earlier = [m for m in places if m.end <= start and m.attrs.get("place_type") in types]
+        if not earlier:
+            return None
+        # The place the article keeps naming, not the last one in passing ("الحملة على إدلب"):
+        # the most often named, the latest of those on a tie.
+        counts: dict[str, int] = {}
+        for m in earlier:
+            counts[str(m.kb_id)] = counts.get(str(m.kb_id), 0) + 1
+        return max(reversed(earlier), key=lambda m: counts[str(m.kb_id)])
 
 
 # A report recalls, not reports, an incident dated (or a period ending) this long before publication.
@@ -1659,6 +1704,20 @@ def _after_from(view: SentenceView, pos: int) -> bool:
     return bool(before) and before[-1][2] in ("من", "منطلقة من", "انطلاقا من")
 
 
+def _dates_prior_cause(view: SentenceView, lex: EventLexicon, main: Hit, hits: Sequence[Hit], at: int) -> bool:
+    """The time at `at` follows "عقب/على خلفية ..." past the trigger and dates that cause, not the event.
+
+    "قتل 3 مدنيين عقب غارة ... اليوم" keeps its date: the cause is an event word, the same incident.
+    """
+    for link in view.find(lex.prior_links):
+        if not (main.end <= link.start and link.end < at) or view.words_between(link.end, at) < 1:
+            continue
+        if any(h is not main and link.end <= h.start < at and view.words_between(link.end, h.start) <= 1 for h in hits):
+            continue
+        return True
+    return False
+
+
 def _drop_anchors(
     view: SentenceView, times: list[tuple[int, int, str, str]], lex: EventLexicon
 ) -> list[tuple[int, int, str, str]]:
@@ -1738,7 +1797,9 @@ def _location(m: Mention) -> dict[str, Any]:
     a = m.attrs
     return {
         "place_id": m.kb_id,
-        "name": m.text,
+        # The place's own name ("الطلحية"); `text` keeps the words as written ("قريتي الطلحية").
+        "name": a.get("name") or m.text,
+        "text": m.text,
         "name_en": a.get("name_en"),
         "lat": a.get("lat"),
         "lon": a.get("lon"),
@@ -2372,6 +2433,18 @@ def _place_compatible(a: dict[str, Any] | None, b: dict[str, Any] | None) -> boo
     )
 
 
+def _place_within(inner: Mapping[str, Any], outer: Mapping[str, Any]) -> bool:
+    """A street or quarter of the city named elsewhere ("شارع النيل في مدينة حلب" inside "حلب")."""
+    outer_id = outer.get("place_id")
+    if not outer_id or inner.get("place_id") == outer_id:
+        return False
+    if inner.get("container_id") == outer_id:
+        return True
+    from rasid.knowledge.places import load_places
+
+    return any(c.id == outer_id for c in load_places().containers(str(inner.get("place_id") or "")))
+
+
 _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 _TEXT_DATE = ("text", "context")
 
@@ -2604,7 +2677,9 @@ def _merge(candidates: Sequence[_Candidate], lex: EventLexicon) -> list[_Candida
         if fa["date_from"] == "publication" and fb["date_from"] in ("text", "context"):
             fa["date"], fa["date_precision"], fa["date_from"] = fb["date"], fb["date_precision"], fb["date_from"]
         loc_a, loc_b = fa["location"], fb["location"]
-        if loc_a and loc_b and int(loc_b.get("geo_precision") or 3) < int(loc_a.get("geo_precision") or 3):
+        if loc_a and loc_b and not _place_within(loc_a, loc_b) and (
+            _place_within(loc_b, loc_a) or int(loc_b.get("geo_precision") or 3) < int(loc_a.get("geo_precision") or 3)
+        ):
             fa["location"] = loc_b
         if _disjoint_victims(target, c):
             fa["killed"] = cas.add(fa["killed"], fb["killed"])

@@ -109,6 +109,43 @@ def test_city_versus_governorate() -> None:
     assert governorate.attrs["geo_precision"] == 3 and governorate.attrs["admin1"] == "Idlib"
 
 
+def test_tagged_places_leave_their_proclitics_out() -> None:
+    text = "وتتواصل المواجهات في ريفي حماة وإدلب، كما قصفت المدفعية نقاطاً عسكرية بإدلب وأخرى في بنش."
+    d = Pipeline([TextStage(), EntityStage()])(Document(id="p", text=text))
+    places = [(m.text, m.kb_id) for m in d.mentions if m.type == "place"]
+    assert not any(t.startswith(("و", "ب")) and t != "بنش" for t, _ in places), places
+    # both countrysides of "ريفي حماة وإدلب" are governorates; the bare "بإدلب" is the city
+    idlibs = [m for m in d.mentions if m.type == "place" and m.text == "إدلب"]
+    assert [m.attrs["place_type"] for m in idlibs] == ["governorate", "city"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("تجددت المواجهات بين ميليشيات روسيا وإيران قرب المطار.", ["russia_backed_militias", "iran_backed_militias"]),
+        ("اجتمعت الميليشيات الإيرانية والروسية في حي الجميلية.", ["iran_backed_militias", "russia_backed_militias"]),
+        ("اندلع قتال بين ميليشيات روسية وإيرانية في حمص.", ["russia_backed_militias", "iran_backed_militias"]),
+        # a state joined to a force is the state: "قوات روسيا" is not what the text says
+        ("قصفت قوات النظام وروسيا بلدة كفرنبل.", ["saa", "russia_government"]),
+    ],
+)
+def test_a_group_noun_carries_over_a_joined_nationality(text: str, expected: list[str]) -> None:
+    d = Pipeline([TextStage(), EntityStage()])(Document(id="kin", text=text))
+    assert [m.kb_id for m in d.mentions if m.type == "actor"] == expected
+    assert not any(m.text.startswith("و") for m in d.mentions if m.type == "actor")
+
+
+def test_a_place_name_that_begins_with_a_proclitic_letter_keeps_it() -> None:
+    from rasid.extract.entities import _place_start
+
+    text = "سقطت قذائف على برزة وبإدلب"
+    words = _words(text)
+    assert [c.form for c in words[3].clitics] == ["ب"]  # the tokenizer reads "برزة" as ب + رزة
+    starts = [w.start for w in words]
+    assert _place_start(text, words, starts, 15, 19) == 15  # but Barzeh is a Damascus district
+    assert text[_place_start(text, words, starts, 20, 26) : 26] == "إدلب"
+
+
 def _words(text: str) -> list:
     d = TextStage()(Document(id="w", text=text))
     return [t for t in d.tokens if t.is_word]
