@@ -472,7 +472,7 @@ class EntityStage:
                         cursor += 1
             role = doc.text[words[first].base_start : words[last].end]
             coordinated = any(c.form in ("و", "ف") for c in words[first].clitics)
-            # A title with no name whose actor is named ("رئيس فرع المخابرات الجوية في حلب العقيد (…)")
+            # A title with no name whose actor is named ("رئيس فرع الأمن العسكري في حماة العميد (…)")
             # hands its affiliation to the next title in the same sentence.
             if pending is not None and pending[0] == words[first].sentence and first - pending[1] <= 5:
                 if affiliation is None and not coordinated:
@@ -563,7 +563,7 @@ class EntityStage:
     def _quoted_name_lists(
         self, doc: Document, words: Sequence[Token], found: Sequence[_Candidate]
     ) -> list[_Candidate]:
-        """“علي الجاسم ومحمد عاصي وعلي الحسن”: a quoted list of names joined by و, each from a given name."""
+        """“أحمد الخلف ومحمود الديري وعلي الحمود”: a quoted list of names joined by و, each from a given name."""
         given = _given_names()
         out: list[_Candidate] = []
         starts = [w.start for w in words]

@@ -10,7 +10,7 @@ Every place phrase gets coordinates, admin1/admin2 and an ACLED-style geo-precis
    journalists mean the governorate's rural part), "غربي محافظة حلب", a district, Syria, a large region.
 
 Nested phrases resolve to the most specific place and keep the container: "حي الخالدية بحلب" is
-the neighbourhood (container: Aleppo city); "قرية البوابية بريف حلب الجنوبي" is the village
+the neighbourhood (container: Aleppo city); "قرية العيس بريف حلب الجنوبي" is the village
 (container: Aleppo governorate, qualifier "southern countryside").
 
 Ambiguity: a bare "حلب" is the city (cities outrank governorates of the same name) unless preceded

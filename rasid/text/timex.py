@@ -2,7 +2,7 @@
 
 `find_times(text, reference)` finds weekdays ("اليوم السبت", "أمس الأحد", "والخميس"), relative days
 ("قبل يومين"), periods ("الأسبوع الماضي", "خلال الـ 24 ساعة الماضية"), months in Levantine and
-Egyptian/Gulf names ("نهاية شهر مايو/ آيار الفائت", "آذار /مارس عام 2020"), years, parts of day
+Egyptian/Gulf names ("نهاية شهر مايو/ آيار المنصرم", "نيسان /أبريل عام 2021"), years, parts of day
 ("مساء الخميس", "فجر الجمعة") and clock times, holidays ("عيد الأضحى", "رأس السنة الهجرية"), Hijri
 months and days ("15 رمضان 1440", via the Umm al-Qura table in time.yaml), and nth/last days of a month
 ("ثالث ثلاثاء في أيلول", "الاثنين الأخير من آذار"), and resolves them to dates with a precision.
@@ -1462,7 +1462,7 @@ class _Parser:
             return None
         count, unit, end = au
         if sign == 1 and self.is_(i, "بعد") and self.is_(end, "من"):
-            # "بعد يوم من مقتل 5 عناصر": what "من" names happened that long before, not after
+            # "بعد يومين من مقتل ثلاثة مدنيين": what "من" names happened that long before, not after
             sign = -1
 
         def res(ref: dt.datetime | None, direction: str) -> _Val | None:

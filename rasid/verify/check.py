@@ -12,7 +12,7 @@ Pipeline
      family and cover ≥ 60 % of the claim's other words (actor, place) to take a
      stance; a place scoped differently ("ريف حلب" for a claim about "مدينة حلب")
      only discusses; a negated predicate or a denial refutes; a disputed-fact cue
-     ("لا يوجد حتى الآن أسباب واضحة") makes it discuss (counted as doubt);
+     ("لم تتضح الأسباب حتى الآن") makes it discuss (counted as doubt);
      otherwise it supports, flagged partial / redeployment / hedged when those cues occur;
    * the ANS stance model (`rasid.verify.stance`) gives the probabilities; it picks
      the label alone only when the claim's predicate is in no cue family. The final

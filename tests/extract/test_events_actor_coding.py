@@ -153,8 +153,8 @@ def test_the_clash_sides_are_the_two_sides_of_the_casualty_breakdown(pipeline: P
 
 def test_the_clash_sides_come_from_the_breakdown_across_sentences(pipeline: Pipeline) -> None:
     text = (
-        "أعلن الجيش أنه يخوض معارك عنيفة مع فصائل مسلحة على أطراف مدينة حماة.\n"
-        "وأفاد المرصد السوري بمقتل 48 عنصرا من هيئة تحرير الشام و30 عنصرا من قوات النظام في معارك حماة."
+        "قال الجيش إن وحداته تخوض منذ الصباح معارك ضد فصائل مسلحة على أطراف مدينة حماة.\n"
+        "ووثق المرصد السوري مقتل 48 عنصرا من هيئة تحرير الشام و30 عنصرا من قوات النظام في معارك حماة."
     )
     clashes = [e.fields for e in events(pipeline, text) if e.sub_event_type == "Armed clash" and e.fields.get("killed")]
     assert clashes, "no clash with casualties"
@@ -177,7 +177,7 @@ def test_victims_counted_before_a_plural_verb_are_no_acting_side(pipeline: Pipel
 
 def test_allied_sides_in_the_toll_leave_the_opponent_in_place(pipeline: Pipeline) -> None:
     # Both counted groups fight on the government side: the clash was with the third actor.
-    text = "وأفاد المرصد السوري بمقتل 14 عنصرا من قوات النظام و6 عناصر من الميليشيات الإيرانية في اشتباكات مع هيئة تحرير الشام قرب سراقب."
+    text = "وأحصى المرصد السوري مقتل 14 عنصرا من قوات النظام و6 عناصر من الميليشيات الإيرانية في اشتباكات مع هيئة تحرير الشام قرب سراقب."
     clashes = [e.fields for e in events(pipeline, text) if e.sub_event_type == "Armed clash"]
     assert clashes and "hts" in {actor_id(clashes[0]["actor1"]), actor_id(clashes[0]["actor2"])}
 
@@ -185,7 +185,7 @@ def test_allied_sides_in_the_toll_leave_the_opponent_in_place(pipeline: Pipeline
 @pytest.mark.parametrize(
     "text",
     [
-        "والأحد، لقي 9 مدنيين بينهم 3 أطفال حتفهم، جراء شن الطائرات الحربية الروسية غارة على أحياء سكنية في مدينة سرمين، حسب الدفاع المدني.",
+        "وقضى 9 مدنيين بينهم 3 أطفال يوم الأحد، جراء شن الطائرات الحربية الروسية غارة على سوق مدينة سرمين، وفق الدفاع المدني.",
         "قتل ستة مدنيين بشن الطائرات الحربية الروسية غارات على سوق مدينة معرة النعمان.",
     ],
 )

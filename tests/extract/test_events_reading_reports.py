@@ -21,7 +21,7 @@ def test_a_capture_after_battles_told_again_is_a_new_incident_at_its_own_place(p
     # "المعارك المتواصلة" refers back to the fighting, but the capture of two villages in Idlib is
     # not the entry into Aleppo city.
     text = (
-        "دخلت فصائل المعارضة إلى مدينة حلب الجمعة بعد معارك مع قوات النظام.\n"
+        "دخلت فصائل المعارضة صباح الأحد إلى مدينة حلب بعد معارك مع قوات النظام.\n"
         "وذكر ناشطون أن القتال الدائر قرب سراقب انتهى بالسيطرة على قرية الطلحية في ريف إدلب."
     )
     evs = events(pipeline, text)
@@ -32,7 +32,7 @@ def test_a_capture_after_battles_told_again_is_a_new_incident_at_its_own_place(p
 
 
 def test_a_source_named_in_quotation_marks_is_the_whole_name_and_plays_no_role(pipeline: Pipeline) -> None:
-    f = only(pipeline, 'وقالت "إدارة العمليات العسكرية"، إن مقاتليها سيطروا على بلدة خان طومان بعد معارك مع قوات النظام.')
+    f = only(pipeline, 'وقالت "إدارة العمليات العسكرية"، إن مقاتليها دخلوا بلدة العيس إثر معارك طاحنة مع قوات النظام.')
     sources = [a["text"] for a in f["attributed_to"]]
     assert [x.strip('"') for x in sources] == ["إدارة العمليات العسكرية"]
     assert actor_id(f["actor2"]) != actor_id(f["attributed_to"][0]["source_actor"]) or f["actor2"] is None
@@ -55,7 +55,7 @@ def test_a_forecast_in_the_future_tense_is_not_an_event(pipeline: Pipeline) -> N
 def test_a_particle_before_the_verb_is_not_its_subject(pipeline: Pipeline) -> None:
     f = only(
         pipeline,
-        "أما ميدانيا، فقد شنت الطائرات الحربية التابعة للنظام غارات على مدينة سرمدا، ما أدى إلى إصابة ثلاثة مدنيين.",
+        "أما ميدانيا، فقد نفذت الطائرات الحربية التابعة للنظام غارات عدة على مدينة سرمدا، ما أدى إلى إصابة ثلاثة مدنيين.",
     )
     assert actor_id(f["actor1"]) == "syrian_air_force"
     assert (f["actor2"] or {}).get("side") == "civilian"
@@ -77,7 +77,7 @@ def test_a_demand_or_a_wish_to_expel_is_not_an_event(pipeline: Pipeline) -> None
 
 
 def test_who_announces_its_own_capture_took_the_place(pipeline: Pipeline) -> None:
-    f = only(pipeline, "ولفت التقرير أيضا إلى أن المجموعات المسلحة أعلنت سيطرتها على أربع بلدات في ريف حماة.")
+    f = only(pipeline, "كما أشارت الوكالة إلى أن الفصائل المسلحة أعلنت ليلا سيطرتها على أربع بلدات في ريف حماة.")
     assert (f["actor1"] or {}).get("side") == "opposition"
     assert not any(a["text"].startswith("أشارت") for a in f["attributed_to"])
 
@@ -85,8 +85,8 @@ def test_who_announces_its_own_capture_took_the_place(pipeline: Pipeline) -> Non
 def test_the_noun_after_qiyam_carries_out_the_act(pipeline: Pipeline) -> None:
     f = only(
         pipeline,
-        "وتحدثت صحف تركية عن قيام القوات الروسية بإخلاء مواقعها في بلدة عين عيسى بريف الرقة، "
-        "بالتزامن مع تكثيف الجيش الوطني السوري تعزيزاته العسكرية.",
+        "وأشارت مصادر كردية إلى قيام القوات الروسية بإخلاء نقاطها العسكرية قرب بلدة عين عيسى بريف الرقة، "
+        "في وقت يعزز فيه الجيش الوطني السوري انتشاره في المنطقة.",
     )
     assert f["plover_type"] == "RETREAT"
     assert actor_id(f["actor1"]) == "russian_forces"
@@ -94,12 +94,12 @@ def test_the_noun_after_qiyam_carries_out_the_act(pipeline: Pipeline) -> None:
 
 
 def test_the_subject_after_a_relative_verb_is_the_one_who_took_the_place(pipeline: Pipeline) -> None:
-    f = only(pipeline, "وأغلق الجيش الطرق المؤدية إلى الأحياء التي سيطرت عليها الجماعات المسلحة في مدينة حلب.")
+    f = only(pipeline, "وقطع الجيش الإمدادات عن البلدات التي سيطرت عليها الفصائل المعارضة في ريف حماة.")
     assert (f["actor1"] or {}).get("side") == "opposition"
 
 
 def test_allies_named_first_in_a_three_sided_battle_fight_the_third(pipeline: Pipeline) -> None:
-    f = only(pipeline, "واستمرت الاشتباكات قرب بلدة الحاضر بين النظام والمليشيات الإيرانية وفصائل المعارضة.")
+    f = only(pipeline, "واستمرت الاشتباكات قرب بلدة الحاضر بين النظام والميليشيات الإيرانية والفصائل المعارضة.")
     assert (f["actor1"] or {}).get("side") == "government"
     assert (f["actor2"] or {}).get("side") == "opposition"
     assert [a.get("side") for a in f["assoc_actors"]] == ["pro_government"]
@@ -107,10 +107,10 @@ def test_allies_named_first_in_a_three_sided_battle_fight_the_third(pipeline: Pi
 
 def test_a_speakers_own_forces_are_the_quoted_source(pipeline: Pipeline) -> None:
     text = (
-        'وقالت "إدارة العمليات العسكرية"، إن الميدان يشهد تقدما واسعا للثوار في ريف إدلب الشرقي.\n'
-        'وأضافت "أحكمت قواتنا السيطرة على بلدة خان طومان بريف حلب الجنوبي".'
+        'وذكرت "إدارة العمليات العسكرية"، أن مقاتليها يواصلون التقدم على جبهات ريف إدلب الشرقي.\n'
+        'وتابعت في بيانها "أحكمت قواتنا السيطرة على بلدة العيس بريف حلب الجنوبي".'
     )
-    capture = [e for e in events(pipeline, text) if "طومان" in str((e.fields["location"] or {}).get("name"))]
+    capture = [e for e in events(pipeline, text) if "العيس" in str((e.fields["location"] or {}).get("name"))]
     assert len(capture) == 1
     assert actor_id(capture[0].fields["actor1"]) == "military_operations_command"
 
@@ -118,9 +118,9 @@ def test_a_speakers_own_forces_are_the_quoted_source(pipeline: Pipeline) -> None
 def test_neutralising_fighters_is_a_clash_with_a_toll_of_combatants(pipeline: Pipeline) -> None:
     f = only(
         pipeline,
-        "وبحسب المركز الروسي للمصالحة، تمكنت روسيا أمس من تحييد ما لا يقل عن 200 مسلح في محافظة إدلب.",
+        "وأعلن المركز الروسي للمصالحة أن روسيا تمكنت خلال يومين من تحييد أكثر من 140 مسلحا في ريف إدلب.",
     )
-    assert f["killed"]["total"] == 200 and f["killed"]["bound"] == "at_least"
+    assert f["killed"]["total"] == 140 and f["killed"]["bound"] == "at_least"
     assert (f["actor1"] or {}).get("id", "").startswith("russia")
     assert f["killed"]["civilians"] in (None, 0)
 
@@ -128,15 +128,15 @@ def test_neutralising_fighters_is_a_clash_with_a_toll_of_combatants(pipeline: Pi
 def test_civilians_named_beside_fighters_are_not_the_fighters_side(pipeline: Pipeline) -> None:
     f = only(
         pipeline,
-        "وذكر المصدر أن اشتباكا اندلع بين القوات الروسية ومجموعات إيرانية، وخلف قتلى وجرحى من عناصر الميليشيات والمدنيين في الحي.",
+        "وذكر المصدر أن اشتباكا اندلع بين القوات الروسية ومجموعات إيرانية في الحي، وخلف قتلى وجرحى بين عناصر الميليشيات والمدنيين.",
     )
     assert all((c.get("actor") or {}).get("side") != "civilian" for c in f["killed"]["combatants"])
 
 
 def test_shells_of_unknown_origin_have_an_unidentified_perpetrator(pipeline: Pipeline) -> None:
     text = (
-        "وسقطت قذائف صاروخية “مجهولة المصدر” على حي الحمدانية في مدينة حلب ظهر اليوم، وسط أنباء عن إصابات في صفوف المدنيين.\n"
-        "وقال قيادي إن فصائل المعارضة تتبنى أي قصف لمقرات الميليشيات الإيرانية، نافيا قصفها الأحياء السكنية."
+        "وأصابت قذائف “مجهولة المصدر” حي الحمدانية غربي مدينة حلب عصر اليوم، وسط أنباء عن جرحى بين المدنيين.\n"
+        "وأكد قيادي معارض أن الفصائل تتبنى كل قصف يطال مواقع الميليشيات الإيرانية، نافيا أي استهداف للمناطق السكنية."
     )
     shelling = [e for e in events(pipeline, text) if e.sub_event_type == "Shelling/artillery/missile attack"]
     assert len(shelling) == 1
@@ -147,9 +147,9 @@ def test_shells_of_unknown_origin_have_an_unidentified_perpetrator(pipeline: Pip
 def test_a_day_after_a_killing_dates_the_killing_the_day_before(pipeline: Pipeline) -> None:
     # published 2024-03-09: the talk of clashes comes a day after the killing
     text = (
-        "ويأتي الحديث عن الاقتتال في حي الميدان، بعد يوم من مقتل 4 عناصر من قوات النظام في الحي، "
-        'بحسب شبكة "أخبار الميدان" الموالية، وقد زعمت الشبكة أن صاروخ غراد سقط على سيارتهم '
-        'من قبل من سمتهم "الإرهابيين" في إشارة إلى الفصائل المقاتلة.'
+        "وتأتي المواجهات في حي الميدان بعد يوم من مقتل 4 عناصر من قوات النظام في الحي، "
+        'بحسب شبكة "أخبار الميدان" الموالية، التي زعمت أن صاروخ غراد أطلق نحو سيارتهم '
+        'من قبل من تسميهم "العصابات الإرهابية"، في إشارة إلى فصائل المعارضة.'
     )
     f = only(pipeline, text)
     assert f["date"] == "2024-03-08"
@@ -179,7 +179,7 @@ def test_battles_that_killed_an_adviser_count_him(pipeline: Pipeline) -> None:
 def test_an_incident_recalled_with_its_own_date_is_kept_as_background(pipeline: Pipeline) -> None:
     text = (
         "انسحبت القوات الروسية من مطار القامشلي اليوم السبت.\n"
-        "يشار إلى أن ميليشيات موالية لروسيا اقتحمت نهاية شهر كانون الثاني/ يناير الفائت، مطار حلب الدولي."
+        "وكانت مجموعات موالية لروسيا قد اقتحمت نهاية شهر كانون الثاني/ يناير الفائت، مطار حلب الدولي."
     )
     evs = events(pipeline, text)
     old = [e for e in evs if e.fields["background"]]
@@ -193,7 +193,7 @@ def test_an_incident_recalled_with_its_own_date_is_kept_as_background(pipeline: 
 
 
 def test_early_in_a_month_dates_a_meeting_but_since_an_agreement_does_not(pipeline: Pipeline) -> None:
-    f = only(pipeline, "وفي مطلع شهر شباط/فبراير الماضي عقدت الميليشيات الإيرانية في حلب اجتماعاً بحضور ضباط روس.")
+    f = only(pipeline, "وفي مطلع شهر شباط/فبراير الماضي عقد قادة الميليشيات الإيرانية اجتماعاً مع ضباط روس في حلب.")
     assert str(f["date"]).startswith("2024-02") and f["date_precision"] == "month"
     g = only(
         pipeline,

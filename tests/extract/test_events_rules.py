@@ -27,10 +27,10 @@ def subtypes(doc: Document) -> list[str]:
 
 
 def test_negation_several_words_before_trigger_cancels_it() -> None:
-    doc = run("وقال الجيش إن المجموعات لم تحدد مواقع انتشارها داخل البلدة بسبب الغارات الجوية.\n")
+    doc = run("وأوضح الجيش أن المسلحين لم يثبتوا مواقع انتشارهم داخل البلدة بسبب الغارات الجوية.\n")
     assert "Air/drone strike" not in subtypes(doc)
     # the same clause without the negation is an airstrike
-    doc = run("وقال الجيش إن المجموعات فقدت مواقع انتشارها داخل البلدة بسبب الغارات الجوية.\n")
+    doc = run("وأوضح الجيش أن المسلحين فقدوا مواقع انتشارهم داخل البلدة بسبب الغارات الجوية.\n")
     assert "Air/drone strike" in subtypes(doc)
 
 

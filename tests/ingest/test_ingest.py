@@ -15,10 +15,10 @@ LIVE_BLOG = """مقتل مدنيين بغارة على سراقب
 المزيد
 تغطية مباشرة Live
 تحديثات جديدة.. انقر للتحديثات..
-20:15
-19:26
+21:40
+20:05
 عنوان خبر آخر لا علاقة له بالغارة
-17:57
+18:30
 """
 
 
@@ -26,7 +26,7 @@ def test_clean_removes_furniture_and_keeps_article() -> None:
     cleaned = clean_text(LIVE_BLOG)
     assert cleaned.title == "مقتل مدنيين بغارة على سراقب"
     assert "الدفاع المدني السوري" in cleaned.text
-    for junk in ("المزيد", "تغطية مباشرة", "20:15", "عنوان خبر آخر", "انقر للتحديثات"):
+    for junk in ("المزيد", "تغطية مباشرة", "21:40", "عنوان خبر آخر", "انقر للتحديثات"):
         assert junk not in cleaned.text
     shelling = clean_text(REPORT_SHELLING)
     assert "مقالات ذات صلة" not in shelling.text and "زر الذهاب" not in shelling.text

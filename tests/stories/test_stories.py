@@ -132,7 +132,7 @@ def test_content_similarity_orders_related_reports() -> None:
 
 def test_retraction_and_withdrawal_cues() -> None:
     text = (
-        "وكانت الصفحة ذاتها نشرت أن القصف قتل أطفالاً، لتعود بنفسها وتفند روايتها بعد ساعات.\n"
+        "ونشرت الصفحة ذاتها في البداية أن القصف قتل أطفالاً، ثم عادت لتفند روايتها بعد ساعات.\n"
         "ونفت وزارة الدفاع الروسية الانسحاب من المدينة، وقالت إنها إعادة تموضع.\n"
     )
     doc = Document(id="r", text=text)
