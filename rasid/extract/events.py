@@ -389,6 +389,8 @@ class EventLexicon:
     not_future: tuple[str, ...]
     negation: PhraseSet
     negation_window: int
+    negation_after: PhraseSet
+    negation_after_window: int
     background_openers: PhraseSet
     temporal_refs: PhraseSet
     context_openers: PhraseSet
@@ -436,6 +438,8 @@ class EventLexicon:
     camp_sides: Mapping[str, str]  # side -> camp
     camp_countries: Mapping[str, str]  # country code of a foreign state -> camp
     self_report_cues: frozenset[str]
+    speaker_pronouns: frozenset[str]
+    controlled_by: PhraseSet
     self_report_triggers: frozenset[str]
     doer_nouns: frozenset[str]
     victim_nouns: PhraseSet
@@ -643,6 +647,8 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         not_future=tuple(normalize_word(w) for w in _need(future, "not_future", where)),
         negation=PhraseSet(_need(negation, "forms", where)),
         negation_window=int(negation.get("window", 8)),
+        negation_after=PhraseSet(negation.get("after", [])),
+        negation_after_window=int(negation.get("after_window", 4)),
         background_openers=PhraseSet(_need(background, "openers", where)),
         temporal_refs=PhraseSet(_need(background, "temporal_refs", where)),
         context_openers=PhraseSet(_need(background, "context_openers", where)),
@@ -697,6 +703,8 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         camp_sides={side: camp for camp, spec in camps.items() for side in spec.get("sides", [])},
         camp_countries={code: camp for camp, spec in camps.items() for code in spec.get("countries", [])},
         self_report_cues=_words(_need(roles, "self_report_cues", where)),
+        speaker_pronouns=_words(roles.get("speaker_pronouns", [])),
+        controlled_by=PhraseSet(roles.get("controlled_by", [])),
         self_report_triggers=frozenset(_need(roles, "self_report_triggers", where)),
         doer_nouns=_words(_need(roles, "doer_nouns", where)),
         victim_nouns=PhraseSet(_need(roles, "victim_nouns", where)),
@@ -1235,6 +1243,9 @@ class EventStage:
         if irrealis or negations:
             hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
         hits = [h for h in hits if not _is_future(view, h, lex)]
+        denied_after = view.find(lex.negation_after)
+        if denied_after:
+            hits = [h for h in hits if not _negated_after(view, h, denied_after, lex.negation_after_window)]
         background: list[Hit] = []
         if view.find(lex.background_openers) or view.find(lex.context_openers) or view.find(lex.background_cues):
             background = [h for h in hits if _is_background(view, h, lex)]
@@ -1384,6 +1395,9 @@ class EventStage:
         players = [a for a in actors if not any(s <= a.start < e for s, e in attr_spans)] if attr_spans else list(actors)
         if not whole_sentence:
             players = [a for a in players if seg_lo <= a.start < seg_hi]
+        holders = view.find(lex.controlled_by)
+        if holders:
+            players = [a for a in players if not any(h.end <= a.start and view.words_between(h.end, a.start) == 0 for h in holders)]
         actor1, actor2, assoc = _roles(view, lex, players, main, seg_lo, seg_hi)
         place_spans = [(view.from_doc(p.start), view.from_doc(p.end)) for p in places]
         if not actors:
@@ -1404,6 +1418,16 @@ class EventStage:
             actor1 = _nationality_of_means(view, lex, main)
         actor1 = _referred(view, lex, actor1, actors)
         actor2 = _referred(view, lex, actor2, actors)
+        if trig.plover in ("CONSULT", "AGREE") and actor1 is not None:
+            # "عقدت الميليشيات الإيرانية والروسية اجتماعاً": the parties joined as subject meet each other
+            lead = next((a for a in players if (a.start, a.end) == actor1.get("_span")), None)
+            partner = next((a for a in _conjoined(view, players, lead) if a.id and a.id != actor1.get("id")), None)
+            if partner is not None and (actor2 or {}).get("id") != partner.id:
+                assoc = [a for a in assoc if a.get("id") != partner.id]
+                if actor2 is not None and actor2.get("id"):
+                    assoc.append({**actor2, "with": 2})
+                actor2 = partner.as_dict()
+                actor2["_span"] = (partner.start, partner.end)
         announcer = _self_reporter(view, lex, main, attributions, actors)
         if announcer is not None:
             if actor2 is not None and actor2.get("id") is not None and actor2["id"] == announcer.get("id"):
@@ -1429,6 +1453,10 @@ class EventStage:
         not_actors = [*place_spans, *((t[0], t[1]) for t in times)]
         actor1 = _checked_actor(view, lex, actor1, not_actors, main.end)
         actor2 = _checked_actor(view, lex, actor2, not_actors)
+        if actor2 is None and actor1 is not None and actor1.get("id") and trig.event_type == "Battles":
+            # "اقتحمت المطار وطردت الميليشيات الإيرانية منه": the place took the object slot; the
+            # group named next in the clause is who the fight was with.
+            actor2 = _next_opponent(view, players, actor1, main, seg_lo, seg_hi)
         event_type, sub_type = trig.event_type, trig.sub_event_type
         civ_hit = any(r and (r.get("civilians") or "civilians" in r.get("categories_reported", [])) for r in (killed, injured))
         comb_hit = any(r and r.get("combatants") for r in (killed, injured))
@@ -1659,6 +1687,17 @@ def _is_irrealis(
             if same_clause and view.words_between(cue.end, hit.word_start) <= limit:
                     return True
     return False
+
+
+def _negated_after(view: SentenceView, hit: Hit, cues: Sequence[Hit], window: int) -> bool:
+    """An event noun followed in its clause by "لن تكون/لم يتم": talked of, not done."""
+    if view.folded[hit.word_start : hit.start] not in ("", "ال", "و", "وال", "فال"):
+        return False  # ("بالمفاوضات": a noun governed by a preposition is not the clause's subject)
+    clause = view.clause_of(hit.start, weak=True)
+    return any(
+        c.start >= hit.end and view.clause_of(c.start, weak=True) == clause and view.words_between(hit.end, c.start) <= window
+        for c in cues
+    )
 
 
 def is_future_verb(word: str, lex: EventLexicon) -> bool:
@@ -1909,7 +1948,12 @@ def _syntax_roles(
     verbs = [h for h in view.find(lex.role_verbs) if lo <= h.start < hi and not _inside(h.start, blocked)]
     nouns = [h for h in view.find(lex.victim_nouns) if lo <= h.start < hi and not _inside(h.start, blocked)]
     between = [h for h in view.find(lex.role_between) if main.start <= h.start < hi]
-    if between and main.payload is not None and main.payload[0].name == "clash":
+    paired = main.payload is not None and (
+        main.payload[0].name == "clash"
+        # "اجتماع بين ضباط روس وممثلين عن الميليشيات", "اتفاق بين روسيا وتركيا"
+        or (main.payload[0].name in ("meeting", "agreement") and bool(between) and view.words_between(main.end, between[0].start) <= 1)
+    )
+    if between and paired:
         # "اشتباكات بين الفصائل وقوات النظام": the first side, then the second.
         first = _phrase_span(view, lex, between[0].end, numbers=numbers, blocked=blocked)
         if first is not None:
@@ -2082,7 +2126,16 @@ def _self_reporter(
 ) -> dict[str, Any] | None:
     """The source of "أعلن" right before a capture/withdrawal/build-up trigger: it announces its own act."""
     trig = main.payload[0] if main.payload is not None else None
-    if trig is None or trig.name not in lex.self_report_triggers:
+    if trig is None:
+        return None
+    before = view.words_before(main.word_start, 2)
+    if any(w in lex.speaker_pronouns for _ws, _we, w in before):
+        # "أعلن الجيش … أنه يخوض معارك": the nearest source before, speaking of itself
+        for a in sorted(attributions, key=lambda x: -x.start):
+            inside = [x for x in actors if a.start <= x.start < a.end]
+            if a.end <= main.word_start and inside:
+                return inside[0].as_dict()
+    if trig.name not in lex.self_report_triggers:
         return None
     for a in attributions:
         if normalize_word(a.cue) not in lex.self_report_cues or a.end > main.word_start:
@@ -2231,6 +2284,22 @@ def _phrase_span(
     if backwards:
         picked.reverse()
     return picked[0][0], picked[-1][1]
+
+
+def _next_opponent(
+    view: SentenceView, players: Sequence[ActorRef], actor1: Mapping[str, Any], main: Hit, lo: int, hi: int
+) -> dict[str, Any] | None:
+    """The first linked actor after the trigger in its clause that is not actor1."""
+    clause = view.clause_of(main.start)
+    for a in sorted(players, key=lambda x: x.start):
+        if a.start < main.end or not (lo <= a.start < hi) or not a.id or a.id == actor1.get("id"):
+            continue
+        if view.clause_of(a.start) != clause:
+            break
+        out = a.as_dict()
+        out["_span"] = (a.start, a.end)
+        return out
+    return None
 
 
 def _apply_syntax(
@@ -2664,6 +2733,8 @@ def _merge(candidates: Sequence[_Candidate], lex: EventLexicon) -> list[_Candida
         elif (
             c.trigger.priority > target.trigger.priority and c.event_type == target.event_type
             and not c.weak and not c.virtual
+            # ("اقتحمت المطار …، لتعود الميليشيات بالسيطرة على أجزائه": a later turn, not the outcome)
+            and c.sentence_index != target.sentence_index
             and not (_is_heading(target) and c.sentence_index == target.sentence_index + 1)  # a crosshead names the topic
         ):
             target.sub_event_type = c.sub_event_type
@@ -2677,8 +2748,10 @@ def _merge(candidates: Sequence[_Candidate], lex: EventLexicon) -> list[_Candida
         if fa["date_from"] == "publication" and fb["date_from"] in ("text", "context"):
             fa["date"], fa["date_precision"], fa["date_from"] = fb["date"], fb["date_precision"], fb["date_from"]
         loc_a, loc_b = fa["location"], fb["location"]
+        # (a street keeps its place over the city told again; a quarter told later does not
+        # narrow down a city's event)
         if loc_a and loc_b and not _place_within(loc_a, loc_b) and (
-            _place_within(loc_b, loc_a) or int(loc_b.get("geo_precision") or 3) < int(loc_a.get("geo_precision") or 3)
+            int(loc_b.get("geo_precision") or 3) < int(loc_a.get("geo_precision") or 3)
         ):
             fa["location"] = loc_b
         if _disjoint_victims(target, c):

@@ -1,0 +1,76 @@
+"""Who the parties of an event are when the clause does not put them as subject and object.
+
+A meeting "between X and Y" or of "the Iranian and Russian militias", a storming whose object is a
+place and whose opponent comes in the next verb, a group that only holds the place where it
+happened, talks that "will not be" held. Reports written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rasid.pipeline import Pipeline
+from tests.extract.event_helpers import actor_id, events, full_pipeline, only
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return full_pipeline()
+
+
+def test_a_joined_subject_of_a_meeting_is_both_parties(pipeline: Pipeline) -> None:
+    (event,) = events(pipeline, "وعقدت الميليشيات الإيرانية والروسية في مدينة حمص اجتماعاً، أمس الجمعة، لبحث الخلافات بينها.")
+    f = event.fields
+    assert event.sub_event_type == "Other" and f["plover_type"] == "CONSULT"
+    assert actor_id(f["actor1"]) == "iran_backed_militias"
+    assert actor_id(f["actor2"]) == "russia_backed_militias"
+
+
+def test_a_meeting_between_two_parties(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وجرى اجتماع بين ضباط روس وقادة من فصائل المعارضة في مدينة درعا، اليوم السبت.")
+    assert actor_id(f["actor1"]) == "russian_forces"
+    assert actor_id(f["actor2"]) == "opposition_factions"
+    assert f["location"]["name"] == "درعا"  # the name the news uses, not an old gazetteer spelling
+
+
+def test_the_group_holding_the_place_takes_no_part(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وقصفت قوات النظام بلدة الهبيط الخاضعة لسيطرة هيئة تحرير الشام، اليوم السبت.")
+    assert actor_id(f["actor1"]) == "saa"
+    assert actor_id(f["actor2"]) != "hts"
+
+
+def test_a_storming_whose_object_is_a_place_fights_the_group_driven_out(pipeline: Pipeline) -> None:
+    (event,) = events(
+        pipeline,
+        "وكانت ميليشيات روسية قد اقتحمت منتصف شهر شباط الماضي مطار القامشلي وطردت الميليشيات الإيرانية منه.",
+    )
+    f = event.fields
+    assert event.sub_event_type == "Armed clash"
+    assert actor_id(f["actor1"]) == "russia_backed_militias"
+    assert actor_id(f["actor2"]) == "iran_backed_militias"
+    assert f["date"].startswith("2024-02") and f["background"]
+
+
+def test_a_later_turn_in_the_same_sentence_does_not_recode_the_first(pipeline: Pipeline) -> None:
+    evs = events(
+        pipeline,
+        "اقتحمت ميليشيات روسية مطار القامشلي اليوم السبت وطردت الميليشيات الإيرانية منه، "
+        "لتعود الميليشيات الإيرانية بالسيطرة على أجزاء منه.",
+    )
+    assert evs and evs[0].sub_event_type == "Armed clash"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأضاف أن المفاوضات مع الجانب التركي لن تكون ثنائية هذه المرة.",
+        "وقالت المصادر إن الاجتماع مع الوفد الروسي لن يتم قبل نهاية الشهر.",
+    ],
+)
+def test_talks_that_will_not_be_held_are_no_event(pipeline: Pipeline, text: str) -> None:
+    assert events(pipeline, text) == []
+
+
+def test_talks_that_failed_were_still_held(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وقالت مصادر محلية إن المفاوضات بين وجهاء درعا والضباط الروس لم تكن مجدية، أمس الجمعة.")
+    assert f["plover_type"] in ("CONSULT", "AGREE")
