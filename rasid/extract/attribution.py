@@ -1,7 +1,7 @@
 """Who says so, and whether the text doubts it.
 
 Attribution: a reporting verb (قال، أفاد، أكد، أعلن، رصد ...) or preposition (بحسب، وفقاً لـ، نقلاً عن)
-and the phrase that names the source ("مصادر محلية من داخل الحي لأورينت نت", "المرصد السوري").
+and the phrase that names the source ("مصادر أهلية في البلدة لعنب بلدي", "المرصد السوري").
 Every cue in a sentence adds a link to the chain, in text order.
 
 Hedging: cues that say the report is rumoured (وسط أنباء عن), denied (نافياً، نفى), or disputed
@@ -73,7 +73,7 @@ def _source_span(
     for ws, we, w in words:
         between = view.folded[span_end:ws]
         # A name in quotation marks is part of the source: 'قالت "إدارة العمليات العسكرية"'،
-        # 'بحسب شبكة "حي الزهراء بحلب" الموالية'.
+        # 'بحسب صفحة "أخبار جبلة" الموالية'.
         quoted = _only_quotes(between)
         if quoted:
             if quote_at is None and between.count('"') % 2:
@@ -107,7 +107,7 @@ def _source_span(
         nxt = cue_start if not picked else picked[0][0]
         quoted = _only_quotes(view.folded[we:nxt])  # 'وكانت "شبكة حي الزهراء" قالت'
         if (not quoted and view.boundary_between(we, nxt)) or w in lex.attr_stops:
-            break  # ("كما أشارت إلى أن المجموعات أعلنت": the subject starts after "أن")
+            break  # ("كما ذكرت أن الفصائل أعلنت": the subject starts after "أن")
         picked.insert(0, (ws, we, w))
     while picked and (picked[0][2] in lex.attr_lead_words or picked[0][2] in lex.attr_stops):
         picked.pop(0)

@@ -655,6 +655,7 @@ class EntityStage:
                         "kind": t.kind,
                         "resolved": t.resolved,
                         "part_of_day": t.part_of_day,
+                        "grain": t.grain,
                     },
                 )
             )

@@ -402,7 +402,9 @@ class EventLexicon:
     background_window: int
     date_blockers: PhraseSet
     prior_links: PhraseSet
+    place_prior_links: PhraseSet
     date_blocker_window: int
+    when_links: PhraseSet
     cumulative: PhraseSet
     handover: PhraseSet
     attr_heads: frozenset[str]
@@ -663,7 +665,9 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         background_window=int(background.get("window", 8)),
         date_blockers=PhraseSet(_need(background, "date_blockers", where)),
         prior_links=PhraseSet(background.get("prior_links", [])),
+        place_prior_links=PhraseSet(background.get("place_prior_links", [])),
         date_blocker_window=int(background.get("date_blocker_window", 2)),
+        when_links=PhraseSet(background.get("when_links", [])),
         cumulative=PhraseSet(_need(background, "cumulative", where)),
         handover=PhraseSet(_need(resolve, "handover", where)),
         attr_heads=_words(_need(attr, "heads", where)),
@@ -1118,6 +1122,8 @@ def _date_from_mention(m: Mention) -> tuple[str | None, str]:
     if isinstance(value, dt.date):
         value = value.isoformat()
     precision = str(m.attrs.get("precision") or "day")
+    if precision == "interval" and m.attrs.get("grain"):
+        precision = str(m.attrs["grain"])  # "منذ أيلول 2018": from a month on
     return (str(value)[:10] if value else None), _PRECISION.get(precision, precision)
 
 
@@ -1256,7 +1262,7 @@ class EventStage:
         if not hits and not counted:
             return []
         if not hits and background:
-            # The toll is told ("بعد يوم من مقتل 5 عناصر"), so the cause told after it is no
+            # The toll is told ("بعد يومين من مقتل ثلاثة جنود"), so the cause told after it is no
             # background either ("... أن سبب مقتلهم سقوط صاروخ غراد").
             hits = [h for h in background if h.start > counted[0].start and h.payload[0].name != "kill"]
         blockers = [h.start for h in hits] + [f.start for f in facts]
@@ -1490,6 +1496,7 @@ class EventStage:
             (p, ps) for p, (ps, _pe) in zip(places, place_spans, strict=True) if not any(s <= ps < e for s, e in attr_spans)
         ]
         in_seg = [c for c in cands if seg_lo <= c[1] < seg_hi] or cands
+        in_seg = [c for c in in_seg if not _dates_prior_cause(view, lex, main, seg_hits, c[1], lex.place_prior_links)]
         if in_seg:
             # A place after "من" (from) is where something came from, not where the event happened.
             origins = {id(p) for p, ps in in_seg if _after_from(view, ps)}
@@ -1743,15 +1750,20 @@ def _after_from(view: SentenceView, pos: int) -> bool:
     return bool(before) and before[-1][2] in ("من", "منطلقة من", "انطلاقا من")
 
 
-def _dates_prior_cause(view: SentenceView, lex: EventLexicon, main: Hit, hits: Sequence[Hit], at: int) -> bool:
+def _dates_prior_cause(
+    view: SentenceView, lex: EventLexicon, main: Hit, hits: Sequence[Hit], at: int, links: PhraseSet | None = None
+) -> bool:
     """The time at `at` follows "عقب/على خلفية ..." past the trigger and dates that cause, not the event.
 
     "قتل 3 مدنيين عقب غارة ... اليوم" keeps its date: the cause is an event word, the same incident.
     """
-    for link in view.find(lex.prior_links):
+    for link in view.find(lex.prior_links if links is None else links):
         if not (main.end <= link.start and link.end < at) or view.words_between(link.end, at) < 1:
             continue
-        if any(h is not main and link.end <= h.start < at and view.words_between(link.end, h.start) <= 1 for h in hits):
+        if any(
+            h.start != main.start and link.end <= h.start < at and view.words_between(link.end, h.start) <= 1
+            for h in (*hits, *view.find(lex.triggers), *view.find(lex.anaphora))
+        ):
             continue
         return True
     return False
@@ -1775,7 +1787,12 @@ def _drop_anchors(
             for b in blockers
         )
 
-    return [t for t in times if not anchored(t)]
+    whens = view.find(lex.when_links)
+
+    def opens_clause(t: tuple[int, int, str, str]) -> bool:
+        return any(w.start >= t[1] and view.words_between(t[1], w.start) == 0 for w in whens)
+
+    return [t for t in times if not anchored(t) or opens_clause(t)]
 
 
 def _is_background(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
@@ -1950,7 +1967,7 @@ def _syntax_roles(
     between = [h for h in view.find(lex.role_between) if main.start <= h.start < hi]
     paired = main.payload is not None and (
         main.payload[0].name == "clash"
-        # "اجتماع بين ضباط روس وممثلين عن الميليشيات", "اتفاق بين روسيا وتركيا"
+        # "اجتماع بين وفد روسي ووجهاء البلدة", "اتفاق بين أنقرة وموسكو"
         or (main.payload[0].name in ("meeting", "agreement") and bool(between) and view.words_between(main.end, between[0].start) <= 1)
     )
     if between and paired:
@@ -1983,7 +2000,7 @@ def _syntax_roles(
     for h in (main, *verbs):
         doer = _doer_before(view, lex, h, blocked) if h.start > h.word_start else None
         if doer is not None:
-            # "قيام القوات الروسية بإخلاء مواقعها": the noun after "قيام" does it.
+            # "قيام الجيش التركي بتفكيك نقطته": the noun after "قيام" does it.
             return _Clause(doer, None, sole=True)
     if not verbs and not nouns:
         return None
@@ -2105,7 +2122,7 @@ def _nationality_of_means(view: SentenceView, lex: EventLexicon, main: Hit) -> d
 def _referred(
     view: SentenceView, lex: EventLexicon, actor: dict[str, Any] | None, actors: Sequence[ActorRef]
 ) -> dict[str, Any] | None:
-    """'من سمتهم "الإرهابيين" في إشارة إلى الفصائل المقاتلة': the words the source used stand for
+    """'ما وصفتهم بـ"المسلحين" في إشارة إلى مقاتلي العشائر': the words the source used stand for
     the actor the report says it meant."""
     if actor is None or actor.get("_span") is None:
         return actor
@@ -2503,7 +2520,7 @@ def _place_compatible(a: dict[str, Any] | None, b: dict[str, Any] | None) -> boo
 
 
 def _place_within(inner: Mapping[str, Any], outer: Mapping[str, Any]) -> bool:
-    """A street or quarter of the city named elsewhere ("شارع النيل في مدينة حلب" inside "حلب")."""
+    """A street or quarter of the city named elsewhere ("دوار الساعة وسط حمص" inside "حمص")."""
     outer_id = outer.get("place_id")
     if not outer_id or inner.get("place_id") == outer_id:
         return False
@@ -2627,7 +2644,9 @@ def _mergeable(a: _Candidate, b: _Candidate, lex: EventLexicon) -> bool:
         # a loose report joins a specific one told elsewhere; a loose word ("المعارك") far back does not
         # take in a specific event told later (a capture, a strike) as its own
         or (loose and (_generic(b) or not _generic(a)))
-        or b.anaphoric
+        # ("والهجوم هو الأوسع منذ 2018، حين اتفقت موسكو وأنقرة على …": the word referring
+        # back is not the agreement's; an event of another kind does not join through it)
+        or (b.anaphoric and (a.trigger.plover == b.trigger.plover or _untyped(b) or b.weak or a.event_type in _VIOLENT))
         or (a.trigger.plover == b.trigger.plover and a.event_type == b.event_type)
     )
     if not same_kind:
@@ -2808,7 +2827,7 @@ def _clash_sides(c: _Candidate, lex: EventLexicon) -> None:
 def _sides_by_camp(
     actor1: dict[str, Any] | None, actor2: dict[str, Any] | None, assoc: list[dict[str, Any]], lex: EventLexicon
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """"معارك بين النظام والمليشيات الإيرانية وفصائل المعارضة": the first two named are allies; the
+    """"معارك بين الجيش وحزب الله وفصائل درعا": the first two named are allies; the
     side of the other camp is the opponent, and the ally fights along with actor1."""
     camp1, camp2 = _camp(actor1, lex), _camp(actor2, lex)
     if camp1 is None or camp1 != camp2:

@@ -124,7 +124,7 @@ def test_tagged_places_leave_their_proclitics_out() -> None:
     [
         ("تجددت المواجهات بين ميليشيات روسيا وإيران قرب المطار.", ["russia_backed_militias", "iran_backed_militias"]),
         ("اجتمعت الميليشيات الإيرانية والروسية في حي الجميلية.", ["iran_backed_militias", "russia_backed_militias"]),
-        ("اندلع قتال بين ميليشيات روسية وإيرانية في حمص.", ["russia_backed_militias", "iran_backed_militias"]),
+        ("وتبادلت ميليشيات روسية وإيرانية إطلاق النار قرب حمص.", ["russia_backed_militias", "iran_backed_militias"]),
         # a state joined to a force is the state: "قوات روسيا" is not what the text says
         ("قصفت قوات النظام وروسيا بلدة كفرنبل.", ["saa", "russia_government"]),
     ],

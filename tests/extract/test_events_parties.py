@@ -19,7 +19,7 @@ def pipeline() -> Pipeline:
 
 
 def test_a_joined_subject_of_a_meeting_is_both_parties(pipeline: Pipeline) -> None:
-    (event,) = events(pipeline, "وعقدت الميليشيات الإيرانية والروسية في مدينة حمص اجتماعاً، أمس الجمعة، لبحث الخلافات بينها.")
+    (event,) = events(pipeline, "وأجرت الميليشيات الإيرانية والروسية، أمس الجمعة، اجتماعاً في مدينة حمص لتسوية خلافاتها.")
     f = event.fields
     assert event.sub_event_type == "Other" and f["plover_type"] == "CONSULT"
     assert actor_id(f["actor1"]) == "iran_backed_militias"

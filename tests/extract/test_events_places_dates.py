@@ -66,13 +66,14 @@ def test_a_cause_that_is_the_event_keeps_its_date(pipeline: Pipeline) -> None:
 
 def test_a_street_keeps_its_place_over_the_city_named_again(pipeline: Pipeline) -> None:
     text = (
-        "سقطت قذائف مجهولة المصدر على شارع النيل في مدينة حلب، اليوم السبت، ما أدى إلى إصابة 4 مدنيين.\n"
-        "وقال ناشطون إن قصف أحياء مدينة حلب تكرر خلال الأسبوع.\n"
+        "سقطت قذائف مجهولة المصدر على طريق الكاستيلو شمالي مدينة حلب، اليوم السبت، ما أدى إلى إصابة 4 مدنيين.\n"
+        "وقال ناشطون إن القصف استهدف مدينة حلب من جهة الريف الشمالي.\n"
     )
-    strikes = [e for e in events(pipeline, text) if e.fields["injured"]]
-    assert len(strikes) == 1
-    loc = strikes[0].fields["location"]
-    assert loc["place_id"] == "sy-aleppo-nile-street"
+    evs = events(pipeline, text)
+    assert len(evs) == 1 and evs[0].fields["injured"]["civilians"] == 4
+    assert evs[0].fields["more_evidence"]  # the second sentence told the same shelling
+    loc = evs[0].fields["location"]
+    assert loc["place_id"] == "sy-road-castello"
 
 
 def test_places_with_proclitics_are_coded_by_their_name(pipeline: Pipeline) -> None:
@@ -81,3 +82,29 @@ def test_places_with_proclitics_are_coded_by_their_name(pipeline: Pipeline) -> N
     assert f["location"]["text"] == "إدلب"
     # the army speaks of itself ("أنه يخوض"): it is a side of the fight, not only the source
     assert actor_id(f["actor1"]) == "saa" and actor_id(f["actor2"]) == "opposition_factions"
+
+
+def test_a_place_after_an_earlier_cause_is_not_where_it_happened(pipeline: Pipeline) -> None:
+    f = only(
+        pipeline,
+        "تجددت الاشتباكات بين ميليشيا الدفاع الوطني وميليشيا النجباء، بعد إرسال تلك الميليشيات إلى جبهات ريف اللاذقية.",
+    )
+    assert f["location"] is None  # the fronts they were sent to are not where they fight now
+
+
+def test_a_cause_that_is_an_event_keeps_its_place(pipeline: Pipeline) -> None:
+    f = only(pipeline, "اعتقلت عناصر الأمن العام ثلاثة ناشطين عقب انتهاء المظاهرة في مدينة سلقين، اليوم السبت.")
+    assert f["location"]["name"] == "سلقين"
+
+
+def test_an_agreement_recalled_with_when_is_dated_and_kept_apart(pipeline: Pipeline) -> None:
+    evs = events(
+        pipeline,
+        "أعلن الجيش السوري انسحاب وحداته من مدينة سراقب، اليوم السبت.\n"
+        "والهجوم هو الأوسع منذ أيلول 2018، عندما توصلت موسكو وأنقرة إلى اتفاق لإنشاء منطقة منزوعة السلاح.\n",
+    )
+    agreement = next(e for e in evs if e.sub_event_type == "Agreement")
+    withdrawal = next(e for e in evs if e.fields["plover_type"] == "RETREAT")
+    assert agreement.fields["date"].startswith("2018-09") and agreement.fields["date_precision"] == "month"
+    assert agreement.fields["background"]
+    assert not withdrawal.fields.get("background") and withdrawal.fields["actor2"] is None
