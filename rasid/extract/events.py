@@ -1080,7 +1080,7 @@ class _Candidate:
 
 _PROTESTERS = {"side": "civilian", "inter": 6, "name": "Protesters (Syria)"}
 _CIVILIANS = {"id": None, "text": "مدنيون", "side": "civilian", "inter": 7, "name": "Civilians (Syria)"}
-_PRECISION = {"part_of_day": "day", "hour": "day", "minute": "day", "time": "day", "interval": "day"}
+_PRECISION = {"part_of_day": "day", "hour": "day", "minute": "day", "second": "day", "time": "day", "interval": "day"}
 
 
 def _direct_fire(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> list[Hit]:
@@ -1585,6 +1585,7 @@ class EventStage:
     def _fill_context(self, candidates: list[_Candidate], doc: Document) -> None:
         """Place and date from earlier sentences of the paragraph, else the publication date; the
         speaker of a quoted "قواتنا" from the nearest sentence before that names a source actor."""
+        headline: object = _UNSET
         for i, c in enumerate(candidates):
             if _first_person(c.fields["actor1"], self.lexicon):
                 own = [a["source_actor"] for a in c.fields["attributed_to"] if a.get("source_actor")]
@@ -1622,6 +1623,15 @@ class EventStage:
                 c.fields["date"] = doc.published.isoformat()
                 c.fields["date_precision"] = "unknown"
                 c.fields["date_from"] = "publication"
+            if c.fields["location"] is None and not (doc.published and _stale(c, doc.published)):
+                # Nothing near names the place: the one place the headline names, if it names one
+                # ("… تريد إقصاء نظيرتها من حلب" heads a report told in Aleppo).
+                if headline is _UNSET:
+                    headline = _headline_place(doc)
+                in_itself = int(c.fields["evidence"]["start"]) <= getattr(headline, "start", -1) < int(c.fields["evidence"]["end"])
+                if isinstance(headline, Mention) and not in_itself:
+                    c.fields["location"] = _location(headline)
+                    c.fields["location_from"] = "headline"
 
 
     def _named_before(self, c: _Candidate, doc: Document) -> Mention | None:
@@ -1654,6 +1664,32 @@ class EventStage:
         for m in earlier:
             counts[str(m.kb_id)] = counts.get(str(m.kb_id), 0) + 1
         return max(reversed(earlier), key=lambda m: counts[str(m.kb_id)])
+
+
+_UNSET = object()
+# The headline is among the first sentences and short; outlet-name lines before it have no place.
+_HEADLINE_SENTENCES = 3
+_HEADLINE_MAX_WORDS = 25
+_HEADLINE_PLACE_TYPES = frozenset({"city", "town", "village", "neighbourhood", "governorate", "district", "airport", "base"})
+
+
+def _headline_place(doc: Document) -> Mention | None:
+    """The one settlement or province the headline names, or None (none, or several)."""
+    for sentence in doc.sentences[:_HEADLINE_SENTENCES]:
+        text = doc.text[sentence.start : sentence.end]
+        words = len(text.split())
+        if words < 3:
+            continue  # an outlet's name or a section line
+        if words > _HEADLINE_MAX_WORDS:
+            return None
+        places = [
+            m for m in doc.mentions
+            if m.type == "place" and m.kb_id and sentence.start <= m.start < sentence.end
+            and m.attrs.get("place_type") in _HEADLINE_PLACE_TYPES
+        ]
+        ids = {m.kb_id for m in places}
+        return places[0] if len(ids) == 1 else None
+    return None
 
 
 # A report recalls, not reports, an incident dated (or a period ending) this long before publication.
@@ -2643,7 +2679,8 @@ def _mergeable(a: _Candidate, b: _Candidate, lex: EventLexicon) -> bool:
         (a.sub_event_type == b.sub_event_type and (a.sub_event_type != "Other" or a.trigger.plover == b.trigger.plover))
         # a loose report joins a specific one told elsewhere; a loose word ("المعارك") far back does not
         # take in a specific event told later (a capture, a strike) as its own
-        or (loose and (_generic(b) or not _generic(a)))
+        # (outside violence a weak word still names its kind: "اتفاقاً" told far off is no meeting)
+        or (loose and (_generic(b) or not _generic(a)) and (a.event_type in _VIOLENT or a.trigger.plover == b.trigger.plover))
         # ("والهجوم هو الأوسع منذ 2018، حين اتفقت موسكو وأنقرة على …": the word referring
         # back is not the agreement's; an event of another kind does not join through it)
         or (b.anaphoric and (a.trigger.plover == b.trigger.plover or _untyped(b) or b.weak or a.event_type in _VIOLENT))

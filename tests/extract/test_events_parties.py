@@ -74,3 +74,14 @@ def test_talks_that_will_not_be_held_are_no_event(pipeline: Pipeline, text: str)
 def test_talks_that_failed_were_still_held(pipeline: Pipeline) -> None:
     f = only(pipeline, "وقالت مصادر محلية إن المفاوضات بين وجهاء درعا والضباط الروس لم تكن مجدية، أمس الجمعة.")
     assert f["plover_type"] in ("CONSULT", "AGREE")
+
+
+def test_an_agreement_told_paragraphs_later_is_not_the_meeting(pipeline: Pipeline) -> None:
+    text = (
+        "وعقد ضباط روس اجتماعاً مع وجهاء مدينة درعا، اليوم السبت، لبحث تسوية أوضاع المطلوبين.\n\n"
+        "وتحدث الوجهاء عن مطالب الأهالي بالإفراج عن المعتقلين.\n\n"
+        "وطالب الأهالي بعودة الخدمات إلى الأحياء الشرقية.\n\n"
+        "وأبلغ الروس الوجهاء بأن هناك اتفاقاً جديداً مع دمشق بخصوص درعا.\n"
+    )
+    kinds = sorted(e.fields["plover_type"] for e in events(pipeline, text))
+    assert kinds == ["AGREE", "CONSULT"]

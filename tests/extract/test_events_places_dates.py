@@ -108,3 +108,27 @@ def test_an_agreement_recalled_with_when_is_dated_and_kept_apart(pipeline: Pipel
     assert agreement.fields["date"].startswith("2018-09") and agreement.fields["date_precision"] == "month"
     assert agreement.fields["background"]
     assert not withdrawal.fields.get("background") and withdrawal.fields["actor2"] is None
+
+
+def test_the_headline_place_covers_a_report_that_names_none(pipeline: Pipeline) -> None:
+    text = (
+        "توتر متصاعد بين ميليشيات موالية للنظام في مدينة دير الزور\n"
+        "تجددت المناوشات بين ميليشيات روسية وإيرانية بعد أسابيع من الهدوء، وفق ما قالت مصادر محلية.\n"
+    )
+    clash = next(e for e in events(pipeline, text) if e.sub_event_type == "Armed clash")
+    assert clash.fields["location"]["name"] == "دير الزور"
+    assert clash.fields["location_from"] == "headline"
+
+
+def test_a_headline_naming_two_places_says_nothing_of_where(pipeline: Pipeline) -> None:
+    text = (
+        "توتر بين حمص وحماة\n"
+        "تجددت المناوشات بين ميليشيات روسية وإيرانية بعد أسابيع من الهدوء، وفق ما قالت مصادر محلية.\n"
+    )
+    clash = next(e for e in events(pipeline, text) if e.sub_event_type == "Armed clash")
+    assert clash.fields["location"] is None
+
+
+def test_forces_taking_part_in_a_campaign_report_no_fight(pipeline: Pipeline) -> None:
+    text = "وقال المصدر إن الجهود يجب أن تتجه إلى دعم القوات المشاركة في المعركة هناك.\n"
+    assert events(pipeline, text) == []

@@ -74,6 +74,22 @@ def test_stray_fragment_is_not_a_source() -> None:
     assert any("ناشطين" in t for t in texts)
 
 
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # the act reported after the source ("بقيام …") is not part of its name
+        ("وأفادت مصادر كردية بقيام القوات الروسية بسحب عناصرها من مطار القامشلي، اليوم السبت.\n", "مصادر كردية"),
+        # a coordination committee in quotes, with the time between it and "إن"
+        ("وقالت «تنسيقية مدينة الرستن» أمس، إن 3 مدنيين قتلوا بقصف مدفعي على المدينة.\n", "تنسيقية مدينة الرستن"),
+    ],
+)
+def test_source_phrases_end_where_the_report_starts(text: str, source: str) -> None:
+    from rasid.pipeline import Pipeline
+
+    doc = Pipeline.from_names(["text", "entities", "events"])(Document(id="s", text=text, published=PUBLISHED))
+    assert [a["text"] for e in doc.events for a in e.fields["attributed_to"]] == [source]
+
+
 def test_reports_on_different_stated_days_stay_apart() -> None:
     text = (
         "قصف مدفعي على بلدة كفرنبل\n"
