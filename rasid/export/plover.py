@@ -19,6 +19,13 @@ def _actor(actor: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def _victims(victims: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not victims or not victims.get("text"):
+        return None
+    return {"actor": victims["text"], "actor_id": None, "text": victims["text"], "sector": None, "inter": None,
+            "country": None, "victims": victims.get("category")}
+
+
 def plover_record(record: dict[str, Any]) -> dict[str, Any]:
     loc = record.get("location") or {}
     article = record.get("article") or {}
@@ -34,7 +41,8 @@ def plover_record(record: dict[str, Any]) -> dict[str, Any]:
         "event_text": record.get("trigger"),
         "context": [record.get("event_type"), record.get("sub_event_type")],
         "source": _actor(record.get("actor1")),
-        "target": _actor(record.get("actor2")),
+        # with no target actor, the people the event was done to ("أشخاص", "رجل")
+        "target": _actor(record.get("actor2")) or _victims(record.get("victims")),
         "location": {
             "placename": loc.get("name"),
             "name_en": loc.get("name_en"),

@@ -1483,6 +1483,7 @@ class EventStage:
                 sub_type = "Excessive force against protesters"
             elif view.find(lex.protest_intervention):
                 sub_type = "Protest with intervention"
+        actor1, actor2, victims = _victims_as_target(view, lex, facts, actor1, actor2, protest=trig.plover == "PROTEST")
         if civ_hit and actor2 is None and event_type in ("Violence against civilians", "Explosions/Remote violence"):
             actor2 = dict(_CIVILIANS)
         elif actor2 is not None and not actor2.get("id") and actor2.get("text"):
@@ -1559,6 +1560,8 @@ class EventStage:
             "actor1": actor1,
             "actor2": actor2,
             "assoc_actors": assoc,
+            # the people killed or hurt in the text's words, whatever actor2 is (PLOVER's target)
+            "victims": victims,
             "location": location,
             "date": date,
             "date_precision": precision,
@@ -2339,6 +2342,94 @@ def _phrase_span(
     return picked[0][0], picked[-1][1]
 
 
+def _victims_as_target(
+    view: SentenceView,
+    lex: EventLexicon,
+    facts: Sequence[cas.CasualtyFact],
+    actor1: dict[str, Any] | None,
+    actor2: dict[str, Any] | None,
+    protest: bool = False,
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
+    """The people killed or hurt, in the text's words: whom the event was done to (PLOVER's target).
+
+    "إن جنديا عراقيا قتل وأصيب آخر": a phrase naming people ("جنديا", "مدنيين") right before a
+    killed word with no count after it, or the counted victims themselves, is not the doer.
+    Returns (actor1, actor2, victims). Victims of a kind ACLED codes as an actor (civilians,
+    fighters) fill an empty actor2; people of no stated kind ("رجل", "أشخاص") only the victims.
+    """
+    victims: dict[str, Any] | None = None
+    if actor2 is not None and not actor2.get("id") and actor2.get("text"):
+        first = str(actor2["text"]).split()[0]
+        if lex.category_of(normalize_word(first)) == "others":
+            actor2 = None  # "وأصيب ثلاثة آخرون": more victims, not an actor
+    span = actor1.get("_span") if actor1 is not None else None
+    if not protest and actor1 is not None and span is not None and (not actor1.get("id") or actor1.get("side") == "civilian"):
+        head = view.words_from(span[0], 1)
+        counted_after = any(f.count is not None and f.start >= span[1] for f in facts)
+        verb_right_after = any(
+            f.count is None and f.start >= span[1] and view.words_between(span[1], f.start) == 0 for f in facts
+        )
+        is_counted = any(f.count is not None and f.start <= span[0] < f.end for f in facts)
+        category = lex.category_of(head[0][2]) if head else None
+        if category and ((verb_right_after and not counted_after) or is_counted):
+            victims = {"text": actor1.get("text"), "category": category}
+            if category != "persons" and (actor2 is None or not actor2.get("id")):
+                actor2 = {k: v for k, v in actor1.items()}
+            return None, actor2, victims
+    found = _victim_phrase(view, lex, facts)
+    if found is None:
+        return actor1, actor2, None
+    noun_start, text, category = found
+    victims = {"text": text, "category": category}
+    generic_civilians = actor2 is not None and not actor2.get("id") and actor2.get("text") == _CIVILIANS["text"]
+    if category != "persons" and (actor2 is None or generic_civilians):
+        actor2 = dict(actor2) if actor2 is not None else {"id": None, "side": None, "inter": None, "name": None}
+        if category in cas.CIVILIAN_CATEGORIES:
+            actor2.update({k: v for k, v in _CIVILIANS.items() if k != "text"})
+        actor2["text"] = text
+        actor2["_span"] = (noun_start, noun_start + len(normalize(text).text))
+    return actor1, actor2, victims
+
+
+def _victim_phrase(
+    view: SentenceView, lex: EventLexicon, facts: Sequence[cas.CasualtyFact]
+) -> tuple[int, str, str] | None:
+    """(start, words, category) of the victims: the people right before an uncounted killed word
+    ("جنديا أميركيا قتل"), else the counted dead, else the counted hurt. "آخرون" (others) and a
+    bare count ("ثلاثة") name nobody."""
+
+    def named(start: int, end: int) -> tuple[int, str, str] | None:
+        words = [w for w in view.words_from(start, 8) if w[0] < end]
+        heads = [(ws, w, lex.category_of(w)) for ws, _we, w in words if not w.isdigit()]
+        head = next(((ws, w, c) for ws, w, c in heads if c is not None), None)
+        if head is None or head[2] == "others":
+            return None
+        phrase = view.phrase_after(head[0], lex).split()
+        # ("عناصر الشرطة واصابة ثلاثة": a word joined by و starts the next item; "مدنياً قضوا": the
+        # killed word ends the victims)
+        verbs = {view.original(h.start, h.end) for h in (*view.find(lex.killed_cues), *view.find(lex.injured_cues))}
+        cut = next(
+            (i for i, w in enumerate(phrase) if i > 0 and (w.startswith("و") or w in verbs)), len(phrase)
+        )
+        text = " ".join(phrase[:cut])
+        return (head[0], text, head[2]) if text else None
+
+    for f in facts:
+        if f.kind == "killed" and f.count is None and f.sub_of is None:
+            span = _phrase_span(view, lex, f.start, backwards=True)
+            if span is not None and span[1] <= f.start and view.words_between(span[1], f.start) == 0:
+                got = named(*span)
+                if got is not None:
+                    return got
+    for kind in ("killed", "injured"):
+        for f in facts:
+            if f.kind == kind and f.sub_of is None and f.count is not None:
+                got = named(f.start, f.end)
+                if got is not None:
+                    return got
+    return None
+
+
 def _next_opponent(
     view: SentenceView, players: Sequence[ActorRef], actor1: Mapping[str, Any], main: Hit, lo: int, hi: int
 ) -> dict[str, Any] | None:
@@ -2794,6 +2885,8 @@ def _merge(candidates: Sequence[_Candidate], lex: EventLexicon) -> list[_Candida
             and not (_is_heading(target) and c.sentence_index == target.sentence_index + 1)  # a crosshead names the topic
         ):
             target.sub_event_type = c.sub_event_type
+        if fa.get("victims") is None and fb.get("victims") is not None:
+            fa["victims"] = fb["victims"]
         for key in ("actor1", "actor2", "location", "date"):
             if key.startswith("actor") and fb[key] is not None and not fb[key].get("id") and c.sentence_index != target.sentence_index:
                 continue  # unlinked words guessed in another sentence would name the wrong side

@@ -18,8 +18,8 @@ from rasid.commands import fail as _fail
 
 FORMATS = ("table", "json", "jsonl", "csv", "acled", "plover", "geojson")
 _FLAT_COLUMNS = (
-    "id", "event_date", "event_type", "sub_event_type", "plover_type", "actor1", "actor2", "place", "latitude",
-    "longitude", "geo_precision", "killed", "killed_civilians", "killed_children", "killed_women", "injured",
+    "id", "event_date", "event_type", "sub_event_type", "plover_type", "actor1", "actor2", "victims", "place",
+    "latitude", "longitude", "geo_precision", "killed", "killed_civilians", "killed_children", "killed_women", "injured",
     "attributed_to", "hedged", "background", "confidence", "article_id", "article_path", "evidence",
 )  # fmt: skip
 
@@ -53,6 +53,7 @@ def flat_row(r: dict[str, Any]) -> dict[str, Any]:
         "plover_type": r.get("plover_type"),
         "actor1": _name(r.get("actor1")),
         "actor2": _name(r.get("actor2")),
+        "victims": (r.get("victims") or {}).get("text"),
         "place": loc.get("name"),
         "latitude": loc.get("lat"),
         "longitude": loc.get("lon"),

@@ -85,3 +85,30 @@ def test_an_agreement_told_paragraphs_later_is_not_the_meeting(pipeline: Pipelin
     )
     kinds = sorted(e.fields["plover_type"] for e in events(pipeline, text))
     assert kinds == ["AGREE", "CONSULT"]
+
+
+def test_people_killed_before_the_verb_are_victims_not_doers(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وقال مصدر في الشرطة إن جنديا تركيا قتل وأصيب آخر في هجوم استهدف دورية قرب مدينة الباب.")
+    assert f["actor1"] is None or "جنديا" not in str(f["actor1"].get("text"))
+    assert f["victims"]["text"].startswith("جنديا") and f["victims"]["category"] == "combatants"
+
+
+def test_counted_fighters_name_the_target_in_their_own_words(pipeline: Pipeline) -> None:
+    f = only(pipeline, "قتل أربعة جنود أتراك وأصيب ثلاثة آخرون بانفجار عبوة ناسفة قرب مدينة الباب.")
+    assert f["victims"]["text"] == "جنود أتراك"  # not "آخرون", the others hurt
+    assert f["actor2"] is not None and f["actor2"]["text"] == "جنود أتراك"
+
+
+def test_people_of_no_stated_kind_are_victims_but_no_actor(pipeline: Pipeline) -> None:
+    from rasid.export.plover import plover_record
+
+    f = only(pipeline, "لقي رجل حتفه وأصيب ثلاثة آخرون بقصف مدفعي على بلدة كفرنبل.")
+    assert f["actor2"] is None  # ACLED codes no actor for "a man"
+    assert f["victims"] == {"text": "رجل", "category": "persons"}
+    assert plover_record(f)["target"]["text"] == "رجل"
+
+
+def test_protesters_stay_the_side_that_acts(pipeline: Pipeline) -> None:
+    f = only(pipeline, "خرج مئات المتظاهرين في مدينة السويداء، اليوم السبت، في مظاهرة تطالب بالإفراج عن المعتقلين.")
+    assert f["plover_type"] == "PROTEST"
+    assert f["actor1"] is not None and f["actor1"]["side"] == "civilian"
