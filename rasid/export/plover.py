@@ -19,11 +19,14 @@ def _actor(actor: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def _victims(victims: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not victims or not victims.get("text"):
+def _words_target(words: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A target named only by the text's words (victims, what a protest is against)."""
+    if not words or not words.get("text"):
         return None
-    return {"actor": victims["text"], "actor_id": None, "text": victims["text"], "sector": None, "inter": None,
-            "country": None, "victims": victims.get("category")}
+    out = {"actor": words["text"], "actor_id": None, "text": words["text"], "sector": None, "inter": None, "country": None}
+    if words.get("category"):
+        out["victims"] = words["category"]
+    return out
 
 
 def plover_record(record: dict[str, Any]) -> dict[str, Any]:
@@ -41,8 +44,13 @@ def plover_record(record: dict[str, Any]) -> dict[str, Any]:
         "event_text": record.get("trigger"),
         "context": [record.get("event_type"), record.get("sub_event_type")],
         "source": _actor(record.get("actor1")),
-        # with no target actor, the people the event was done to ("أشخاص", "رجل")
-        "target": _actor(record.get("actor2")) or _victims(record.get("victims")),
+        # with no target actor, the people the event was done to ("أشخاص", "رجل"), or what a
+        # protest was against
+        "target": (
+            _actor(record.get("actor2"))
+            or _words_target(record.get("victims"))
+            or _words_target(record.get("protest_target"))
+        ),
         "location": {
             "placename": loc.get("name"),
             "name_en": loc.get("name_en"),

@@ -446,6 +446,7 @@ class EventLexicon:
     doer_nouns: frozenset[str]
     victim_nouns: PhraseSet
     protesters: PhraseSet
+    protest_targets: tuple[str, ...]  # folded cue words, longest first
     quantifiers: frozenset[str]
     role_skip: frozenset[str]
     partitive_heads: frozenset[str]
@@ -713,6 +714,9 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         doer_nouns=_words(_need(roles, "doer_nouns", where)),
         victim_nouns=PhraseSet(_need(roles, "victim_nouns", where)),
         protesters=PhraseSet(_need(roles, "protesters", where)),
+        protest_targets=tuple(
+            sorted({" ".join(normalize_word(w) for w in str(c).split()) for c in roles.get("protest_targets", [])}, key=len, reverse=True)
+        ),
         quantifiers=_words(_need(roles, "quantifiers", where)),
         role_skip=_words(_need(roles, "skip", where)),
         partitive_heads=_words(_need(roles, "partitive_heads", where)),
@@ -1484,6 +1488,11 @@ class EventStage:
             elif view.find(lex.protest_intervention):
                 sub_type = "Protest with intervention"
         actor1, actor2, victims = _victims_as_target(view, lex, facts, actor1, actor2, protest=trig.plover == "PROTEST")
+        protest_target = None
+        if trig.plover == "PROTEST" and actor2 is not None and not actor2.get("id") and actor2.get("side") is None:
+            # what a protest is against, in its words ("الحصار المفروض"): PLOVER's target, no ACLED actor
+            protest_target = {"text": actor2.get("text")}
+            actor2 = None
         if civ_hit and actor2 is None and event_type in ("Violence against civilians", "Explosions/Remote violence"):
             actor2 = dict(_CIVILIANS)
         elif actor2 is not None and not actor2.get("id") and actor2.get("text"):
@@ -1562,6 +1571,7 @@ class EventStage:
             "assoc_actors": assoc,
             # the people killed or hurt in the text's words, whatever actor2 is (PLOVER's target)
             "victims": victims,
+            "protest_target": protest_target,
             "location": location,
             "date": date,
             "date_precision": precision,
@@ -2000,7 +2010,7 @@ def _syntax_roles(
     if main.payload is not None and main.payload[0].plover == "PROTEST":
         for h in view.find(lex.protesters):
             if lo <= h.start < hi and not _inside(h.start, blocked):
-                return _Clause((h.word_start, h.end), _after_cue(view, lex, ("ضد",), lo, hi, blocked), protesters=True)
+                return _Clause((h.word_start, h.end), _protest_target(view, lex, lo, hi, blocked), protesters=True)
     verbs = [h for h in view.find(lex.role_verbs) if lo <= h.start < hi and not _inside(h.start, blocked)]
     nouns = [h for h in view.find(lex.victim_nouns) if lo <= h.start < hi and not _inside(h.start, blocked)]
     between = [h for h in view.find(lex.role_between) if main.start <= h.start < hi]
@@ -2269,6 +2279,40 @@ def _after_cue(
             if span is not None:
                 return span
     return None
+
+
+def _protest_target(
+    view: SentenceView, lex: EventLexicon, lo: int, hi: int, blocked: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """Whom a protest is against: the phrase after the earliest target cue in the clause."""
+    best: tuple[int, int] | None = None
+    for cue in lex.protest_targets:
+        i = view.folded.find(cue, lo, hi)
+        while i >= 0 and not (i == 0 or not view.folded[i - 1].isalpha() or view.folded[i - 1] in "وف"):
+            i = view.folded.find(cue, i + 1, hi)
+        if i >= 0 and (best is None or i < best[0]):
+            best = (i, i + len(cue))
+    if best is None:
+        return None
+    end = best[1]
+    if end < len(view.folded) and view.folded[end - 1] != " " and view.folded[end].isalpha():
+        # "تنديداً بالانقلاب": the preposition is written onto the noun; the phrase starts inside the word
+        word = next(((ws, we) for ws, we, _w in view.words_from(best[0], 6) if ws < end < we), None)
+        if word is not None:
+            span = _phrase_span(view, lex, word[0], blocked=blocked)
+            return _demand_cut(view, (end, span[1])) if span is not None and span[1] > end else None
+    span = _phrase_span(view, lex, end, blocked=blocked)
+    return _demand_cut(view, span) if span is not None else None
+
+
+def _demand_cut(view: SentenceView, span: tuple[int, int]) -> tuple[int, int]:
+    """"يطالبون المجلس المحلي بتحسين الخدمات": whom they ask, without what they ask for ("بـ…")."""
+    for ws, _we, w in view.words_from(span[0], 8):
+        if ws >= span[1]:
+            break
+        if ws > span[0] and w.startswith("ب") and len(w) > 3:
+            return span[0], view.words_before(ws, 1)[0][1]
+    return span
 
 
 def _count_at(view: SentenceView, lex: EventLexicon, pos: int, numbers: Sequence[NumberInfo]) -> int | None:
@@ -2885,8 +2929,9 @@ def _merge(candidates: Sequence[_Candidate], lex: EventLexicon) -> list[_Candida
             and not (_is_heading(target) and c.sentence_index == target.sentence_index + 1)  # a crosshead names the topic
         ):
             target.sub_event_type = c.sub_event_type
-        if fa.get("victims") is None and fb.get("victims") is not None:
-            fa["victims"] = fb["victims"]
+        for key in ("victims", "protest_target"):
+            if fa.get(key) is None and fb.get(key) is not None:
+                fa[key] = fb[key]
         for key in ("actor1", "actor2", "location", "date"):
             if key.startswith("actor") and fb[key] is not None and not fb[key].get("id") and c.sentence_index != target.sentence_index:
                 continue  # unlinked words guessed in another sentence would name the wrong side

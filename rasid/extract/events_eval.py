@@ -142,8 +142,9 @@ def evaluate(
             for role, gold_text, key in (("source", s.source_text, "actor1"), ("target", s.target_text, "actor2")):
                 if gold_text.strip():
                     pred = (event.fields.get(key) or {}).get("text") or ""
-                    if key == "actor2" and not pred:
-                        pred = (event.fields.get("victims") or {}).get("text") or ""
+                    for extra in ("victims", "protest_target"):
+                        if key == "actor2" and not pred:
+                            pred = (event.fields.get(extra) or {}).get("text") or ""
                     actor_scores[s.plover][role].append(overlap_f1(pred, gold_text))
     elapsed = time.perf_counter() - started
     per_type: dict[str, Any] = {}

@@ -112,3 +112,26 @@ def test_protesters_stay_the_side_that_acts(pipeline: Pipeline) -> None:
     f = only(pipeline, "خرج مئات المتظاهرين في مدينة السويداء، اليوم السبت، في مظاهرة تطالب بالإفراج عن المعتقلين.")
     assert f["plover_type"] == "PROTEST"
     assert f["actor1"] is not None and f["actor1"]["side"] == "civilian"
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("خرج مئات المتظاهرين في مدينة السويداء، اليوم السبت، تنديداً بالحصار المفروض على المدينة.", "الحصار المفروض"),
+        ("وخرج متظاهرون في مدينة الباب، اليوم السبت، يطالبون المجلس المحلي بتحسين الخدمات.", "المجلس المحلي"),
+        ("واعتصم عشرات المحتجين، اليوم السبت، أمام مقر المحافظة في مدينة درعا.", "المحافظة"),
+    ],
+)
+def test_what_a_protest_is_against_is_its_target_not_an_actor(pipeline: Pipeline, text: str, target: str) -> None:
+    from rasid.export.plover import plover_record
+
+    f = only(pipeline, text)
+    assert f["plover_type"] == "PROTEST"
+    assert f["actor2"] is None
+    assert f["protest_target"] == {"text": target}
+    assert plover_record(f)["target"]["text"] == target
+
+
+def test_a_named_group_a_protest_is_against_is_actor2(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وتظاهر المحتجون في مدينة إدلب، اليوم السبت، ضد هيئة تحرير الشام.")
+    assert actor_id(f["actor2"]) == "hts"
