@@ -441,6 +441,8 @@ class EventLexicon:
     camp_countries: Mapping[str, str]  # country code of a foreign state -> camp
     self_report_cues: frozenset[str]
     speaker_pronouns: frozenset[str]
+    actor_lead_words: frozenset[str]
+    own_forces: frozenset[str]
     controlled_by: PhraseSet
     self_report_triggers: frozenset[str]
     doer_nouns: frozenset[str]
@@ -709,6 +711,8 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         camp_countries={code: camp for camp, spec in camps.items() for code in spec.get("countries", [])},
         self_report_cues=_words(_need(roles, "self_report_cues", where)),
         speaker_pronouns=_words(roles.get("speaker_pronouns", [])),
+        actor_lead_words=_words(roles.get("actor_lead_words", [])),
+        own_forces=_words(roles.get("own_forces", [])),
         controlled_by=PhraseSet(roles.get("controlled_by", [])),
         self_report_triggers=frozenset(_need(roles, "self_report_triggers", where)),
         doer_nouns=_words(_need(roles, "doer_nouns", where)),
@@ -1439,6 +1443,15 @@ class EventStage:
                 actor2 = partner.as_dict()
                 actor2["_span"] = (partner.start, partner.end)
         announcer = _self_reporter(view, lex, main, attributions, actors)
+        if announcer is None and actor1 is not None and not actor1.get("id") and actor1.get("_span"):
+            # "أعلن الجيش الأميركي أن قواته قتلت مسلحا": "its forces" are the source's own
+            first = view.words_from(actor1["_span"][0], 1)
+            if first and first[0][2] in lex.own_forces:
+                announcer = next(
+                    (x.as_dict() for a in sorted(attributions, key=lambda a: -a.start) if a.end <= actor1["_span"][0]
+                     for x in actors if a.start <= x.start < a.end),
+                    None,
+                )
         if announcer is not None:
             if actor2 is not None and actor2.get("id") is not None and actor2["id"] == announcer.get("id"):
                 actor2 = None
@@ -1554,6 +1567,8 @@ class EventStage:
         ev_start, ev_end = view.to_doc(0), view.to_doc(len(view.folded))
         spans["evidence"] = [Span(ev_start, ev_end)]
         for key, value in (("actor1", actor1), ("actor2", actor2)):
+            if value and not value.get("id") and value.get("_span"):
+                _strip_lead(view, lex, value)
             if value and value.get("_span"):
                 spans[key] = [view.span(*value.pop("_span"))]
             elif value:
@@ -2386,6 +2401,18 @@ def _phrase_span(
     return picked[0][0], picked[-1][1]
 
 
+def _strip_lead(view: SentenceView, lex: EventLexicon, actor: dict[str, Any]) -> None:
+    """"وكان انتحاريان" / "بان جنودا متمردين": the words that open the clause are not the actor's."""
+    s, e = actor["_span"]
+    words = [w for w in view.words_from(s, 4) if w[0] < e]
+    k = 0
+    while k < len(words) - 1 and words[k][2] in lex.actor_lead_words:
+        k += 1
+    if k:
+        actor["_span"] = (words[k][0], e)
+        actor["text"] = view.original(words[k][0], e)
+
+
 def _victims_as_target(
     view: SentenceView,
     lex: EventLexicon,
@@ -2547,6 +2574,19 @@ def _apply_syntax(
             order.append(old)  # no subject in the clause: the words near the trigger, for want of better
         return order
 
+    if clause.object is not None and actor1 is not None and actor1.get("_span") and not clause.passive:
+        # "قتلت قواته 12 مسلحا من حزب العمال": the group named right after the victims is theirs
+        a_start = actor1["_span"][0]
+        gap = view.words_from(clause.object[1], 1)
+        if (
+            clause.object[1] <= a_start
+            and view.words_between(clause.object[1], a_start) <= 1
+            and gap and gap[0][2] in ("في", "من")
+            and not same(actor1, new1)
+        ):
+            if new2 is None or not new2.get("id"):
+                new2 = actor1
+            actor1 = None
     first = choose(new1, actor1, new2)
     out1 = first[0] if first else None
     second = [x for x in choose(new2, actor2, new1) if not same(x, out1)]

@@ -135,3 +135,21 @@ def test_what_a_protest_is_against_is_its_target_not_an_actor(pipeline: Pipeline
 def test_a_named_group_a_protest_is_against_is_actor2(pipeline: Pipeline) -> None:
     f = only(pipeline, "وتظاهر المحتجون في مدينة إدلب، اليوم السبت، ضد هيئة تحرير الشام.")
     assert actor_id(f["actor2"]) == "hts"
+
+
+def test_a_source_speaking_of_its_forces_is_the_doer_and_the_victims_group_the_target(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وأعلن الجيش التركي أن قواته قتلت 12 مسلحا من حزب العمال الكردستاني شمالي العراق.")
+    assert actor_id(f["actor1"]) == "turkish_forces"
+    assert actor_id(f["actor2"]) == "pkk"
+
+
+@pytest.mark.parametrize(
+    ("text", "doer"),
+    [
+        ("وكان انتحاريان قد فجرا نفسيهما أمام حاجز للشرطة في مدينة الباب، ما أدى إلى مقتل 4 أشخاص.", "انتحاريان"),
+        ("وقامت دبابة إسرائيلية بقصف منزل في بلدة بيت جن، ما أدى إلى مقتل مدنيين اثنين.", "دبابة إسرائيلية"),
+    ],
+)
+def test_the_doers_words_leave_out_what_opens_the_clause(pipeline: Pipeline, text: str, doer: str) -> None:
+    f = only(pipeline, text)
+    assert f["actor1"] is not None and f["actor1"]["text"] == doer
