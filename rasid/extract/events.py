@@ -1500,6 +1500,8 @@ class EventStage:
                 sub_type = "Excessive force against protesters"
             elif view.find(lex.protest_intervention):
                 sub_type = "Protest with intervention"
+        if actor1 and actor2 and actor1.get("id") and actor1.get("id") == actor2.get("id"):
+            actor2 = None  # one actor is not both sides of its own act
         actor1, actor2, victims = _victims_as_target(view, lex, facts, actor1, actor2, protest=trig.plover == "PROTEST")
         protest_target = None
         if trig.plover == "PROTEST" and actor2 is not None and not actor2.get("id") and actor2.get("side") is None:
@@ -1951,7 +1953,12 @@ def _roles(
     ordered = sorted(players, key=lambda a: (a.start < main.start, abs(a.start - main.start)))
     actor1: ActorRef | None = None
     actor2: ActorRef | None = None
-    for b in between:
+    # "استهدفت مسيرات تركية مواقع لقسد": an actor named by the means of the event is who used it
+    carrier = next((a for a in players if a.start <= main.start < a.end), None)
+    if carrier is not None:
+        actor1 = carrier
+        actor2 = next((a for a in ordered if a is not carrier and a.id != carrier.id), None)
+    for b in between if carrier is None else ():
         after = [a for a in players if a.start >= b.end]
         if len(after) >= 2:
             actor1, actor2 = after[0], next((a for a in after[1:] if a.id != after[0].id), None)

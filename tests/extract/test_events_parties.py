@@ -153,3 +153,15 @@ def test_a_source_speaking_of_its_forces_is_the_doer_and_the_victims_group_the_t
 def test_the_doers_words_leave_out_what_opens_the_clause(pipeline: Pipeline, text: str, doer: str) -> None:
     f = only(pipeline, text)
     assert f["actor1"] is not None and f["actor1"]["text"] == doer
+
+
+def test_a_counted_singular_protester_word_is_a_protest(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وتجمع نحو 400 متظاهر، اليوم السبت، في ساحة مدينة السويداء.")
+    assert f["plover_type"] == "PROTEST"
+
+
+def test_drones_are_no_march_and_their_owner_did_the_strike(pipeline: Pipeline) -> None:
+    (event,) = events(pipeline, "واستهدفت مسيرات تركية مواقع لقسد في ريف الحسكة، اليوم السبت.")
+    assert event.sub_event_type == "Air/drone strike"
+    assert actor_id(event.fields["actor1"]) == "turkish_forces"
+    assert actor_id(event.fields["actor2"]) == "sdf"
