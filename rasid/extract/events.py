@@ -393,6 +393,8 @@ class EventLexicon:
     negation_after_window: int
     background_openers: PhraseSet
     temporal_refs: PhraseSet
+    mention_only: PhraseSet
+    habitual: PhraseSet
     context_openers: PhraseSet
     concurrent: PhraseSet
     pluperfect: PhraseSet
@@ -656,6 +658,8 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         negation_after_window=int(negation.get("after_window", 4)),
         background_openers=PhraseSet(_need(background, "openers", where)),
         temporal_refs=PhraseSet(_need(background, "temporal_refs", where)),
+        mention_only=PhraseSet(background.get("mention_only", [])),
+        habitual=PhraseSet(background.get("habitual", [])),
         context_openers=PhraseSet(_need(background, "context_openers", where)),
         concurrent=PhraseSet(_need(background, "concurrent", where)),
         pluperfect=PhraseSet(_need(background, "pluperfect", where)),
@@ -1257,6 +1261,16 @@ class EventStage:
         if irrealis or negations:
             hits = [h for h in hits if not _is_irrealis(view, h, irrealis, negations, lex.negation_window)]
         hits = [h for h in hits if not _is_future(view, h, lex)]
+        only_named = view.find(lex.mention_only)
+        if only_named:
+            hits = [
+                h for h in hits
+                if not any(c.end <= h.word_start and view.words_between(c.end, h.word_start) == 0 for c in only_named)
+            ]
+        regular = view.find(lex.habitual)
+        if regular:
+            clauses = {view.clause_of(c.start, weak=True) for c in regular}
+            hits = [h for h in hits if view.clause_of(h.start, weak=True) not in clauses]
         denied_after = view.find(lex.negation_after)
         if denied_after:
             hits = [h for h in hits if not _negated_after(view, h, denied_after, lex.negation_after_window)]
@@ -1428,8 +1442,9 @@ class EventStage:
             # 'قذائف "مجهولة المصدر"': an unknown hand fired them; nobody named elsewhere did
             civilians = next((a for a in players if a.side == "civilian" and a.id not in lex.unknown_perpetrators), None)
             actor1, actor2 = actor2, (civilians.as_dict() if civilians is not None else None)
-        if actor1 is None:
-            actor1 = _nationality_of_means(view, lex, main)
+        if actor1 is None or not actor1.get("id"):
+            # ("طائرة مسيرة تركية": the nationality after the means, over words guessed nearby)
+            actor1 = _nationality_of_means(view, lex, main) or actor1
         actor1 = _referred(view, lex, actor1, actors)
         actor2 = _referred(view, lex, actor2, actors)
         if trig.plover in ("CONSULT", "AGREE") and actor1 is not None:
@@ -1679,13 +1694,15 @@ class EventStage:
         places = [m for m in doc.mentions if m.type == "place" and m.kb_id and m.start < end]
         inside = [(m.start, m.end) for m in places if start <= m.start]
         types: tuple[str, ...] | None = None
+        at = start
         for t in words:
             if any(cl.form == "ال" for cl in t.clitics) and not any(s <= t.start < e for s, e in inside):
-                types = anaphora[t.norm]
+                types, at = anaphora[t.norm], t.start
                 break
         if types is None:
             return None
-        earlier = [m for m in places if m.end <= start and m.attrs.get("place_type") in types]
+        # (places named earlier in the sentence count too: "مراسلنا في إدلب بأن … وسط المدينة")
+        earlier = [m for m in places if m.end <= at and m.attrs.get("place_type") in types]
         if not earlier:
             return None
         # The place the article keeps naming, not the last one in passing ("الحملة على إدلب"):
@@ -1957,7 +1974,9 @@ def _roles(
     carrier = next((a for a in players if a.start <= main.start < a.end), None)
     if carrier is not None:
         actor1 = carrier
-        actor2 = next((a for a in ordered if a is not carrier and a.id != carrier.id), None)
+        # ("الطائرات الحربية التابعة للنظام وروسيا": a partner joined to it acts with it)
+        partners = _conjoined(view, players, carrier)
+        actor2 = next((a for a in ordered if a is not carrier and a.id != carrier.id and a not in partners), None)
     for b in between if carrier is None else ():
         after = [a for a in players if a.start >= b.end]
         if len(after) >= 2:
@@ -2822,6 +2841,12 @@ def _mergeable(a: _Candidate, b: _Candidate, lex: EventLexicon) -> bool:
     same_sentence = a.sentence_index == b.sentence_index
     if a.fields.get("background") != b.fields.get("background"):
         return False  # an earlier incident recalled is not the one the report tells
+    if _gives_way(a, b, lex) or _gives_way(b, a, lex):
+        # "… انسحبت ميليشيات أسد من مواقعها" beside the capture of those places: one takeover
+        places_ok = _place_compatible(a.fields["location"], b.fields["location"]) or _same_town(
+            a.fields["location"], b.fields["location"]
+        )
+        return _same_day(a.fields, b.fields) and places_ok
     if _opposed_perpetrators(a, b, lex):
         return False
     near = abs(a.sentence_index - b.sentence_index) <= 1 and a.paragraph == b.paragraph
@@ -2876,6 +2901,41 @@ def _mergeable(a: _Candidate, b: _Candidate, lex: EventLexicon) -> bool:
     if headline:
         return True
     return b.anaphoric or _same_day(fa, fb)
+
+
+def _same_town(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
+    """Two quarters of one city ("البحوث العلمية" and "الحمدانية" in Aleppo)."""
+    if not a or not b or not a.get("place_id") or not b.get("place_id"):
+        return False
+    from rasid.knowledge.places import load_places
+
+    kb = load_places()
+
+    def town(place_id: str) -> str | None:
+        place = kb.get(place_id)
+        if place is not None and place.type in ("city", "town", "village"):
+            return place.id
+        return next((c.id for c in kb.containers(place_id) if c.type in ("city", "town", "village")), None)
+
+    ta, tb = town(str(a["place_id"])), town(str(b["place_id"]))
+    return ta is not None and ta == tb
+
+
+def _gives_way(retreat: _Candidate, capture: _Candidate, lex: EventLexicon) -> bool:
+    """A withdrawal told within a few sentences of a capture, by the side the capture was from."""
+    if retreat.trigger.plover != "RETREAT" or capture.trigger.name != "territory":
+        return False
+    if capture.weak and capture.paragraph != 0:
+        return False  # ("لإيقاف تقدمهم": an advance told in passing is no capture to fold a withdrawal into)
+    if abs(retreat.sentence_index - capture.sentence_index) > 3 or retreat.sub_event_type != "Other":
+        return False
+    who = (retreat.fields["actor1"] or {}).get("id")
+    if not who:
+        return False
+    if who == (capture.fields["actor2"] or {}).get("id"):
+        return True
+    mine, theirs = _camp(retreat.fields["actor1"], lex), _camp(capture.fields["actor1"], lex)
+    return mine is not None and theirs is not None and mine != theirs
 
 
 def _same_day(fa: Mapping[str, Any], fb: Mapping[str, Any]) -> bool:
@@ -2963,7 +3023,14 @@ def _merge(candidates: Sequence[_Candidate], lex: EventLexicon) -> list[_Candida
             out.append(c)
             continue
         fa, fb = target.fields, c.fields
-        if _untyped(target) and not _untyped(c) and not c.weak:
+        if _gives_way(target, c, lex):
+            # the withdrawal told first is the capture's other side: the takeover is the event
+            target.trigger, target.event_type, target.sub_event_type = c.trigger, c.event_type, c.sub_event_type
+            for key in ("plover_type", "plover_mode", "trigger"):
+                fa[key] = fb[key]
+            withdrawn = fa["actor1"]
+            fa["actor1"], fa["actor2"] = fb["actor1"], fb["actor2"] or withdrawn
+        elif _untyped(target) and not _untyped(c) and not c.weak:
             target.trigger, target.event_type, target.sub_event_type = c.trigger, c.event_type, c.sub_event_type
             for key in ("plover_type", "plover_mode", "trigger", "actor1", "actor2"):
                 if fb.get(key) is not None:

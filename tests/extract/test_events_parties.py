@@ -165,3 +165,43 @@ def test_drones_are_no_march_and_their_owner_did_the_strike(pipeline: Pipeline) 
     assert event.sub_event_type == "Air/drone strike"
     assert actor_id(event.fields["actor1"]) == "turkish_forces"
     assert actor_id(event.fields["actor2"]) == "sdf"
+
+
+def test_a_partner_of_the_aircraft_acts_with_them_not_against(pipeline: Pipeline) -> None:
+    f = only(
+        pipeline,
+        "وقتل 6 مدنيين، اليوم السبت، جراء شن الطائرات الحربية التابعة للنظام وروسيا غارة على أحياء سكنية في مدينة سراقب.",
+    )
+    assert actor_id(f["actor1"]) == "syrian_air_force"
+    assert f["actor2"]["side"] == "civilian"
+    assert "russia_government" in [a.get("id") for a in f["assoc_actors"]]
+
+
+def test_a_withdrawal_beside_the_capture_is_one_takeover(pipeline: Pipeline) -> None:
+    text = (
+        "سيطرت فصائل المعارضة، اليوم السبت، على حي الحمدانية في مدينة حلب بعد معارك مع قوات النظام.\n"
+        "وقال مراسلون إن ميليشيات أسد انسحبت من مواقعها في منطقة البحوث العلمية دون مقاومة.\n"
+    )
+    evs = events(pipeline, text)
+    assert [e.sub_event_type for e in evs] == ["Non-state actor overtakes territory"]
+    assert actor_id(evs[0].fields["actor1"]) == "opposition_factions"
+
+
+def test_a_withdrawal_elsewhere_stays_its_own(pipeline: Pipeline) -> None:
+    text = (
+        "سيطرت فصائل المعارضة، اليوم السبت، على حي الحمدانية في مدينة حلب بعد معارك مع قوات النظام.\n"
+        "وفي سياق آخر، انسحبت القوات الروسية من مواقعها في مدينة القامشلي.\n"
+    )
+    kinds = sorted(e.fields["plover_type"] for e in events(pipeline, text))
+    assert kinds == ["COERCE", "RETREAT"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ويشن الطيران الروسي بشكل دوري غارات على مواقع التنظيم في البادية السورية.",
+        "وكان القيادي عائداً من اجتماع في مدينة القامشلي، بحسب ناشطين.",
+    ],
+)
+def test_what_happens_regularly_or_where_someone_came_from_is_no_incident(pipeline: Pipeline, text: str) -> None:
+    assert events(pipeline, text) == []
