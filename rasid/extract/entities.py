@@ -168,7 +168,8 @@ def _key_words(text: str) -> list[str]:
     return [t.norm for t in tokenize(text) if t.is_word]
 
 
-def _actor_attrs(actor: Any) -> dict[str, Any]:
+def actor_attrs(actor: Any) -> dict[str, Any]:
+    """The attributes an actor mention carries (the event stage reads side, inter and names from them)."""
     return {
         "side": actor.side,
         "parent": actor.parent,
@@ -383,7 +384,7 @@ class EntityStage:
             ranked = looked_up[surface] or [actors.get(i) for i in ids]
             actor = ranked[0]
             confidence = 0.9 if len(ranked) == 1 else 0.7
-            attrs = _actor_attrs(actor)
+            attrs = actor_attrs(actor)
             if len(ranked) > 1:
                 attrs["alternatives"] = [a.id for a in ranked[1:4]]
             out.append(_Candidate(_span_start(words[first]), words[last].end, "actor", actor.id, confidence, attrs))
@@ -417,7 +418,7 @@ class EntityStage:
             ranked = looked_up[surface]
             if not ranked or ranked[0].id == actor_id:
                 break
-            out.append(_Candidate(_span_start(words[k]), words[k].end, "actor", ranked[0].id, 0.95, _actor_attrs(ranked[0])))
+            out.append(_Candidate(_span_start(words[k]), words[k].end, "actor", ranked[0].id, 0.95, actor_attrs(ranked[0])))
             k += 1
         return out
 
@@ -622,7 +623,7 @@ class EntityStage:
             elif label == "ORG":
                 ranked = actors.lookup(surface, at=doc.published)
                 if ranked:
-                    out.append(_Candidate(start, end, "actor", ranked[0].id, conf, _actor_attrs(ranked[0])))
+                    out.append(_Candidate(start, end, "actor", ranked[0].id, conf, actor_attrs(ranked[0])))
                 elif conf >= 0.6:
                     out.append(_Candidate(start, end, "actor", None, conf * 0.7, {}, linked=False))
             elif label == "LOC":

@@ -771,6 +771,12 @@ class ActorRef(NamedTuple):
         return {"id": self.id, "text": self.text, "side": self.side, "inter": self.inter, "name": self.name}
 
 
+def _actor_ref(start: int, end: int, actor_id: str | None, text: str, attrs: Mapping[str, Any]) -> ActorRef:
+    """An actor in a sentence from an entity mention's attributes (or the same built from the KB)."""
+    return ActorRef(start, end, actor_id, text, attrs.get("side"), attrs.get("inter"),
+                    attrs.get("acled_name") or attrs.get("name_en"))
+
+
 class NumberInfo(NamedTuple):
     start: int  # folded-sentence offsets
     end: int
@@ -1227,10 +1233,7 @@ class EventStage:
         mention_spans = [(view.from_doc(m.start), view.from_doc(m.end)) for m in mentions]
         for m, (s, e) in zip(mentions, mention_spans, strict=True):
             if m.type == "actor":
-                actors.append(
-                    ActorRef(s, e, m.kb_id, m.text, m.attrs.get("side"), m.attrs.get("inter"),
-                             m.attrs.get("acled_name") or m.attrs.get("name_en"))
-                )
+                actors.append(_actor_ref(s, e, m.kb_id, m.text, m.attrs))
             elif m.type == "person" and m.attrs.get("affiliation"):
                 pass  # persons speak for actors; they appear through attribution text
             elif m.type == "outlet" and m.kb_id:
@@ -2199,14 +2202,16 @@ def _nationality_of_means(view: SentenceView, lex: EventLexicon, main: Hit) -> d
     actor_id = lex.means_nationality.get(nxt[0][2])
     if actor_id is None:
         return None
+    from rasid.extract.entities import actor_attrs
     from rasid.knowledge.actors import load_actors
 
     kb = load_actors()
     if actor_id not in kb:
         return None
-    actor = kb.get(actor_id)
-    return {"id": actor.id, "text": view.original(nxt[0][0], nxt[0][1]), "side": actor.side, "inter": actor.inter,
-            "name": actor.acled_name or actor.name_en, "_span": (nxt[0][0], nxt[0][1])}
+    start, end = nxt[0][0], nxt[0][1]
+    out = _actor_ref(start, end, actor_id, view.original(start, end), actor_attrs(kb.get(actor_id))).as_dict()
+    out["_span"] = (start, end)
+    return out
 
 
 def _referred(
