@@ -2548,6 +2548,12 @@ def _next_opponent(
     return None
 
 
+def _right_after(view: SentenceView, end: int, start: int) -> bool:
+    """`start` follows `end` with at most "في"/"من" between ("12 مسلحا من حزب العمال")."""
+    gap = view.words_from(end, 1)
+    return end <= start and view.words_between(end, start) <= 1 and bool(gap) and gap[0][2] in ("في", "من")
+
+
 def _apply_syntax(
     clause: _Clause,
     players: Sequence[ActorRef],
@@ -2575,17 +2581,13 @@ def _apply_syntax(
     new1, new2 = pick(clause.subject), pick(clause.object)
     if clause.sole:
         return new1, None
-    if clause.passive and clause.object is not None and actor1 is not None and actor1.get("_span"):
-        # "قتل القيادي في هيئة تحرير الشام ... بغارة روسية": the victim's own group, named right
-        # after the victim, did not do it.
-        a_start = actor1["_span"][0]
-        gap = view.words_from(clause.object[1], 1)
-        if (
-            clause.object[1] <= a_start
-            and view.words_between(clause.object[1], a_start) <= 1
-            and gap and gap[0][2] in ("في", "من")
-        ):
-            actor1 = None
+    # "قتل القيادي في هيئة تحرير الشام ... بغارة روسية", "قتلت قواته 12 مسلحا من حزب العمال": the
+    # group named right after the victims is theirs. It did not do it; in the active it is the target.
+    victims_group = clause.object is not None and actor1 is not None and actor1.get("_span") is not None and (
+        _right_after(view, clause.object[1], actor1["_span"][0])
+    )
+    if victims_group and clause.passive:
+        actor1 = None
     if clause.protesters and new1 is not None and not new1.get("id"):
         new1.update(_PROTESTERS)
         return new1, (new2 if new2 is not None else (actor2 if not same(actor2, new1) else None))
@@ -2605,19 +2607,10 @@ def _apply_syntax(
             order.append(old)  # no subject in the clause: the words near the trigger, for want of better
         return order
 
-    if clause.object is not None and actor1 is not None and actor1.get("_span") and not clause.passive:
-        # "قتلت قواته 12 مسلحا من حزب العمال": the group named right after the victims is theirs
-        a_start = actor1["_span"][0]
-        gap = view.words_from(clause.object[1], 1)
-        if (
-            clause.object[1] <= a_start
-            and view.words_between(clause.object[1], a_start) <= 1
-            and gap and gap[0][2] in ("في", "من")
-            and not same(actor1, new1)
-        ):
-            if new2 is None or not new2.get("id"):
-                new2 = actor1
-            actor1 = None
+    if victims_group and actor1 is not None and not same(actor1, new1):
+        if new2 is None or not new2.get("id"):
+            new2 = actor1
+        actor1 = None
     first = choose(new1, actor1, new2)
     out1 = first[0] if first else None
     second = [x for x in choose(new2, actor2, new1) if not same(x, out1)]
