@@ -1520,6 +1520,11 @@ class EventStage:
                 sub_type = "Protest with intervention"
         if actor1 and actor2 and actor1.get("id") and actor1.get("id") == actor2.get("id"):
             actor2 = None  # one actor is not both sides of its own act
+        if trig.plover == "RETREAT" and sub_type == "Other" and actor2 is not None:
+            # a withdrawal has no target ("انسحاب الروس من حلب وخلافها مع الميليشيات الإيرانية");
+            # a handover names its receiver, and is coded as a transfer
+            assoc = [*assoc, {**actor2, "with": 2}] if actor2.get("id") else assoc
+            actor2 = None
         actor1, actor2, victims = _victims_as_target(view, lex, facts, actor1, actor2, protest=trig.plover == "PROTEST")
         protest_target = None
         if trig.plover == "PROTEST" and actor2 is not None and not actor2.get("id") and actor2.get("side") is None:

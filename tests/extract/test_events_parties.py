@@ -205,3 +205,10 @@ def test_a_withdrawal_elsewhere_stays_its_own(pipeline: Pipeline) -> None:
 )
 def test_what_happens_regularly_or_where_someone_came_from_is_no_incident(pipeline: Pipeline, text: str) -> None:
     assert events(pipeline, text) == []
+
+
+def test_a_withdrawal_has_no_target(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وانسحبت القوات الروسية من مطار القامشلي، اليوم السبت، وسط خلافات مع الميليشيات الإيرانية.")
+    assert f["plover_type"] == "RETREAT"
+    assert actor_id(f["actor1"]) == "russian_forces"
+    assert f["actor2"] is None
