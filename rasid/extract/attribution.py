@@ -182,9 +182,12 @@ def find_attributions(
 
 def find_hedges(view: SentenceView, lex: EventLexicon) -> list[Hedge]:
     out: list[Hedge] = []
+    stops = [x.start for x in view.find(lex.hedge_stops)]
     for phrase_set, scope, kind in lex.hedges:
         for h in view.find(phrase_set):
             end = view.clause_end(h.end) if scope == "clause" else len(view.folded)
+            if scope == "rest":
+                end = min([end, *(x for x in stops if x > h.end)])
             back = lex.hedge_back.get(phrase_set)
             whole = scope == "sentence" or (back is not None and any(w in back for _s, _e, w in view.words_from(h.end, 6)))
             out.append(Hedge(h.form, kind, h.start, end, 0 if whole else None))

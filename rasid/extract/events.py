@@ -465,6 +465,7 @@ class EventLexicon:
     resumptive: PhraseSet = field(default_factory=lambda: PhraseSet(()))
     # Words after a cue of these hedge sets that make it refer back to the whole sentence.
     hedge_back: Mapping[PhraseSet, frozenset[str]] = field(default_factory=dict)
+    hedge_stops: PhraseSet = field(default_factory=lambda: PhraseSet(()))
     projectiles: frozenset[str] = frozenset()
     # Duals of person nouns: two people in a casualty breakdown ("بينهم طفل وامرأتان").
     dual: frozenset[str] = frozenset()
@@ -736,6 +737,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         government_sides=frozenset(_need(resolve, "government_sides", where)),
         direct_fire=PhraseSet(resolve.get("direct_fire") or ()),
         hedge_back={ps: hedge_back[id(ps)] for ps, _s, _k in hedges if id(ps) in hedge_back},
+        hedge_stops=PhraseSet(data.get("hedge_stops", [])),
         resumptive=PhraseSet(
             v + x for v in _words(_need(roles, "verbs", where)) if len(v) >= 3 for x in _words(roles.get("object_suffixes") or ())
         ),

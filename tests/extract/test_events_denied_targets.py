@@ -96,3 +96,19 @@ def test_a_weapon_taken_up_by_the_verb_is_not_a_target(pipeline: Pipeline) -> No
     f = only(pipeline, "سقطت قذائف هاون أطلقها مسلحو تنظيم داعش على أحياء مدينة دير الزور صباح اليوم.")
     assert actor_id(f["actor1"]) == "isis"
     assert f["actor2"] is None or actor_id(f["actor2"]) is not None or "هاون" not in f["actor2"]["text"]
+
+
+def test_a_source_retracting_its_story_does_not_hedge_the_corrected_account() -> None:
+    from tests.extract.event_helpers import events
+
+    text = (
+        "قتل 4 من عناصر الأمن العسكري في اشتباكات مع مسلحين في حي الوعر بمدينة حمص، اليوم السبت.\n"
+        "وكانت صفحة موالية ادعت أن قصفاً مدفعياً على الحي أسفر عن مقتل مدنيين، لتعود وتفند روايتها، "
+        "بالتأكيد أن القتلى هم من عناصر الأمن العسكري.\n"
+    )
+    evs = events(full_pipeline(), text)
+    clash = next(e for e in evs if e.sub_event_type == "Armed clash")
+    assert clash.fields["killed"]["total"] == 4
+    assert not clash.fields["hedged"]
+    shelling = [e for e in evs if e.sub_event_type == "Shelling/artillery/missile attack"]
+    assert all(e.fields["hedged"] for e in shelling)  # the claim retracted stays hedged
