@@ -54,18 +54,27 @@ class Incident:
     place_ids: set[str] = field(default_factory=set)
     place_names: set[str] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
+    # the publication day of the earliest report that gave no day: the incident happened by then
+    latest: str | None = None
 
-    def accepts(self, family: str, place: dict[str, Any] | None, date: str | None) -> bool:
+    def accepts(self, family: str, place: dict[str, Any] | None, date: str | None, latest: str | None = None) -> bool:
         if family != self.family:
             return False
         if date and self.dates and not any(abs(_ordinal(date) - _ordinal(d)) <= 1 for d in self.dates):
+            return False
+        # A report published on the 2nd tells of nothing that happened on the 7th.
+        if date and self.latest and date[:10] > self.latest:
+            return False
+        if not date and latest and self.dates and min(d[:10] for d in self.dates) > latest:
             return False
         if place and self.place_ids:
             ids = {place.get("place_id"), place.get("container_id")} - {None}
             return bool(ids & self.place_ids)
         return True
 
-    def add(self, place: dict[str, Any] | None, date: str | None) -> None:
+    def add(self, place: dict[str, Any] | None, date: str | None, latest: str | None = None) -> None:
+        if not date and latest:
+            self.latest = min(self.latest or latest, latest)
         if place:
             self.place_ids |= {str(v) for v in (place.get("place_id"), place.get("container_id")) if v}
             if place.get("name"):
@@ -273,11 +282,12 @@ def story_claims(store: Store, story_id: int) -> tuple[list[Claim], list[dict[st
                 continue
             place = record.get("location") or None
             date = record.get("date") if record.get("date_precision") == "day" else None
-            incident = next((i for i in incidents if i.accepts(family, place, date)), None)
+            latest = doc.published.isoformat() if doc.published else None
+            incident = next((i for i in incidents if i.accepts(family, place, date, latest)), None)
             if incident is None:
                 incident = Incident(len(incidents) + 1, family)
                 incidents.append(incident)
-            incident.add(place, date)
+            incident.add(place, date, latest)
             article_claims.extend(_event_claims(record, incident.index, int(article_id), outlet, doc.text))
         for claim, label in zip(
             article_claims, resolve_back_references([c.source for c in article_claims]), strict=True

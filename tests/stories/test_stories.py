@@ -160,3 +160,19 @@ def test_sample_corpus_grouping_f1() -> None:
     assert result["missing"] == []
     assert result["f1"] >= 0.8, result["groups"]
     assert "art-026" in result["recycled"]
+
+
+def test_an_undated_report_is_no_incident_of_a_later_day() -> None:
+    from rasid.stories.align import Incident
+
+    place = {"place_id": "gn-170063", "container_id": None, "name": "حلب"}
+    # A report published on the 2nd, giving no day, tells of something that happened by the 2nd.
+    early = Incident(1, "violence")
+    early.add(place, None, latest="2019-09-02")
+    assert not early.accepts("violence", place, "2019-09-07")
+    assert early.accepts("violence", place, "2019-09-01")
+    # ... and a day told on the 7th is no incident of a report published on the 2nd.
+    late = Incident(2, "violence")
+    late.add(place, "2019-09-07")
+    assert not late.accepts("violence", place, None, latest="2019-09-02")
+    assert late.accepts("violence", place, None, latest="2019-09-08")
