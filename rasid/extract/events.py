@@ -445,6 +445,7 @@ class EventLexicon:
     speaker_pronouns: frozenset[str]
     actor_lead_words: frozenset[str]
     own_forces: frozenset[str]
+    led_by: frozenset[str]
     controlled_by: PhraseSet
     self_report_triggers: frozenset[str]
     doer_nouns: frozenset[str]
@@ -718,6 +719,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         speaker_pronouns=_words(roles.get("speaker_pronouns", [])),
         actor_lead_words=_words(roles.get("actor_lead_words", [])),
         own_forces=_words(roles.get("own_forces", [])),
+        led_by=_words(roles.get("led_by", [])),
         controlled_by=PhraseSet(roles.get("controlled_by", [])),
         self_report_triggers=frozenset(_need(roles, "self_report_triggers", where)),
         doer_nouns=_words(_need(roles, "doer_nouns", where)),
@@ -1331,6 +1333,9 @@ class EventStage:
                 seg_hits,
                 key=lambda h: (h.payload[0].name != "kill", h.payload[1] >= h.payload[0].weight, h.payload[0].priority, -h.start),
             )
+            if main.payload[0].plover == "RETREAT":
+                # a withdrawal and the capture it answers in one clause: the takeover is the event
+                main = next((h for h in seg_hits if h.payload[0].name == "territory" and h.start > main.start), main)
             cand = self._candidate(
                 doc, view, index, paragraph, segments[seg], main, seg_hits, fact_groups[seg], actors, places,
                 attributions, hedges, times, virtual, len(triggered) == 1, numbers, deniers,
@@ -1522,6 +1527,12 @@ class EventStage:
                 sub_type = "Protest with intervention"
         if actor1 and actor2 and actor1.get("id") and actor1.get("id") == actor2.get("id"):
             actor2 = None  # one actor is not both sides of its own act
+        if trig.name == "territory":
+            actor2, assoc = _led_by(view, lex, actor1, actor2, assoc)
+            retreat = next((h for h in seg_hits if h.payload[0].plover == "RETREAT" and h.start < main.start), None)
+            if retreat is not None and actor2 is None:
+                # "أعلن الجيش سحب قواته … بعد أن دخلت الفصائل": who withdrew is whom the place was taken from
+                actor2 = _self_reporter(view, lex, retreat, attributions, actors)
         if trig.plover == "RETREAT" and sub_type == "Other" and actor2 is not None:
             # a withdrawal has no target ("انسحاب الروس من حلب وخلافها مع الميليشيات الإيرانية");
             # a handover names its receiver, and is coded as a transfer
@@ -1920,7 +1931,13 @@ def _drop_time_references(view: SentenceView, hits: list[Hit], lex: EventLexicon
             for r in refs
         )
 
-    out = [h for h in hits if not is_ref(h)]
+    retreats = [h for h in hits if h.payload[0].plover == "RETREAT"]
+    out = [
+        h for h in hits
+        # ("سحب قواته من حلب، بعد أن دخلت الفصائل إلى معظم أحيائها": the capture is the takeover the
+        # withdrawal answers; it is told, not only a date)
+        if not is_ref(h) or (h.payload[0].name == "territory" and retreats and all(r.start < h.start for r in retreats))
+    ]
     # Only a specific trigger of its own (not "استهدف", not a weak form) makes the clause's news.
     kept_clauses = {
         view.clause_of(h.start) for h in out if h.payload[0].name != "kill" and h.payload[1] >= h.payload[0].weight
@@ -2449,6 +2466,22 @@ def _strip_lead(view: SentenceView, lex: EventLexicon, actor: dict[str, Any]) ->
     if k:
         actor["_span"] = (words[k][0], e)
         actor["text"] = view.original(words[k][0], e)
+
+
+def _led_by(
+    view: SentenceView,
+    lex: EventLexicon,
+    actor1: dict[str, Any] | None,
+    actor2: dict[str, Any] | None,
+    assoc: list[dict[str, Any]],
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """"فصائل مسلحة تقودها هيئة تحرير الشام": the group that leads actor1 acts with it, it is no target."""
+    if actor1 is None or actor2 is None or not actor1.get("_span") or not actor2.get("_span"):
+        return actor2, assoc
+    between = view.folded[actor1["_span"][1] : actor2["_span"][0]]
+    if any(w.strip("\"«»“” ") in lex.led_by for w in between.split()) and view.words_between(actor1["_span"][1], actor2["_span"][0]) <= 1:
+        return None, [*assoc, {**{k: v for k, v in actor2.items() if k != "_span"}, "with": 1}]
+    return actor2, assoc
 
 
 def _victims_as_target(

@@ -212,3 +212,20 @@ def test_a_withdrawal_has_no_target(pipeline: Pipeline) -> None:
     assert f["plover_type"] == "RETREAT"
     assert actor_id(f["actor1"]) == "russian_forces"
     assert f["actor2"] is None
+
+
+def test_a_withdrawal_answering_a_capture_in_its_clause_is_that_takeover(pipeline: Pipeline) -> None:
+    (event,) = events(
+        pipeline,
+        'أعلن الجيش السوري، اليوم السبت، سحب قواته من مواقع في مدينة حماة، بعد أن دخلت فصائل مسلحة تقودها "هيئة تحرير الشام" إلى أحياء المدينة الشمالية.',
+    )
+    f = event.fields
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+    assert actor_id(f["actor1"]) == "opposition_factions"
+    assert actor_id(f["actor2"]) == "saa"  # who withdrew
+    assert "hts" in [a.get("id") for a in f["assoc_actors"]]  # the group leading the factions acts with them
+
+
+def test_a_withdrawal_after_a_task_stays_a_withdrawal(pipeline: Pipeline) -> None:
+    f = only(pipeline, "وانسحبت القوات الروسية من مطار القامشلي، اليوم السبت، بعد أن أنهت مهمتها هناك.")
+    assert f["plover_type"] == "RETREAT"
