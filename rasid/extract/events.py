@@ -1702,7 +1702,7 @@ class EventStage:
 
     def _named_before(self, c: _Candidate, doc: Document) -> Mention | None:
         """The place "المدينة" / "الحي" in the candidate's sentence refers to: of the places of that
-        kind named before the sentence, the one named most often."""
+        kind named before it (outside its source's words), the one named most often."""
         anaphora = self.lexicon.place_anaphora
         if not anaphora:
             return None
@@ -1722,16 +1722,21 @@ class EventStage:
                 break
         if types is None:
             return None
-        # (places named earlier in the sentence count too: "مراسلنا في إدلب بأن … وسط المدينة")
-        earlier = [m for m in places if m.end <= at and m.attrs.get("place_type") in types]
+        # (places named earlier in the sentence count too, but not where its source is: "قال
+        # مراسلنا في إدلب إن الطائرة قصفت وسط المدينة" is not about Idlib)
+        sources = [(sp.start, sp.end) for sp in c.spans.get("attributed_to", [])]
+        earlier = [
+            m for m in places
+            if m.end <= at and m.attrs.get("place_type") in types and not any(s <= m.start < e for s, e in sources)
+        ]
         if not earlier:
             return None
         # The place the article keeps naming, not the last one in passing ("الحملة على إدلب"):
-        # the most often named, the latest of those on a tie.
+        # the most often named, the first named (the lead's) on a tie.
         counts: dict[str, int] = {}
         for m in earlier:
             counts[str(m.kb_id)] = counts.get(str(m.kb_id), 0) + 1
-        return max(reversed(earlier), key=lambda m: counts[str(m.kb_id)])
+        return max(earlier, key=lambda m: counts[str(m.kb_id)])
 
 
 _UNSET = object()
