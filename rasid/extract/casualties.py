@@ -132,7 +132,18 @@ def find_casualties(
             continue
         cat = lex.category_of(unit) if unit else None
         unit_kind = lex.casualty_noun_kind(unit) if unit else None
-        if cat is None and unit_kind is None:
+        start = num.start
+        prev = view.words_before(num.start, 1)
+        noun_before = lex.category_of(prev[0][2]) if prev and num.kind == "cardinal" else None
+        if noun_before is not None and any(s <= prev[0][0] < e for s, e in covered):
+            continue  # "عنصران اثنان": the number repeats a count already read from the noun
+        if (
+            cat is None and unit_kind is None and noun_before not in (None, "others")
+            and not view.boundary_between(prev[0][1], num.start)
+        ):
+            # "إصابة مدنيين اثنين": the count after the people it counts
+            cat, start, unit_end = noun_before, prev[0][0], num.end
+        elif cat is None and unit_kind is None:
             # "مقتل 5" / "إصابة اثنين": a bare count right after a killed/injured word.
             near = [c for c in cues if c[1] <= num.start and view.words_between(c[1], num.start) == 0]
             if not near:
@@ -168,9 +179,9 @@ def find_casualties(
         n_count = round(num.value) if num.value is not None else None
         actor = _actor_after(view, lex, actors, unit_end) if cat == "combatants" else None
         facts.append(
-            CasualtyFact(kind, n_count, num.bound if n_count is not None else "some", cat, num.start, unit_end, sub_of, actor)
+            CasualtyFact(kind, n_count, num.bound if n_count is not None else "some", cat, start, unit_end, sub_of, actor)
         )
-        covered.append((num.start, unit_end))
+        covered.append((start, unit_end))
         for i, c in enumerate(cues):
             if c[2] == kind and view.clause_of(c[0], weak=True) == view.clause_of(num.start, weak=True):
                 used_cues.add(i)

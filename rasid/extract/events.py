@@ -1259,7 +1259,13 @@ class EventStage:
         tolls = view.find(lex.cumulative)
         if tolls:
             facts = _drop_facts(
-                facts, lambda f: any(t.start < f.start and view.clause_of(t.start) == view.clause_of(f.start) for t in tolls)
+                facts,
+                lambda f: any(
+                    # ("مقتل 277 شخصاً منذ بدء المعركة": the period may follow the count too)
+                    (t.start < f.start or (t.start >= f.end and view.words_between(f.end, t.start) <= 1))
+                    and view.clause_of(t.start) == view.clause_of(f.start)
+                    for t in tolls
+                ),
             )
         if not hits and not facts:
             return []
@@ -1294,6 +1300,8 @@ class EventStage:
             # The toll is told ("بعد يومين من مقتل ثلاثة جنود"), so the cause told after it is no
             # background either ("... أن سبب مقتلهم سقوط صاروخ غراد").
             hits = [h for h in background if h.start > counted[0].start and h.payload[0].name != "kill"]
+            if not hits:
+                return []  # a toll in a sentence of context ("وتأتي المجزرة … أدى إلى مقتل مئات") is no incident's
         blockers = [h.start for h in hits] + [f.start for f in facts]
         attributions = find_attributions(view, lex, actors, outlets, blockers)
         attr_spans = [(a.start, a.end) for a in attributions]

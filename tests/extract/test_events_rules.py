@@ -208,3 +208,36 @@ def test_running_toll_is_not_the_incident_count() -> None:
     killed = strikes[0].fields["killed"]
     assert killed["total"] == 4 and killed["children"] == 1
     assert not [e for e in doc.events if (e.fields.get("killed") or {}).get("total") == 120]
+
+
+@pytest.mark.parametrize(
+    "toll",
+    [
+        # the period named after the count
+        "ووثقت الشبكة حتى مساء اليوم مقتل 140 شخصاً منذ بدء الهجوم، بينهم 19 مدنياً.\n",
+        # a toll in a sentence of context, over weeks of escalation
+        "ويأتي القصف وسط تصعيد تشهده المنطقة منذ أسابيع، أدى إلى مقتل مئات المدنيين.\n",
+    ],
+)
+def test_a_toll_over_a_period_is_not_the_incidents(toll: str) -> None:
+    doc = run("قصفت قوات النظام بالمدفعية بلدة كنصفرة اليوم السبت، ما أدى إلى إصابة مدنيين اثنين.\n" + toll)
+    counts = [(e.fields.get("killed") or {}).get("total") for e in doc.events]
+    assert not any(c for c in counts), counts
+    shelling = [e for e in doc.events if e.sub_event_type == "Shelling/artillery/missile attack"]
+    assert shelling and shelling[0].fields["injured"]["total"] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "count"),
+    [
+        ("قصفت قوات النظام بالمدفعية بلدة كنصفرة اليوم السبت، ما أدى إلى إصابة مدنيين اثنين.\n", "injured", 2),
+        # the number repeats the dual's count: two, not four
+        ("وأصيب عنصران اثنان من الشرطة في انفجار عبوة ناسفة بمدينة الباب اليوم السبت.\n", "injured", 2),
+        ("وقتل ثلاثة أطفال ثلاثتهم من عائلة واحدة في غارة على سرمين اليوم السبت.\n", "killed", 3),
+    ],
+)
+def test_a_count_after_the_people_it_counts(text: str, kind: str, count: int) -> None:
+    from rasid.pipeline import Pipeline
+
+    doc = Pipeline.from_names(["text", "entities", "events"])(Document(id="c", text=text, published=PUBLISHED))
+    assert [(e.fields.get(kind) or {}).get("total") for e in doc.events] == [count]
