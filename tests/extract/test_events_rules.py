@@ -81,6 +81,9 @@ def test_stray_fragment_is_not_a_source() -> None:
         ("وأفادت مصادر كردية بقيام القوات الروسية بسحب عناصرها من مطار القامشلي، اليوم السبت.\n", "مصادر كردية"),
         # a coordination committee in quotes, with the time between it and "إن"
         ("وقالت «تنسيقية مدينة الرستن» أمس، إن 3 مدنيين قتلوا بقصف مدفعي على المدينة.\n", "تنسيقية مدينة الرستن"),
+        # the observing verb's object and "بحسب ما أفادت" are not the source's name
+        ("رصد المرصد السوري لحقوق الإنسان سقوط عدة قذائف صاروخية على حي الوعر في مدينة حمص.\n", "المرصد السوري لحقوق الإنسان"),
+        ("وقتل 5 مدنيين في اشتباكات بحي الوعر، بحسب ما أفادت مصادر محلية لعنب بلدي.\n", "مصادر محلية لعنب بلدي"),
     ],
 )
 def test_source_phrases_end_where_the_report_starts(text: str, source: str) -> None:
