@@ -28,6 +28,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1480,11 +1481,7 @@ class EventStage:
             # "أعلن الجيش الأميركي أن قواته قتلت مسلحا": "its forces" are the source's own
             first = view.words_from(actor1["_span"][0], 1)
             if first and first[0][2] in lex.own_forces:
-                announcer = next(
-                    (x.as_dict() for a in sorted(attributions, key=lambda a: -a.start) if a.end <= actor1["_span"][0]
-                     for x in actors if a.start <= x.start < a.end),
-                    None,
-                )
+                announcer = _source_actor_before(attributions, actors, actor1["_span"][0])
         if announcer is not None:
             if actor2 is not None and actor2.get("id") is not None and actor2["id"] == announcer.get("id"):
                 actor2 = None
@@ -1702,8 +1699,10 @@ class EventStage:
                 # ("… تريد إقصاء نظيرتها من حلب" heads a report told in Aleppo).
                 if headline is _UNSET:
                     headline = _headline_place(doc)
-                in_itself = int(c.fields["evidence"]["start"]) <= getattr(headline, "start", -1) < int(c.fields["evidence"]["end"])
-                if isinstance(headline, Mention) and not in_itself:
+                # (not the headline's own sentence: it names its place itself)
+                if isinstance(headline, Mention) and not (
+                    int(c.fields["evidence"]["start"]) <= headline.start < int(c.fields["evidence"]["end"])
+                ):
                     c.fields["location"] = _location(headline)
                     c.fields["location_from"] = "headline"
 
@@ -1741,10 +1740,8 @@ class EventStage:
             return None
         # The place the article keeps naming, not the last one in passing ("الحملة على إدلب"):
         # the most often named, the first named (the lead's) on a tie.
-        counts: dict[str, int] = {}
-        for m in earlier:
-            counts[str(m.kb_id)] = counts.get(str(m.kb_id), 0) + 1
-        return max(earlier, key=lambda m: counts[str(m.kb_id)])
+        counts = Counter(m.kb_id for m in earlier)
+        return max(earlier, key=lambda m: counts[m.kb_id])
 
 
 _UNSET = object()
@@ -2270,6 +2267,19 @@ def _referred(
     return actor
 
 
+def _source_actor_before(
+    attributions: Sequence[Attribution], actors: Sequence[ActorRef], pos: int
+) -> dict[str, Any] | None:
+    """The first actor named in the nearest source phrase that ends before `pos`."""
+    for a in sorted(attributions, key=lambda x: -x.start):
+        if a.end > pos:
+            continue
+        inside = [x for x in actors if a.start <= x.start < a.end]
+        if inside:
+            return inside[0].as_dict()
+    return None
+
+
 def _self_reporter(
     view: SentenceView, lex: EventLexicon, main: Hit, attributions: Sequence[Attribution], actors: Sequence[ActorRef]
 ) -> dict[str, Any] | None:
@@ -2280,10 +2290,9 @@ def _self_reporter(
     before = view.words_before(main.word_start, 2)
     if any(w in lex.speaker_pronouns for _ws, _we, w in before):
         # "أعلن الجيش … أنه يخوض معارك": the nearest source before, speaking of itself
-        for a in sorted(attributions, key=lambda x: -x.start):
-            inside = [x for x in actors if a.start <= x.start < a.end]
-            if a.end <= main.word_start and inside:
-                return inside[0].as_dict()
+        speaker = _source_actor_before(attributions, actors, main.word_start)
+        if speaker is not None:
+            return speaker
     if trig.name not in lex.self_report_triggers:
         return None
     for a in attributions:
@@ -2352,12 +2361,17 @@ def _without_proclitic(word: str) -> str:
     return word
 
 
+def _opens_word(view: SentenceView, i: int) -> bool:
+    """A cue found at `i` starts a word (or follows only a conjunction "و"/"ف")."""
+    return i == 0 or not view.folded[i - 1].isalpha() or view.folded[i - 1] in "وف"
+
+
 def _after_cue(
     view: SentenceView, lex: EventLexicon, cues: Sequence[str], lo: int, hi: int, blocked: Sequence[tuple[int, int]]
 ) -> tuple[int, int] | None:
     for cue in cues:
         i = view.folded.find(cue, lo, hi)
-        if i >= 0 and (i == 0 or not view.folded[i - 1].isalpha() or view.folded[i - 1] in "وف"):
+        if i >= 0 and _opens_word(view, i):
             span = _phrase_span(view, lex, i + len(cue), blocked=blocked)
             if span is not None:
                 return span
@@ -2371,7 +2385,7 @@ def _protest_target(
     best: tuple[int, int] | None = None
     for cue in lex.protest_targets:
         i = view.folded.find(cue, lo, hi)
-        while i >= 0 and not (i == 0 or not view.folded[i - 1].isalpha() or view.folded[i - 1] in "وف"):
+        while i >= 0 and not _opens_word(view, i):
             i = view.folded.find(cue, i + 1, hi)
         if i >= 0 and (best is None or i < best[0]):
             best = (i, i + len(cue))
