@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -29,6 +29,16 @@ def _words_target(words: dict[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
+def plover_target(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """PLOVER's target: actor2, else the people the event was done to ("أشخاص", "رجل"), else what a
+    protest was against."""
+    return (
+        _actor(record.get("actor2"))
+        or _words_target(record.get("victims"))
+        or _words_target(record.get("protest_target"))
+    )
+
+
 def plover_record(record: dict[str, Any]) -> dict[str, Any]:
     loc = record.get("location") or {}
     article = record.get("article") or {}
@@ -44,13 +54,7 @@ def plover_record(record: dict[str, Any]) -> dict[str, Any]:
         "event_text": record.get("trigger"),
         "context": [record.get("event_type"), record.get("sub_event_type")],
         "source": _actor(record.get("actor1")),
-        # with no target actor, the people the event was done to ("أشخاص", "رجل"), or what a
-        # protest was against
-        "target": (
-            _actor(record.get("actor2"))
-            or _words_target(record.get("victims"))
-            or _words_target(record.get("protest_target"))
-        ),
+        "target": plover_target(record),
         "location": {
             "placename": loc.get("name"),
             "name_en": loc.get("name_en"),

@@ -77,15 +77,21 @@ def _given_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _nationality_forms() -> frozenset[str]:
-    """Nationality adjectives (الإيراني، روسي…), article-less: never a person's name on their own."""
+def _title_nationalities() -> tuple[dict[str, Any], ...]:
+    """The `nationalities` entries of titles.yaml, read once."""
     from importlib import resources
 
     import yaml
 
     raw = yaml.safe_load(resources.files("rasid.knowledge").joinpath("data/titles.yaml").read_text("utf-8"))
+    return tuple(raw.get("nationalities", []))
+
+
+@lru_cache(maxsize=1)
+def _nationality_forms() -> frozenset[str]:
+    """Nationality adjectives (الإيراني، روسي…), article-less: never a person's name on their own."""
     forms: set[str] = set()
-    for nat in raw.get("nationalities", []):
+    for nat in _title_nationalities():
         for key in ("masc", "fem"):
             word = normalize_word(str(nat[key]))
             forms.add(word[2:] if word.startswith("ال") else word)
@@ -95,12 +101,7 @@ def _nationality_forms() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _state_ids() -> frozenset[str]:
     """Government actor ids of the countries in titles.yaml: "إيران" alone is a state."""
-    from importlib import resources
-
-    import yaml
-
-    raw = yaml.safe_load(resources.files("rasid.knowledge").joinpath("data/titles.yaml").read_text("utf-8"))
-    return frozenset(str(nat["government"]) for nat in raw.get("nationalities", []) if nat.get("government"))
+    return frozenset(str(nat["government"]) for nat in _title_nationalities() if nat.get("government"))
 
 
 def _span_start(token: Token) -> int:

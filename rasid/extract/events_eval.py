@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rasid.document import Document
+from rasid.export.plover import plover_target
 from rasid.text.normalize import normalize_word
 
 _SENTENCE_RE = re.compile(r"<Sentence\b.*?</Sentence>", re.S)
@@ -139,12 +140,11 @@ def evaluate(
                 counts[t][2] += 1
         if s.plover in predicted:
             event = next(e for e in doc.events if e.fields.get("plover_type") == s.plover)
-            for role, gold_text, key in (("source", s.source_text, "actor1"), ("target", s.target_text, "actor2")):
+            # (the target as the PLOVER export gives it: actor2, else the victims' or protest's words)
+            source = (event.fields.get("actor1") or {}).get("text") or ""
+            target = (plover_target(event.fields) or {}).get("text") or ""
+            for role, gold_text, pred in (("source", s.source_text, source), ("target", s.target_text, target)):
                 if gold_text.strip():
-                    pred = (event.fields.get(key) or {}).get("text") or ""
-                    for extra in ("victims", "protest_target"):
-                        if key == "actor2" and not pred:
-                            pred = (event.fields.get(extra) or {}).get("text") or ""
                     actor_scores[s.plover][role].append(overlap_f1(pred, gold_text))
     elapsed = time.perf_counter() - started
     per_type: dict[str, Any] = {}
