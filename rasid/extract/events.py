@@ -33,14 +33,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple
 
 import yaml
 
 from rasid.document import Document, Event, Mention, Span
 from rasid.extract import casualties as cas
 from rasid.extract.attribution import Attribution, find_attributions, find_deniers, find_hedges
-from rasid.text.normalize import _DELETE_RE, _TABLE_FOLD, normalize, normalize_word
+from rasid.text.fold import KeptOffsets, fold_with_offsets, proclitic_splits
+from rasid.text.normalize import normalize, normalize_word
 
 
 class EventLexiconError(ValueError):
@@ -116,22 +117,6 @@ class PhraseSet:
 
 
 _TOKEN_RE = re.compile(r"\w+")
-# The proclitic splits the regex of a PhraseSet tries, in its order: "و"/"ف" first (greedy), then
-# بال|كال|لل|ال|[بلك], then none.
-_SECOND_CLITICS = ("بال", "كال", "لل", "ال", "ب", "ل", "ك", "")
-
-
-def _clitic_splits(token: str) -> list[int]:
-    out = []
-    for first in ((token[0], "") if token[:1] in ("و", "ف") else ("",)):
-        rest = token[len(first) :]
-        for second in _SECOND_CLITICS:
-            cut = len(first) + len(second)
-            if rest.startswith(second) and cut < len(token):
-                out.append(cut)
-    return out
-
-
 # (core start in the token, form, following words to check, last word is a stem)
 _Candidate_t = tuple[int, str, tuple[str, ...], bool]
 
@@ -195,7 +180,7 @@ class PhraseMatcher:
 
     def _candidates(self, token: str) -> tuple[tuple[int, list[_Candidate_t]], ...]:
         per_set: dict[int, list[_Candidate_t]] = {}
-        for cut in _clitic_splits(token):
+        for cut in proclitic_splits(token):
             core = token[cut:]
             multi = self._multi.get(core, ())
             for k, _n, f, rest, stem in multi:
@@ -812,67 +797,6 @@ def _matcher(lex: EventLexicon) -> PhraseMatcher:
     return found[1]
 
 
-# Folding without deletions is a 1:1 substitution; a few str.replace calls do it several times
-# faster than str.translate on Arabic text (the table's sources never appear among its targets).
-_FOLD_PAIRS = tuple((chr(k), v) for k, v in _TABLE_FOLD.items() if isinstance(v, str))
-assert len(_FOLD_PAIRS) == len(_TABLE_FOLD) and not {a for a, _ in _FOLD_PAIRS} & {b for _, b in _FOLD_PAIRS}
-
-
-class _Kept(Sequence[int]):
-    """Where each folded character (and the end) was in the text, stored as the few deleted
-    positions instead of one entry per character (tanween and tashkeel are rare in a text)."""
-
-    def __init__(self, n: int, deleted: list[int]):
-        self.deleted = deleted
-        # The k-th kept position is k plus the deletions at or before it: k + bisect_right(shifted, k).
-        self.shifted = [d - i for i, d in enumerate(deleted)]
-        self._len = n - len(deleted) + 1
-
-    def __len__(self) -> int:
-        return self._len
-
-    @overload
-    def __getitem__(self, k: int) -> int: ...
-    @overload
-    def __getitem__(self, k: slice) -> list[int]: ...
-    def __getitem__(self, k: int | slice) -> int | list[int]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(self._len))]
-        if k < 0:
-            k += self._len
-        if not 0 <= k < self._len:
-            raise IndexError(k)
-        return k + bisect.bisect_right(self.shifted, k)
-
-    def folded_index(self, j: int) -> int:
-        """`bisect_left(self, j)`: how many kept positions come before text position `j`."""
-        k = j - bisect.bisect_left(self.deleted, j)
-        return k if k < self._len else self._len
-
-
-def _fold(text: str) -> tuple[str, range | _Kept]:
-    """`normalize(text)` as (folded text, offsets to `text`), built with the replace chain."""
-    n = len(text)
-    offsets: range | _Kept
-    if _DELETE_RE.search(text) is None:
-        offsets = range(n + 1)
-    else:  # tanween ("أيضاً") makes this the usual case: drop the marks, note where they were
-        parts: list[str] = []
-        deleted: list[int] = []
-        pos = 0
-        for m in _DELETE_RE.finditer(text):
-            s, e = m.span()
-            parts.append(text[pos:s])
-            deleted.extend(range(s, e))
-            pos = e
-        parts.append(text[pos:])
-        text, offsets = "".join(parts), _Kept(n, deleted)
-    for a, b in _FOLD_PAIRS:
-        if a in text:
-            text = text.replace(a, b)
-    return text, offsets
-
-
 class DocIndex:
     """The whole article folded once, with its words, clause breaks and phrase hits.
 
@@ -882,7 +806,7 @@ class DocIndex:
 
     def __init__(self, text: str, lex: EventLexicon):
         self.text = text
-        self.folded, self.offsets = _fold(text)
+        self.folded, self.offsets = fold_with_offsets(text)
         # Undiacritised text folds 1:1, so offsets need no look-up.
         self.identity = len(self.folded) == len(text)
         # One scan for both tokenisations: the matcher's \w+ runs, and the words (letter or digit
@@ -960,7 +884,7 @@ class SentenceView:
         self._n = len(self.folded)
         self._identity = index.identity
         kept = index.offsets
-        self._deleted, self.shifted = (kept.deleted, kept.shifted) if isinstance(kept, _Kept) else ([], [])
+        self._deleted, self.shifted = (kept.deleted, kept.shifted) if isinstance(kept, KeptOffsets) else ([], [])
         i, j = bisect.bisect_left(index.word_starts, fs), bisect.bisect_left(index.word_starts, fe)
         inside = index.words[i:j]
         if inside and inside[-1][1] > fe:

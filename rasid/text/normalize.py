@@ -14,75 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Characters deleted outright. Harakat, tanween, shadda, sukun and the Quranic
-# marks carry no lexical information for matching; tatweel is pure stretching;
-# the zero-width and bidi marks appear in copied web text and split words.
-_DELETE = (
-    "\u064b-\u065f"  # tanween, harakat, shadda, sukun, small hamza/madda marks
-    "\u0670"  # superscript (dagger) alef
-    "\u0640"  # tatweel
-    "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"  # Quranic annotation marks
-    "\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff"  # zero-width, bidi controls, BOM
+from rasid.text.fold import (
+    _DELETE_RE,
+    _TABLE_FOLD,
+    _TABLE_PLAIN,
+    _WORD_TABLE_FOLD,
+    _WORD_TABLE_PLAIN,
 )
-DELETE_CLASS = f"[{_DELETE}]"
-_DELETE_RE = re.compile(f"{DELETE_CLASS}+")
-
-
-def _expand(ranges: str) -> list[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(ranges):
-        if i + 2 < len(ranges) and ranges[i + 1] == "-":
-            out.extend(chr(c) for c in range(ord(ranges[i]), ord(ranges[i + 2]) + 1))
-            i += 3
-        else:
-            out.append(ranges[i])
-            i += 1
-    return out
-
-
-def _base_map() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for i in range(10):
-        table[0x0660 + i] = str(i)  # Arabic-Indic digits
-        table[0x06F0 + i] = str(i)  # Persian (extended Arabic-Indic) digits
-    for ch in "\u201c\u201d\u00ab\u00bb\u201e\u201f\u2033":
-        table[ord(ch)] = '"'
-    for ch in "\u2018\u2019\u201a\u201b\u2032":
-        table[ord(ch)] = "'"
-    # Exotic spaces become plain spaces so whitespace-based rules see them.
-    for ch in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000":
-        table[ord(ch)] = " "
-    table[0x066B] = "."  # Arabic decimal separator
-    table[0x066C] = ","  # Arabic thousands separator
-    return table
-
-
-def _fold_map() -> dict[int, str]:
-    # Spelling variants that writers use interchangeably; folding them lets
-    # "الإيرانية" and "الايرانيه" meet. Standalone hamza (U+0621) is kept.
-    return {
-        0x0623: "\u0627",  # alef with hamza above
-        0x0625: "\u0627",  # alef with hamza below
-        0x0622: "\u0627",  # alef with madda
-        0x0671: "\u0627",  # alef wasla
-        0x0672: "\u0627",
-        0x0673: "\u0627",
-        0x0624: "\u0648",  # waw with hamza
-        0x0626: "\u064a",  # yeh with hamza
-        0x0629: "\u0647",  # taa marbuta -> heh
-        0x0649: "\u064a",  # alef maqsura -> yeh
-        0x06CC: "\u064a",  # Farsi yeh (Persian keyboards)
-        0x06A9: "\u0643",  # keheh -> kaf
-    }
-
-
-_DELETIONS = {ord(c): None for c in _expand(_DELETE)}
-_TABLE_PLAIN: dict[int, str | None] = {**_base_map()}
-_TABLE_FOLD: dict[int, str | None] = {**_TABLE_PLAIN, **_fold_map()}
-# Tables used by the no-offset fast path: substitutions and deletions in one translate call.
-_WORD_TABLE_PLAIN = str.maketrans({**_TABLE_PLAIN, **_DELETIONS})
-_WORD_TABLE_FOLD = str.maketrans({**_TABLE_FOLD, **_DELETIONS})
 
 
 def _substituter(table: dict[int, str | None]) -> Callable[[str], str]:
