@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from rasid.document import Document
-from rasid.extract.events import DocIndex, EventStage, PhraseMatcher, PhraseSet, _fold, event_lexicon
+from rasid.extract.events import DocIndex, EventStage, PhraseMatcher, PhraseSet, event_lexicon
+from rasid.text.fold import fold_with_offsets
 from rasid.text.normalize import normalize
 from rasid.text.stage import TextStage
 
@@ -84,7 +85,7 @@ def test_precise_strikes_by_aircraft_stay_airstrikes() -> None:
     ],
 )
 def test_article_folding_matches_normalize(text: str) -> None:
-    folded, offsets = _fold(text)
+    folded, offsets = fold_with_offsets(text)
     norm = normalize(text)
     assert folded == norm.text
     assert list(offsets) == list(norm.offsets)
