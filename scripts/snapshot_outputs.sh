@@ -3,6 +3,8 @@
 # articles, so a refactor can be checked byte for byte: `scripts/snapshot_outputs.sh OUT_DIR [N]`,
 # then `diff -r OLD_DIR NEW_DIR`.
 set -euo pipefail
+# One snapshot at a time on this machine: the work folder below is shared.
+if [ -z "${SNAPSHOT_LOCKED:-}" ]; then SNAPSHOT_LOCKED=1 exec flock /tmp/rasid-snapshot.lock "$0" "$@"; fi
 out=${1:?usage: snapshot_outputs.sh OUT_DIR [REALNEWS_ARTICLES]}
 n=${2:-2000}
 here="$(cd "$(dirname "$0")/.." && pwd)"
