@@ -123,3 +123,11 @@ class Document:
 
     def mentions_of(self, *types: str) -> tuple[Mention, ...]:
         return tuple(m for m in self.mentions if m.type in types)
+
+
+# The fields ingest fills before any stage runs; a stage may require them without an earlier stage.
+INPUT_FIELDS: tuple[str, ...] = (
+    "id", "text", "title", "source", "origin", "url", "published", "language", "content_hash", "meta",
+)
+# The fields stages fill (`stages` itself is kept by the pipeline, never by a stage).
+ANNOTATION_FIELDS: tuple[str, ...] = ("sentences", "tokens", "mentions", "events")

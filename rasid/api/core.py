@@ -18,7 +18,9 @@ from rasid.document import Document
 from rasid.ingest.readers import DEFAULT_MAX_BYTES
 from rasid.ingest.runner import Ingestor, IngestReport
 from rasid.pipeline import Pipeline
-from rasid.store.base import ArticleRow, Store, open_store
+from rasid.records import ArticleRow
+from rasid.stages import default_pipeline
+from rasid.store import Store, open_store
 
 
 def sample_corpus_path() -> Path:
@@ -36,7 +38,7 @@ class Rasid:
     @property
     def pipeline(self) -> Pipeline:
         if self._pipeline is None:
-            self._pipeline = Pipeline.default()
+            self._pipeline = default_pipeline()
         return self._pipeline
 
     def analyze(

@@ -60,8 +60,8 @@ def _source_names(record: dict[str, Any]) -> list[str]:
     A linked quoted source (the Civil Defence, SOHR) and the outlet it spoke to are named by
     their English names; unlinked media keep their Arabic words.
     """
-    from rasid.ingest.runner import canonical_outlet
     from rasid.knowledge.actors import load_outlets
+    from rasid.knowledge.outlet_names import canonical_outlet
 
     outlets = load_outlets()
     names: list[str] = []

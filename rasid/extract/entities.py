@@ -249,6 +249,8 @@ class EntityStage:
     """Fills `doc.mentions` with linked entity, time and number mentions."""
 
     name = "entities"
+    requires = ("text", "published", "sentences", "tokens")
+    assigns = ("mentions",)
 
     def __init__(self, *, use_crf: bool = True):
         self.use_crf = use_crf

@@ -1,6 +1,6 @@
 """Statistical named-entity tagger (linear-chain CRF) for Arabic news.
 
-The model is trained by `rasid.extract.ner_train` on ANERcorp (IOB labels PERS, LOC,
+The model is trained by `rasid.eval.ner_train` on ANERcorp (IOB labels PERS, LOC,
 ORG, MISC) and ships in the package as `rasid/models/ner.crfsuite` (plus its first-pass
 model `ner_pass1.crfsuite` and word clusters `ner_clusters.tsv`), with the word lists its
 gazetteer features read in `rasid/extract/data/ner_lexicon/`. Features are defined
@@ -32,6 +32,7 @@ import numpy as np
 
 from rasid.document import Document
 from rasid.extract.ner_infer import CrfWeights, marginals, viterbi
+from rasid.text.fold import NER_FEATURES, fold_word
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = PACKAGE_DIR / "models" / "ner.crfsuite"
@@ -61,22 +62,6 @@ LEXICON_NAMES = (
 )
 CLITIC_FILE = "proclitics.txt"
 
-# Arabic harakat, superscript alef and Quranic marks: removed before matching.
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
-_TATWEEL = "\u0640"
-_FOLD = str.maketrans(
-    {
-        "\u0622": "\u0627",  # alef madda -> alef
-        "\u0623": "\u0627",  # alef hamza above -> alef
-        "\u0625": "\u0627",  # alef hamza below -> alef
-        "\u0671": "\u0627",  # alef wasla -> alef
-        "\u0629": "\u0647",  # teh marbuta -> heh
-        "\u0649": "\u064a",  # alef maksura -> yeh
-        "\u06cc": "\u064a",  # Persian yeh -> yeh
-        "\u06a9": "\u0643",  # keheh -> kaf
-    }
-)
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _LATIN = re.compile("[A-Za-z]")
 _DIGIT = re.compile(r"\d")
@@ -85,9 +70,8 @@ _MIN_BASE = 3  # a stripped base shorter than this is more likely a word than cl
 
 def normalize(word: str) -> str:
     """Matching form of a word: no diacritics/tatweel, alef/hamza folded, ة→ه, ى→ي, digits ASCII."""
-    word = unicodedata.normalize("NFC", word)
-    word = _DIACRITICS.sub("", word).replace(_TATWEEL, "")
-    return word.translate(_FOLD).translate(_ARABIC_DIGITS).lower()
+    # The model's features were computed with exactly this fold: a named, tested option set.
+    return fold_word(unicodedata.normalize("NFC", word), NER_FEATURES)
 
 
 @functools.lru_cache(maxsize=4)

@@ -22,6 +22,7 @@ from rasid.errors import IngestError
 from rasid.ingest.clean import clean_text
 from rasid.ingest.dedup import NEAR_DUPLICATE_THRESHOLD, Signature, signature
 from rasid.ingest.readers import DEFAULT_MAX_BYTES, RawArticle, discover, read_file
+from rasid.knowledge.outlet_names import canonical_outlet
 from rasid.pipeline import Pipeline
 from rasid.store.base import Store
 from rasid.text.lang import detect_language
@@ -85,26 +86,6 @@ def _masthead_names() -> frozenset[str]:
     from rasid.knowledge.actors import load_outlets
 
     return frozenset(" ".join(n.split()) for o in load_outlets().all() for n in (*o.names, *o.line_cues))
-
-
-@lru_cache(maxsize=1)
-def _outlet_names() -> dict[str, str]:
-    from rasid.knowledge.actors import load_outlets
-    from rasid.text.normalize import normalize_word
-
-    index: dict[str, str] = {}
-    for outlet in load_outlets().all():
-        for name in (*outlet.names, outlet.name_ar, outlet.name_en):
-            index[" ".join(normalize_word(w) for w in name.lower().split())] = outlet.name_ar
-    return index
-
-
-def canonical_outlet(name: str) -> str:
-    """The knowledge base's name for an outlet given in any known spelling ("سانا" -> its canonical name)."""
-    from rasid.text.normalize import normalize_word
-
-    key = " ".join(normalize_word(w) for w in name.lower().split())
-    return _outlet_names().get(key, name.strip())
 
 
 def _detect_outlet(text: str, url: str | None) -> tuple[str | None, str | None, frozenset[str]]:
@@ -190,10 +171,6 @@ def build_document(
         content_hash=chash,
         meta=meta,
     )
-
-
-def prepare(doc: Document, pipeline: Pipeline) -> Prepared:
-    return _prepared(pipeline(doc))
 
 
 def _prepared(doc: Document) -> Prepared:

@@ -16,7 +16,7 @@ import csv
 import math
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +102,6 @@ def build(gazetteer_dir: Path, extra_path: Path = EXTRA_PATH) -> list[dict[str, 
     extra = yaml.safe_load(extra_path.read_text(encoding="utf-8"))
     lexicon = extra.get("geocoder", {})
     not_places = {normalize_name(w) for w in lexicon.get("not_places", [])}
-    overrides: dict[str, dict[str, Any]] = extra.get("overrides", {})
     records: dict[str, dict[str, Any]] = {}
 
     def add(rec: dict[str, Any]) -> None:
@@ -110,26 +109,52 @@ def build(gazetteer_dir: Path, extra_path: Path = EXTRA_PATH) -> list[dict[str, 
             raise BuildError(f"{extra_path.name}: duplicate place id {rec['id']}")
         records[rec["id"]] = rec
 
-    country = next(p for p in extra["places"] if p["id"] == COUNTRY_ID)
-    add(
-        {
-            "id": COUNTRY_ID,
-            "name_ar": country["ar"],
-            "name_en": country["en"],
-            "variants": list(country.get("var", [])),
-            "lat": country["ll"][0],
-            "lon": country["ll"][1],
-            "type": "country",
-            "parent": "",
-            "precision": 2,
-            "geo_precision": 3,
-            "population": 0,
-            "source": "extra",
-            "admin1_id": "",
-        }
-    )
-
+    add(_country_record(next(p for p in extra["places"] if p["id"] == COUNTRY_ID)))
     # GeoNames rows first: governorates and districts take their coordinates from them.
+    gaz = _gazetteer_records(gazetteer_dir, extra, not_places)
+    for g in extra["governorates"]:
+        add(_governorate_record(g, gaz))
+    seats: dict[str, list[tuple[str, tuple[float, float]]]] = {}
+    for d in extra["districts"]:
+        rec = _district_record(d, gaz)
+        add(rec)
+        seats.setdefault(d["gov"], []).append((d["id"], (rec["lat"], rec["lon"])))
+    for rec in gaz.values():
+        if not rec["parent"]:
+            rec["parent"] = _nearest_district(seats, rec["admin1_id"], rec["lat"], rec["lon"])
+        add(rec)
+    _add_extra_places(extra, records, add, seats, not_places, extra_path)
+    return _finish(records)
+
+
+def _nearest_district(
+    seats: dict[str, list[tuple[str, tuple[float, float]]]], gov_id: str, lat: float, lon: float
+) -> str:
+    # GeoNames gives no admin2 for Syria: take the district whose seat is nearest (approximate).
+    return min(seats[gov_id], key=lambda s: _distance(s[1], (lat, lon)))[0]
+
+
+def _country_record(country: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": COUNTRY_ID,
+        "name_ar": country["ar"],
+        "name_en": country["en"],
+        "variants": list(country.get("var", [])),
+        "lat": country["ll"][0],
+        "lon": country["ll"][1],
+        "type": "country",
+        "parent": "",
+        "precision": 2,
+        "geo_precision": 3,
+        "population": 0,
+        "source": "extra",
+        "admin1_id": "",
+    }
+
+
+def _gazetteer_records(gazetteer_dir: Path, extra: dict[str, Any], not_places: set[str]) -> dict[str, dict[str, Any]]:
+    """The GeoNames rows with a usable Arabic name, overrides applied, by place id."""
+    overrides: dict[str, dict[str, Any]] = extra.get("overrides", {})
     gov_by_code = {g["code"]: g for g in extra["governorates"]}
     gaz: dict[str, dict[str, Any]] = {}
     for row in read_gazetteer(gazetteer_dir):
@@ -167,116 +192,117 @@ def build(gazetteer_dir: Path, extra_path: Path = EXTRA_PATH) -> list[dict[str, 
             "source": "geonames",
             "admin1_id": gov["id"],
         }
+    return gaz
 
-    for g in extra["governorates"]:
-        if "capital" in g:
-            cap = gaz[g["capital"]]
-            lat, lon = cap["lat"], cap["lon"]
-        else:
-            lat, lon = g["ll"]
-        add(
-            {
-                "id": g["id"],
-                "name_ar": g["ar"],
-                "name_en": g["en"],
-                "variants": list(g.get("var", [])),
-                "lat": lat,
-                "lon": lon,
-                "type": "governorate",
-                "parent": COUNTRY_ID,
-                "precision": 2,  # coordinates are the capital's, not the area's own
-                "geo_precision": 3,
-                "population": 0,
-                "source": "extra",
-                "admin1_id": g["id"],
-            }
-        )
 
-    seats: dict[str, list[tuple[str, tuple[float, float]]]] = {}
-    for d in extra["districts"]:
-        if "seat" in d:
-            seat = gaz[d["seat"]]
-            lat, lon = seat["lat"], seat["lon"]
-        else:
-            lat, lon = d["ll"]
-        add(
-            {
-                "id": d["id"],
-                "name_ar": d["ar"],
-                "name_en": f"{d['en']} District",
-                "variants": list(d.get("var", [])),
-                "lat": lat,
-                "lon": lon,
-                "type": "district",
-                "parent": d["gov"],
-                "precision": 2,
-                "geo_precision": 3,
-                "population": 0,
-                "source": "extra",
-                "admin1_id": d["gov"],
-                "admin2_id": d["id"],
-            }
-        )
-        seats.setdefault(d["gov"], []).append((d["id"], (lat, lon)))
+def _governorate_record(g: dict[str, Any], gaz: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    if "capital" in g:
+        cap = gaz[g["capital"]]
+        lat, lon = cap["lat"], cap["lon"]
+    else:
+        lat, lon = g["ll"]
+    return {
+        "id": g["id"],
+        "name_ar": g["ar"],
+        "name_en": g["en"],
+        "variants": list(g.get("var", [])),
+        "lat": lat,
+        "lon": lon,
+        "type": "governorate",
+        "parent": COUNTRY_ID,
+        "precision": 2,  # coordinates are the capital's, not the area's own
+        "geo_precision": 3,
+        "population": 0,
+        "source": "extra",
+        "admin1_id": g["id"],
+    }
 
-    def nearest_district(gov_id: str, lat: float, lon: float) -> str:
-        # GeoNames gives no admin2 for Syria: take the district whose seat is nearest (approximate).
-        return min(seats[gov_id], key=lambda s: _distance(s[1], (lat, lon)))[0]
 
-    for rec in gaz.values():
-        if not rec["parent"]:
-            rec["parent"] = nearest_district(rec["admin1_id"], rec["lat"], rec["lon"])
-        add(rec)
+def _district_record(d: dict[str, Any], gaz: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    if "seat" in d:
+        seat = gaz[d["seat"]]
+        lat, lon = seat["lat"], seat["lon"]
+    else:
+        lat, lon = d["ll"]
+    return {
+        "id": d["id"],
+        "name_ar": d["ar"],
+        "name_en": f"{d['en']} District",
+        "variants": list(d.get("var", [])),
+        "lat": lat,
+        "lon": lon,
+        "type": "district",
+        "parent": d["gov"],
+        "precision": 2,
+        "geo_precision": 3,
+        "population": 0,
+        "source": "extra",
+        "admin1_id": d["gov"],
+        "admin2_id": d["id"],
+    }
 
+
+def _add_extra_places(
+    extra: dict[str, Any],
+    records: dict[str, dict[str, Any]],
+    add: Callable[[dict[str, Any]], None],
+    seats: dict[str, list[tuple[str, tuple[float, float]]]],
+    not_places: set[str],
+    extra_path: Path,
+) -> None:
+    """Add the hand-written places, each once its parent is in (they may name one another)."""
     pending = [p for p in extra["places"] if p["id"] != COUNTRY_ID]
     while pending:
         progress = False
         later = []
         for p in pending:
-            parent_id = p.get("parent", COUNTRY_ID)
-            parent = records.get(parent_id)
+            parent = records.get(p.get("parent", COUNTRY_ID))
             if parent is None:
                 later.append(p)
                 continue
-            if "ll" in p:
-                lat, lon = p["ll"]
-                precision = int(p.get("p", 1))
-            else:
-                lat, lon = parent["lat"], parent["lon"]
-                precision = 2
-            ptype = p["type"]
-            if parent["type"] == "governorate" and ptype not in ("region",):
-                parent_id = nearest_district(parent["id"], lat, lon)
-            names = [n for n in _unique([p["ar"], *p.get("var", [])]) if normalize_name(n) not in not_places]
-            gp_default = (
-                3 if ptype in ("country", "governorate", "district") else (1 if precision == 1 else 2)
-            )
-            if ptype == "road":
-                gp_default = 2  # a road is a line: any point on it is only "near" the event
-            add(
-                {
-                    "id": p["id"],
-                    "name_ar": names[0],
-                    "name_en": p["en"],
-                    "variants": names[1:],
-                    "lat": lat,
-                    "lon": lon,
-                    "type": ptype,
-                    "parent": parent_id,
-                    "precision": precision,
-                    "geo_precision": int(p.get("gp", gp_default)),
-                    "population": 0,
-                    "source": "extra",
-                    "admin1_id": parent.get("admin1_id", ""),
-                }
-            )
+            add(_extra_record(p, parent, seats, not_places))
             progress = True
         if not progress:
             missing = ", ".join(f"{p['id']} (parent {p.get('parent')})" for p in later)
             raise BuildError(f"{extra_path.name}: unresolved parents: {missing}")
         pending = later
 
-    return _finish(records)
+
+def _extra_record(
+    p: dict[str, Any],
+    parent: dict[str, Any],
+    seats: dict[str, list[tuple[str, tuple[float, float]]]],
+    not_places: set[str],
+) -> dict[str, Any]:
+    parent_id = p.get("parent", COUNTRY_ID)
+    if "ll" in p:
+        lat, lon = p["ll"]
+        precision = int(p.get("p", 1))
+    else:
+        lat, lon = parent["lat"], parent["lon"]
+        precision = 2
+    ptype = p["type"]
+    if parent["type"] == "governorate" and ptype not in ("region",):
+        parent_id = _nearest_district(seats, parent["id"], lat, lon)
+    names = [n for n in _unique([p["ar"], *p.get("var", [])]) if normalize_name(n) not in not_places]
+    gp_default = 3 if ptype in ("country", "governorate", "district") else (1 if precision == 1 else 2)
+    if ptype == "road":
+        gp_default = 2  # a road is a line: any point on it is only "near" the event
+    return {
+        "id": p["id"],
+        "name_ar": names[0],
+        "name_en": p["en"],
+        "variants": names[1:],
+        "lat": lat,
+        "lon": lon,
+        "type": ptype,
+        "parent": parent_id,
+        "precision": precision,
+        "geo_precision": int(p.get("gp", gp_default)),
+        "population": 0,
+        "source": "extra",
+        "admin1_id": parent.get("admin1_id", ""),
+    }
 
 
 def _finish(records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -302,115 +302,137 @@ def _scan(text: str, toks: _Tokens) -> list[_Atom]:
     lex = _lexicon()
     idx = _index()
     atoms: list[_Atom] = []
+    # The current run of modifiers before a name (cue, ريف, directions, linker ...) and where it began.
     mods: dict[str, Any] = {}
-    mod_start: int | None = None  # token index where the current run of modifiers began
-
-    def reset() -> None:
-        nonlocal mod_start
-        mods.clear()
-        mod_start = None
-
+    mod_start: int | None = None
     words, matches = toks.words, toks.matches
     # A word that neither starts a name nor is a modifier only ends the current run of modifiers,
     # so the scan visits just the words that can (about a fifth of them) and resets in between.
     relevant = [k for k, w in enumerate(words) if w.names or w.modifiers]
-    n = len(words)
     i = 0
     for k in relevant:
         if k < i:
             continue  # inside a name (or its trailing directions) matched before
         if k > i:
-            reset()
+            mods.clear()
+            mod_start = None
         i = k
         tok = words[i]
         if mod_start is not None and not _gap_ok(text, matches[i - 1].end(), matches[i].start()):
-            reset()
+            mods.clear()
+            mod_start = None
         hit = _match_name(toks, i, idx, lex.ambiguous) if tok.names else None
         if hit is not None:
-            length, key, clitics = hit
-            j = i + length
-            dirs: list[str] = list(mods.get("pre_dirs", []))
-            # Trailing direction adjectives with the article ("ريف حلب الغربي", "حلب الشرقية").
-            while (
-                j < n
-                and words[j].norm.startswith("ال")
-                and words[j].norm in lex.directions
-                and _gap_ok(text, matches[j - 1].end(), matches[j].start(), allow_comma=False)
-            ):
-                dirs.append(lex.directions[words[j].norm])
-                j += 1
-            start_tok = mod_start if mod_start is not None else i
-            # The phrase starts at its first cue word: a bare preposition ("في", "من") is not part of it.
-            content_tok = mods.get("content_start", i)
-            lead = clitics if start_tok == i else mods.get("lead_clitics", "")
-            atom = _Atom(
-                tok_start=i,
-                tok_end=j,
-                phrase_start=_skip_clitics(
-                    text,
-                    matches[content_tok].start(),
-                    matches[content_tok].end(),
-                    len(clitics if content_tok == i else mods.get("content_clitics", "")),
-                ),
-                head_start=matches[i].start(),
-                head_end=matches[i + length - 1].end(),
-                end=matches[j - 1].end(),
-                key=key,
-                ids=idx.names[key],
-                clitics=clitics,
-                cue=mods.get("cue"),
-                cue_plural=bool(mods.get("cue_plural")),
-                countryside=bool(mods.get("countryside")),
-                countryside_plural=bool(mods.get("countryside_plural")),
-                vicinity=bool(mods.get("vicinity")),
-                directions=dirs,
-                pre_direction=bool(mods.get("pre_dirs")),
-                # "وللسفيرة" after a place is coordination, not a container.
-                linked=bool(mods.get("linker"))
-                or bool(mods.get("pre_dirs"))
-                or (not lead.startswith("و") and ("ب" in lead or "ل" in lead)),
-                coordinated="و" in lead[:1] or "ف" in lead[:1],
-                mod_start_tok=start_tok,
-            )
-            if clitics:
-                # head offsets must skip the proclitic letters as written (they may carry harakat).
-                atom.head_start = _skip_clitics(text, matches[i].start(), matches[i].end(), len(clitics))
+            atom = _name_atom(text, toks, i, hit, mods, mod_start, lex, idx)
             atoms.append(atom)
-            reset()
-            i = j
+            mods.clear()
+            mod_start = None
+            i = atom.tok_end
             continue
         # Not a name: is it a modifier?
-        matched_mod = False
-        for form, clitics in tok.modifiers:
-            if form in lex.cues:
-                mods["cue"], mods["cue_plural"] = lex.cues[form]
-            elif form in lex.countryside:
-                mods["countryside"] = True
-                mods["countryside_plural"] = lex.countryside[form]
-            elif form in lex.vicinity:
-                mods["vicinity"] = True
-            elif (form in lex.directions and not form.startswith("ال")) or (
-                form in lex.directions and mod_start is not None
-            ):
-                mods.setdefault("pre_dirs", []).append(lex.directions[form])
-            elif form in lex.linkers and not clitics:
-                mods["linker"] = True
-            elif form in lex.connectors and not clitics and mod_start is not None:
-                pass  # "بالقرب من": keeps the run of modifiers alive without linking
-            else:
-                continue
-            matched_mod = True
+        if _add_modifier(tok, i, mods, mod_start is not None, lex):
             if mod_start is None:
                 mod_start = i
-                mods["lead_clitics"] = clitics
-            if "content_start" not in mods and form not in lex.linkers and form not in lex.connectors:
-                mods["content_start"] = i
-                mods["content_clitics"] = clitics
-            break
-        if not matched_mod:
-            reset()
+        else:
+            mods.clear()
+            mod_start = None
         i += 1
     return atoms
+
+
+def _name_atom(
+    text: str,
+    toks: _Tokens,
+    i: int,
+    hit: tuple[int, str, str],
+    mods: dict[str, Any],
+    mod_start: int | None,
+    lex: _Lexicon,
+    idx: _Index,
+) -> _Atom:
+    """The atom of the name `hit` at token i, with the run of modifiers before it and the
+    direction adjectives after it."""
+    words, matches = toks.words, toks.matches
+    n = len(words)
+    length, key, clitics = hit
+    j = i + length
+    dirs: list[str] = list(mods.get("pre_dirs", []))
+    # Trailing direction adjectives with the article ("ريف حلب الغربي", "حلب الشرقية").
+    while (
+        j < n
+        and words[j].norm.startswith("ال")
+        and words[j].norm in lex.directions
+        and _gap_ok(text, matches[j - 1].end(), matches[j].start(), allow_comma=False)
+    ):
+        dirs.append(lex.directions[words[j].norm])
+        j += 1
+    start_tok = mod_start if mod_start is not None else i
+    # The phrase starts at its first cue word: a bare preposition ("في", "من") is not part of it.
+    content_tok = mods.get("content_start", i)
+    lead = clitics if start_tok == i else mods.get("lead_clitics", "")
+    atom = _Atom(
+        tok_start=i,
+        tok_end=j,
+        phrase_start=_skip_clitics(
+            text,
+            matches[content_tok].start(),
+            matches[content_tok].end(),
+            len(clitics if content_tok == i else mods.get("content_clitics", "")),
+        ),
+        head_start=matches[i].start(),
+        head_end=matches[i + length - 1].end(),
+        end=matches[j - 1].end(),
+        key=key,
+        ids=idx.names[key],
+        clitics=clitics,
+        cue=mods.get("cue"),
+        cue_plural=bool(mods.get("cue_plural")),
+        countryside=bool(mods.get("countryside")),
+        countryside_plural=bool(mods.get("countryside_plural")),
+        vicinity=bool(mods.get("vicinity")),
+        directions=dirs,
+        pre_direction=bool(mods.get("pre_dirs")),
+        # "وللسفيرة" after a place is coordination, not a container.
+        linked=bool(mods.get("linker"))
+        or bool(mods.get("pre_dirs"))
+        or (not lead.startswith("و") and ("ب" in lead or "ل" in lead)),
+        coordinated="و" in lead[:1] or "ف" in lead[:1],
+        mod_start_tok=start_tok,
+    )
+    if clitics:
+        # head offsets must skip the proclitic letters as written (they may carry harakat).
+        atom.head_start = _skip_clitics(text, matches[i].start(), matches[i].end(), len(clitics))
+    return atom
+
+
+def _add_modifier(tok: _WordInfo, i: int, mods: dict[str, Any], in_run: bool, lex: _Lexicon) -> bool:
+    """Record the first modifier form of word i in `mods`; False if the word is no modifier here.
+
+    `in_run` tells whether a run of modifiers is already open (a direction with the article or a
+    connector only continues one; the first word of a run gives its leading clitics)."""
+    for form, clitics in tok.modifiers:
+        if form in lex.cues:
+            mods["cue"], mods["cue_plural"] = lex.cues[form]
+        elif form in lex.countryside:
+            mods["countryside"] = True
+            mods["countryside_plural"] = lex.countryside[form]
+        elif form in lex.vicinity:
+            mods["vicinity"] = True
+        elif (form in lex.directions and not form.startswith("ال")) or (form in lex.directions and in_run):
+            mods.setdefault("pre_dirs", []).append(lex.directions[form])
+        elif form in lex.linkers and not clitics:
+            mods["linker"] = True
+        elif form in lex.connectors and not clitics and in_run:
+            pass  # "بالقرب من": keeps the run of modifiers alive without linking
+        else:
+            continue
+        if not in_run:
+            mods["lead_clitics"] = clitics
+        if "content_start" not in mods and form not in lex.linkers and form not in lex.connectors:
+            mods["content_start"] = i
+            mods["content_clitics"] = clitics
+        return True
+    return False
 
 
 def _skip_clitics(text: str, start: int, end: int, count: int) -> int:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rasid.text.fold import PLACE_NAMES, fold_word
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PLACES_CSV = DATA_DIR / "places.csv"
 
@@ -57,10 +59,6 @@ CSV_FIELDS = [
     "source",
 ]
 
-_DIACRITICS = re.compile(
-    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200b-\u200f\u061c\u202a-\u202e]"
-)
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
 _SPACES = re.compile(r"[\s\-–_]+")
 
 
@@ -71,10 +69,10 @@ class PlaceDataError(ValueError):
 def normalize_word(word: str) -> str:
     """Normalise one word for matching: strip harakat/tatweel, fold alef/ta marbuta/alef maqsura.
 
-    Private equivalent of rasid.text.normalize.normalize_word (kept here so the knowledge base
-    has no dependency on the text package); the leading article is kept.
+    The `PLACE_NAMES` fold of rasid.text.fold (the gazetteer keys were built with it: digits and
+    hamza seats kept, lower-cased); the leading article is kept.
     """
-    return _DIACRITICS.sub("", word).translate(_FOLD).lower()
+    return fold_word(word, PLACE_NAMES)
 
 
 def normalize_name(name: str) -> str:

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from rasid.document import Document
+from rasid.records import ArticleRow
 from rasid.serialize import document_from_dict, document_to_dict
-from rasid.store.base import ArticleRow, StoreError
+from rasid.store.base import StoreError
 from rasid.store.migrations import MIGRATIONS
 
 # Built once: json.dumps with options constructs a new encoder on every call, which adds up per article.

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from rasid.text.normalize import normalize_word
+from rasid.text.fold import MATCH_LOWER, fold_word
 
 _FILE = "stories.yaml"
 
@@ -29,8 +29,10 @@ class StoriesLexicon:
 
 
 def norm_phrase(text: str) -> str:
-    """Normalised, lower-cased words of a phrase joined by single spaces (for substring matching)."""
-    return " ".join(normalize_word(w).lower() for w in text.split())
+    """Normalised, lower-cased words of a phrase joined by single spaces (for substring matching).
+
+    Word by word, so a "word" that folds to nothing still leaves its space, as the keys always had."""
+    return " ".join(fold_word(w, MATCH_LOWER) for w in text.split())
 
 
 def read_mapping(file: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rasid.document import Document
-from rasid.store.base import Store
+from rasid.records import ArticleStore
 from rasid.stories._data import lexicon, norm_phrase
 from rasid.stories.holders import resolve_back_references, source_label
 
@@ -257,7 +257,7 @@ def retractions(doc: Document) -> list[dict[str, Any]]:
     return out
 
 
-def story_claims(store: Store, story_id: int) -> tuple[list[Claim], list[dict[str, Any]], list[Incident]]:
+def story_claims(store: ArticleStore, story_id: int) -> tuple[list[Claim], list[dict[str, Any]], list[Incident]]:
     rows = store.query(
         "SELECT a.id, COALESCE(a.source, ''), a.origin FROM story_articles s JOIN articles a ON a.id = s.article_id"
         " WHERE s.story_id = ? ORDER BY a.published, a.id",
@@ -327,7 +327,7 @@ def _status(claims: Sequence[Claim]) -> str:
     return "agreed"
 
 
-def align_story(store: Store, story_id: int) -> dict[str, Any]:
+def align_story(store: ArticleStore, story_id: int) -> dict[str, Any]:
     """The source-by-fact matrix of one story, ready for JSON."""
     row = store.query(
         "SELECT id, title, first_date, last_date, places, outlets, article_count FROM stories WHERE id = ?",

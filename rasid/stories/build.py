@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from rasid.ingest.dedup import Signature
-from rasid.store.base import Store
+from rasid.records import ArticleStore
 from rasid.stories.features import (
     ArticleFeatures,
     Idf,
@@ -80,7 +81,7 @@ class _Pack:
 class _Context:
     """Per-call caches: document frequencies, a term index, and the compared members of stories."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: ArticleStore):
         self.store = store
         # Document frequencies are read lazily, for the terms of the articles actually compared,
         # so a call costs nothing per term of the whole vocabulary.
@@ -283,7 +284,7 @@ def _candidates(ctx: _Context, f: ArticleFeatures) -> list[int]:
     return sorted(hits, key=lambda s: (-hits[s], s))[:MAX_CANDIDATES]
 
 
-def _lsh_stories(store: Store, article_id: int) -> list[int]:
+def _lsh_stories(store: ArticleStore, article_id: int) -> list[int]:
     """Stories of the most recent articles sharing a MinHash LSH bucket with this one."""
     sig = store.signatures([article_id]).get(article_id)
     if sig is None:
@@ -300,7 +301,7 @@ def _lsh_stories(store: Store, article_id: int) -> list[int]:
     return _stories_of(store, (int(r[0]) for r in rows))
 
 
-def _stories_of(store: Store, article_ids: Iterable[int]) -> list[int]:
+def _stories_of(store: ArticleStore, article_ids: Iterable[int]) -> list[int]:
     ids = list(article_ids)
     if not ids:
         return []
@@ -375,7 +376,7 @@ CENTRALITY_PANEL = 20
 CENTRAL_POOL = 40  # members that may name a story: its earliest ones, so titles stay stable
 
 
-def refresh_story(store: Store, story_id: int, ctx: _Context | None = None) -> None:
+def refresh_story(store: ArticleStore, story_id: int, ctx: _Context | None = None) -> None:
     """Recompute a story's title, time span, places, outlets and size from its members.
 
     Aggregates are computed by SQLite over the stored feature JSON; only the earliest
@@ -421,21 +422,7 @@ def refresh_story(store: Store, story_id: int, ctx: _Context | None = None) -> N
         " FROM story_articles WHERE story_id = ?",
         (story_id,),
     )[0]
-    # Most frequent places; ties go to the place met first (earliest member, then its list order).
-    place_rows = store.query(
-        "SELECT p.value, COUNT(*) AS n, MIN(s.article_id * 1000 + p.key) AS first_seen,"
-        " MAX(s.article_id) FROM story_articles s, json_each(s.features, '$.places') p"
-        " WHERE s.story_id = ? GROUP BY p.value ORDER BY n DESC, first_seen LIMIT 6",
-        (story_id,),
-    )
-    places = []
-    for place_id, _n, _first, latest in place_rows:
-        name = store.query(
-            "SELECT json_extract(features, '$.place_names.' || json_quote(?)) FROM story_articles"
-            " WHERE article_id = ?",
-            (place_id, latest),
-        )[0][0]
-        places.append({"id": place_id, "name": name or place_id})
+    places = _story_places(store, story_id)
     outlets = [
         str(r[0])
         for r in store.query(
@@ -461,7 +448,27 @@ def refresh_story(store: Store, story_id: int, ctx: _Context | None = None) -> N
     )
 
 
-def _first_line(store: Store, article_id: int) -> str:
+def _story_places(store: ArticleStore, story_id: int) -> list[dict[str, Any]]:
+    """The story's most frequent places (id, name); ties go to the place met first
+    (earliest member, then its list order)."""
+    place_rows = store.query(
+        "SELECT p.value, COUNT(*) AS n, MIN(s.article_id * 1000 + p.key) AS first_seen,"
+        " MAX(s.article_id) FROM story_articles s, json_each(s.features, '$.places') p"
+        " WHERE s.story_id = ? GROUP BY p.value ORDER BY n DESC, first_seen LIMIT 6",
+        (story_id,),
+    )
+    places = []
+    for place_id, _n, _first, latest in place_rows:
+        name = store.query(
+            "SELECT json_extract(features, '$.place_names.' || json_quote(?)) FROM story_articles"
+            " WHERE article_id = ?",
+            (place_id, latest),
+        )[0][0]
+        places.append({"id": place_id, "name": name or place_id})
+    return places
+
+
+def _first_line(store: ArticleStore, article_id: int) -> str:
     text = store.get_text(article_id)
     for line in text.splitlines():
         if len(line.strip()) > 15:
@@ -469,7 +476,7 @@ def _first_line(store: Store, article_id: int) -> str:
     return text[:120]
 
 
-def update_stories(store: Store, article_ids: Sequence[int]) -> None:
+def update_stories(store: ArticleStore, article_ids: Sequence[int]) -> None:
     """Place newly stored articles into stories, flag recycled news (called after each analyze run)."""
     from rasid.stories.recycled import check_recycled
 
@@ -499,7 +506,7 @@ def update_stories(store: Store, article_ids: Sequence[int]) -> None:
             check_recycled(store, f)
 
 
-def rebuild_stories(store: Store) -> None:
+def rebuild_stories(store: ArticleStore) -> None:
     """Forget all stories and group every stored article again (after tuning, or for an old database)."""
     with store.transaction():
         for table in ("recycled", "story_keys", "story_articles", "story_terms", "stories"):

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from rasid.ingest.dedup import Signature
-from rasid.store.base import Store
+from rasid.records import ArticleStore
 from rasid.stories.features import ArticleFeatures
 
 STALE_DAYS = 30  # events older than this at publication make a report "old news"
@@ -22,7 +22,7 @@ def _day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)) if value else None
 
 
-def _text_reuse(store: Store, f: ArticleFeatures, published: dt.date) -> tuple[int, int] | None:
+def _text_reuse(store: ArticleStore, f: ArticleFeatures, published: dt.date) -> tuple[int, int] | None:
     """(older article id, gap in days) of the oldest earlier article whose text this one reuses."""
     rows = store.query("SELECT duplicate_of FROM articles WHERE id = ?", (f.article_id,))
     candidates: set[int] = {int(rows[0][0])} if rows and rows[0][0] is not None else set()
@@ -44,7 +44,7 @@ def _text_reuse(store: Store, f: ArticleFeatures, published: dt.date) -> tuple[i
     return best
 
 
-def check_recycled(store: Store, f: ArticleFeatures) -> dict[str, Any] | None:
+def check_recycled(store: ArticleStore, f: ArticleFeatures) -> dict[str, Any] | None:
     """Flag and link the article if it is recycled; return the link (or None)."""
     published = _day(f.published)
     if published is None:
@@ -88,7 +88,7 @@ def check_recycled(store: Store, f: ArticleFeatures) -> dict[str, Any] | None:
     return link
 
 
-def _older_member(store: Store, story_id: int | None, f: ArticleFeatures, published: dt.date) -> int | None:
+def _older_member(store: ArticleStore, story_id: int | None, f: ArticleFeatures, published: dt.date) -> int | None:
     """The earliest-published article of the same story published well before this one."""
     if story_id is None:
         return None
@@ -103,7 +103,7 @@ def _older_member(store: Store, story_id: int | None, f: ArticleFeatures, publis
     return None
 
 
-def recycled_links(store: Store) -> dict[int, dict[str, Any]]:
+def recycled_links(store: ArticleStore) -> dict[int, dict[str, Any]]:
     """All recycled articles: article id -> link."""
     return {
         int(r[0]): {"original_article_id": r[1], "original_story_id": r[2], "reason": r[3], "gap_days": r[4]}

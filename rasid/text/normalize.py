@@ -5,46 +5,20 @@ invisible format marks) and replacing one character by one other character
 (digits, quotes, letter folding). Because lengths never grow, every normalised
 character maps to exactly one original character, so matches found on the
 normalised text can be reported as offsets into the original.
+
+This is the `MATCH` fold of `rasid.text.fold` (`fold=False`: `CLEAN`, letters kept as written)
+behind the long-standing API most of Rasid imports; the tables and other option sets live there.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from rasid.text.fold import (
-    _DELETE_RE,
-    _TABLE_FOLD,
-    _TABLE_PLAIN,
-    _WORD_TABLE_FOLD,
-    _WORD_TABLE_PLAIN,
-)
+from rasid.text.fold import CLEAN, MATCH, fold_text, fold_with_offsets
 
-
-def _substituter(table: dict[int, str | None]) -> Callable[[str], str]:
-    """`text.translate(table)` for a table of 1:1 substitutions, as one regex pass.
-
-    `str.translate` with a dict looks every character up (~40 ns each on Arabic text);
-    a character class finds the few that change and only those are looked up, which is
-    2-3x faster on article-length text and gives the same string.
-    """
-    chars = {chr(k): v for k, v in table.items() if isinstance(v, str)}
-    if len(chars) != len(table) or any(len(v) != 1 for v in chars.values()):
-        raise ValueError("substitution tables map characters to single characters")
-    pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
-    sub = pattern.sub
-    replacement = chars.__getitem__
-
-    def substitute(text: str) -> str:
-        return sub(lambda m: replacement(m.group()), text)
-
-    return substitute
-
-
-_SUBSTITUTE_PLAIN = _substituter(_TABLE_PLAIN)
-_SUBSTITUTE_FOLD = _substituter(_TABLE_FOLD)
+# Word folding is the hottest call of all (every token, every lexicon key): bind the cached folders once.
+_FOLD_WORD = MATCH.word_folder
+_CLEAN_WORD = CLEAN.word_folder
 
 
 @dataclass(frozen=True)
@@ -71,37 +45,13 @@ class Normalized:
 
 def normalize(text: str, *, fold: bool = True) -> Normalized:
     """Normalise `text` (see module doc) and keep the offset map back to it."""
-    substitute = _SUBSTITUTE_FOLD if fold else _SUBSTITUTE_PLAIN
-    n = len(text)
-    if _DELETE_RE.search(text) is None:
-        # Common case for undiacritised news: pure 1:1 substitution.
-        return Normalized(substitute(text), tuple(range(n + 1)))
-    parts: list[str] = []
-    offsets: list[int] = []
-    pos = 0
-    for m in _DELETE_RE.finditer(text):
-        s = m.start()
-        if s > pos:
-            parts.append(text[pos:s])
-            offsets.extend(range(pos, s))
-        pos = m.end()
-    if pos < n:
-        parts.append(text[pos:])
-        offsets.extend(range(pos, n))
-    offsets.append(n)
-    return Normalized(substitute("".join(parts)), tuple(offsets))
+    folded, offsets = fold_with_offsets(text, MATCH if fold else CLEAN)
+    return Normalized(folded, tuple(offsets))
 
 
 def normalize_text(text: str, *, fold: bool = True) -> str:
     """`normalize(text, fold=fold).text` without the offset map (for whole texts; not cached)."""
-    if _DELETE_RE.search(text) is not None:
-        text = _DELETE_RE.sub("", text)
-    return (_SUBSTITUTE_FOLD if fold else _SUBSTITUTE_PLAIN)(text)
-
-
-@lru_cache(maxsize=200_000)
-def _normalize_word_fold(word: str) -> str:
-    return word.translate(_WORD_TABLE_FOLD)
+    return fold_text(text, MATCH if fold else CLEAN)
 
 
 def normalize_word(word: str, *, fold: bool = True) -> str:
@@ -109,6 +59,4 @@ def normalize_word(word: str, *, fold: bool = True) -> str:
 
     Gives the same result as `normalize(word, fold=fold).text`.
     """
-    if fold:
-        return _normalize_word_fold(word)
-    return word.translate(_WORD_TABLE_PLAIN)
+    return _FOLD_WORD(word) if fold else _CLEAN_WORD(word)

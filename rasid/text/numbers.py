@@ -5,8 +5,8 @@ a bound (exact / at_least / about / at_most / range / some), a kind (cardinal, o
 percent, dual) and the word the number counts (the "unit": قتيلا، كم، ساعة ...), so later
 stages can tell casualties from distances and durations.
 
-Matching runs on a folded copy of the text (diacritics and tatweel removed, أإآ→ا, ة→ه,
-ى→ي, Arabic-Indic digits → ASCII) and maps offsets back. A regex prefilter finds trigger
+Matching runs on a folded copy of the text (`rasid.text.fold.NUMBERS`: diacritics and tatweel
+removed, أإآ→ا, ة→ه, ى→ي, Arabic-Indic digits → ASCII) and maps offsets back. A regex prefilter finds trigger
 words so that only small windows around candidates are tokenised.
 """
 
@@ -23,6 +23,8 @@ from operator import itemgetter
 from typing import Any, Literal
 
 import yaml
+
+from rasid.text.fold import NUMBERS, KeptOffsets, fold_with_offsets, fold_word
 
 Bound = Literal["exact", "at_least", "about", "at_most", "range", "some"]
 Kind = Literal["cardinal", "ordinal", "year", "percent", "dual"]
@@ -44,37 +46,10 @@ class NumberMention:
 
 # --------------------------------------------------------------------------- folding
 
-_DELETE = {cp: None for cp in [*range(0x064B, 0x0653), 0x0670, 0x0640]}
-_MAP_1TO1 = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ة": "ه",
-        "ى": "ي",
-        "ی": "ي",
-        "ک": "ك",
-        "٫": ".",
-        "٬": ",",
-        "٪": "%",
-        **{chr(0x0660 + i): str(i) for i in range(10)},
-        **{chr(0x06F0 + i): str(i) for i in range(10)},
-    }
-)
-_FOLD_ALL = {**_MAP_1TO1, **_DELETE}
-# The same mapping as (source char, replacement) pairs: a chain of `str.replace` over the few
-# characters present is ~25x faster than `str.translate` with a dict on non-ASCII text.
-# Equivalent because no replacement is itself a source character.
-_FOLD_PAIRS = tuple((chr(k), "" if v is None else (v if isinstance(v, str) else chr(v))) for k, v in _FOLD_ALL.items())
-_DELETABLE_RE = re.compile("[\u064b-\u0652\u0670\u0640]")
-
-
-def _fold_text(text: str) -> str:
-    for src, dst in _FOLD_PAIRS:
-        if src in text:
-            text = text.replace(src, dst)
-    return text
+# The number matchers' own fold (a named option set of rasid.text.fold): harakat and tatweel out,
+# hamza seats kept, Arabic separators and percent sign to ASCII.
+_FOLD_ALL = NUMBERS.table  # the whole fold as a str.translate table
+_DELETABLE_RE = NUMBERS.delete_re
 
 
 class Folded:
@@ -84,10 +59,9 @@ class Folded:
 
     def __init__(self, original: str) -> None:
         self.original = original
-        deleted = [m.start() for m in _DELETABLE_RE.finditer(original)]
+        self.text, offsets = fold_with_offsets(original, NUMBERS)
         # adj[j] = position (in folded text) before which the j-th deletion happened.
-        self._adj = [d - j for j, d in enumerate(deleted)]
-        self.text = _fold_text(original)
+        self._adj = offsets.shifted if isinstance(offsets, KeptOffsets) else []
 
     def orig(self, i: int) -> int:
         """Original offset of folded character i."""
@@ -99,14 +73,13 @@ class Folded:
             return 0
         e = self.orig(i - 1) + 1
         # Diacritics after the last letter (tanween in "مدنيّاً") belong to the word.
-        while e < len(self.original) and _DELETABLE_RE.match(self.original, e):
-            e += 1
-        return e
+        trailing = _DELETABLE_RE.match(self.original, e)
+        return trailing.end() if trailing else e
 
 
 def fold(text: str) -> str:
     """Fold a word or phrase the way the matchers do (for lexicon entries)."""
-    return text.translate(_MAP_1TO1).translate(_DELETE).strip()
+    return fold_word(text, NUMBERS).strip()
 
 
 # --------------------------------------------------------------------------- tokens

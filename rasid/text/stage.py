@@ -12,6 +12,8 @@ class TextStage:
     """Fill `sentences` and `tokens`, and `language` when it is still "und"."""
 
     name = "text"
+    requires = ("text", "title", "language")
+    assigns = ("sentences", "tokens", "language")
 
     def __call__(self, doc: Document) -> Document:
         text = doc.text

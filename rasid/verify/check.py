@@ -40,17 +40,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from rasid.store.base import Store
+from rasid.records import ArticleStore
 from rasid.text.stem import stem
 from rasid.text.tokens import search_terms
+from rasid.verify.explain import explain
 from rasid.verify.retrieve import Passage, claim_groups, retrieve
+from rasid.verify.types import CheckResult, Evidence
 
 VERDICTS = ("supported", "refuted", "conflicting", "not_enough_evidence")
 STANCES = ("supports", "refutes", "discusses", "unrelated")
@@ -226,51 +228,6 @@ def _run_in(run: Sequence[tuple[str, ...]], terms: Sequence[str]) -> bool:
 # -- stance -------------------------------------------------------------------------------
 
 
-@dataclass
-class Evidence:
-    passage: Passage
-    stance: str = "unrelated"
-    probs: dict[str, float] = field(default_factory=dict)
-    weight: float = 0.0
-    coverage: float = 0.0
-    flags: list[str] = field(default_factory=list)  # hedged, partial, redeployment, disputed, ...
-    notes: list[str] = field(default_factory=list)
-    source_key: str = ""
-
-    @property
-    def outlet(self) -> str | None:
-        return self.passage.article.source
-
-    @property
-    def published(self) -> dt.date | None:
-        return self.passage.article.published
-
-    def to_dict(self) -> dict[str, Any]:
-        a = self.passage.article
-        return {
-            "article_id": a.id,
-            "path": a.origin,
-            "url": a.url,
-            "outlet": a.source,
-            "published": a.published.isoformat() if a.published else None,
-            "duplicate_of": a.duplicate_of,
-            "passage": self.passage.text,
-            "start": self.passage.start,
-            "end": self.passage.end,
-            "stance": self.stance,
-            "probs": {k: round(v, 3) for k, v in self.probs.items()},
-            "weight": round(self.weight, 3),
-            "retrieval": {
-                "score": self.passage.score,
-                "bm25": self.passage.lexical,
-                "dense": self.passage.dense,
-                "coverage": round(self.coverage, 3),
-            },
-            "flags": list(self.flags),
-            "notes": list(self.notes),
-        }
-
-
 def cue_stance(frame: ClaimFrame, passage_terms: Sequence[str]) -> tuple[str | None, float, list[str]]:
     """(label or None when cues cannot decide, argument coverage, flags) for one passage."""
     cues = load_cues()
@@ -320,40 +277,6 @@ def _load_stance_model() -> Any | None:
 # -- weighting and verdict ---------------------------------------------------------------
 
 
-@dataclass
-class CheckResult:
-    claim: str
-    as_of: dt.date | None
-    claim_time: dt.date | None
-    verdict: str
-    confidence: float
-    evidence: list[Evidence]
-    excluded_after_as_of: int
-    totals: dict[str, float]
-    outlets: dict[str, int]
-    explanation_ar: str = ""
-    explanation_en: str = ""
-    model: str = ""
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "claim": self.claim,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "claim_time": self.claim_time.isoformat() if self.claim_time else None,
-            "verdict": self.verdict,
-            "confidence": round(self.confidence, 3),
-            "totals": {k: round(v, 3) for k, v in self.totals.items()},
-            "independent_sources": self.outlets,
-            "excluded_after_as_of": self.excluded_after_as_of,
-            "evidence": [e.to_dict() for e in self.evidence],
-            "explanation_ar": self.explanation_ar,
-            "explanation_en": self.explanation_en,
-            "stance_model": self.model,
-            "seconds": round(self.seconds, 3),
-        }
-
-
 def time_factor(published: dt.date | None, claim_time: dt.date | None) -> tuple[float, str | None]:
     if claim_time is None:
         return 1.0, None
@@ -395,8 +318,45 @@ def decide(supports: float, refutes: float, doubt: float) -> tuple[str, float]:
     return ("supported" if supports > refutes else "refuted"), round(confidence, 3)
 
 
+def _weigh(frame: ClaimFrame, p: Passage, probs: dict[str, float], claim_time: dt.date | None) -> Evidence:
+    """One passage's stance (cues mixed with the model's probabilities) and weight."""
+    label, coverage, flags = cue_stance(frame, p.terms)
+    e = Evidence(p, coverage=coverage, flags=flags)
+    e.source_key = _source_key(e)
+    lexical_share = max(p.coverage, coverage if frame.arguments else 0.0)
+    if lexical_share < 0.25 and p.dense < 0.35:
+        e.stance, e.probs = "unrelated", {"unrelated": 1.0}
+        return e
+    if label is None:
+        if not probs:
+            label = "discusses"
+            e.notes.append("no cue for the claim's predicate and no stance model: stance not decided")
+        else:
+            label = max(probs, key=lambda k: probs[k])
+    cue_dist = {k: (0.8 if k == label else 0.1) for k in ("supports", "refutes", "discusses")}
+    if probs:
+        mixed = {k: CUE_WEIGHT * cue_dist[k] + (1 - CUE_WEIGHT) * probs.get(k, 0.0) for k in cue_dist}
+    else:
+        mixed = cue_dist
+    e.stance, e.probs = label, mixed
+    if label in ("supports", "refutes") or "disputed" in flags:
+        weight = mixed[label] * (0.5 + coverage / 2)
+        if "hedged" in flags:
+            weight *= 0.5
+        if "partial" in flags:
+            weight *= 0.6
+        if "redeployment" in flags and label == "supports":
+            weight *= 0.85
+        factor, note = time_factor(p.published, claim_time)
+        weight *= factor
+        if note:
+            e.flags.append(note)
+        e.weight = weight
+    return e
+
+
 def check_claim(
-    store: Store,
+    store: ArticleStore,
     claim: str,
     *,
     as_of: dt.date | None = None,
@@ -407,8 +367,6 @@ def check_claim(
 ) -> CheckResult:
     """Retrieve evidence for `claim`, weigh it and return a verdict with an explanation."""
     import time
-
-    from rasid.verify.explain import explain
 
     started = time.perf_counter()
     frame = frame_claim(claim, as_of)
@@ -426,43 +384,9 @@ def check_claim(
     model_probs: list[dict[str, float]] = []
     if model is not None and kept:
         model_probs = [probs for _, probs in model.predict_many([(claim, p.text) for p in kept])]
-    evidence: list[Evidence] = []
-    for i, p in enumerate(kept):
-        label, coverage, flags = cue_stance(frame, p.terms)
-        e = Evidence(p, coverage=coverage, flags=flags)
-        e.source_key = _source_key(e)
-        probs = model_probs[i] if model_probs else {}
-        lexical_share = max(p.coverage, coverage if frame.arguments else 0.0)
-        if lexical_share < 0.25 and p.dense < 0.35:
-            e.stance, e.probs = "unrelated", {"unrelated": 1.0}
-            evidence.append(e)
-            continue
-        if label is None:
-            if not probs:
-                label = "discusses"
-                e.notes.append("no cue for the claim's predicate and no stance model: stance not decided")
-            else:
-                label = max(probs, key=lambda k: probs[k])
-        cue_dist = {k: (0.8 if k == label else 0.1) for k in ("supports", "refutes", "discusses")}
-        if probs:
-            mixed = {k: CUE_WEIGHT * cue_dist[k] + (1 - CUE_WEIGHT) * probs.get(k, 0.0) for k in cue_dist}
-        else:
-            mixed = cue_dist
-        e.stance, e.probs = label, mixed
-        if label in ("supports", "refutes") or "disputed" in flags:
-            weight = mixed[label] * (0.5 + coverage / 2)
-            if "hedged" in flags:
-                weight *= 0.5
-            if "partial" in flags:
-                weight *= 0.6
-            if "redeployment" in flags and label == "supports":
-                weight *= 0.85
-            factor, note = time_factor(p.published, claim_time)
-            weight *= factor
-            if note:
-                e.flags.append(note)
-            e.weight = weight
-        evidence.append(e)
+    evidence = [
+        _weigh(frame, p, model_probs[i] if model_probs else {}, claim_time) for i, p in enumerate(kept)
+    ]
     supports = side_total([e for e in evidence if e.stance == "supports"])
     refutes = side_total([e for e in evidence if e.stance == "refutes"])
     doubt = side_total([e for e in evidence if "disputed" in e.flags])

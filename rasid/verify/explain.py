@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
-if TYPE_CHECKING:
-    from rasid.verify.check import CheckResult, Evidence
+from rasid.verify.types import CheckResult, Evidence
 
 QUOTE_CHARS = 140
 

@@ -1,8 +1,9 @@
 """Feature extraction shared by the verification classifiers.
 
-The models pickle these transformers, so the normalisation here is deliberately
-private and frozen: a model trained with one normaliser must be applied with the
-same one, even if the general-purpose normaliser in `rasid.text` evolves.
+The models pickle these transformers, so the normalisation here is frozen: a model
+trained with one normaliser must be applied with the same one. Its character folding is
+`rasid.text.fold.STANCE_FEATURES`, a named option set of the shared folding that reproduces
+exactly what the shipped stance and claim models were trained on (tests/text/test_fold.py).
 """
 
 from __future__ import annotations
@@ -20,28 +21,12 @@ import yaml
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+from rasid.text.fold import STANCE_FEATURES, fold_text
+
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
 _NON_WORD = re.compile(r"[^\w%]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ة": "ه",
-        "ى": "ي",
-        "ؤ": "و",
-        "ئ": "ي",
-        "گ": "ك",
-        "ڤ": "ف",
-        "پ": "ب",
-        "چ": "ج",
-        "٪": "%",
-    }
-)
 _PROCLITICS = ("وال", "فال", "بال", "كال", "لل", "ال")
 _SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ان", "ها", "هم", "ه", "ي")
 
@@ -52,10 +37,8 @@ def normalize(text: str) -> str:
     text = _URL.sub(" ", text)
     text = _MENTION.sub(" ", text)
     text = text.replace("#", " ").replace("_", " ")
-    text = _DIACRITICS.sub("", text)
-    # NFKC already maps Arabic-Indic digits to ASCII only for some forms; do it explicitly.
-    text = "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in text)
-    text = text.translate(_FOLD)
+    # Diacritics out, every non-ASCII digit to ASCII (NFKC leaves Arabic-Indic digits), letters folded.
+    text = fold_text(text, STANCE_FEATURES)
     text = _NON_WORD.sub(" ", text)
     # Split digits glued to letters ("٩٠عرضا" -> "90 عرضا").
     text = re.sub(r"(?<=\d)(?=[^\d\s.,%])|(?<=[^\d\s.,])(?=\d)", " ", text)

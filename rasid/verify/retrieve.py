@@ -17,8 +17,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rasid.api.search import query_groups
-from rasid.store.base import ArticleRow, Store
+from rasid.records import ArticleRow, ArticleStore
+from rasid.text.query import query_groups
 from rasid.text.sentences import split_sentences
 from rasid.text.stem import stem
 from rasid.text.tokens import search_terms
@@ -61,7 +61,7 @@ def _matches(keys: set[str], term: str) -> bool:
     return term in keys or stem(term) in keys
 
 
-def candidate_articles(store: Store, groups: Sequence[Sequence[str]], *, limit: int = 20) -> list[int]:
+def candidate_articles(store: ArticleStore, groups: Sequence[Sequence[str]], *, limit: int = 20) -> list[int]:
     """Article ids by reciprocal-rank fusion of the all-words search and one search per word."""
     if not groups:
         return []
@@ -84,7 +84,7 @@ def _dense_model() -> DenseModel | None:
 
 
 def retrieve(
-    store: Store,
+    store: ArticleStore,
     claim: str,
     *,
     articles: int = 20,

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from rasid.store.base import Store
+from rasid.records import ArticleStore
 from rasid.text.numbers import find_numbers
 from rasid.text.sentences import split_sentences
 from rasid.text.tokens import search_terms
@@ -75,7 +75,7 @@ def reasons_for(sentence: str) -> list[str]:
     return out
 
 
-def story_groups(store: Store) -> tuple[list[tuple[int | None, str, list[int]]], str | None]:
+def story_groups(store: ArticleStore) -> tuple[list[tuple[int | None, str, list[int]]], str | None]:
     """[(story id, title, article ids)] and a note when stories are not available."""
     try:
         rows = store.query(
@@ -98,7 +98,7 @@ def story_groups(store: Store) -> tuple[list[tuple[int | None, str, list[int]]],
     return out, note
 
 
-def list_claims(store: Store, *, threshold: float | None = None, model: Any | None = None) -> tuple[list[StoryClaims], str | None]:
+def list_claims(store: ArticleStore, *, threshold: float | None = None, model: Any | None = None) -> tuple[list[StoryClaims], str | None]:
     """Check-worthy sentences per story (or per article), best first within each group."""
     if model is None:
         from rasid.verify.checkworthy import load_checkworthy_model

@@ -1,22 +1,18 @@
-"""ACLED CSV, PLOVER JSON and GeoJSON exports, and the `rasid events` command."""
+"""ACLED CSV, PLOVER JSON and GeoJSON exports."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-import json
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from rasid.document import Document, Mention
 from rasid.export import ACLED_COLUMNS, plover_records, to_geojson, write_acled
 from rasid.extract.event_index import index_events, load_events
 from rasid.extract.events import EventStage, event_record
-from rasid.extract.events_commands import register
 from rasid.store.sqlite import SQLiteStore
 from rasid.text.stage import TextStage
 
@@ -78,44 +74,6 @@ def test_plover_records(db: Path) -> None:
     [rec] = plover_records(records(db))
     assert rec["event_type"] == "ASSAULT" and rec["fatalities"] == 5
     assert rec["location"]["lat"] == 35.86 and rec["story_id"] == 1
-
-
-def cli() -> typer.Typer:
-    app, ev, tr = typer.Typer(), typer.Typer(), typer.Typer()
-    app.add_typer(ev, name="eval")
-    app.add_typer(tr, name="train")
-    register(app, ev, tr)
-    return app
-
-
-@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "acled", "plover", "geojson", "table"])
-def test_events_command_formats(db: Path, fmt: str) -> None:
-    result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--format", fmt])
-    assert result.exit_code == 0, result.output
-    if fmt == "json":
-        data = json.loads(result.stdout)
-        assert data[0]["article"]["path"] == "a/x.txt" and data[0]["killed"]["children"] == 2
-    if fmt == "acled":
-        assert result.stdout.splitlines()[0] == ",".join(ACLED_COLUMNS)
-
-
-def test_events_command_output_file_and_filters(db: Path, tmp_path: Path) -> None:
-    out = tmp_path / "e.geojson"
-    result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--format", "geojson", "--output", str(out),
-                                        "--place", "Saraqib"])
-    assert result.exit_code == 0
-    assert len(json.loads(out.read_text(encoding="utf-8"))["features"]) == 1
-    result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--format", "json", "--place", "حلب"])
-    assert json.loads(result.stdout) == []
-
-
-def test_events_command_errors(tmp_path: Path, db: Path) -> None:
-    result = CliRunner().invoke(cli(), ["events", "--db", str(tmp_path / "missing.db")])
-    assert result.exit_code == 1 and "missing.db" in result.output
-    result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--format", "xml"])
-    assert result.exit_code == 2
-    result = CliRunner().invoke(cli(), ["events", "--db", str(db), "--since", "yesterday"])
-    assert result.exit_code == 2
 
 
 def doc_records(doc: Document) -> list[dict]:

@@ -108,17 +108,17 @@ def test_run_leaves_the_collector_as_it_found_it(db_path: Path, corpus_dir: Path
     import gc
 
     from rasid.ingest.runner import Ingestor
-    from rasid.pipeline import Pipeline
+    from rasid.stages import build_pipeline
 
     thresholds = gc.get_threshold()
     with Rasid(db_path) as rasid:
         # Batches of one: the collector is paused and resumed around each of them.
-        report = Ingestor(rasid.store, Pipeline.from_names(["text"]), batch_size=1).run([str(corpus_dir)])
+        report = Ingestor(rasid.store, build_pipeline(["text"]), batch_size=1).run([str(corpus_dir)])
         assert report.added == 2 and not report.errors
         assert gc.isenabled()
         gc.disable()
         try:
-            Ingestor(rasid.store, Pipeline.from_names(["text"])).run([str(corpus_dir)])
+            Ingestor(rasid.store, build_pipeline(["text"])).run([str(corpus_dir)])
             assert not gc.isenabled()  # a caller that turned it off keeps it off
         finally:
             gc.enable()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rasid.store.base import StoreError, open_store
+from rasid.store import StoreError, open_store
 from rasid.store.migrations import MIGRATIONS
 from rasid.store.sqlite import SQLiteStore
 

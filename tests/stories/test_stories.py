@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rasid.api import Rasid, sample_corpus_path
+from rasid.api import Rasid
 from rasid.document import Document
 from rasid.stories.align import align_story, retractions, withdrawal_framing
-from rasid.stories.evaluate import evaluate_sample, pairwise_scores
 from rasid.stories.features import ArticleFeatures, Idf, article_features, pair_score
 
 # Two outlets on one shelling in Jisr al-Shughur with different tolls and blame, one unrelated report.
@@ -144,22 +143,6 @@ def test_retraction_and_withdrawal_cues() -> None:
         "redeployment",
         "أعلن الجيش إعادة انتشار قواته حول المدينة.",
     )
-
-
-def test_pairwise_scores_counts_pairs() -> None:
-    gold = {"a": "s1", "b": "s1", "c": "s2", "d": "s2"}
-    predicted = {"a": 1, "b": 1, "c": 1, "d": 2}
-    scores = pairwise_scores(gold, predicted)
-    assert (scores["tp"], scores["fp"], scores["fn"]) == (1, 2, 1)
-    assert scores["precision"] == pytest.approx(1 / 3, abs=1e-3)
-    assert scores["recall"] == pytest.approx(0.5)
-
-
-def test_sample_corpus_grouping_f1() -> None:
-    result = evaluate_sample(sample_corpus_path() / "gold.json")
-    assert result["missing"] == []
-    assert result["f1"] >= 0.8, result["groups"]
-    assert "art-026" in result["recycled"]
 
 
 def test_an_undated_report_is_no_incident_of_a_later_day() -> None:

@@ -27,3 +27,13 @@ def test_stage_keeps_known_language():
 def test_stage_empty_document():
     doc = TextStage()(Document(id="z", text=""))
     assert doc.sentences == () and doc.tokens == () and doc.language == "und"
+
+
+def test_stage_declares_what_it_reads_and_fills():
+    from rasid.pipeline import check_writes
+
+    stage = TextStage()
+    assert stage.requires == ("text", "title", "language")
+    assert stage.assigns == ("sentences", "tokens", "language")
+    for doc in (Document(id="u", text=REPORT), Document(id="k", text=REPORT, language="ar", title="عنوان")):
+        check_writes(stage, doc, stage(doc))

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from rasid.api import Rasid
-from rasid.pipeline import Pipeline
+from rasid.stages import build_pipeline
 from rasid.text.tokens import search_terms
-from rasid.verify import check_commands
 from rasid.verify.check import check_claim, cue_stance, decide, frame_claim, time_factor
 from rasid.verify.dense import load_dense_model
 from rasid.verify.retrieve import retrieve
@@ -42,7 +38,7 @@ class NoModel:
 def dated_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
     path = tmp_path_factory.mktemp("check") / "dated.db"
     # Only the text stage: the check needs stored text, not entities or events.
-    with Rasid(path, pipeline=Pipeline.from_names(["text"])) as rasid:
+    with Rasid(path, pipeline=build_pipeline(["text"])) as rasid:
         for name, (outlet, day) in REPORTS.items():
             rasid.analyze([FIXTURES / name], source=outlet, published=day)
     rasid = Rasid(path)
@@ -54,7 +50,7 @@ def dated_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def undated_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
     path = tmp_path_factory.mktemp("check") / "undated.db"
     # Only the text stage: the check needs stored text, not entities or events.
-    with Rasid(path, pipeline=Pipeline.from_names(["text"])) as rasid:
+    with Rasid(path, pipeline=build_pipeline(["text"])) as rasid:
         rasid.analyze([FIXTURES / "affirm.txt"], source="وكالة الرصد")
         rasid.analyze([FIXTURES / "other.txt"], source="شبكة الفرات")
     rasid = Rasid(path)
@@ -160,23 +156,3 @@ def test_dense_model_ranks_paraphrase_above_unrelated() -> None:
         ["القوات انسحبت من داخل المدينة صباح اليوم", "ارتفاع أسعار الخبز والطحين في الأسواق"],
     )
     assert sims[0] > sims[1] + 0.2
-
-
-def test_cli_check_json_and_errors(dated_db: Any, tmp_path: Path) -> None:
-    app, eval_app, train_app = typer.Typer(), typer.Typer(), typer.Typer()
-    app.add_typer(eval_app, name="eval")
-    app.add_typer(train_app, name="train")
-    check_commands.register(app, eval_app, train_app)
-    runner = CliRunner()
-    db = dated_db.location
-    out = runner.invoke(app, ["check", CLAIM, "--db", db, "--as-of", "2024-03-15", "--json"])
-    assert out.exit_code == 0, out.output
-    data = json.loads(out.stdout)
-    assert data["verdict"] in ("supported", "refuted", "conflicting", "not_enough_evidence")
-    ev = data["evidence"][0]
-    assert {"article_id", "path", "outlet", "published", "passage", "start", "end", "stance", "probs", "weight"} <= set(ev)
-    assert data["explanation_ar"] and data["explanation_en"]
-    bad = runner.invoke(app, ["check", CLAIM, "--db", db, "--as-of", "15/03/2024"])
-    assert bad.exit_code == 2
-    missing = runner.invoke(app, ["check", CLAIM, "--db", str(tmp_path / "none.db")])
-    assert missing.exit_code == 1

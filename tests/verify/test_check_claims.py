@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from rasid.api import Rasid
-from rasid.pipeline import Pipeline
+from rasid.stages import build_pipeline
 from rasid.verify.story_claims import list_claims, reasons_for
 
 FIXTURES = Path(__file__).parent / "fixtures_check"
@@ -28,7 +28,7 @@ class LengthModel:
 def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
     path = tmp_path_factory.mktemp("claims") / "c.db"
     # Only the text stage: the check needs stored text, not entities or events.
-    with Rasid(path, pipeline=Pipeline.from_names(["text"])) as rasid:
+    with Rasid(path, pipeline=build_pipeline(["text"])) as rasid:
         rasid.analyze([FIXTURES / "deny.txt", FIXTURES / "other.txt"])
     rasid = Rasid(path)
     yield rasid.store

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from rasid.verify.features import (
     CONTRAST_NAMES,
     PairFeatures,
@@ -120,26 +118,3 @@ def test_attribute_swap_of_nationality() -> None:
     assert swapped["attribute_swap"] == 1.0
     kept = named("تشكيل الحكومة العراقية الجديدة", "الحكومة العراقية الجديدة تتشكل قريبا")
     assert kept["attribute_swap"] == 0.0
-
-
-def test_factors_stay_plain_when_nothing_is_gained() -> None:
-    from rasid.verify.train import _choose_factors
-
-    classes = ["discusses", "refutes", "supports"]
-    gold = ["refutes"] * 6 + ["supports"] * 3 + ["discusses"]
-    proba = np.array([[0.1, 0.8, 0.1]] * 6 + [[0.1, 0.2, 0.7]] * 3 + [[0.8, 0.1, 0.1]])
-    factors, best = _choose_factors(proba, gold, classes)
-    assert best == 1.0 and factors == [1.0, 1.0, 1.0]
-
-
-def test_factors_shrink_an_overpredicted_rare_class() -> None:
-    from rasid.verify.train import _choose_factors
-
-    classes = ["discusses", "refutes", "supports"]
-    # A balanced-weight model puts the rare class just ahead on several common-class items.
-    gold = ["refutes"] * 40 + ["supports"] * 20 + ["discusses"] * 2
-    proba = np.array(
-        [[0.45, 0.4, 0.15]] * 10 + [[0.1, 0.8, 0.1]] * 30 + [[0.1, 0.1, 0.8]] * 20 + [[0.9, 0.05, 0.05]] * 2
-    )
-    factors, best = _choose_factors(proba, gold, classes)
-    assert factors[0] < factors[1] and best == 1.0
