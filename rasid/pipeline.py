@@ -177,20 +177,3 @@ class Pipeline:
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
         for doc in docs:
             yield self(doc)
-
-    # -- transitional: callers not yet moved to rasid.stages ---------------------------
-    # These reach the registry in rasid.stages and so keep the pipeline <-> stages import
-    # cycle alive; delete them once the event tests (tests/extract/test_events*.py,
-    # event_helpers.py) call rasid.stages.build_pipeline / available_stages.
-    @classmethod
-    def from_names(cls, names: Iterable[str]) -> Pipeline:
-        from rasid.stages import build_pipeline
-
-        return build_pipeline(names)
-
-
-def available_stages() -> list[str]:
-    """Transitional alias of `rasid.stages.available_stages` (see above)."""
-    from rasid.stages import available_stages as names
-
-    return names()

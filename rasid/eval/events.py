@@ -99,20 +99,10 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def default_pipeline() -> Callable[[Document], Document]:
-    """text + entities (when registered and loadable) + events."""
-    from rasid.extract.events import EventStage
-    from rasid.stages import available_stages, build_pipeline
+    """The stages events are coded with in production: text, entities, events."""
+    from rasid.stages import build_pipeline
 
-    names = ["text"]
-    if "entities" in available_stages():
-        try:
-            build_pipeline(["text", "entities"])(Document(id="probe", text="قصف على حلب"))
-            names.append("entities")
-        except Exception:
-            pass
-    base = build_pipeline(names)
-    stage = EventStage()
-    return lambda doc: stage(base(doc))
+    return build_pipeline(["text", "entities", "events"])
 
 
 def evaluate(

@@ -10,6 +10,9 @@ Three files under `rasid/knowledge/data/`:
 
 Everything is loaded once (`functools.lru_cache`) and validated on load; an invalid file
 raises `KnowledgeDataError` naming the file and the entry.
+
+An actor marked `by_role` (the protesters of a protest) is one rasid names by the part it plays,
+never by a name in a text: its names are left out of the alias index and `lookup`.
 """
 
 from __future__ import annotations
@@ -153,6 +156,7 @@ class Actor:
     valid_to: dt.date | None = None
     generic: bool = False
     backed_by: tuple[str, ...] = ()
+    by_role: bool = False  # named by the event coder by role, never matched in a text
 
     def active_on(self, day: dt.date | None) -> bool:
         if day is None:
@@ -195,6 +199,7 @@ _ACTOR_OPTIONAL = {
     "to",
     "generic",
     "backed_by",
+    "by_role",
     "note",
 }
 
@@ -243,6 +248,8 @@ def _parse_actor(raw: Any, where: str) -> Actor:
     require(start is None or end is None or start <= end, where, "'to' is before 'from'")
     generic = raw.get("generic", False)
     require(isinstance(generic, bool), where, "generic must be true/false")
+    by_role = raw.get("by_role", False)
+    require(isinstance(by_role, bool), where, "by_role must be true/false")
     parent = raw.get("parent")
     require(parent is None or isinstance(parent, str), where, "parent must be an id")
     seen: set[str] = set()
@@ -269,6 +276,7 @@ def _parse_actor(raw: Any, where: str) -> Actor:
         valid_to=end,
         generic=generic,
         backed_by=as_str_list(raw.get("backed_by"), where, "backed_by"),
+        by_role=by_role,
     )
 
 
@@ -302,6 +310,8 @@ class ActorBase:
         self._lookup: dict[str, list[tuple[str, Alias]]] = {}
         self._index: dict[str, list[str]] = {}
         for actor in self._actors:
+            if actor.by_role:
+                continue  # (no text names it: the event coder assigns it by role)
             names = [*actor.alias_details, *(Alias(n) for n in actor.aliases_en)]
             for alias in names:
                 for key, stripped in self._keys(alias.name):

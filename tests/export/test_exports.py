@@ -13,6 +13,7 @@ from rasid.document import Document, Mention
 from rasid.export import ACLED_COLUMNS, plover_records, to_geojson, write_acled
 from rasid.extract.event_index import index_events, load_events
 from rasid.extract.events import EventStage, event_record
+from rasid.stages import build_pipeline
 from rasid.store.sqlite import SQLiteStore
 from rasid.text.stage import TextStage
 
@@ -20,12 +21,15 @@ TEXT = "قتل 5 مدنيين بينهم طفلان بقصف مدفعي على �
 
 
 def located_doc() -> Document:
-    doc = TextStage()(Document(id="x", text=TEXT, published=dt.date(2024, 3, 5), origin="a/x.txt", content_hash="hx"))
+    doc = build_pipeline(["text", "entities"])(
+        Document(id="x", text=TEXT, published=dt.date(2024, 3, 5), origin="a/x.txt", content_hash="hx")
+    )
+    kept = tuple(m for m in doc.mentions if m.type in ("number", "time"))
     start = TEXT.index("سراقب")
     place = Mention(start, start + 5, "سراقب", "place", "saraqib",
                     attrs={"lat": 35.86, "lon": 36.8, "admin1": "Idlib", "admin2": "Idlib", "geo_precision": 1,
                            "name_en": "Saraqib"})
-    return EventStage()(doc.evolve(mentions=(place,), stages=("text", "entities")))
+    return EventStage()(doc.evolve(mentions=tuple(sorted((*kept, place), key=lambda m: m.start))))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from rasid.pipeline import Pipeline
-from tests.extract.event_helpers import actor_id, events, full_pipeline, only
+from tests.extract.events.helpers import actor_id, events, full_pipeline, only
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from rasid.document import Document, Mention
 from rasid.extract.events import EventLexiconError, EventStage, load_event_lexicon
-from rasid.text.stage import TextStage
+from tests.extract.events.helpers import analysed, with_names
 
 PUBLISHED = dt.date(2024, 3, 9)  # a Saturday
 
@@ -21,10 +21,8 @@ AIRSTRIKE = (
 
 
 def run(text: str, published: dt.date | None = PUBLISHED, mentions: tuple[Mention, ...] = ()) -> Document:
-    doc = TextStage()(Document(id="t", text=text, published=published))
-    if mentions:
-        doc = doc.evolve(mentions=mentions, stages=("text", "entities"))
-    return EventStage()(doc)
+    """The event stage on `text` with the given names only (none: actors come from the words)."""
+    return EventStage()(with_names(analysed(text, published), mentions))
 
 
 def killed_events(doc: Document) -> list[dict]:
@@ -165,12 +163,12 @@ def test_bad_lexicon_file_is_rejected(tmp_path: Path) -> None:
 
 
 def test_pipeline_with_entities_stage() -> None:
-    from rasid.pipeline import Pipeline, available_stages
+    from rasid.stages import available_stages, build_pipeline
 
     if "entities" not in available_stages() or "events" not in available_stages():
         pytest.skip("entities/events stages not registered yet")
     try:
-        pipe = Pipeline.from_names(["text", "entities", "events"])
+        pipe = build_pipeline(["text", "entities", "events"])
         doc = pipe(Document(id="p", text=AIRSTRIKE, published=PUBLISHED))
     except FileNotFoundError as exc:
         pytest.skip(f"entity model missing: {exc}")

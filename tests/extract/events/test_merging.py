@@ -11,17 +11,18 @@ import re
 import pytest
 
 from rasid.document import Document, Mention
-from rasid.extract.events import EventStage, PhraseMatcher, PhraseSet, event_lexicon
+from rasid.extract.events import PhraseMatcher, PhraseSet, event_lexicon
 from rasid.pipeline import Pipeline
+from rasid.stages import build_pipeline
 from rasid.text.normalize import normalize
-from rasid.text.stage import TextStage
+from tests.extract.events.helpers import named, unnamed
 
 PUBLISHED = dt.date(2024, 3, 9)  # a Saturday
 
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline.from_names(["text", "entities", "events"])
+    return build_pipeline(["text", "entities", "events"])
 
 
 def events(pipeline: Pipeline, text: str, published: dt.date | None = PUBLISHED) -> list:
@@ -29,8 +30,8 @@ def events(pipeline: Pipeline, text: str, published: dt.date | None = PUBLISHED)
 
 
 def bare(text: str, published: dt.date | None = PUBLISHED) -> list:
-    """Events without the entity stage (actors read from the words only)."""
-    return list(EventStage()(TextStage()(Document(id="t", text=text, published=published))).events)
+    """Events without name mentions (actors read from the words only)."""
+    return unnamed(text, published)
 
 
 RESTATED = (
@@ -120,9 +121,7 @@ def test_counts_of_the_two_sides_of_one_fight_add_up() -> None:
         for s in factions
     ]
     saa = Mention(regime, regime + len("قوات النظام"), "قوات النظام", "actor", "saa", attrs={"side": "government", "inter": 1})
-    mentions = (*opposition, saa)
-    doc = TextStage()(Document(id="c", text=text, published=PUBLISHED)).evolve(mentions=mentions, stages=("text", "entities"))
-    evs = [e for e in EventStage()(doc).events if e.event_type == "Battles"]
+    evs = [e for e in named(text, (*opposition, saa)) if e.event_type == "Battles"]
     assert len(evs) == 1
     assert evs[0].fields["killed"]["total"] == 13
 
@@ -137,8 +136,7 @@ def test_a_month_name_inside_a_place_name_is_not_a_date() -> None:
         Mention(place, place + 3, "باب", "time", None,
                 attrs={"value": "2023-08-01", "precision": "month", "kind": "date"}),
     )
-    doc = TextStage()(Document(id="b", text=text, published=PUBLISHED)).evolve(mentions=mentions, stages=("text", "entities"))
-    [event] = EventStage()(doc).events
+    [event] = named(text, mentions)
     assert event.fields["date"] == "2024-03-09" and event.fields["date_from"] == "publication"
 
 
@@ -181,7 +179,7 @@ def test_protesters_are_coded_as_protesters() -> None:
 
 def test_word_level_matcher_finds_what_each_regex_finds() -> None:
     lex = event_lexicon()
-    sets = [v for v in vars(lex).values() if isinstance(v, PhraseSet)] + [h[0] for h in lex.hedges]
+    sets = list(lex.phrase_sets())
     extra = PhraseSet(["غارة", "غارة جوية", "قصف*", "قصف مدفعي", "وقع* اتفاق*", "في صفوف", "ال*"])
     matcher = PhraseMatcher([*sets, extra])
     text = normalize(

@@ -7,18 +7,16 @@ import datetime as dt
 
 import pytest
 
-from rasid.document import Document
-from rasid.extract.events import DocIndex, EventStage, PhraseMatcher, PhraseSet, event_lexicon
+from rasid.extract.events import DocIndex, PhraseMatcher, PhraseSet, event_lexicon
 from rasid.text.fold import fold_with_offsets
 from rasid.text.normalize import normalize
-from rasid.text.stage import TextStage
+from tests.extract.events.helpers import unnamed
 
 PUBLISHED = dt.date(2024, 5, 14)
 
 
 def coded(text: str) -> list[tuple[str, str]]:
-    doc = EventStage()(TextStage()(Document(id="w", text=text, published=PUBLISHED)))
-    return [(e.event_type, e.sub_event_type) for e in doc.events]
+    return [(e.event_type, e.sub_event_type) for e in unnamed(text, PUBLISHED)]
 
 
 CLASH = ("Battles", "Armed clash")

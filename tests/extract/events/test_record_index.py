@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from rasid.document import Document
+from rasid.eval.events import EventDataError, evaluate, overlap_f1, read_plover_xml
 from rasid.extract.event_index import index_events, load_events
 from rasid.extract.events import EventStage
-from rasid.extract.events_eval import EventDataError, evaluate, overlap_f1, read_plover_xml
+from rasid.stages import build_pipeline
 from rasid.store.sqlite import SQLiteStore
-from rasid.text.stage import TextStage
+from tests.extract.events import helpers
 
 REPORT = (
     "قتل 6 مدنيين بقصف مدفعي على بلدة معرة مصرين يوم الأحد، بحسب الدفاع المدني.\n"
@@ -21,8 +22,8 @@ REPORT = (
 
 
 def analysed(text: str, published: dt.date) -> Document:
-    return EventStage()(TextStage()(Document(id="r1", text=text, published=published, origin="reports/r1.txt",
-                                             content_hash="h1", language="ar")))
+    doc = helpers.analysed(text, published, id="r1", origin="reports/r1.txt", content_hash="h1", language="ar")
+    return EventStage()(doc)
 
 
 def store_with_events(path: Path) -> tuple[SQLiteStore, Document]:
@@ -86,7 +87,7 @@ def test_evaluate_on_handmade_xml(tmp_path: Path) -> None:
     path.write_text(XML, encoding="utf-8")  # no closing root tag, like the public files
     sentences = read_plover_xml(path)
     assert [s.plover for s in sentences] == ["ASSAULT", "PROTEST", "PROTEST"]
-    pipe = TextStage()
+    pipe = build_pipeline(["text", "entities"])
     stage = EventStage()
     result = evaluate([path], pipeline=lambda d: stage(pipe(d)))
     assert result["per_type"]["ASSAULT"]["tp"] == 1
@@ -102,7 +103,7 @@ def test_bad_xml_is_reported(tmp_path: Path) -> None:
         read_plover_xml(path)
 
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "events"
+SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "events"
 
 
 @pytest.mark.skipif(not (SHARED / "plover_protest_dev.xml").exists(), reason="shared PLOVER data absent")

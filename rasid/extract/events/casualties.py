@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from rasid.extract.events import ActorRef, EventLexicon, NumberInfo, SentenceView
+from rasid.extract.events.kinds import CIVILIAN_CATEGORIES, INJURED, KILLED, Category
+from rasid.extract.events.lexicon import EventLexicon
+from rasid.extract.events.sentence import ActorRef, NumberInfo, SentenceView
 
-CIVILIAN_CATEGORIES = ("civilians", "children", "women")
+__all__ = ["CIVILIAN_CATEGORIES", "CasualtyFact", "add", "compatible", "disjoint", "find_casualties", "merge",
+           "same_victims", "shares_count", "summarize"]
 
 
-@dataclass
+@dataclass(slots=True)
 class CasualtyFact:
     """One count (or an uncounted report) of people killed or injured; offsets are folded-sentence offsets."""
 
@@ -64,7 +66,7 @@ def _category_after(view: SentenceView, lex: EventLexicon, pos: int, max_words: 
     words = view.words_from(pos, max_words + 2)
     for i, (_ws, _we, w) in enumerate(words[: max_words + 1]):
         cat = lex.category_of(w)
-        if cat and cat != "others" and i > 0:
+        if cat and cat != Category.OTHERS and i > 0:
             return cat, words[i][1]
     return None
 
@@ -99,152 +101,188 @@ def _actor_after(
 def find_casualties(
     view: SentenceView, lex: EventLexicon, numbers: Sequence[NumberInfo], actors: Sequence[ActorRef]
 ) -> list[CasualtyFact]:
-    cues: list[tuple[int, int, str]] = []
-    noun_spans: list[tuple[int, int, str]] = []
-    for kind, cue_set, noun_set in (
-        ("killed", lex.killed_cues, lex.killed_nouns),
-        ("injured", lex.injured_cues, lex.injured_nouns),
-    ):
-        for h in view.find(cue_set):
-            cues.append((h.start, h.end, kind))
-        for h in view.find(noun_set):
-            cues.append((h.start, h.end, kind))
-            noun_spans.append((h.start, h.end, kind))
-    cues.sort()
-    breakdowns = view.find(lex.breakdown)
-    facts: list[CasualtyFact] = []
-    used_cues: set[int] = set()
-    covered: list[tuple[int, int]] = []
+    """The casualty facts of a sentence: its counts, the items of their breakdowns, and the
+    killed/injured words with no count."""
+    finder = _FactFinder(view, lex, actors)
+    for num in sorted(numbers, key=lambda n: n.start):
+        finder.count(num)
+    finder.breakdown_items()
+    finder.uncounted()
+    return finder.facts
 
-    def last_head(before: int) -> int | None:
+
+class _FactFinder:
+    """The facts of one sentence, found in three passes that each see the facts found before."""
+
+    def __init__(self, view: SentenceView, lex: EventLexicon, actors: Sequence[ActorRef]):
+        self.view, self.lex, self.actors = view, lex, actors
+        cues: list[tuple[int, int, str]] = []
+        noun_spans: list[tuple[int, int, str]] = []
+        words = lex.casualties
+        for kind, cue_set, noun_set in (
+            (KILLED, words.killed_cues, words.killed_nouns),
+            (INJURED, words.injured_cues, words.injured_nouns),
+        ):
+            for h in view.find(cue_set):
+                cues.append((h.start, h.end, kind))
+            for h in view.find(noun_set):
+                cues.append((h.start, h.end, kind))
+                noun_spans.append((h.start, h.end, kind))
+        cues.sort()
+        self.cues, self.noun_spans = cues, noun_spans
+        self.breakdowns = view.find(words.breakdown)
+        self.facts: list[CasualtyFact] = []
+        self.used_cues: set[int] = set()
+        self.covered: list[tuple[int, int]] = []
+
+    def last_head(self, before: int) -> int | None:
+        facts = self.facts
         for i in range(len(facts) - 1, -1, -1):
             if facts[i].sub_of is None and facts[i].end <= before:
                 return i
         return None
 
-    for num in sorted(numbers, key=lambda n: n.start):
+    def count(self, num: NumberInfo) -> None:
+        """A number that counts people killed or injured becomes a fact (and uses up its cues)."""
+        view, lex = self.view, self.lex
+        counted = self._counted_people(num)
+        if counted is None:
+            return
+        cat, start, unit_end, unit_kind = counted
+        if cat == Category.PERSONS:
+            after = _category_after(view, lex, unit_end)
+            if after is not None and view.has_ranks_of(unit_end, after[1], lex):
+                cat = after[0]
+        facts = self.facts
+        # Is this a breakdown of the previous count?
+        sub_of: int | None = None
+        head = self.last_head(num.start)
+        if head is not None and view.clause_of(facts[head].start) == view.clause_of(num.start):
+            if any(facts[head].end <= b.start < num.start for b in self.breakdowns):
+                sub_of = head
+            elif facts and facts[-1].sub_of is not None and view.only_conjunction(facts[-1].end, num.start):
+                sub_of = facts[-1].sub_of
+        if cat == Category.OTHERS:
+            cat = facts[head].category if head is not None else Category.PERSONS
+        if sub_of is not None:
+            kind = facts[sub_of].kind
+        elif unit_kind is not None:
+            kind = unit_kind
+        else:
+            near_cue = _nearest_cue(view, self.cues, num.start, unit_end)
+            if near_cue is None:
+                return
+            kind = near_cue[0]
+        n_count = round(num.value) if num.value is not None else None
+        actor = _actor_after(view, lex, self.actors, unit_end) if cat == Category.COMBATANTS else None
+        facts.append(
+            CasualtyFact(kind, n_count, num.bound if n_count is not None else "some", cat, start, unit_end, sub_of, actor)
+        )
+        self.covered.append((start, unit_end))
+        for i, c in enumerate(self.cues):
+            if c[2] == kind and view.clause_of(c[0], weak=True) == view.clause_of(num.start, weak=True):
+                self.used_cues.add(i)
+
+    def _counted_people(self, num: NumberInfo) -> tuple[str, int, int, str | None] | None:
+        """(category, start, end, killed/injured kind of its noun) of a number counting people, or None."""
+        view, lex = self.view, self.lex
         if num.kind in ("ordinal", "percent", "year"):
-            continue
+            return None
         unit = num.unit or ""
         if num.value is not None and 1800 <= num.value <= 2100 and not lex.category_of(unit):
-            continue  # a year ("منذ مارس 2020")
+            return None  # a year ("منذ مارس 2020")
         if unit and lex.is_non_person(unit):
-            continue
+            return None
         cat = lex.category_of(unit) if unit else None
         unit_kind = lex.casualty_noun_kind(unit) if unit else None
         start = num.start
         prev = view.words_before(num.start, 1)
         noun_before = lex.category_of(prev[0][2]) if prev and num.kind == "cardinal" else None
-        if noun_before is not None and any(s <= prev[0][0] < e for s, e in covered):
-            continue  # "عنصران اثنان": the number repeats a count already read from the noun
+        if noun_before is not None and any(s <= prev[0][0] < e for s, e in self.covered):
+            return None  # "عنصران اثنان": the number repeats a count already read from the noun
         if (
-            cat is None and unit_kind is None and noun_before not in (None, "others")
+            cat is None and unit_kind is None and noun_before not in (None, Category.OTHERS)
             and not view.boundary_between(prev[0][1], num.start)
         ):
             # "إصابة مدنيين اثنين": the count after the people it counts
             cat, start, unit_end = noun_before, prev[0][0], num.end
         elif cat is None and unit_kind is None:
             # "مقتل 5" / "إصابة اثنين": a bare count right after a killed/injured word.
-            near = [c for c in cues if c[1] <= num.start and view.words_between(c[1], num.start) == 0]
+            near = [c for c in self.cues if c[1] <= num.start and view.words_between(c[1], num.start) == 0]
             if not near:
-                continue
-            cat = "persons"
+                return None
+            cat = Category.PERSONS
             unit_end = num.end
         else:
             unit_end = num.unit_end if num.unit_end is not None else num.end
-        if cat is None:
-            cat = "persons"
-        after = _category_after(view, lex, unit_end) if cat == "persons" else None
-        if after is not None and view.has_ranks_of(unit_end, after[1], lex):
-            cat = after[0]
-        # Is this a breakdown of the previous count?
-        sub_of: int | None = None
-        head = last_head(num.start)
-        if head is not None and view.clause_of(facts[head].start) == view.clause_of(num.start):
-            if any(facts[head].end <= b.start < num.start for b in breakdowns):
-                sub_of = head
-            elif facts and facts[-1].sub_of is not None and view.only_conjunction(facts[-1].end, num.start):
-                sub_of = facts[-1].sub_of
-        if cat == "others":
-            cat = facts[head].category if head is not None else "persons"
-        if sub_of is not None:
-            kind = facts[sub_of].kind
-        elif unit_kind is not None:
-            kind = unit_kind
-        else:
-            near_cue = _nearest_cue(view, cues, num.start, unit_end)
-            if near_cue is None:
-                continue
-            kind = near_cue[0]
-        n_count = round(num.value) if num.value is not None else None
-        actor = _actor_after(view, lex, actors, unit_end) if cat == "combatants" else None
-        facts.append(
-            CasualtyFact(kind, n_count, num.bound if n_count is not None else "some", cat, start, unit_end, sub_of, actor)
-        )
-        covered.append((start, unit_end))
-        for i, c in enumerate(cues):
-            if c[2] == kind and view.clause_of(c[0], weak=True) == view.clause_of(num.start, weak=True):
-                used_cues.add(i)
+        return (cat if cat is not None else Category.PERSONS), start, unit_end, unit_kind
 
-    # Uncounted items of a breakdown: "إحداهما طفل" (one), "بينهم نساء وأطفال" (some), and the bare
-    # nouns among counted ones: "بينهم 3 أطفال وامرأة" (one), "بينهم طفل وامرأتان" (two).
-    for b in breakdowns:
-        head = last_head(b.start)
-        if head is None or view.clause_of(facts[head].start) != view.clause_of(b.start):
-            continue
-        edge = b.end
-        modifiers = 0
-        for ws, we, w in view.words_from(b.end, 10):
-            if view.boundary_between(edge, ws):
-                break
-            edge = we
-            if any(s < we and ws < e for s, e in covered):
-                modifiers = 0
-                continue  # an item counted above ("3 أطفال", "وسيدتان")
-            cat = lex.category_of(w)
-            if cat is None or cat == "others":
-                # One adjective may follow an item ("طفل رضيع"); anything else ends the list.
-                if modifiers or w.startswith("و") or ws == view.words_from(b.end, 1)[0][0]:
-                    break
-                modifiers += 1
+    def breakdown_items(self) -> None:
+        """Uncounted items of a breakdown: "إحداهما طفل" (one), "بينهم نساء وأطفال" (some), and the bare
+        nouns among counted ones: "بينهم 3 أطفال وامرأة" (one), "بينهم طفل وامرأتان" (two)."""
+        view, lex, facts, covered = self.view, self.lex, self.facts, self.covered
+        for b in self.breakdowns:
+            head = self.last_head(b.start)
+            if head is None or view.clause_of(facts[head].start) != view.clause_of(b.start):
                 continue
+            edge = b.end
             modifiers = 0
-            if cat == "persons":
-                continue  # "ورجل مسن": a victim in the list, with no field of its own
-            listed = 1 if lex.is_singular(w) else 2 if lex.is_dual(w) else None
-            facts.append(CasualtyFact(facts[head].kind, listed, "exact" if listed else "some", cat, ws, we, head))
-            covered.append((ws, we))
+            for ws, we, w in view.words_from(b.end, 10):
+                if view.boundary_between(edge, ws):
+                    break
+                edge = we
+                if any(s < we and ws < e for s, e in covered):
+                    modifiers = 0
+                    continue  # an item counted above ("3 أطفال", "وسيدتان")
+                cat = lex.category_of(w)
+                if cat is None or cat == Category.OTHERS:
+                    # One adjective may follow an item ("طفل رضيع"); anything else ends the list.
+                    if modifiers or w.startswith("و") or ws == view.words_from(b.end, 1)[0][0]:
+                        break
+                    modifiers += 1
+                    continue
+                modifiers = 0
+                if cat == Category.PERSONS:
+                    continue  # "ورجل مسن": a victim in the list, with no field of its own
+                listed = 1 if lex.is_singular(w) else 2 if lex.is_dual(w) else None
+                facts.append(CasualtyFact(facts[head].kind, listed, "exact" if listed else "some", cat, ws, we, head))
+                covered.append((ws, we))
 
-    # Killed/injured words with no count: "سقوط قتلى وجرحى", "مقتل طفل", "لقتلى من عناصر الطرفين".
-    for i, (cs, ce, kind) in enumerate(cues):
-        if i in used_cues or any(s <= cs < e or cs <= s < ce for s, e in covered):
-            continue
-        if any(fa.kind == kind and view.clause_of(fa.start, weak=True) == view.clause_of(cs, weak=True) for fa in facts):
-            continue
-        words = view.words_from(ce, 3)
-        cat = "persons"
-        count: int | None = None
-        end = ce
-        actor = None
-        if words:
-            first_cat = lex.category_of(words[0][2])
-            if first_cat and first_cat != "others":
-                cat = first_cat
-                end = words[0][1]
-                if lex.is_singular(words[0][2]):
-                    count = 1
-            else:
-                after = _category_after(view, lex, ce)
-                if after is not None:
-                    cat, end = after
-        if cat == "combatants":
-            actor = _actor_after(view, lex, actors, end)
-        is_noun = any(ns == cs for ns, _ne, _k in noun_spans)
-        if count is None and not is_noun and cat == "persons" and not words:
-            continue
-        facts.append(CasualtyFact(kind, count, "exact" if count else "some", cat, cs, end, None, actor))
-        covered.append((cs, end))
-    return facts
+    def uncounted(self) -> None:
+        """Killed/injured words with no count: "سقوط قتلى وجرحى", "مقتل طفل", "لقتلى من عناصر الطرفين"."""
+        view, lex, facts, covered = self.view, self.lex, self.facts, self.covered
+        for i, (cs, ce, kind) in enumerate(self.cues):
+            if i in self.used_cues or any(s <= cs < e or cs <= s < ce for s, e in covered):
+                continue
+            if any(fa.kind == kind and view.clause_of(fa.start, weak=True) == view.clause_of(cs, weak=True) for fa in facts):
+                continue
+            words = view.words_from(ce, 3)
+            cat = Category.PERSONS
+            count: int | None = None
+            end = ce
+            actor = None
+            if words:
+                first_cat = lex.category_of(words[0][2])
+                if first_cat and first_cat != Category.OTHERS:
+                    cat = first_cat
+                    end = words[0][1]
+                    if lex.is_singular(words[0][2]):
+                        count = 1
+                else:
+                    after = _category_after(view, lex, ce)
+                    if after is not None:
+                        cat, end = after
+            if cat == Category.COMBATANTS:
+                actor = _actor_after(view, lex, self.actors, end)
+            is_noun = any(ns == cs for ns, _ne, _k in self.noun_spans)
+            if count is None and not is_noun and cat == Category.PERSONS and not words:
+                continue
+            facts.append(CasualtyFact(kind, count, "exact" if count else "some", cat, cs, end, None, actor))
+            covered.append((cs, end))
+
+
+# Categories with a count field of their own in the record (besides civilians).
+_COUNTED_APART = (Category.CHILDREN, Category.WOMEN)
 
 
 def _actor_key(actor: dict[str, Any] | None) -> str:
@@ -309,21 +347,21 @@ def summarize(facts: Sequence[CasualtyFact], kind: str) -> dict[str, Any] | None
     for h in kept:
         if h.category in CIVILIAN_CATEGORIES:
             add("civilians", h.count)
-        if h.category in ("children", "women"):
+        if h.category in _COUNTED_APART:
             add(h.category, h.count)
-        if h.category == "combatants":
+        if h.category == Category.COMBATANTS:
             record["combatants"].append({"count": h.count, "side": (h.actor or {}).get("side"), "actor": h.actor})
     reported: list[str] = []
     for s in subs:
-        if s.category in ("children", "women"):
+        if s.category in _COUNTED_APART:
             if s.count is None:
                 reported.append(s.category)
             else:
                 add(s.category, s.count)
-        elif s.category == "combatants":
+        elif s.category == Category.COMBATANTS:
             record["combatants"].append({"count": s.count, "side": (s.actor or {}).get("side"), "actor": s.actor})
     for h in kept:
-        if h.count is None and h.category not in ("persons",):
+        if h.count is None and h.category != Category.PERSONS:
             reported.append(h.category)
     if reported:
         record["categories_reported"] = sorted(set(reported))

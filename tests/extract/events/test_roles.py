@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 
-from rasid.document import Document, Event, Mention
-from rasid.extract.events import EventStage, actor_text_ok, event_lexicon
+from rasid.document import Event
+from rasid.extract.events import actor_text_ok, event_lexicon
 from rasid.pipeline import Pipeline
-from rasid.text.stage import TextStage
-from tests.extract.event_helpers import PUBLISHED, actor_id, events, full_pipeline, only
+from tests.extract.events.helpers import actor_id, events, full_pipeline, mention, named, only
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +22,9 @@ def pipeline() -> Pipeline:
     return full_pipeline()
 
 
-def with_mentions(text: str, *named: tuple[str, str, str, dict[str, Any]]) -> list[Event]:
-    """The event stage on `text` with the given (surface, type, id, attrs) mentions only."""
-    doc = TextStage()(Document(id="t", text=text + "\n", published=PUBLISHED))
-    mentions = []
-    for surface, kind, kb_id, attrs in named:
-        at = text.index(surface)
-        mentions.append(Mention(at, at + len(surface), surface, kind, kb_id, attrs=attrs))
-    doc = doc.evolve(mentions=tuple(sorted(mentions, key=lambda m: m.start)), stages=("text", "entities"))
-    return list(EventStage()(doc).events)
+def with_mentions(text: str, *names: tuple[str, str, str, dict[str, Any]]) -> list[Event]:
+    """The event stage on `text` with the given (surface, type, id, attrs) names only."""
+    return named(text + "\n", [mention(text, surface, kind, kb_id, attrs) for surface, kind, kb_id, attrs in names])
 
 
 # --------------------------------------------------------------------------- bare nouns in a breakdown

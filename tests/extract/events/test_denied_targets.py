@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from rasid.pipeline import Pipeline
-from tests.extract.event_helpers import actor_id, full_pipeline, only
+from tests.extract.events.helpers import actor_id, full_pipeline, only
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_a_weapon_taken_up_by_the_verb_is_not_a_target(pipeline: Pipeline) -> No
 
 
 def test_a_source_retracting_its_story_does_not_hedge_the_corrected_account() -> None:
-    from tests.extract.event_helpers import events
+    from tests.extract.events.helpers import events
 
     text = (
         "قتل 4 من عناصر الأمن العسكري في اشتباكات مع مسلحين في حي الوعر بمدينة حمص، اليوم السبت.\n"

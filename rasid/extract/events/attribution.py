@@ -27,26 +27,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from rasid.extract.events import ActorRef, EventLexicon, SentenceView
+from rasid.extract.events.kinds import DENIAL
+from rasid.extract.events.lexicon import EventLexicon
+from rasid.extract.events.sentence import ActorRef, SentenceView
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     text: str
     start: int  # folded-sentence offsets of the source phrase
     end: int
     cue: str
-    source_actor: dict[str, Any] | None
+    source_actor: ActorRef | None
     outlet: str | None
 
     def record(self) -> dict[str, Any]:
-        return {"text": self.text, "source_actor": self.source_actor, "outlet": self.outlet, "cue": self.cue}
+        actor = self.source_actor.as_dict() if self.source_actor is not None else None
+        return {"text": self.text, "source_actor": actor, "outlet": self.outlet, "cue": self.cue}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hedge:
     cue: str
     kind: str
@@ -66,7 +68,8 @@ def _only_quotes(gap: str) -> bool:
 def _source_span(
     view: SentenceView, lex: EventLexicon, cue_start: int, cue_end: int, blockers: Sequence[int], is_verb: bool
 ) -> tuple[int, int] | None:
-    words = view.words_from(cue_end, lex.attr_max_words)
+    words_of = lex.attribution
+    words = view.words_from(cue_end, words_of.max_words)
     span_start: int | None = None
     span_end = cue_end
     quote_at: int | None = None  # where an open quotation mark in the phrase is
@@ -82,11 +85,11 @@ def _source_span(
                 quote_at = None
         if (
             (not quoted and view.boundary_between(span_end, ws))
-            or w in lex.attr_stops
+            or w in words_of.stops
             or any(span_end <= b < we for b in blockers)
         ):
             break
-        if span_start is None and w in lex.time_words:
+        if span_start is None and w in words_of.time_words:
             continue  # "قالت أمس، إن": the time is not the source
         if span_start is None:
             span_start = ws
@@ -101,15 +104,15 @@ def _source_span(
     if not is_verb:
         return None
     # Subject before the verb: "وكانت الشبكة قالت أمس".
-    before = view.words_before(cue_start, lex.attr_max_words)
+    before = view.words_before(cue_start, words_of.max_words)
     picked: list[tuple[int, int, str]] = []
     for ws, we, w in reversed(before):
         nxt = cue_start if not picked else picked[0][0]
         quoted = _only_quotes(view.folded[we:nxt])  # 'وكانت "شبكة حي الزهراء" قالت'
-        if (not quoted and view.boundary_between(we, nxt)) or w in lex.attr_stops:
+        if (not quoted and view.boundary_between(we, nxt)) or w in words_of.stops:
             break  # ("كما ذكرت أن الفصائل أعلنت": the subject starts after "أن")
         picked.insert(0, (ws, we, w))
-    while picked and (picked[0][2] in lex.attr_lead_words or picked[0][2] in lex.attr_stops):
+    while picked and (picked[0][2] in words_of.lead_words or picked[0][2] in words_of.stops):
         picked.pop(0)
     if not picked:
         return None
@@ -132,18 +135,19 @@ def _words_within(view: SentenceView, s: int, e: int, limit: int = 1 << 30) -> l
 def _trim(view: SentenceView, lex: EventLexicon, s: int, e: int) -> tuple[int, int]:
     """Drop trailing prepositions and time words ("الشبكة أمس", "عراقجي في")."""
     words = _words_within(view, s, e)
-    while words and (words[-1][2] in lex.time_words or words[-1][2] in lex.phrase_stops):
+    while words and (words[-1][2] in lex.attribution.time_words or words[-1][2] in lex.roles.phrase_stops):
         words.pop()
     return (words[0][0], words[-1][1]) if words else (s, s)
 
 
 def _names_source(view: SentenceView, lex: EventLexicon, s: int, e: int) -> bool:
     words = [w[2] for w in _words_within(view, s, e, 2)]
+    heads = lex.attribution.heads
     for w in words:
         for form in (w, w[1:] if w[:1] in "وفبل" else w):
-            if form in lex.attr_heads or (form.startswith("ال") and form[2:] in lex.attr_heads):
+            if form in heads or (form.startswith("ال") and form[2:] in heads):
                 return True
-            if ("ال" + form) in lex.attr_heads:
+            if ("ال" + form) in heads:
                 return True
     return False
 
@@ -157,7 +161,7 @@ def find_attributions(
 ) -> list[Attribution]:
     """Attribution links in a sentence, in text order. `blockers` are positions (triggers, counts) that end a phrase."""
     out: list[Attribution] = []
-    hits = [(h, True) for h in view.find(lex.attr_verbs)] + [(h, False) for h in view.find(lex.attr_preps)]
+    hits = [(h, True) for h in view.find(lex.attribution.verbs)] + [(h, False) for h in view.find(lex.attribution.preps)]
     hits.sort(key=lambda x: x[0].start)
     taken: list[tuple[int, int]] = []
     for hit, is_verb in hits:
@@ -171,7 +175,7 @@ def find_attributions(
             continue
         if view.folded.count('"', s, e) % 2 and view.folded[e : e + 1] == '"':
             e += 1  # the closing mark of a quoted name
-        actor = next((a.as_dict() for a in actors if s <= a.start and a.end <= e), None)
+        actor = next((a for a in actors if s <= a.start and a.end <= e), None)
         outlet = next((oid for os_, oe, oid in outlets if s <= os_ and oe <= e), None)
         if actor is None and outlet is None and not _names_source(view, lex, s, e):
             continue  # a stray fragment ("والتي", "حسب تعبيره"), not a source
@@ -182,13 +186,13 @@ def find_attributions(
 
 def find_hedges(view: SentenceView, lex: EventLexicon) -> list[Hedge]:
     out: list[Hedge] = []
-    stops = [x.start for x in view.find(lex.hedge_stops)]
-    for phrase_set, scope, kind in lex.hedges:
+    stops = [x.start for x in view.find(lex.hedging.stops)]
+    for phrase_set, scope, kind in lex.hedging.cues:
         for h in view.find(phrase_set):
             end = view.clause_end(h.end) if scope == "clause" else len(view.folded)
             if scope == "rest":
                 end = min([end, *(x for x in stops if x > h.end)])
-            back = lex.hedge_back.get(phrase_set)
+            back = lex.hedging.back.get(phrase_set)
             whole = scope == "sentence" or (back is not None and any(w in back for _s, _e, w in view.words_from(h.end, 6)))
             out.append(Hedge(h.form, kind, h.start, end, 0 if whole else None))
     out.sort(key=lambda x: x.start)
@@ -202,7 +206,7 @@ def find_deniers(
     "فيما نفت الفصائل ذلك", "نافيةً وزارة الدفاع ..."), in its clause."""
     out: list[ActorRef] = []
     for h in hedges:
-        if h.kind != "denial":
+        if h.kind != DENIAL:
             continue
         cue_end = h.start + len(h.cue)
         words = view.words_from(cue_end, max_words)

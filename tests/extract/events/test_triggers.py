@@ -10,16 +10,17 @@ from typing import Any
 import pytest
 
 from rasid.document import Document
+from rasid.eval.events import match_events
 from rasid.extract.events import EventStage, PhraseSet, SentenceView, event_lexicon
-from rasid.extract.events_eval import match_events
 from rasid.text.normalize import normalize
-from rasid.text.stage import TextStage
+from tests.extract.events.helpers import analysed, named, with_names
 
 PUBLISHED = dt.date(2024, 5, 18)  # a Saturday
 
 
 def run(text: str, published: dt.date | None = PUBLISHED) -> Document:
-    return EventStage()(TextStage()(Document(id="r", text=text, published=published)))
+    """The event stage on `text` without name mentions (actors read from the words only)."""
+    return EventStage()(with_names(analysed(text, published), ()))
 
 
 def subtypes(doc: Document) -> list[str]:
@@ -87,9 +88,9 @@ def test_stray_fragment_is_not_a_source() -> None:
     ],
 )
 def test_source_phrases_end_where_the_report_starts(text: str, source: str) -> None:
-    from rasid.pipeline import Pipeline
+    from rasid.stages import build_pipeline
 
-    doc = Pipeline.from_names(["text", "entities", "events"])(Document(id="s", text=text, published=PUBLISHED))
+    doc = build_pipeline(["text", "entities", "events"])(Document(id="s", text=text, published=PUBLISHED))
     assert [a["text"] for e in doc.events for a in e.fields["attributed_to"]] == [source]
 
 
@@ -121,15 +122,13 @@ def test_conjoined_agents_are_associated_not_targets() -> None:
     from rasid.document import Mention
 
     text = "شنت طائرات النظام وروسيا غارات على بلدة كفرنبل.\n"
-    base = TextStage()(Document(id="c", text=text, published=PUBLISHED))
     s1 = text.index("النظام")
     s2 = text.index("روسيا")
     mentions = (
         Mention(s1, s1 + len("النظام"), "النظام", "actor", "syrian_government", attrs={"side": "government", "inter": 1}),
         Mention(s2, s2 + len("روسيا"), "روسيا", "actor", "russia", attrs={"side": "foreign_state", "inter": 8}),
     )
-    doc = EventStage()(base.evolve(mentions=mentions, stages=("text", "entities")))
-    strikes = [e for e in doc.events if e.sub_event_type == "Air/drone strike"]
+    strikes = [e for e in named(text, mentions, PUBLISHED) if e.sub_event_type == "Air/drone strike"]
     assert strikes
     f = strikes[0].fields
     assert f["actor1"]["id"] == "syrian_government"
@@ -181,12 +180,12 @@ def test_match_events_pairs_by_type_place_and_date() -> None:
     assert match_events(gold, pred) == [(0, 1), (1, 0)]
 
 
-SAMPLE_GOLD = __import__("pathlib").Path(__file__).parents[2] / "rasid" / "data" / "sample" / "gold.json"
+SAMPLE_GOLD = __import__("pathlib").Path(__file__).parents[3] / "rasid" / "data" / "sample" / "gold.json"
 
 
 @pytest.mark.skipif(not SAMPLE_GOLD.is_file(), reason="sample corpus not bundled")
 def test_sample_gold_evaluation_reports_scores_and_fields() -> None:
-    from rasid.extract.events_eval import evaluate_sample
+    from rasid.eval.events import evaluate_sample
 
     result = evaluate_sample(SAMPLE_GOLD)
     for level in ("type", "sub"):
@@ -240,7 +239,7 @@ def test_a_toll_over_a_period_is_not_the_incidents(toll: str) -> None:
     ],
 )
 def test_a_count_after_the_people_it_counts(text: str, kind: str, count: int) -> None:
-    from rasid.pipeline import Pipeline
+    from rasid.stages import build_pipeline
 
-    doc = Pipeline.from_names(["text", "entities", "events"])(Document(id="c", text=text, published=PUBLISHED))
+    doc = build_pipeline(["text", "entities", "events"])(Document(id="c", text=text, published=PUBLISHED))
     assert [(e.fields.get(kind) or {}).get("total") for e in doc.events] == [count]

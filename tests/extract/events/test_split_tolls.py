@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rasid.document import Document
-from rasid.pipeline import Pipeline
+from rasid.stages import build_pipeline
 
 PUBLISHED = dt.date(2024, 3, 9)  # a Saturday
 
@@ -22,7 +22,7 @@ REPORT = (
 
 
 def test_toll_joins_the_cause_after_the_semicolon() -> None:
-    pipeline = Pipeline.from_names(["text", "entities", "events"])
+    pipeline = build_pipeline(["text", "entities", "events"])
     evs = list(pipeline(Document(id="t", text=REPORT, published=PUBLISHED)).events)
     with_toll = [e for e in evs if (e.fields["killed"] or {}).get("total") == 9]
     assert len(with_toll) == 1

@@ -1,0 +1,191 @@
+"""What the article around a candidate tells it: the speaker of a quoted "قواتنا", the place a
+definite noun refers to, the place and date of the sentences just before, the publication day,
+the place the headline names, and whether the incident is background (dated well before).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+
+from rasid.document import Document, Mention
+from rasid.extract.events.candidate import Candidate
+from rasid.extract.events.fields import Location, RoleActor
+from rasid.extract.events.kinds import TEXT_DATES, DateFrom
+from rasid.extract.events.lexicon import EventLexicon
+from rasid.extract.events.roles import first_person
+
+# The headline is among the first sentences and short; outlet-name lines before it have no place.
+_HEADLINE_SENTENCES = 3
+_HEADLINE_MAX_WORDS = 25
+_HEADLINE_PLACE_TYPES = frozenset({"city", "town", "village", "neighbourhood", "governorate", "district", "airport", "base"})
+# A report recalls, not reports, an incident dated (or a period ending) this long before publication.
+_STALE_DAYS = 7
+# Sentences back (within the paragraph) that lend a place, a date or a speaker.
+_CONTEXT_SENTENCES = 2
+_UNSET = object()
+
+
+def fill_context(candidates: Sequence[Candidate], doc: Document, lex: EventLexicon) -> None:
+    """Place and date from earlier sentences of the paragraph, else the publication date; the
+    speaker of a quoted "قواتنا" from the nearest sentence before that names a source actor."""
+    headline: object = _UNSET
+    for i, c in enumerate(candidates):
+        f = c.fields
+        if first_person(f.actor1, lex):
+            _quoted_speaker(c, candidates[:i])
+        if f.location is None:
+            named = _named_before(c, doc, lex)
+            if named is not None:
+                f.location = Location.of(named)
+                f.location_from = "anaphora"
+        _from_earlier(c, candidates[:i])
+        if f.date is None and doc.published is not None:
+            f.date = doc.published.isoformat()
+            f.date_precision = "unknown"
+            f.date_from = DateFrom.PUBLICATION
+        if f.location is None and not (doc.published and stale(c, doc.published)):
+            # Nothing near names the place: the one place the headline names, if it names one
+            # ("… تريد إقصاء نظيرتها من حلب" heads a report told in Aleppo).
+            if headline is _UNSET:
+                headline = _headline_place(doc)
+            # (not the headline's own sentence: it names its place itself)
+            if isinstance(headline, Mention) and not (f.evidence.start <= headline.start < f.evidence.end):
+                f.location = Location.of(headline)
+                f.location_from = "headline"
+
+
+def _quoted_speaker(c: Candidate, before: Sequence[Candidate]) -> None:
+    """"قواتنا": the source actor of the candidate's own sentence, else of one just before."""
+    own = [a.source_actor for a in c.fields.attributed_to if a.source_actor]
+    earlier = (
+        a.source_actor
+        for prev in reversed(before)
+        if c.sentence_index - prev.sentence_index <= _CONTEXT_SENTENCES
+        for a in prev.fields.attributed_to
+        if a.source_actor
+    )
+    speaker = own[0] if own else next(earlier, None)
+    if speaker is not None:
+        c.fields.actor1 = RoleActor.of(speaker)
+        c.spans.pop("actor1", None)
+
+
+def _from_earlier(c: Candidate, before: Sequence[Candidate]) -> None:
+    """A missing place, or date, from the nearest candidate just before in the paragraph (a date
+    only when that one's text gave it)."""
+    f = c.fields
+    if f.location is None:
+        for prev in _just_before(c, before):
+            if prev.fields.location is not None:
+                f.location = prev.fields.location
+                f.location_from = "context"
+                break
+    if f.date is None:
+        for prev in _just_before(c, before):
+            if prev.fields.date is not None and prev.fields.date_from == DateFrom.TEXT:
+                f.date = prev.fields.date
+                f.date_precision = prev.fields.date_precision
+                f.date_from = DateFrom.CONTEXT
+                break
+
+
+def _just_before(c: Candidate, before: Sequence[Candidate]) -> list[Candidate]:
+    out = []
+    for prev in reversed(before):
+        if prev.paragraph != c.paragraph or c.sentence_index - prev.sentence_index > _CONTEXT_SENTENCES:
+            break
+        out.append(prev)
+    return out
+
+
+def _named_before(c: Candidate, doc: Document, lex: EventLexicon) -> Mention | None:
+    """The place "المدينة" / "الحي" in the candidate's sentence refers to: of the places of that
+    kind named before it (outside its source's words), the one named most often."""
+    anaphora = lex.place_anaphora
+    if not anaphora:
+        return None
+    start, end = c.fields.evidence.start, c.fields.evidence.end
+    lo = bisect.bisect_left(doc.tokens, start, key=lambda t: t.start)
+    hi = bisect.bisect_left(doc.tokens, end, key=lambda t: t.start)
+    words = [t for t in doc.tokens[lo:hi] if t.is_word and t.norm in anaphora]
+    if not words:
+        return None
+    places = [m for m in doc.mentions if m.type == "place" and m.kb_id and m.start < end]
+    inside = [(m.start, m.end) for m in places if start <= m.start]
+    types: tuple[str, ...] | None = None
+    at = start
+    for t in words:
+        if any(cl.form == "ال" for cl in t.clitics) and not any(s <= t.start < e for s, e in inside):
+            types, at = anaphora[t.norm], t.start
+            break
+    if types is None:
+        return None
+    # (places named earlier in the sentence count too, but not where its source is: "قال
+    # مراسلنا في إدلب إن الطائرة قصفت وسط المدينة" is not about Idlib)
+    sources = [(sp.start, sp.end) for sp in c.spans.get("attributed_to", [])]
+    earlier = [
+        m for m in places
+        if m.end <= at and m.attrs.get("place_type") in types and not any(s <= m.start < e for s, e in sources)
+    ]
+    if not earlier:
+        return None
+    # The place the article keeps naming, not the last one in passing ("الحملة على إدلب"):
+    # the most often named, the first named (the lead's) on a tie.
+    counts = Counter(m.kb_id for m in earlier)
+    return max(earlier, key=lambda m: counts[m.kb_id])
+
+
+def _headline_place(doc: Document) -> Mention | None:
+    """The one settlement or province the headline names, or None (none, or several)."""
+    for sentence in doc.sentences[:_HEADLINE_SENTENCES]:
+        text = doc.text[sentence.start : sentence.end]
+        words = len(text.split())
+        if words < 3:
+            continue  # an outlet's name or a section line
+        if words > _HEADLINE_MAX_WORDS:
+            return None
+        places = [
+            m for m in doc.mentions
+            if m.type == "place" and m.kb_id and sentence.start <= m.start < sentence.end
+            and m.attrs.get("place_type") in _HEADLINE_PLACE_TYPES
+        ]
+        ids = {m.kb_id for m in places}
+        return places[0] if len(ids) == 1 else None
+    return None
+
+
+def mark_background(candidates: Sequence[Candidate], published: dt.date) -> None:
+    """An incident the text dates well before publication, or a recalled development dated
+    before the report's day, is background: kept with its own date and flagged, never merged
+    with what the report tells as news."""
+    day = published.isoformat()
+    for c in candidates:
+        f = c.fields
+        recalled = c.recalled and f.date_from == DateFrom.TEXT and str(f.date) < day
+        if recalled or stale(c, published):
+            f.background = True
+
+
+def _period_end(value: str, precision: str | None) -> dt.date | None:
+    try:
+        day = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    if precision == "year":
+        return dt.date(day.year, 12, 31)
+    if precision == "month":
+        nxt = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return day
+
+
+def stale(c: Candidate, published: dt.date) -> bool:
+    """Background: the text dates the incident (or the period it sums up) well before publication."""
+    f = c.fields
+    if f.date_from not in TEXT_DATES or not f.date:
+        return False
+    end = _period_end(str(f.date), f.date_precision)
+    return end is not None and (published - end).days > _STALE_DAYS

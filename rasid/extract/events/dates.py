@@ -1,0 +1,93 @@
+"""The dates of a sentence (from the entity stage's time mentions) and which of them date its event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from rasid.document import Mention
+from rasid.extract.events.lexicon import EventLexicon
+from rasid.extract.events.matching import Hit, PhraseSet
+from rasid.extract.events.sentence import SentenceView
+
+# A time of day dates its day.
+_PRECISION = {"part_of_day": "day", "hour": "day", "minute": "day", "second": "day", "time": "day", "interval": "day"}
+# Mentions whose words a "time" inside them misreads ("باب النيرب" is not the month آب).
+_NAMES = ("place", "actor", "person", "outlet")
+
+
+class TimeInfo(NamedTuple):
+    start: int  # folded-sentence offsets
+    end: int
+    value: str  # ISO date
+    precision: str
+
+
+def date_from_mention(m: Mention) -> tuple[str | None, str]:
+    value = m.attrs.get("value")
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    precision = str(m.attrs.get("precision") or "day")
+    if precision == "interval" and m.attrs.get("grain"):
+        precision = str(m.attrs["grain"])  # "منذ أيلول 2018": from a month on
+    return (str(value)[:10] if value else None), _PRECISION.get(precision, precision)
+
+
+def sentence_times(view: SentenceView, mentions: Sequence[Mention], lex: EventLexicon) -> list[TimeInfo]:
+    """The dated time mentions of a sentence, less those inside names and those that start a period."""
+    out: list[TimeInfo] = []
+    named = [(m.start, m.end) for m in mentions if m.type in _NAMES]
+    for m in mentions:
+        if m.type == "time" and any(s <= m.start < e or m.start <= s < m.end for s, e in named):
+            continue
+        if m.type == "time" and m.attrs.get("value") and m.attrs.get("kind") not in ("duration",):
+            value, precision = date_from_mention(m)
+            if value:
+                out.append(TimeInfo(view.from_doc(m.start), view.from_doc(m.end), value, precision))
+    return _drop_anchors(view, out, lex)
+
+
+def dates_prior_cause(
+    view: SentenceView, lex: EventLexicon, main: Hit, hits: Sequence[Hit], at: int, links: PhraseSet | None = None
+) -> bool:
+    """The time at `at` follows "عقب/على خلفية ..." past the trigger and dates that cause, not the event.
+
+    "قتل 3 مدنيين عقب غارة ... اليوم" keeps its date: the cause is an event word, the same incident.
+    """
+    for link in view.find(lex.background.prior_links if links is None else links):
+        if not (main.end <= link.start and link.end < at) or view.words_between(link.end, at) < 1:
+            continue
+        if any(
+            h.start != main.start and link.end <= h.start < at and view.words_between(link.end, h.start) <= 1
+            for h in (*hits, *view.find(lex.triggers), *view.find(lex.anaphora))
+        ):
+            continue
+        return True
+    return False
+
+
+def _drop_anchors(view: SentenceView, times: list[TimeInfo], lex: EventLexicon) -> list[TimeInfo]:
+    """Times after "منذ" (since) date the start of a period, not the event."""
+    rules = lex.background
+    blockers = view.find(rules.date_blockers)
+    if not blockers:
+        return times
+
+    def anchored(t: TimeInfo) -> bool:
+        return any(
+            t[0] <= b.start < t[1]
+            or (
+                b.end <= t[0]
+                and view.words_between(b.end, t[0]) <= rules.date_blocker_window
+                and view.clause_of(b.start, weak=True) == view.clause_of(t[0], weak=True)
+            )
+            for b in blockers
+        )
+
+    whens = view.find(rules.when_links)
+
+    def opens_clause(t: TimeInfo) -> bool:
+        return any(w.start >= t[1] and view.words_between(t[1], w.start) == 0 for w in whens)
+
+    return [t for t in times if not anchored(t) or opens_clause(t)]

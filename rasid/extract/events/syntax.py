@@ -1,0 +1,311 @@
+"""Subject and object of the event verb, by Arabic word order (the `Clause` of a trigger).
+
+* Protests: the protesters' noun ("المتظاهرون") is the acting side.
+* A verb ending in -وا/-ون follows its subject ("مسلحون اغتالوا العميد"): a verb agrees in
+  number only with a subject before it, so subject before, object after.
+* A verb followed by a count ("قتل 18 شخصا") reports victims: the counted noun is the target;
+  the actor is the agent after "على يد" / "من قبل" / "شنه" / "برصاص".
+* Otherwise verb-subject-object: "قتلت القوات الأمريكية 11 مسلحا".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rasid.extract.events.kinds import Plover, TriggerName
+from rasid.extract.events.lexicon import EventLexicon
+from rasid.extract.events.matching import Hit
+from rasid.extract.events.phrases import (
+    Spans,
+    after_cue,
+    count_at,
+    count_before,
+    inside,
+    means_only,
+    opens_word,
+    phrase_span,
+    without_proclitic,
+)
+from rasid.extract.events.sentence import NumberInfo, SentenceView
+
+# Cues before the agent of a passive or of a victim noun ("قتل ... على يد", "كمين نفذه").
+_AGENT_CUES = ("على يد", "على ايدي", "من قبل", "شنه", "شنها", "نفذه", "نفذها", "برصاص")
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """Subject and object spans (folded-sentence offsets) around the event's verb."""
+
+    subject: Span | None
+    object: Span | None
+    protesters: bool = False  # the subject names the protesters
+    passive: bool = False  # the clause names victims, and an agent only after "على يد" and the like
+    sole: bool = False  # the clause names the only party ("قيام X بإخلاء مواقعها"): nobody else takes a role
+
+
+@dataclass(slots=True)
+class _Reading:
+    """The trigger's clause being read: the sentence, the segment [lo, hi), and the spans that are
+    no party (source phrases, places)."""
+
+    view: SentenceView
+    lex: EventLexicon
+    main: Hit
+    lo: int
+    hi: int
+    numbers: Sequence[NumberInfo]
+    blocked: Spans
+
+    def within(self, hits: Sequence[Hit]) -> list[Hit]:
+        return [h for h in hits if self.lo <= h.start < self.hi and not inside(h.start, self.blocked)]
+
+
+def syntax_roles(
+    view: SentenceView, lex: EventLexicon, main: Hit, lo: int, hi: int, numbers: Sequence[NumberInfo], blocked: Spans
+) -> Clause | None:
+    """Subject and object of the event verb (see the module docstring), or None when the clause has no verb."""
+    r = _Reading(view, lex, main, lo, hi, numbers, blocked)
+    trig = main.payload[0] if main.payload is not None else None
+    if trig is not None and trig.plover == Plover.PROTEST:
+        for h in r.within(view.find(lex.roles.protesters)):
+            return Clause((h.word_start, h.end), _protest_target(view, lex, lo, hi, blocked), protesters=True)
+    verbs = r.within(view.find(lex.roles.verbs))
+    nouns = r.within(view.find(lex.roles.victim_nouns))
+    pair = _between_pair(r)
+    if pair is not None:
+        return pair
+    resumed = _resumptive_verb(view, lex, lo, hi, blocked)
+    if resumed is not None and (not verbs or resumed[0] < min(h.start for h in verbs)):
+        clause = _object_first(r, resumed)
+        if clause is not None:
+            return clause
+    for h in (main, *verbs):
+        doer = _doer_before(view, lex, h, blocked) if h.start > h.word_start else None
+        if doer is not None:
+            # "قيام الجيش التركي بتفكيك نقطته": the noun after "قيام" does it.
+            return Clause(doer, None, sole=True)
+    if not verbs and not nouns:
+        return None
+    # The clause's first event verb is its predicate ("قتلت قوات الأمن ستة متشددين في غارة"); a
+    # victim noun only when no verb is there.
+    verb = min(verbs, key=lambda h: h.start) if verbs else min(nouns, key=lambda h: abs(h.start - main.start))
+    return _around_verb(r, verb, nouns)
+
+
+def _between_pair(r: _Reading) -> Clause | None:
+    """"اشتباكات بين الفصائل وقوات النظام": the first side, then the second."""
+    view, lex, main = r.view, r.lex, r.main
+    between = [h for h in view.find(lex.roles.between) if main.start <= h.start < r.hi]
+    name = main.payload[0].name if main.payload is not None else None
+    paired = name is not None and (
+        name == TriggerName.CLASH
+        # "اجتماع بين وفد روسي ووجهاء البلدة", "اتفاق بين أنقرة وموسكو"
+        or (
+            name in (TriggerName.MEETING, TriggerName.AGREEMENT)
+            and bool(between) and view.words_between(main.end, between[0].start) <= 1
+        )
+    )
+    if not (between and paired):
+        return None
+    first = phrase_span(view, lex, between[0].end, numbers=r.numbers, blocked=r.blocked)
+    if first is None:
+        return None
+    second = None
+    nxt = view.words_from(first[1], 1)
+    if nxt and nxt[0][2].startswith("و") and not view.boundary_between(first[1], nxt[0][0]):
+        span = phrase_span(view, lex, nxt[0][0], numbers=r.numbers, blocked=r.blocked)
+        second = (span[0] + 1, span[1]) if span is not None else None  # without the "و"
+    return Clause(first, second)
+
+
+def _object_first(r: _Reading, resumed: Span) -> Clause | None:
+    """"الميليشيات الإيرانية استهدفتها قوات النظام": the object put first, taken up by the
+    verb's pronoun; the subject follows the verb."""
+    view, lex = r.view, r.lex
+    vs, ve = resumed
+    obj = phrase_span(view, lex, vs, backwards=True, blocked=r.blocked)
+    subj = phrase_span(view, lex, ve, numbers=r.numbers, blocked=r.blocked, counted=False)
+    lead = view.words_from(obj[0], 2) if obj is not None else []
+    if obj is not None and len(lead) == 2 and lead[0][2] in lex.roles.subject_openers and lead[1][0] < obj[1]:
+        obj = (lead[1][0], obj[1])  # "بأن عسكريين ماليين خطفهم ...": without the "أن"
+    if obj is not None and any(
+        obj[0] <= h.start < obj[1] or (h.end <= obj[0] and not view.folded[h.end : obj[0]].strip())
+        for h in view.find(lex.triggers)
+    ):
+        obj = None  # "قذائف صاروخية أطلقها الإرهابيون": the pronoun takes up the weapon, not a target
+    if subj is not None and (obj is not None or resumed[0] < r.main.start):
+        return Clause(subj, obj)
+    return None
+
+
+def _around_verb(r: _Reading, verb: Hit, nouns: Sequence[Hit]) -> Clause:
+    """The clause of the predicate `verb`: a masdar's complement, a passive's victims, or the
+    subject before or after the verb."""
+    view, lex, blocked, numbers = r.view, r.lex, r.blocked, r.numbers
+    roles = lex.roles
+    agent = after_cue(view, lex, _AGENT_CUES, verb.end, r.hi, blocked)
+    before_verb = view.words_before(verb.word_start, 1)
+    masdar = (verb.start > verb.word_start and view.folded[verb.word_start] in "بلك") or (
+        bool(before_verb) and before_verb[0][2] in roles.phrase_stops and before_verb[0][2] not in roles.verb_particles
+    )
+    if masdar and without_proclitic(view.folded[verb.word_start : verb.end]) in roles.agent_masdars:
+        # "جراء شن الطائرات الحربية غارة على أحياء ...": this noun's complement is the one who
+        # launched the attack, and the target is what it was launched on.
+        launcher = phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked, counted=False)
+        target = after_cue(view, lex, ("على", "ضد"), launcher[1] if launcher else verb.end, r.hi, blocked)
+        return Clause(launcher, target)
+    if masdar or any(verb is n for n in nouns):
+        # "مقتل سبعة أشخاص", "اغتيال الصحافي ...": the noun's complement is the victim.
+        return Clause(agent, phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked), passive=True)
+    word = view.folded[verb.word_start : verb.end]
+    bare = word[1:] if word[:1] in "وف" and word[1:] in roles.passive else word
+    passive_form = bare in roles.passive  # unvocalised, "قتل" is also "قُتل"
+    count_after = count_at(view, lex, verb.end, numbers)
+    next_word = view.words_from(verb.end, 1)
+    prev_word = view.words_before(verb.word_start, 1)
+    if prev_word and prev_word[0][2] in roles.subject_pronouns:
+        # "أكد الحلف أنه قتل ...": the subject is the one the report quotes.
+        subject = phrase_span(view, lex, prev_word[0][0], backwards=True, blocked=())
+        obj = phrase_span(view, lex, count_after or verb.end, numbers=numbers, blocked=blocked)
+        return Clause(subject, obj)
+    fronted = _fronted_subject(view, lex, verb, blocked)
+    if word.endswith(("وا", "ون")) or fronted is not None or (next_word and next_word[0][2] in roles.reflexive):
+        return _subject_first(r, verb, word, fronted, agent, passive_form)
+    if count_after is not None:
+        counted = phrase_span(view, lex, count_after, numbers=numbers, blocked=blocked)
+        if r.main.payload is not None and r.main.payload[0].plover == Plover.PROTEST:
+            return Clause(counted, None)  # "تظاهر مئات الأشخاص": the crowd protests
+        return Clause(agent, counted, passive=True)
+    return _verb_first(r, verb, agent, passive_form)
+
+
+def _subject_first(
+    r: _Reading, verb: Hit, word: str, fronted: Span | None, agent: Span | None, passive_form: bool
+) -> Clause:
+    """Subject before the verb: a plural verb agrees with a subject before it ("مسلحون اغتالوا"),
+    "إن X فجر نفسه", "أن دبابات أطلقت ..."."""
+    view, lex, blocked, numbers = r.view, r.lex, r.blocked, r.numbers
+    next_word = view.words_from(verb.end, 1)
+    subject = fronted or phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
+    start = verb.end
+    if next_word and next_word[0][2] in lex.roles.reflexive:
+        start = next_word[0][1]
+    obj = phrase_span(view, lex, start, numbers=numbers, blocked=blocked)
+    plural = word.endswith(("وا", "ون"))
+    # A count that opens the subject ("إن أربعة أشخاص قتلوا") counts victims too, when nothing follows.
+    led_by_count = subject is not None and any(n.start <= subject[0] < n.end for n in numbers)
+    if passive_form and subject is not None and (
+        count_before(view, lex, subject[0], numbers) or (obj is None and (not plural or led_by_count))
+    ):
+        return Clause(agent, subject, passive=True)  # "سبعة أشخاص قتلوا", "جنديا قتل": the victims
+    if passive_form and subject is not None and (agent is not None or obj is not None) and means_only(view, lex, obj):
+        # "عناصر ... قتلوا بكمين نفذه مقاتلون ...", "عناصر ... قتلوا بانفجار لغم": the victims
+        return Clause(agent, subject, passive=True)
+    return Clause(subject, obj)
+
+
+def _verb_first(r: _Reading, verb: Hit, agent: Span | None, passive_form: bool) -> Clause:
+    """Verb-subject-object, or a passive whose victims follow the verb."""
+    view, lex, blocked, numbers = r.view, r.lex, r.blocked, r.numbers
+    if passive_form and agent is not None:
+        # "قتل عناصر من قوات النظام بكمين نفذه مقاتلون ...": the means and its agent follow, so the
+        # words up to the means are the victims, not the verb's subject.
+        means = next((h for h in view.find(lex.triggers) if verb.end < h.word_start < agent[0]
+                      and h.start > h.word_start and view.folded[h.word_start] == "ب"), None)
+        if means is not None:
+            victims = phrase_span(view, lex, verb.end, numbers=numbers, blocked=[*blocked, (means.word_start, r.hi)])
+            if victims is not None:
+                return Clause(agent, victims, passive=True)
+    subject = phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked, counted=False)
+    obj = None
+    if subject is not None:
+        # "طائرات النظام وروسيا غارات": a conjunct after the subject still acts.
+        after = subject[1]
+        for ws, we, w in view.words_from(after, 3):
+            if not (w.startswith("و") and len(w) > 3) or view.boundary_between(after, ws):
+                break
+            after = we
+        obj = phrase_span(view, lex, after, numbers=numbers, blocked=blocked)
+    if passive_form and obj is None:
+        # "وقتل شخص بعد ...", "جنديا عراقيا قتل": nobody acted on anyone, so it is the passive.
+        victim = subject or phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
+        return Clause(agent, victim, passive=True)
+    if agent is not None and subject is None:
+        subject = agent
+    return Clause(subject, obj)
+
+
+def _doer_before(view: SentenceView, lex: EventLexicon, verb: Hit, blocked: Spans) -> Span | None:
+    """The phrase between "قيام" and a noun with "ب" ("قيام X بإخلاء"), if the verb is such a noun."""
+    if view.folded[verb.word_start] != "ب":
+        return None
+    span = phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
+    if span is None:
+        return None
+    doers = lex.roles.doer_nouns
+    words = view.words_from(span[0], 2)
+    if len(words) == 2 and words[0][2] in doers and words[1][0] < span[1]:
+        return (words[1][0], span[1])  # the phrase read back took "قيام" in
+    before = view.words_before(span[0], 1)
+    return span if before and before[0][2] in doers else None
+
+
+def _resumptive_verb(view: SentenceView, lex: EventLexicon, lo: int, hi: int, blocked: Spans) -> Span | None:
+    """An event verb carrying an object pronoun after a noun phrase ("X استهدفتها"): its span."""
+    for h in view.find(lex.roles.resumptive):
+        ws = h.word_start
+        if ws < lo or h.start != ws or inside(ws, blocked):
+            continue  # ("وقتلهم": with "و", a new clause about people told before, not an object put first)
+        if ws >= hi:
+            break
+        before = view.words_before(ws, 1)
+        if not before or before[0][2] in lex.roles.phrase_stops or view.boundary_between(before[0][1], ws):
+            continue  # "خلال قصفها المدينة": a noun with its possessor, not a verb
+        return ws, h.end
+    return None
+
+
+def _fronted_subject(view: SentenceView, lex: EventLexicon, verb: Hit, blocked: Spans) -> Span | None:
+    """The noun phrase between "أن/إن" (or the clause start) and the verb: a subject put first."""
+    span = phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
+    if span is None:
+        return None
+    before = view.words_before(span[0], 1)
+    if not before or view.boundary_between(before[0][1], span[0]):
+        return span
+    return span if before[0][2] in lex.roles.subject_openers else None
+
+
+def _protest_target(view: SentenceView, lex: EventLexicon, lo: int, hi: int, blocked: Spans) -> Span | None:
+    """Whom a protest is against: the phrase after the earliest target cue in the clause."""
+    best: Span | None = None
+    for cue in lex.roles.protest_targets:
+        i = view.folded.find(cue, lo, hi)
+        while i >= 0 and not opens_word(view, i):
+            i = view.folded.find(cue, i + 1, hi)
+        if i >= 0 and (best is None or i < best[0]):
+            best = (i, i + len(cue))
+    if best is None:
+        return None
+    end = best[1]
+    if end < len(view.folded) and view.folded[end - 1] != " " and view.folded[end].isalpha():
+        # "تنديداً بالانقلاب": the preposition is written onto the noun; the phrase starts inside the word
+        word = next(((ws, we) for ws, we, _w in view.words_from(best[0], 6) if ws < end < we), None)
+        if word is not None:
+            span = phrase_span(view, lex, word[0], blocked=blocked)
+            return _demand_cut(view, (end, span[1])) if span is not None and span[1] > end else None
+    span = phrase_span(view, lex, end, blocked=blocked)
+    return _demand_cut(view, span) if span is not None else None
+
+
+def _demand_cut(view: SentenceView, span: Span) -> Span:
+    """"يطالبون المجلس المحلي بتحسين الخدمات": whom they ask, without what they ask for ("بـ…")."""
+    for ws, _we, w in view.words_from(span[0], 8):
+        if ws >= span[1]:
+            break
+        if ws > span[0] and w.startswith("ب") and len(w) > 3:
+            return span[0], view.words_before(ws, 1)[0][1]
+    return span
