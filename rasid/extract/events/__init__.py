@@ -8,7 +8,7 @@ sentence with a trigger or casualty word is read (`reading.py`): trigger hits pa
 roles come from `roles.py` and `syntax.py` and whose sub-type a registered resolver may refine
 (`resolvers.py`). The article around fills what a sentence lacks (`context.py`), candidates that
 tell one incident merge (`merging.py`), and `record.py` writes `Event.fields`. See
-docs/events-package.md for the module map and how to add an event type.
+docs/ARCHITECTURE.md ("The events package") for the module map and how to add an event type.
 """
 
 from rasid.extract.events.actor_text import actor_text_ok
