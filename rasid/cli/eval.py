@@ -132,11 +132,19 @@ def eval_events(
         str | None, typer.Option("--gold", help="Sample-corpus gold key (gold.json) to score against.")
     ] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Score against the bundled sample corpus key.")] = False,
+    corpus: Annotated[
+        str | None,
+        typer.Option("--corpus", help="JSONL (or .jsonl.gz) corpus of a hand-coded real-news key given as --gold."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Event detection P/R/F1: per PLOVER type (--data XML) or against the sample gold key (--gold/--sample)."""
+    """Event P/R/F1: per PLOVER type (--data XML), against the sample gold key (--gold/--sample), or against a
+    hand-coded real-news key (--gold KEY.jsonl --corpus FILE; see docs/CODING-GUIDE.md)."""
     from rasid.eval.events import EventDataError, evaluate, evaluate_sample
 
+    if corpus is not None:
+        _eval_real_news(gold, corpus, as_json)
+        return
     if sample and gold is None:
         from rasid.api.core import sample_corpus_path
 
@@ -176,6 +184,37 @@ def eval_events(
             str(m["fn"]), f"{m['source_actor_f1'] or 0:.3f} ({m['source_actor_n']})",
             f"{m['target_actor_f1'] or 0:.3f} ({m['target_actor_n']})",
         )
+    Console().print(table)
+
+
+def _eval_real_news(key: str | None, corpus: str, as_json: bool) -> None:
+    from rasid.eval.realnews import evaluate as evaluate_key
+
+    if key is None:
+        fail("--corpus needs the key it was coded for: --gold KEY.jsonl (e.g. rasid/eval/keys/realnews_dev.jsonl)", 2)
+        return
+    for path in (key, corpus):
+        if not Path(path).is_file():
+            fail(f"{path}: no such file", 2)
+    try:
+        result = evaluate_key(key, corpus)
+    except (ValueError, OSError) as exc:
+        fail(str(exc), 2)
+        return
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"events on {result['articles']} hand-coded articles ({result['events_in_key']} events)")
+    for col in ("part", "who", "P", "R", "F1", "tp", "fp", "fn", "field accuracy on matched events"):
+        table.add_column(col, overflow="fold")
+    for part, scores in result["parts"].items():
+        for who in ("rasid", "baseline"):
+            m = scores[who]
+            fields = ", ".join(f"{k} {v:.2f}" for k, v in m["field_accuracy"].items())
+            table.add_row(
+                f"{part} ({scores['articles']})", who, f"{m['precision']:.3f}", f"{m['recall']:.3f}",
+                f"{m['f1']:.3f}", str(m["tp"]), str(m["fp"]), str(m["fn"]), fields,
+            )
     Console().print(table)
 
 

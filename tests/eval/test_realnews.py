@@ -88,3 +88,20 @@ def test_a_whole_run_scores_rasid_and_the_headline_baseline(tmp_path: Path) -> N
     # The headline reader guesses the key's most common type on the publication day: a day off is still a match.
     assert tune["baseline"]["tp"] == 1 and tune["baseline"]["field_accuracy"]["date"] == 0.0
     assert result["parts"]["held"]["rasid"]["fp"] == 0
+
+
+def test_the_command_scores_a_key_and_asks_for_the_key_with_a_corpus(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from rasid.cli import app
+
+    corpus, key = tmp_path / "corpus.jsonl", tmp_path / "key.jsonl"
+    corpus.write_text(json.dumps({"id": "r", "published": "2015-08-01", "title": "خبر", "text": "افتتح المعرض.\n"},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    key.write_text(json.dumps({"id": "r", "published": "2015-08-01", "part": "held", "events": []}) + "\n")
+    runner = CliRunner()
+    missing = runner.invoke(app, ["eval", "events", "--corpus", str(corpus)])
+    assert missing.exit_code == 2 and "--gold" in missing.output
+    result = runner.invoke(app, ["eval", "events", "--gold", str(key), "--corpus", str(corpus), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["parts"]["held"]["rasid"]["fp"] == 0
