@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,3 +133,27 @@ INPUT_FIELDS: tuple[str, ...] = (
 )
 # The fields stages fill (`stages` itself is kept by the pipeline, never by a stage).
 ANNOTATION_FIELDS: tuple[str, ...] = ("sentences", "tokens", "mentions", "events")
+
+
+# Progress inside one long article (a stage working through a text of megabytes), for a front end
+# to show: `(step, done, total)`, e.g. ("entities: names", 3, 40). Stages report only on long texts.
+WorkProgress = Callable[[str, int, int], None]
+_WORK_PROGRESS: ContextVar[WorkProgress | None] = ContextVar("rasid_work_progress", default=None)
+
+
+@contextmanager
+def work_progress(callback: WorkProgress | None) -> Iterator[None]:
+    """Within the block, long stages report their progress to `callback`."""
+    token = _WORK_PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _WORK_PROGRESS.reset(token)
+
+
+def report_progress(step: str, done: int, total: int) -> None:
+    """Tell the front end (if it listens, see `work_progress`) how far a long piece of work is."""
+    callback = _WORK_PROGRESS.get()
+    if callback is not None:
+        callback(step, done, total)
+

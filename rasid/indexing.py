@@ -7,10 +7,13 @@ annotations into queryable tables and updates cross-article structures.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from rasid.document import Document
 from rasid.store.base import Store
+
+# (phase, done, total): what a long step reports as it goes ("grouping stories", 120, 600).
+PhaseProgress = Callable[[str, int, int], None]
 
 # Times and numbers stay in the article's annotations; the mentions table is for entities.
 _INDEXED_TYPES = frozenset({"person", "actor", "place", "outlet"})
@@ -19,8 +22,19 @@ _INDEXED_TYPES = frozenset({"person", "actor", "place", "outlet"})
 _encode_attrs = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
 
 
-def index_article(store: Store, article_id: int, doc: Document) -> None:
-    """Write entity mentions (and, when the events stage ran, events) for one stored article."""
+def index_article(store: Store, article_id: int, doc: Document, *, stages: Collection[str] | None = None) -> None:
+    """Write entity mentions (and, when the events stage ran, events) for one stored article.
+
+    `stages` limits the indexing to what those stages produced, replacing the article's rows:
+    used when stages are run again on a stored article (a stage that failed, retried).
+    """
+    if stages is not None:
+        if "entities" in stages:
+            store.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+        else:
+            doc = doc.evolve(mentions=())
+        if "events" not in stages:
+            doc = doc.evolve(stages=tuple(s for s in doc.stages if s != "events"))
     encode = _encode_attrs
     indexed = _INDEXED_TYPES
     rows = [
@@ -39,10 +53,22 @@ def index_article(store: Store, article_id: int, doc: Document) -> None:
         index_events(store, article_id, doc)
 
 
-def after_ingest(store: Store, article_ids: Sequence[int]) -> None:
+def after_ingest(store: Store, article_ids: Sequence[int], *, progress: PhaseProgress | None = None) -> None:
     """Cross-article updates for newly stored articles (stories, cross-checks)."""
     if not article_ids:
         return
     from rasid.stories.build import update_stories
 
-    update_stories(store, article_ids)
+    update_stories(store, article_ids, progress=progress)
+
+
+def group_pending(store: Store, *, progress: PhaseProgress | None = None) -> int:
+    """Group every stored article that is in no story yet; how many there were.
+
+    Articles are stored batch by batch and grouped once the run is over, so a run killed in
+    between leaves stored articles in no story; the next run groups them with its new ones, in
+    one call, as an uninterrupted run would have (the grouping orders them itself).
+    """
+    pending = store.articles_without_story()
+    after_ingest(store, pending, progress=progress)
+    return len(pending)

@@ -13,7 +13,9 @@ in `rasid.stages`; this module knows no particular stage.
 
 A stage may also offer `call_batch(docs)`, the same annotation for several documents at
 once (one result per document, a Document or the exception that document raised), when
-sharing work across documents is cheaper; `Pipeline.run_batch` uses it.
+sharing work across documents is cheaper; `Pipeline.run_batch` uses it. A stage raising on
+one document costs only that document's later stages: `Pipeline.run_batch_kept` returns it as
+`Failed`, with what the earlier stages produced, so the article can be stored with that.
 """
 
 from __future__ import annotations
@@ -110,6 +112,42 @@ def check_writes(stage: Stage, before: Document, after: Document) -> None:
             raise PipelineError(f"stage {stage.name!r} changed {name!r}, which it does not declare it assigns")
 
 
+@dataclass(frozen=True)
+class Failed:
+    """A document a stage raised on: the Document as the earlier stages left it, the stage and its exception."""
+
+    doc: Document
+    stage: str
+    error: Exception
+
+    def describe(self) -> str:
+        """The error on one line (type and message), as recorded with the stored article."""
+        return " ".join(f"{type(self.error).__name__}: {self.error}".split())
+
+
+def _call_stage(stage: Stage, docs: list[Document]) -> list[Document | Exception]:
+    """The stage over `docs`: together through `call_batch` when it has one, else one by one.
+
+    One document's exception is that document's result. A `call_batch` that raises as a whole
+    (a bug in the batching itself) is retried one document at a time, so it costs no article.
+    """
+    batch = getattr(stage, "call_batch", None)
+    if batch is not None:
+        try:
+            done: list[Document | Exception] = batch(docs)
+            if len(done) == len(docs):
+                return done
+        except Exception:
+            pass
+    done = []
+    for doc in docs:
+        try:
+            done.append(stage(doc))
+        except Exception as exc:  # one document's failure must not stop the others
+            done.append(exc)
+    return done
+
+
 class Pipeline:
     """Stages run in order over a Document; the order is checked when the pipeline is built.
 
@@ -145,33 +183,37 @@ class Pipeline:
 
         The result for a document is what `self(doc)` returns, or the exception it raises
         (a failing document is left out of the later stages; the others are unaffected).
-        Stages with `call_batch` annotate the documents together.
+        Stages with `call_batch` annotate the documents together. `run_batch_kept` also gives
+        what the stages before a failure produced.
         """
-        results: list[Document | Exception] = list(docs)
+        return [r.error if isinstance(r, Failed) else r for r in self.run_batch_kept(docs)]
+
+    def run_batch_kept(self, docs: Sequence[Document], *, resume: bool = False) -> list[Document | Failed]:
+        """Like `run_batch`, but a failing document comes back as `Failed`: the Document as the
+        stages before the failing one left it, with that stage's name and exception.
+
+        With `resume`, a document skips the stages it has already been through (`doc.stages`),
+        as for a stored article whose later stages are run again.
+        """
+        results: list[Document | Failed] = list(docs)
         for stage in self.stages:
-            live = [k for k, r in enumerate(results) if isinstance(r, Document)]
+            live = [
+                (k, r) for k, r in enumerate(results) if isinstance(r, Document) and not (resume and stage.name in r.stages)
+            ]
             if not live:
-                break
-            inputs = [r for r in results if isinstance(r, Document)]
-            batch = getattr(stage, "call_batch", None)
-            if batch is not None:
-                done: list[Document | Exception] = batch(inputs)
-            else:
-                done = []
-                for doc in inputs:
-                    try:
-                        done.append(stage(doc))
-                    except Exception as exc:  # one document's failure must not stop the others
-                        done.append(exc)
-            for k, doc, result in zip(live, inputs, done, strict=True):
+                continue
+            done = _call_stage(stage, [doc for _, doc in live])
+            for (k, doc), result in zip(live, done, strict=True):
                 if isinstance(result, Document) and self.strict:
                     try:
                         check_writes(stage, doc, result)
                     except PipelineError as exc:  # what `self(doc)` would raise, as that document's result
                         result = exc
-                if isinstance(result, Document):
-                    result = result.evolve(stages=(*result.stages, stage.name))
-                results[k] = result
+                results[k] = (
+                    result.evolve(stages=(*result.stages, stage.name))
+                    if isinstance(result, Document)
+                    else Failed(doc=doc, stage=stage.name, error=result)
+                )
         return results
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:

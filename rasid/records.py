@@ -33,6 +33,17 @@ class ArticleRow:
     flags: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class StageFailure:
+    """A stage that raised on a stored article: the article keeps what the stages before it produced."""
+
+    article_id: int
+    stage: str
+    error: str
+    rasid_version: str
+    at: str  # UTC time of the failure, ISO 8601 (seconds)
+
+
 class ArticleStore(Protocol):
     """Stored articles, their analyses and SQL over the derived tables (stories, events, mentions)."""
 
@@ -51,6 +62,8 @@ class ArticleStore(Protocol):
     def load_document(self, article_id: int) -> Document: ...
 
     def articles(self) -> Iterator[ArticleRow]: ...
+
+    def articles_without_story(self) -> list[int]: ...
 
     def search(self, terms: Sequence[str] | Sequence[Sequence[str]], *, limit: int = 10) -> list[tuple[int, float]]: ...
 

@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from rasid.api.search import SearchResult, search
 from rasid.document import Document
+from rasid.indexing import PhaseProgress
 from rasid.ingest.readers import DEFAULT_MAX_BYTES
 from rasid.ingest.runner import Ingestor, IngestReport
 from rasid.pipeline import Pipeline
@@ -52,28 +53,48 @@ class Rasid:
         on_error: Callable[[str], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
         cross_check: bool = True,
+        progress: PhaseProgress | None = None,
     ) -> IngestReport:
+        """Store and analyse the articles under `paths`, then finish every pending step.
+
+        Pending work is what an interrupted run (or an older version) left: stored articles in no
+        story are grouped with the new ones, and stages that failed under another Rasid version are
+        run again. An interruption (KeyboardInterrupt) keeps what was committed and sets
+        `report.interrupted`; the same call finishes the job. `progress(phase, done, total)`
+        follows each phase ("analyzing", "grouping stories", …) against a total counted up front.
+        """
         ingestor = Ingestor(
             self.store,
             self.pipeline,
+            after_store=self._after_store,
             source=source,
             published=published,
             max_bytes=max_bytes,
             batch_size=batch_size,
             on_error=on_error,
             on_progress=on_progress,
-            after_store=self._after_store,
+            progress=progress,
         )
         report = ingestor.run(paths)
-        if cross_check:
-            self._after_run(report)
+        if report.interrupted:
+            return report
+        try:
+            ingestor.retry_stage_failures(report)
+            if cross_check:
+                report.grouped = self._group_pending(progress)
+        except KeyboardInterrupt:  # each step commits as a whole; the next run redoes the one cut short
+            report.interrupted = True
         return report
 
-    def _after_store(self, article_id: int, doc: Document) -> None:
-        """Hook for per-article indexing done inside the article's transaction (entities, events)."""
+    def finish(self, *, progress: PhaseProgress | None = None) -> IngestReport:
+        """Finish what earlier runs left pending (`analyze` with no new paths)."""
+        return self.analyze([], progress=progress)
+
+    def _after_store(self, article_id: int, doc: Document, /, *, stages: Collection[str] | None = None) -> None:
+        """Per-article indexing done inside the article's transaction (entities, events)."""
         from rasid.indexing import index_article
 
-        index_article(self.store, article_id, doc)
+        index_article(self.store, article_id, doc, stages=stages)
 
     def cross_check(self, article_ids: Sequence[int]) -> None:
         """Group the given stored articles into stories (done by `analyze` unless cross_check=False)."""
@@ -81,11 +102,11 @@ class Rasid:
 
         after_ingest(self.store, article_ids)
 
-    def _after_run(self, report: IngestReport) -> None:
-        """Hook for cross-article work once new articles are stored (stories, cross-checks)."""
-        from rasid.indexing import after_ingest
+    def _group_pending(self, progress: PhaseProgress | None) -> int:
+        """Group every stored article in no story: this run's and any an interrupted run left."""
+        from rasid.indexing import group_pending
 
-        after_ingest(self.store, report.added_ids)
+        return group_pending(self.store, progress=progress)
 
     def search(self, query: str, *, limit: int = 10) -> list[SearchResult]:
         return search(self.store, query, limit=limit)

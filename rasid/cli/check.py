@@ -55,11 +55,15 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Check a claim against the stored reports: evidence, stance, verdict, explanation."""
-    from rasid.verify.check import check_claim
+    from rasid.verify.check import ClaimError, check_claim, validate_claim
 
     if not claim.strip():
         fail("the claim is empty", 2)
     day = parse_day(as_of, "--as-of", 2)
+    try:
+        validate_claim(claim)  # before opening the database: the claim alone is wrong
+    except ClaimError as exc:
+        fail(str(exc), 2)
     store = open_store_or_fail(db or DEFAULT_DB)
     try:
         result = check_claim(store, claim, as_of=day, limit=limit)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
@@ -20,6 +22,56 @@ err_console = Console(stderr=True, soft_wrap=True)
 DEFAULT_DB = os.environ.get("RASID_DB", "rasid.db")
 DbOption = Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, as Ctrl-C raises KeyboardInterrupt: the same code
+    unwinds (open transactions roll back, the library reports `interrupted`), but the exit code is 143."""
+
+
+INTERRUPTED_MESSAGE = "[red]interrupted[/red]: what was committed is kept; run the same command again to finish"
+_signals_received: list[int] = []
+_whole_program = [False]  # set by the `rasid` program itself, not by code calling a command in-process
+
+
+def _raise_interrupt(signum: int, _frame: FrameType | None) -> None:
+    _signals_received.append(signum)
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def install_signal_handlers(*, program: bool = False) -> None:
+    """SIGINT raises KeyboardInterrupt and SIGTERM `Terminated`, remembering which came.
+
+    For the command line only: a library must not take over the process's signals. A signal
+    the parent set to be ignored (a background job's SIGINT) stays ignored. `program`: called
+    by the `rasid` program's entry point (as early as it can), which also lets `signals_done`
+    ignore late signals.
+    """
+    if program:
+        _whole_program[0] = True
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _raise_interrupt)
+
+
+def signals_done() -> None:
+    """The command's work is committed and reported: a signal from now on changes nothing.
+
+    In the `rasid` program it is then ignored, so that one landing while Python shuts down
+    neither kills the finished run (exit -15) nor prints a traceback from an exit handler.
+    Code that runs a command in-process (tests) keeps its signals.
+    """
+    if _whole_program[0]:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
+
+
+def exit_interrupted() -> None:
+    """End the command after an interruption: one line on stderr, exit 130 (SIGINT) or 143 (SIGTERM)."""
+    signals_done()  # a second Ctrl-C while the message is printed must not turn into a traceback
+    first = _signals_received[0] if _signals_received else signal.SIGINT
+    err_console.print(INTERRUPTED_MESSAGE, highlight=False)
+    raise typer.Exit(128 + int(first))
 
 
 def fail(message: str, code: int = 1) -> None:

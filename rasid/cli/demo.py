@@ -75,13 +75,15 @@ def _entities(console: Console, rasid: Any) -> None:
     persons = [e for e in rows if e["type"] == "person" and e["attrs"].get("affiliation")][:6]
     for e in persons:
         a = e["attrs"]
-        console.print(f"  person {e['name']} — {a.get('role') or ''} → {a['affiliation']} ({a.get('side')})", highlight=False)
+        side = f" ({a['side']})" if a.get("side") else ""
+        console.print(f"  person {e['name']} — {a.get('role') or ''} → {a['affiliation']}{side}", highlight=False)
     places = [e for e in rows if e["type"] == "place" and e["attrs"].get("lat") is not None][:6]
     for e in places:
         a = e["attrs"]
+        admin = "/".join(str(a[k]) for k in ("admin1", "admin2") if a.get(k))
+        precision = f" precision {a['geo_precision']}" if a.get("geo_precision") is not None else ""
         console.print(
-            f"  place {e['name']} — {a['lat']:.3f},{a['lon']:.3f} {a.get('admin1')}/{a.get('admin2')}"
-            f" precision {a.get('geo_precision')} ({e['mentions']} mentions)",
+            f"  place {e['name']} — {a['lat']:.3f},{a['lon']:.3f} {admin}{precision} ({e['mentions']} mentions)",
             highlight=False,
         )
 
@@ -103,9 +105,11 @@ def _events(console: Console, rasid: Any) -> None:
         k = e["killed"]
         where = (e.get("location") or {}).get("name") or "?"
         says = ", ".join(a.get("text", "") for a in e.get("attributed_to") or [])[:60]
+        # Only the breakdowns the report gives: an unknown count is left out, not printed as None.
+        among = ", ".join(f"{group} {k[group]}" for group in ("civilians", "children", "women") if k.get(group) is not None)
         console.print(
-            f"  {e.get('date') or '?'} {where}: {k['total']} killed (civilians {k.get('civilians')},"
-            f" children {k.get('children')}, women {k.get('women')}) — {e['article'].get('source') or '?'}"
+            f"  {e.get('date') or '?'} {where}: {k['total']} killed" + (f" ({among})" if among else "")
+            + f" — {e['article'].get('source') or '?'}"
             + (f" citing {says}" if says else ""),
             highlight=False,
         )

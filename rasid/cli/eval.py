@@ -288,14 +288,18 @@ def eval_dates(
 
 
 def eval_stories_cmd(
-    data: Annotated[Path, typer.Option("--data", help="Gold key (gold.json) next to its corpus.")] = Path(
-        "rasid/data/sample/gold.json"
-    ),
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Gold key (gold.json) next to its corpus; default: the bundled sample's key."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Pairwise precision/recall/F1 of story grouping against a gold key (analyses the corpus afresh)."""
+    from rasid.api import sample_corpus_path
     from rasid.eval.stories import GoldError, evaluate_sample
 
+    # The bundled key is found from the installed package, whatever the working directory.
+    data = data or sample_corpus_path() / "gold.json"
     if not data.is_file():
         fail(f"{data}: no such gold file", 2)
     try:

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from rasid.cli.common import DEFAULT_DB, DbOption, JsonOption, console, err_console, open_rasid, parse_day
+from rasid.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    exit_interrupted,
+    install_signal_handlers,
+    open_rasid,
+    parse_day,
+    signals_done,
+)
 from rasid.records import ArticleRow
+
+if TYPE_CHECKING:  # the runner is imported only when a command runs, so `rasid --help` stays fast
+    from rasid.ingest.runner import IngestReport
 
 
 def article_dict(a: ArticleRow) -> dict[str, Any]:
@@ -38,6 +52,7 @@ def run_analyze(
     published: str | None,
     quiet: bool = False,
     max_mb: float = 10.0,
+    batch_size: int = 200,
 ) -> Any:
     day = parse_day(published, "--published")
     rasid = open_rasid(db)
@@ -49,7 +64,7 @@ def run_analyze(
 
     show_progress = not quiet and sys.stderr.isatty()
     with Progress(
-        TextColumn("[bold]analyzing"),
+        TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -57,16 +72,35 @@ def run_analyze(
         disable=not show_progress,
         transient=True,
     ) as progress:
-        task = progress.add_task("analyze", total=None)
+        # Hidden until the work is counted, so it never shows "0/?".
+        task = progress.add_task("analyzing", total=None, visible=False)
+        shown = [""]
+
+        def on_phase(phase: str, done: int, total: int) -> None:
+            # A new phase is drawn at once: a short one would otherwise fall between two refreshes.
+            new = phase != shown[0]
+            progress.update(task, description=phase, completed=done, total=total, visible=True, refresh=new)
+            shown[0] = phase
+
         report = rasid.analyze(
             paths,
             source=source,
             published=day,
             max_bytes=int(max_mb * 1024 * 1024),
+            batch_size=batch_size,
             on_error=on_error,
-            on_progress=lambda n: progress.advance(task, n),
+            progress=on_phase if show_progress else None,
         )
     return rasid, report
+
+
+def stage_failure_line(report: IngestReport) -> str | None:
+    """'N articles stored with a failed stage (events: N); see `rasid doctor`', or None."""
+    counts = report.failures_by_stage()
+    if not counts:
+        return None
+    kinds = ", ".join(f"{stage}: {n}" for stage, n in counts.items())
+    return f"{len(report.stage_failures)} articles stored with a failed stage ({kinds}); see `rasid doctor`"
 
 
 def analyze(
@@ -77,10 +111,34 @@ def analyze(
         str | None, typer.Option(help="Publication date YYYY-MM-DD for articles without one.")
     ] = None,
     max_mb: Annotated[float, typer.Option(help="Largest single .txt/.html article accepted, in MB.")] = 10.0,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Articles analysed and committed together (an interruption loses at most one batch).")
+    ] = 200,
     as_json: JsonOption = False,
 ) -> None:
-    """Read, clean, analyse and store articles; prints what was added."""
-    rasid, report = run_analyze(paths, db, source, published, quiet=as_json, max_mb=max_mb)
+    """Read, clean, analyse and store articles; prints what was added.
+
+    Also finishes what an interrupted run left: stored articles not yet in a story are grouped,
+    and stages that failed under an older Rasid are run again. Ctrl-C or SIGTERM keep what was
+    committed and exit 130 / 143; the same command finishes the job.
+    """
+    install_signal_handlers()
+    try:
+        _analyze(paths, db, source, published, max_mb, batch_size, as_json)
+    except KeyboardInterrupt:  # a signal anywhere: transactions roll back as the exception unwinds
+        exit_interrupted()
+
+
+def _analyze(
+    paths: list[str],
+    db: str,
+    source: str | None,
+    published: str | None,
+    max_mb: float,
+    batch_size: int,
+    as_json: bool,
+) -> None:
+    rasid, report = run_analyze(paths, db, source, published, quiet=as_json, max_mb=max_mb, batch_size=batch_size)
     summary = {
         "db": db,
         "files": report.files,
@@ -89,6 +147,10 @@ def analyze(
         "already_stored": report.unchanged,
         "near_duplicates": report.near_duplicates,
         "errors": report.errors,
+        "stage_failures": report.failures_by_stage(),
+        "retried": report.retried,
+        "retry_fixed": report.retry_fixed,
+        "grouped": report.grouped,
         "interrupted": report.interrupted,
         "total_in_db": rasid.store.count_articles(),
     }
@@ -101,9 +163,18 @@ def analyze(
             f" {len(report.errors)} skipped; {summary['total_in_db']} articles in {db}",
             highlight=False,
         )
+    failed = stage_failure_line(report)
+    if failed is not None:
+        err_console.print(f"[yellow]warning[/yellow]: {failed}", highlight=False)
+    if report.retried:
+        err_console.print(
+            f"{report.retried} articles with a stage that failed under an older version analysed again:"
+            f" {report.retry_fixed} now complete",
+            highlight=False,
+        )
     if report.interrupted:
-        err_console.print("[red]interrupted[/red]: what was committed is kept; run the same command again to finish")
-        raise typer.Exit(130)
+        exit_interrupted()
+    signals_done()
 
 
 def search(

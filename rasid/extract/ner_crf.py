@@ -30,8 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rasid.document import Document
-from rasid.extract.ner_infer import CrfWeights, marginals, viterbi
+from rasid.document import Document, Token, report_progress
+from rasid.extract import ner_infer as infer
+from rasid.extract.ner_infer import DOC_WINDOW, CrfWeights, iob_spans, marginals, viterbi
 from rasid.text.fold import NER_FEATURES, fold_word
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -237,9 +238,6 @@ def _analyse(token: str, lexicon_dir: Path) -> tuple[str, str, str, str]:
     return norm, clitics, base, _shape(token)
 
 
-# Document features look at other sentences this far before and after (ANERcorp has no
-# article boundaries, and a name is usually repeated within a few dozen sentences).
-DOC_WINDOW = 30
 _NAME_LIKE = re.compile("[\u0621-\u064aA-Za-z]{2,}")
 _name_like: dict[str, bool] = {}  # base -> whether `_NAME_LIKE` matches it (a bounded cache)
 _NAME_LIKE_CACHE = 200_000
@@ -315,13 +313,28 @@ def _hints_from_bases(
                     found = by_role[role] = _hint_strings(tuple(sorted((r, n) for r, n in seen.items() if n)))
                 out[s][i] = found
             continue
-        for s, i, _ in occ:
-            near: dict[str, int] = {}
-            for s2, i2, role in occ:
-                if abs(s2 - s) <= window and (s2, i2) != (s, i):
-                    near[role] = near.get(role, 0) + 1
-            out[s][i] = _hint_strings(tuple(sorted(near.items())))
+        _windowed_hints(occ, window, out)
     return out
+
+
+def _windowed_hints(occ: Sequence[tuple[int, int, str]], window: int, out: list[list[tuple[str, ...]]]) -> None:
+    """Hints of a word's occurrences (in sentence order) from the others within `window` sentences.
+
+    A sliding window of role counts: linear in the occurrences, where comparing every pair was
+    quadratic (a frequent word of a long text occurs tens of thousands of times).
+    """
+    counts: dict[str, int] = {}
+    lo = hi = 0
+    for s, i, role in occ:
+        while hi < len(occ) and occ[hi][0] <= s + window:
+            counts[occ[hi][2]] = counts.get(occ[hi][2], 0) + 1
+            hi += 1
+        while occ[lo][0] < s - window:
+            counts[occ[lo][2]] -= 1
+            lo += 1
+        counts[role] -= 1  # not itself
+        out[s][i] = _hint_strings(tuple(sorted((r, n) for r, n in counts.items() if n)))
+        counts[role] += 1
 
 
 def document_hints(
@@ -729,14 +742,14 @@ class _Scorer:
     def base_scores(self, layout: _Layout) -> np.ndarray:
         """State scores [all tokens, labels] of `layout` without document hints.
 
-        Reads the form table at once, so the numbers stay valid when a later text restarts the
-        form numbering (`FeatureExtractor.make_room`).
+        Reads the form table now, so the numbers stay valid when a later text restarts the form
+        numbering (`FeatureExtractor.make_room`); one column at a time, not all five per token.
         """
         ids = layout.ids
-        table = self._table[ids]
-        total = table[:, 0].copy()
+        table = self._table
+        total = table[ids, 0]
         for k, (where, neighbour, outside) in enumerate(layout.near):
-            total[where] += table[neighbour, 1 + k]
+            total[where] += table[ids[neighbour], 1 + k]
             total[outside] += self._pad[k]
         total[layout.first] += self._bos
         total[layout.last] += self._eos
@@ -919,48 +932,55 @@ class CrfTagger:
         return self.tag_documents([doc])[0]
 
     def tag_documents(self, docs: Sequence[Document]) -> list[list[tuple[int, int, str, float]]]:
-        """`tag_document` of each document, decoded together (the same spans, fewer numpy calls)."""
+        """`tag_document` of each document, decoded together (the same spans, fewer numpy calls).
+
+        A document of more than `WINDOW_TOKENS` tokens is tagged alone, in windows (`_tag_long`).
+        """
+        out: list[list[tuple[int, int, str, float]]] = [[] for _ in docs]
+        together: list[int] = []
         all_groups: list[list[list[tuple[int, int, int]]]] = []
         texts: list[list[list[str]]] = []
-        for doc in docs:
-            if doc.tokens:
-                items = [(t.start, t.end, t.sentence) for t in doc.tokens]
-            else:
-                items = simple_tokenize(doc.text)
-            groups: list[list[tuple[int, int, int]]] = []
-            for item in items:
-                if groups and item[2] == groups[-1][-1][2]:
-                    groups[-1].append(item)
-                else:
-                    groups.append([item])
+        for k, doc in enumerate(docs):
+            items: Sequence[Token | tuple[int, int, int]] = doc.tokens or simple_tokenize(doc.text)
+            if len(items) > infer.WINDOW_TOKENS:
+                out[k] = self._tag_long(doc.text, items)
+                continue
+            groups = [[_item(items[j]) for j in range(a, b)] for a, b in infer.sentence_ranges(_sentence_ids(items))]
+            together.append(k)
             all_groups.append(groups)
             texts.append([[doc.text[s:e] for s, e, _ in g] for g in groups])
-        out: list[list[tuple[int, int, str, float]]] = []
-        for groups, decoded in zip(all_groups, self._decode_texts(texts, True, spans_only=True), strict=True):
-            spans: list[tuple[int, int, str, float]] = []
-            for group, (labels, conf) in zip(groups, decoded, strict=True):
-                for i, j, etype in iob_spans(labels):
-                    score = sum(conf[i:j]) / (j - i)
-                    spans.append((group[i][0], group[j - 1][1], etype, round(score, 4)))
-            out.append(spans)
+        for k, groups, decoded in zip(together, all_groups, self._decode_texts(texts, True, spans_only=True), strict=True):
+            out[k] = infer.decoded_spans(groups, decoded)
         return out
 
+    def _tag_long(self, text: str, items: Sequence[Token | tuple[int, int, int]]) -> list[tuple[int, int, str, float]]:
+        """Spans of a long text, tagged in windows of whole sentences (`plan_windows`).
 
-def iob_spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Token spans [i, j) with their type; an I- without a matching open span starts a new one."""
-    spans: list[tuple[int, int, str]] = []
-    if labels.count("O") == len(labels):  # most sentences: nothing to scan
+        Pass 1 labels each sentence on its own and a word's document hints read only the
+        `DOC_WINDOW` sentences around it, so a window decoded with that many sentences of context
+        on each side gets the labels the whole text gets (the marginals may differ in the last
+        bits, from numpy's batching). Only sentences of thousands of words change that: they are
+        cut into pieces, and the context on each side is cut at a window's length.
+        """
+        spans: list[tuple[int, int, str, float]] = []
+        ranges = infer.cut_long_sentences(infer.sentence_ranges(_sentence_ids(items)))
+        windows = list(infer.plan_windows(ranges, DOC_WINDOW))
+        for k, (lo, first, last, hi) in enumerate(windows):
+            report_progress("entities: names", k, len(windows))
+            groups = [[_item(items[j]) for j in range(a, b)] for a, b in ranges[lo:hi]]
+            sentences = [[text[s:e] for s, e, _ in g] for g in groups]
+            decoded = self._decode_texts([sentences], True, spans_only=True)[0]
+            spans += infer.decoded_spans(groups[first - lo : last - lo], decoded[first - lo : last - lo])
+        report_progress("entities: names", len(windows), len(windows))
         return spans
-    start, etype = -1, ""
-    for i, label in enumerate([*labels, "O"]):
-        prefix, _, kind = label.partition("-")
-        continues = prefix == "I" and kind == etype and start >= 0
-        if start >= 0 and not continues:
-            spans.append((start, i, etype))
-            start, etype = -1, ""
-        if prefix in ("B", "I") and not continues:
-            start, etype = i, kind
-    return spans
+
+
+def _item(token: Token | tuple[int, int, int]) -> tuple[int, int, int]:
+    return (token.start, token.end, token.sentence) if isinstance(token, Token) else token
+
+
+def _sentence_ids(items: Sequence[Token | tuple[int, int, int]]) -> list[int]:
+    return [t.sentence if isinstance(t, Token) else t[2] for t in items]
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,12 +6,15 @@ a plain sum of weights, so the tagger here reads the weights once (`CrfWeights`)
 them per word form once (the caller caches these sums), and runs Viterbi and
 forward-backward over all sentences of a document at once (`viterbi`, `marginals`).
 The result is the same labelling CRFsuite computes from the same feature strings.
+
+Memory does not grow with the input: Viterbi decodes in groups of bounded size, and a text
+of more than `WINDOW_TOKENS` tokens is tagged in windows of sentences (`plan_windows`).
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,21 +117,41 @@ def viterbi(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.nd
 
     Sentences are stacked longest first and start together, so at each step the ones still
     running are a prefix of the rows: a step touches only those, and decoding many documents
-    in one call costs about as many numpy calls as decoding the longest sentence. Every
+    in one call costs about as many numpy calls as decoding their longest sentences. Every
     sentence goes through exactly the operations it would alone (row-wise adds and argmaxes),
     so the labels do not depend on what it is decoded with.
     """
     if not scores:
         return []
+    lengths = [len(x) for x in scores]
+    order = sorted(range(len(scores)), key=lengths.__getitem__, reverse=True)
+    out: list[np.ndarray] = [np.empty(0, dtype=np.intp)] * len(scores)
+    # Decoded in groups of at most `_VITERBI_CELLS` padded steps (longest sentence x sentences), so
+    # memory stays bounded however many sentences come at once; a sentence's labels do not depend
+    # on its group.
+    first = 0
+    while first < len(order):
+        rows = max(1, _VITERBI_CELLS // lengths[order[first]])
+        group = order[first : first + rows]
+        for s, path in zip(group, _viterbi_sorted([scores[s] for s in group], transitions), strict=True):
+            out[s] = path
+        first += rows
+    return out
+
+
+# Padded steps (sentence length x sentences) decoded at once: ~5 MB per work array of 9 labels.
+_VITERBI_CELLS = 1 << 16
+
+
+def _viterbi_sorted(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
+    """`viterbi` of sentences given longest first."""
     width = transitions.shape[0]
     n = len(scores)
-    lengths = [len(x) for x in scores]
-    order = sorted(range(n), key=lengths.__getitem__, reverse=True)
-    ordered = [lengths[s] for s in order]
+    ordered = [len(x) for x in scores]
     longest = ordered[0]
     padded = np.zeros((longest, n, width))
-    for r, s in enumerate(order):
-        padded[: ordered[r], r] = scores[s]
+    for r, x in enumerate(scores):
+        padded[: ordered[r], r] = x
     # running[t]: how many rows (longest first) are still inside their sentence at step t.
     running = (n - np.cumsum(np.bincount(np.array(ordered), minlength=longest + 1))[:-1]).tolist()
     delta = np.empty_like(padded)  # best score of a path ending in each label, per step
@@ -166,10 +189,7 @@ def viterbi(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.nd
             path[t, :after] = back[t + 1][row_start[:after] + path[t + 1, :after]]
         after = k
     by_row = path.T
-    out: list[np.ndarray] = [by_row[0]] * n
-    for r, s in enumerate(order):
-        out[s] = by_row[r, : ordered[r]].copy()
-    return out
+    return [by_row[r, : ordered[r]].copy() for r in range(n)]
 
 
 def marginals(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
@@ -210,3 +230,84 @@ def marginals(scores: Sequence[np.ndarray], transitions: np.ndarray) -> list[np.
         prob /= prob.sum(axis=1, keepdims=True)
         out.append(prob)
     return out
+
+
+# Document features look at other sentences this far before and after (ANERcorp has no
+# article boundaries, and a name is usually repeated within a few dozen sentences).
+DOC_WINDOW = 30
+# Texts of more tokens than this are tagged in windows (`plan_windows`); every article of the
+# realnews corpus is shorter (its longest, 34,000 characters, has ~7,000 tokens).
+WINDOW_TOKENS = 10_000
+# Tokens of a window's own sentences; it reads as many again at most on each side.
+_WINDOW_CORE = 4_000
+# A "sentence" longer than this is no prose (a page without punctuation): it is tagged in pieces.
+_LONGEST_SENTENCE = 2_000
+
+
+def iob_spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Token spans [i, j) with their type; an I- without a matching open span starts a new one."""
+    spans: list[tuple[int, int, str]] = []
+    if labels.count("O") == len(labels):  # most sentences: nothing to scan
+        return spans
+    start, etype = -1, ""
+    for i, label in enumerate([*labels, "O"]):
+        prefix, _, kind = label.partition("-")
+        continues = prefix == "I" and kind == etype and start >= 0
+        if start >= 0 and not continues:
+            spans.append((start, i, etype))
+            start, etype = -1, ""
+        if prefix in ("B", "I") and not continues:
+            start, etype = i, kind
+    return spans
+
+
+def sentence_ranges(sentence_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """[first, end) token indices of each run of tokens with one sentence number."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for j in range(1, len(sentence_ids)):
+        if sentence_ids[j] != sentence_ids[j - 1]:
+            ranges.append((start, j))
+            start = j
+    if sentence_ids:
+        ranges.append((start, len(sentence_ids)))
+    return ranges
+
+
+def cut_long_sentences(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`ranges` with every sentence longer than `_LONGEST_SENTENCE` tokens cut into pieces."""
+    return [(a, min(a + _LONGEST_SENTENCE, b)) for start, b in ranges for a in range(start, b, _LONGEST_SENTENCE)]
+
+
+def plan_windows(ranges: Sequence[tuple[int, int]], context: int = DOC_WINDOW) -> Iterator[tuple[int, int, int, int]]:
+    """Windows over a long text's sentences: (lo, first, last, hi) indices into `ranges`.
+
+    Sentences first..last-1 (about `_WINDOW_CORE` tokens) are the window's own; lo..first-1 and
+    last..hi-1 are up to `context` sentences on each side (fewer if they are very long), which
+    the document features of the window's own words read.
+    """
+    first = 0
+    while first < len(ranges):
+        last = first + 1
+        while last < len(ranges) and ranges[last][1] - ranges[first][0] <= _WINDOW_CORE:
+            last += 1
+        lo = first
+        while lo > max(0, first - context) and ranges[first][0] - ranges[lo - 1][0] <= _WINDOW_CORE:
+            lo -= 1
+        hi = last
+        while hi < min(len(ranges), last + context) and ranges[hi][1] - ranges[last - 1][1] <= _WINDOW_CORE:
+            hi += 1
+        yield lo, first, last, hi
+        first = last
+
+
+def decoded_spans(
+    groups: Sequence[Sequence[tuple[int, int, int]]], decoded: Sequence[tuple[list[str], list[float]]]
+) -> list[tuple[int, int, str, float]]:
+    """Character spans (start, end, type, mean marginal) of decoded sentences."""
+    spans: list[tuple[int, int, str, float]] = []
+    for group, (labels, conf) in zip(groups, decoded, strict=True):
+        for i, j, etype in iob_spans(labels):
+            score = sum(conf[i:j]) / (j - i)
+            spans.append((group[i][0], group[j - 1][1], etype, round(score, 4)))
+    return spans

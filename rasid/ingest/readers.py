@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ class RawArticle:
     published: dt.date | None = None
     title: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Problems that did not stop the article from being read ("bad published date …; stored without a date").
+    warnings: tuple[str, ...] = ()
 
 
 def discover(paths: Sequence[str | Path]) -> Iterator[Path | IngestError]:
@@ -53,12 +56,17 @@ def discover(paths: Sequence[str | Path]) -> Iterator[Path | IngestError]:
                     candidate = Path(root) / name
                     if candidate.suffix.lower() in SUPPORTED and not name.startswith("."):
                         found = True
-                        yield candidate
+                        special = _not_regular(candidate)
+                        yield candidate if special is None else special
             if not found:
                 yield IngestError(
                     f"no .txt, .html or .jsonl files in this folder (supported: {', '.join(sorted(SUPPORTED))})",
                     origin=str(path),
                 )
+            continue
+        special = _not_regular(path)
+        if special is not None:
+            yield special
             continue
         if path.suffix.lower() not in SUPPORTED:
             yield IngestError(
@@ -66,6 +74,31 @@ def discover(paths: Sequence[str | Path]) -> Iterator[Path | IngestError]:
             )
             continue
         yield path
+
+
+# What a file that is not a regular file is, for the message (opening a named pipe would wait forever).
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "named pipe"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+)
+
+
+def _not_regular(path: Path, mode: int | None = None) -> IngestError | None:
+    """An error for a path that is not a regular file (after symlinks), else None.
+
+    A path that cannot be examined is left to the reader, which reports why it cannot be read.
+    """
+    if mode is None:
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return None
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "special file")
+    return IngestError(f"not a regular file ({kind}); save its content to a file to analyse it", origin=str(path))
 
 
 def parse_date(value: Any, *, origin: str = "", line: int | None = None) -> dt.date | None:
@@ -85,10 +118,16 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Raw
     suffix = path.suffix.lower()
     origin = str(path)
     try:
+        # Checked on the file itself too: it may have been replaced since it was discovered.
+        info = path.stat()
+        special = _not_regular(path, info.st_mode)
+        if special is not None:
+            yield special
+            return
         if suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path)
             return
-        size = path.stat().st_size
+        size = info.st_size
         if size > max_bytes:
             yield IngestError(
                 f"file too large for one article ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit);"
@@ -131,7 +170,9 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield IngestError(f"broken JSON ({exc.msg} at column {exc.colno})", origin=origin, line=number)
+                # Some messages end in "at" ("Unterminated string starting at"): one "at column" only.
+                problem = exc.msg.removesuffix(" at")
+                yield IngestError(f"broken JSON ({problem} at column {exc.colno})", origin=origin, line=number)
                 continue
             if not isinstance(record, dict):
                 yield IngestError("expected a JSON object per line", origin=origin, line=number)
@@ -151,6 +192,15 @@ def _record_to_article(record: dict[str, Any], origin: str, line: int) -> RawArt
         raise IngestError("record has no 'text' or 'html'", origin=origin, line=line)
     kind, body = ("text", text) if isinstance(text, str) and text.strip() else ("html", html)
     known = {"id", "url", "source", "published", "title", "text", "html"}
+    extra = {k: v for k, v in record.items() if k not in known}
+    warnings: tuple[str, ...] = ()
+    try:
+        published = parse_date(record.get("published"), origin=origin, line=line)
+    except IngestError as exc:
+        # A bad date costs the date only: the article is kept without one, the value in its metadata.
+        published = None
+        extra["published_unparsed"] = record.get("published")
+        warnings = (f"{exc.describe()}; stored without a date",)
     return RawArticle(
         origin=f"{origin}:{line}",
         kind=kind,
@@ -158,7 +208,8 @@ def _record_to_article(record: dict[str, Any], origin: str, line: int) -> RawArt
         external_id=str(record["id"]) if record.get("id") not in (None, "") else None,
         url=record.get("url") or None,
         source=record.get("source") or None,
-        published=parse_date(record.get("published"), origin=origin, line=line),
+        published=published,
         title=record.get("title") or None,
-        extra={k: v for k, v in record.items() if k not in known},
+        extra=extra,
+        warnings=warnings,
     )

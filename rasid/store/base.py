@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from rasid.document import Document
-from rasid.records import ArticleStore
+from rasid.records import ArticleStore, StageFailure
 
 
 class Store(ArticleStore, Protocol):
@@ -28,7 +28,10 @@ class Store(ArticleStore, Protocol):
         title_terms: str,
         duplicate_of: int | None = None,
         similarity: float | None = None,
-    ) -> int: ...
+    ) -> int | None:
+        """The new article's id, or None when the article (its content hash or doc id) is already stored,
+        for instance committed by another process since the caller looked: then nothing is written."""
+        ...
 
     def save_signature(self, article_id: int, signature: bytes, band_keys: Sequence[tuple[int, bytes]]) -> None: ...
 
@@ -38,8 +41,26 @@ class Store(ArticleStore, Protocol):
 
     def log(self, origin: str, status: str, message: str) -> None: ...
 
+    def record_stage_failure(self, article_id: int, stage: str, error: str, version: str) -> None:
+        """Remember that `stage` raised on a stored article (one row per article and stage, replaced)."""
+        ...
+
+    def stage_failures(self) -> list[StageFailure]: ...
+
+    def clear_stage_failure(self, article_id: int, stage: str) -> None: ...
+
+    def schema_version(self) -> int: ...
+
     def close(self) -> None: ...
 
 
 class StoreError(Exception):
     """A storage problem the user can act on (wrong file, newer schema, locked database)."""
+
+
+class StoreLockedError(StoreError):
+    """Another writer held the database for longer than the busy timeout."""
+
+
+class StoreDamagedError(StoreError):
+    """The file is a damaged SQLite database (malformed pages, truncated)."""

@@ -147,4 +147,16 @@ MIGRATIONS: list[str] = [
     DROP TABLE lsh_bands;
     ALTER TABLE lsh_bands_v5 RENAME TO lsh_bands
     """,
+    # 6: stages that raised on a stored article (the article is kept with what the earlier stages
+    # produced); the Rasid version lets a later release retry the stage.
+    """
+    CREATE TABLE stage_failures (
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        stage TEXT NOT NULL,
+        error TEXT NOT NULL,
+        rasid_version TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (article_id, stage)
+    )
+    """,
 ]

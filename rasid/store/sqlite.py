@@ -2,23 +2,30 @@
 
 WAL journaling plus one transaction per batch means an interrupted run (Ctrl-C, kill)
 leaves the file consistent: the unfinished batch is rolled back and a re-run redoes it.
+Several processes may write one file: schema changes are made once, under the write lock;
+a writer waits for another at most `busy_timeout` seconds; an article another process stored
+meanwhile is not stored twice. Every SQLite error leaves as a one-line `StoreError` naming the file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import itertools
 import json
+import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from rasid.document import Document
-from rasid.records import ArticleRow
+from rasid.records import ArticleRow, StageFailure
 from rasid.serialize import document_from_dict, document_to_dict
-from rasid.store.base import StoreError
+from rasid.store.base import StoreDamagedError, StoreError, StoreLockedError
 from rasid.store.migrations import MIGRATIONS
 
 # Built once: json.dumps with options constructs a new encoder on every call, which adds up per article.
@@ -36,6 +43,14 @@ _UPSERT_ANNOTATIONS = (
     "INSERT INTO annotations (article_id, stages, data) VALUES (?, ?, ?)"
     " ON CONFLICT (article_id) DO UPDATE SET stages = excluded.stages, data = excluded.data"
 )
+
+_UPSERT_STAGE_FAILURE = (
+    "INSERT INTO stage_failures (article_id, stage, error, rasid_version, at) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (article_id, stage) DO UPDATE"
+    " SET error = excluded.error, rasid_version = excluded.rasid_version, at = excluded.at"
+)
+# An error message is kept to this many characters (some exceptions quote a whole article).
+MAX_ERROR_CHARS = 2000
 
 _ARTICLE_COLUMNS = (
     "id, doc_id, origin, url, source, title, published, language, length, duplicate_of, similarity,"
@@ -65,73 +80,274 @@ def _row_to_article(row: Sequence[Any]) -> ArticleRow:
 
 # Page cache per connection, in KiB (64 MiB).
 CACHE_KIB = 65536
+# How long a writer waits for another one's transaction (a batch, or a run's story grouping, which
+# takes minutes for tens of thousands of articles) before giving up with a one-line error.
+# RASID_BUSY_TIMEOUT (seconds) overrides it.
+DEFAULT_BUSY_TIMEOUT = 300.0
+# Waits for the write lock are made of slices this long (ms), so that Ctrl-C is handled between them.
+_WAIT_SLICE_MS = 200
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def busy_timeout_from_env() -> float:
+    """RASID_BUSY_TIMEOUT in seconds if set to a positive number, else `DEFAULT_BUSY_TIMEOUT`."""
+    try:
+        value = float(os.environ.get("RASID_BUSY_TIMEOUT", ""))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+    return value if value > 0 else DEFAULT_BUSY_TIMEOUT
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def sqlite_error(location: str, exc: sqlite3.Error, busy_timeout: float) -> StoreError:
+    """A one-line `StoreError` for an SQLite error: the file, what is wrong, what to do."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    message = str(exc)
+    if message.startswith("Could not decode to UTF-8"):
+        # Python's sqlite3 quotes the whole undecodable value: keep the column, drop the garbage.
+        message = message.split(" with text ", 1)[0].replace("Could not decode to UTF-8", "text that is not UTF-8 in")
+        primary = sqlite3.SQLITE_CORRUPT
+    if len(message) > 300:
+        message = message[:300] + "…"
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in message:
+        return StoreLockedError(
+            f"{location}: the database is locked by another writer for more than {busy_timeout:g} s;"
+            " try again when it finishes (RASID_BUSY_TIMEOUT sets how long to wait)"
+        )
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in message:
+        return StoreDamagedError(
+            f"{location}: the database file is damaged ({message}); restore a backup,"
+            f" or run `rasid doctor --db {location}` to see what can be saved"
+        )
+    if primary == sqlite3.SQLITE_FULL:
+        return StoreError(f"{location}: the disk is full ({message}); free some space and run the command again")
+    if primary == sqlite3.SQLITE_READONLY:
+        return StoreError(f"{location}: cannot write ({message}); check the permissions of the file and its folder")
+    if primary in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN):
+        return StoreError(f"{location}: cannot read or write the file ({message}); check the disk and the path")
+    return StoreError(f"{location}: database error ({message})")
+
+
+def _guarded(method: Callable[Concatenate[SQLiteStore, _P], _R]) -> Callable[Concatenate[SQLiteStore, _P], _R]:
+    """Run a store method with SQLite's errors turned into `StoreError` (see `sqlite_error`)."""
+
+    @functools.wraps(method)
+    def run(self: SQLiteStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise sqlite_error(self.location, exc, self.busy_timeout) from exc
+
+    return run
+
+
+def check_file(path: Path, *, create: bool) -> None:
+    """Refuse, with a one-line `StoreError`, a path that is not (and may not become) a Rasid database."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory; give a database file path such as rasid.db")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no such database; run `rasid analyze PATH --db {path}` first")
+        return
+    size = path.stat().st_size
+    if size == 0:
+        if not create:
+            raise StoreError(
+                f"{path} is empty (0 bytes): not a Rasid database; run `rasid analyze PATH --db {path}` to fill it"
+            )
+        return
+    with open(path, "rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise StoreError(f"{path}: not a SQLite database; choose another --db path")
 
 
 class SQLiteStore:
-    def __init__(self, path: str | Path):
+    """A Rasid database in one SQLite file.
+
+    `create`: a missing or empty (0-byte) file becomes a new database; without it such a file is
+    refused (read commands must not silently turn a wrong path into an empty database).
+    `busy_timeout`: seconds to wait for another writer (default: `busy_timeout_from_env()`).
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True, busy_timeout: float | None = None):
         self.location = str(path)
+        self.busy_timeout = busy_timeout_from_env() if busy_timeout is None else busy_timeout
         target = Path(path)
-        if target.exists() and target.is_dir():
-            raise StoreError(f"{path}: is a directory; give a database file path such as rasid.db")
-        if target.exists() and target.stat().st_size > 0:
-            with open(target, "rb") as handle:
-                if handle.read(16) != b"SQLite format 3\x00":
-                    raise StoreError(f"{path}: not a SQLite database; choose another --db path")
-        if target.parent and not target.parent.exists():
+        check_file(target, create=create)
+        if create and target.parent and not target.parent.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves so batches are explicit.
-        self._conn = sqlite3.connect(str(target), isolation_level=None, timeout=30)
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._in_tx = False
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves so batches are explicit.
+            self._conn = sqlite3.connect(str(target), isolation_level=None, timeout=self.busy_timeout)
+        except sqlite3.Error as exc:
+            raise sqlite_error(self.location, exc, self.busy_timeout) from exc
+        try:
+            self._setup(create=create)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @_guarded
+    def _setup(self, *, create: bool) -> None:
+        # Checked before switching to WAL, which rewrites the file's header: another program's
+        # database, or one from a newer Rasid, is left exactly as it was.
+        self._conn.execute("BEGIN")  # one snapshot for the version and the tables
+        try:
+            self._refuse_schema(self.schema_version(), len(MIGRATIONS), create=create)
+        finally:
+            if self._conn.in_transaction:  # SQLite may have ended it after an error
+                self._conn.execute("COMMIT")
+        self._set_wal()
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         # SQLite's default page cache is 2 MB; the mention and event indexes of a large corpus outgrow it
         # within a few thousand articles, and every insert then re-reads index pages from the OS.
         self._conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-        self._in_tx = False
-        self._migrate()
+        self._migrate(create=create)
+
+    def _set_wal(self) -> None:
+        """Switch to WAL journaling, waiting up to `busy_timeout` for other processes to let go.
+
+        SQLite does not wait by itself here: when another process is creating the same new file,
+        the switch fails at once with "database is locked", so it is retried.
+        """
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.005
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
     # -- schema -------------------------------------------------------------
+    @_guarded
     def schema_version(self) -> int:
         row = self._conn.execute("PRAGMA user_version").fetchone()
         return int(row[0])
 
-    def _migrate(self) -> None:
-        current = self.schema_version()
+    def _migrate(self, *, create: bool = True) -> None:
+        """Bring the schema to the latest version, one migration per transaction.
+
+        Each step takes the write lock first and reads the version again inside it, so when two
+        processes open a new or old file at once, each migration runs exactly once.
+        """
         latest = len(MIGRATIONS)
+        while True:
+            current = self.schema_version()
+            if current == latest:
+                return
+            if current > latest:
+                self._refuse_schema(current, latest, create=create)
+            self._begin()
+            try:
+                # Read inside the lock: outside it, the version and the tables could come from two
+                # snapshots, either side of another process's first migration.
+                current = self.schema_version()
+                self._refuse_schema(current, latest, create=create)
+                if current < latest:
+                    for statement in _split_sql(MIGRATIONS[current]):
+                        self._conn.execute(statement)
+                    self._conn.execute(f"PRAGMA user_version = {current + 1}")
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _refuse_schema(self, current: int, latest: int, *, create: bool) -> None:
         if current > latest:
             raise StoreError(
                 f"{self.location}: database schema v{current} is newer than this Rasid (v{latest}); upgrade Rasid"
             )
-        for version in range(current + 1, latest + 1):
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _split_sql(MIGRATIONS[version - 1]):
-                    self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {version}")
-                self._conn.execute("COMMIT")
-            except Exception:
-                self._conn.execute("ROLLBACK")
-                raise
+        if current > 0:
+            return
+        tables = [r[0] for r in self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4"
+        )]
+        if tables:
+            # Version 0 with tables: another program's database; never add Rasid's tables to it.
+            raise StoreError(
+                f"{self.location}: a SQLite database of another program (tables {', '.join(tables)}),"
+                " not a Rasid database; choose another --db path"
+            )
+        if not create:
+            raise StoreError(
+                f"{self.location}: an empty SQLite database, not a Rasid one;"
+                f" run `rasid analyze PATH --db {self.location}` to fill it"
+            )
 
     # -- transactions ---------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """One write transaction (nested calls join the outer one); rolled back on any exception.
+
+        It starts by taking the write lock (BEGIN IMMEDIATE), waiting up to `busy_timeout` seconds
+        for another writer, so reads inside see every article committed before it.
+        """
         if self._in_tx:
             yield
             return
-        self._conn.execute("BEGIN IMMEDIATE")
+        self._begin_guarded()
         self._in_tx = True
         try:
             yield
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
-            self._conn.execute("COMMIT")
+            try:
+                self._execute_guarded("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
         finally:
             self._in_tx = False
 
+    @_guarded
+    def _execute_guarded(self, sql: str) -> None:
+        self._conn.execute(sql)
+
+    @_guarded
+    def _begin_guarded(self) -> None:
+        self._begin()
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE: take the write lock, waiting up to `busy_timeout` for another writer.
+
+        SQLite waits inside one C call, where Python cannot act on a signal; waiting in short
+        slices instead lets Ctrl-C or SIGTERM end a waiting process at once.
+        """
+        deadline = time.monotonic() + self.busy_timeout
+        self._conn.execute(f"PRAGMA busy_timeout = {_WAIT_SLICE_MS}")
+        try:
+            while True:
+                try:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc) or time.monotonic() >= deadline:
+                        raise
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
+    def _rollback(self) -> None:
+        # SQLite rolls back by itself after some errors (disk full, I/O); a second ROLLBACK would fail.
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # the error being raised says more than this one
+                self._conn.execute("ROLLBACK")
+
     # -- articles -------------------------------------------------------------
+    @_guarded
     def find_by_hash(self, content_hash: str) -> int | None:
         row = self._conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
         return int(row[0]) if row else None
@@ -144,13 +360,19 @@ class SQLiteStore:
         title_terms: str,
         duplicate_of: int | None = None,
         similarity: float | None = None,
-    ) -> int:
+    ) -> int | None:
+        """Store an article and its search terms; its id, or None if it is already stored.
+
+        Already stored means the same content hash or doc id, for instance committed by another
+        process after the caller's own check: then nothing is written, and the caller must not
+        write the article's signature or annotations either.
+        """
         meta = doc.meta
         flags = ",".join(meta.get("flags", ()))
         cursor = self._conn.execute(
             "INSERT INTO articles (doc_id, content_hash, origin, url, source, source_evidence, title, published,"
             " language, length, text, duplicate_of, similarity, flags, meta, ingested_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
             (
                 doc.id,
                 doc.content_hash,
@@ -170,15 +392,19 @@ class SQLiteStore:
                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             ),
         )
+        if cursor.rowcount != 1:
+            return None
         article_id = int(cursor.lastrowid or 0)
         self._conn.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", (article_id, title_terms, search_text)
         )
         return article_id
 
+    @_guarded
     def doc_id_exists(self, doc_id: str) -> bool:
         return self._conn.execute("SELECT 1 FROM articles WHERE doc_id = ?", (doc_id,)).fetchone() is not None
 
+    @_guarded
     def save_signature(self, article_id: int, signature: bytes, band_keys: Sequence[tuple[int, bytes]]) -> None:
         self._conn.execute(_UPSERT_SIGNATURE, (article_id, signature))
         self._conn.executemany(
@@ -187,6 +413,7 @@ class SQLiteStore:
             [(band, bytes([band]) + bucket, article_id) for band, bucket in band_keys],
         )
 
+    @_guarded
     def band_candidates(self, band_keys: Sequence[tuple[int, bytes]]) -> list[int]:
         if not band_keys:
             return []
@@ -196,6 +423,7 @@ class SQLiteStore:
         rows = self._conn.execute(f"SELECT DISTINCT article_id FROM lsh_bands WHERE bucket IN ({marks})", keys).fetchall()
         return sorted(int(r[0]) for r in rows)
 
+    @_guarded
     def signatures(self, article_ids: Sequence[int]) -> dict[int, bytes]:
         found: dict[int, bytes] = {}
         # One query per chunk, not per id; chunks stay under SQLite's bound-parameter limit.
@@ -207,10 +435,12 @@ class SQLiteStore:
         # In the order asked for: callers break ties by taking the first.
         return {a: found[a] for a in article_ids if a in found}
 
+    @_guarded
     def get_article(self, article_id: int) -> ArticleRow | None:
         row = self._conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
         return _row_to_article(row) if row else None
 
+    @_guarded
     def get_text(self, article_id: int) -> str:
         row = self._conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
@@ -218,12 +448,24 @@ class SQLiteStore:
         return str(row[0])
 
     def articles(self) -> Iterator[ArticleRow]:
-        for row in self._conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY id").fetchall():
+        for row in self.query(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY id"):
             yield _row_to_article(row)
 
+    @_guarded
+    def articles_without_story(self) -> list[int]:
+        """Ids of stored articles in no story. Every article is grouped (near-duplicates join their
+        original's story, non-Arabic articles get one of their own), so after a finished run: none."""
+        rows = self._conn.execute(
+            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.article_id = a.id)"
+            " ORDER BY id"
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    @_guarded
     def count_articles(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
+    @_guarded
     def search(self, terms: Sequence[str] | Sequence[Sequence[str]], *, limit: int = 10) -> list[tuple[int, float]]:
         """Articles matching all term groups (any spelling in a group), ranked by BM25.
 
@@ -264,6 +506,7 @@ class SQLiteStore:
         return rank_bm25(rows, groups, doc_freq, int(total), float(avg_len or 1.0))[:limit]
 
     # -- annotations ------------------------------------------------------------
+    @_guarded
     def save_annotations(self, article_id: int, doc: Document) -> None:
         payload = document_to_dict(doc, include_text=False)
         self._conn.execute(
@@ -271,6 +514,7 @@ class SQLiteStore:
             (article_id, ",".join(doc.stages), _encode_json(payload)),
         )
 
+    @_guarded
     def load_document(self, article_id: int) -> Document:
         row = self._conn.execute(
             "SELECT a.text, n.data, a.meta FROM articles a LEFT JOIN annotations n ON n.article_id = a.id WHERE a.id = ?",
@@ -299,22 +543,46 @@ class SQLiteStore:
         return document_from_dict(base)
 
     # -- generic ------------------------------------------------------------------
+    @_guarded
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self._conn.execute(sql, tuple(params)).fetchall()]
 
+    @_guarded
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         cursor = self._conn.execute(sql, tuple(params))
         return int(cursor.lastrowid or 0)
 
+    @_guarded
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._conn.executemany(sql, rows)
 
+    @_guarded
     def log(self, origin: str, status: str, message: str) -> None:
         """Record a skipped file or record, so problems stay visible after the terminal is gone."""
         self._conn.execute(
             "INSERT INTO ingest_log (at, origin, status, message) VALUES (?, ?, ?, ?)",
             (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), origin, status, message),
         )
+
+    # -- stage failures ------------------------------------------------------------
+    @_guarded
+    def record_stage_failure(self, article_id: int, stage: str, error: str, version: str) -> None:
+        """Remember that `stage` raised on a stored article (replacing an earlier record of that stage)."""
+        self._conn.execute(
+            _UPSERT_STAGE_FAILURE,
+            (article_id, stage, error[:MAX_ERROR_CHARS], version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        )
+
+    @_guarded
+    def stage_failures(self) -> list[StageFailure]:
+        rows = self._conn.execute(
+            "SELECT article_id, stage, error, rasid_version, at FROM stage_failures ORDER BY article_id, stage"
+        ).fetchall()
+        return [StageFailure(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
+
+    @_guarded
+    def clear_stage_failure(self, article_id: int, stage: str) -> None:
+        self._conn.execute("DELETE FROM stage_failures WHERE article_id = ? AND stage = ?", (article_id, stage))
 
     def close(self) -> None:
         self._conn.close()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -476,30 +476,54 @@ def _first_line(store: ArticleStore, article_id: int) -> str:
     return text[:120]
 
 
-def update_stories(store: ArticleStore, article_ids: Sequence[int]) -> None:
-    """Place newly stored articles into stories, flag recycled news (called after each analyze run)."""
+def _grouped(store: ArticleStore, article_ids: Sequence[int]) -> set[int]:
+    """Which of `article_ids` are in a story already."""
+    done: set[int] = set()
+    ids = list(article_ids)
+    # In chunks: a whole corpus of ids at once would pass SQLite's limit of bound parameters.
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        done.update(
+            int(r[0]) for r in store.query(f"SELECT article_id FROM story_articles WHERE article_id IN ({marks})", chunk)
+        )
+    return done
+
+
+def update_stories(
+    store: ArticleStore, article_ids: Sequence[int], *, progress: Callable[[str, int, int], None] | None = None
+) -> None:
+    """Place newly stored articles into stories, flag recycled news (called after each analyze run).
+
+    The result does not depend on the order of `article_ids` (they are placed by date, then id),
+    so grouping a resumed run's articles in one call gives what one uninterrupted run gives.
+    `progress(phase, done, total)` is told how far it is.
+    """
     from rasid.stories.recycled import check_recycled
+
+    report = progress or (lambda _phase, _done, _total: None)
 
     if not article_ids:
         return
-    marks = ",".join("?" * len(article_ids))
-    done = {
-        int(r[0])
-        for r in store.query(
-            f"SELECT article_id FROM story_articles WHERE article_id IN ({marks})", list(article_ids)
-        )
-    }
+    done = _grouped(store, article_ids)
     todo = [a for a in dict.fromkeys(article_ids) if a not in done]
     if not todo:
         return
-    features = [article_features(a, store.load_document(a)) for a in todo]
+    features = []
+    for done_count, a in enumerate(todo, start=1):
+        features.append(article_features(a, store.load_document(a)))
+        report("reading articles for stories", done_count, len(todo))
     # Oldest reported events first, so stories grow in the order things happened; undated last.
     features.sort(key=lambda f: (f.anchor is None, f.anchor or "", f.article_id))
     with store.transaction():
+        # Another process may have grouped some of them since: under the write lock, skip those.
+        done = _grouped(store, [f.article_id for f in features])
+        features = [f for f in features if f.article_id not in done]
         ctx = _Context(store)
         touched: set[int] = set()
-        for f in features:
+        for done_count, f in enumerate(features, start=1):
             touched.add(_assign(ctx, f))
+            report("grouping stories", done_count, len(features))
         for story_id in sorted(touched):
             refresh_story(store, story_id, ctx)
         for f in features:

@@ -13,6 +13,7 @@ words so that only small windows around candidates are tokenised.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -181,15 +182,17 @@ def word_variants(word: str) -> tuple[tuple[str, int], ...]:
 
 
 def parse_digits(s: str) -> float | None:
-    """'1,200' → 1200, '01.10' → 1.1, '.77' → 0.77; None for junk."""
+    """'1,200' → 1200, '01.10' → 1.1, '.77' → 0.77; None for junk (and for runs of 309 digits or
+    more, which no float holds: counting with infinity breaks every rule after)."""
     if "," in s:
         parts = s.split(".")[0].split(",")
         thousands = all(len(p) == 3 for p in parts[1:]) and parts[0]
         s = s.replace(",", "") if thousands else s.replace(",", ".")  # else a decimal comma
     try:
-        return float(s)
+        value = float(s)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -448,6 +451,8 @@ def _core(lex: NumberLexicon, toks: Sequence[Tok], i: int) -> _Num | None:
             if hit and hit[0] == "scales":
                 value *= hit[1]
                 j += 1
+                if not math.isfinite(value):
+                    return None  # "<300 digits> مليار": past what a float holds, junk as above
         # A minus sign glued to the number (not a range dash).
         if i > 0 and toks[i - 1][0] == "-" and toks[i - 1][2] == t[1] and (
             i == 1 or not is_digit(toks[i - 2])

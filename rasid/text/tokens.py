@@ -233,16 +233,19 @@ def _analyse(surface: str, kind: int) -> _Analysis:
     return tuple(clitics), base_start, base_norm, stem(base_norm), bool(base_norm), False
 
 
-_CACHE: dict[str, _Analysis] = {}
+# An analysis plus the surface string itself: tokens of one form share that one string (a long
+# text's tokens otherwise hold a copy of every word, ~80 bytes each).
+_Cached = tuple[tuple[tuple[str, int, int], ...], int, str, str, bool, bool, str]
+_CACHE: dict[str, _Cached] = {}
 _CACHE_LIMIT = 300_000
 
 
-def _analysis(surface: str, kind: int) -> _Analysis:
+def _analysis(surface: str, kind: int) -> _Cached:
     a = _CACHE.get(surface)
     if a is None:
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()  # bounded memory on endless streams; refills quickly
-        a = _CACHE[surface] = _analyse(surface, kind)
+        a = _CACHE[surface] = (*_analyse(surface, kind), surface)
     return a
 
 
@@ -301,7 +304,7 @@ def _tokenize(text: str, sentences: Sequence[tuple[int, int]]) -> list[Token]:
         if a is None:
             match = _TOKEN_RE.match(text, start)
             a = _analysis(surface, (match.lastindex if match is not None else None) or 0)
-        cl, base_rel, norm, stm, is_word, is_chain = a
+        cl, base_rel, norm, stm, is_word, is_chain, surface = a
         if pending is not None:
             p_start, p_clitics, p_next = pending
             if start < p_next:
@@ -355,7 +358,7 @@ def search_terms(text: str) -> list[str]:
     """
     out: list[str] = []
     for m in _TOKEN_RE.finditer(text):
-        _, _, base_norm, _, is_word, is_chain = _analysis(m.group(), m.lastindex or 0)
+        _, _, base_norm, _, is_word, is_chain, _ = _analysis(m.group(), m.lastindex or 0)
         if is_word and not is_chain:
             out.append(base_norm.lower())
     return out

@@ -47,7 +47,9 @@ from typing import Any
 
 import yaml
 
+from rasid.errors import RasidError
 from rasid.records import ArticleStore
+from rasid.text.lang import detect_language
 from rasid.text.stem import stem
 from rasid.text.tokens import search_terms
 from rasid.verify.explain import explain
@@ -59,8 +61,34 @@ STANCES = ("supports", "refutes", "discusses", "unrelated")
 CUE_WEIGHT = 0.6
 
 
+# A claim is a sentence or two; a page of text takes many seconds to weigh and is no claim.
+MAX_CLAIM_CHARS = 1_000
+_LANGUAGE_NAMES = {"en": "English", "other": "another language"}
+
+
 class CueDataError(ValueError):
     """The cue lexicon file is malformed."""
+
+
+class ClaimError(RasidError):
+    """A claim Rasid cannot check as written (too long, not in Arabic); the message says what to do."""
+
+
+def validate_claim(claim: str) -> None:
+    """Raise `ClaimError` for a claim that is too long or not written in Arabic."""
+    if len(claim) > MAX_CLAIM_CHARS:
+        raise ClaimError(
+            f"the claim is {len(claim):,} characters long (at most {MAX_CLAIM_CHARS:,}):"
+            " shorten it, or check one sentence at a time"
+        )
+    language = detect_language(claim)
+    if language in _LANGUAGE_NAMES:
+        problem = f"the claim is not in Arabic (it reads as {_LANGUAGE_NAMES[language]})"
+    elif language == "und" and not any("\u0621" <= c <= "\u064a" for c in claim):
+        problem = "the claim has no Arabic words"  # too short to tell a language: Arabic letters decide
+    else:
+        return
+    raise ClaimError(f"{problem}; Rasid checks claims written in Arabic: translate it first")
 
 
 # -- cue lexicons ----------------------------------------------------------------------
@@ -365,10 +393,14 @@ def check_claim(
     use_model: bool = True,
     use_dense: bool = True,
 ) -> CheckResult:
-    """Retrieve evidence for `claim`, weigh it and return a verdict with an explanation."""
+    """Retrieve evidence for `claim`, weigh it and return a verdict with an explanation.
+
+    Raises `ClaimError` for a claim longer than `MAX_CLAIM_CHARS` or not written in Arabic.
+    """
     import time
 
     started = time.perf_counter()
+    validate_claim(claim)
     frame = frame_claim(claim, as_of)
     claim_time = frame.time or as_of
     passages = retrieve(store, claim, limit=limit * 2, use_dense=use_dense)

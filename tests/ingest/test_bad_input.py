@@ -91,12 +91,45 @@ def test_broken_json_lines_report_line_numbers(tmp_path: Path, db_path: Path) ->
         "[1, 2]",
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _report, errors = _analyze(db_path, path)
-    assert [e.split(": ", 1)[0] for e in errors] == [f"{path}:2", f"{path}:4", f"{path}:5", f"{path}:6"]
+    _report, messages = _analyze(db_path, path)
+    # Line 5 has a bad date only: it is stored without one (a warning, see the next test), not skipped.
+    errors = [e for e in messages if "stored without a date" not in e]
+    assert [e.split(": ", 1)[0] for e in errors] == [f"{path}:2", f"{path}:4", f"{path}:6"]
     assert "broken JSON" in errors[0]
     assert "no 'text' or 'html'" in errors[1]
-    assert "published date" in errors[2]
-    assert _count(db_path) == 1
+    assert _count(db_path) == 2
+
+
+def test_broken_json_message_says_at_column_once(tmp_path: Path) -> None:
+    """Python's "Unterminated string starting at" and "Invalid control character at" end in "at"."""
+    from rasid.ingest.readers import read_file
+
+    path = tmp_path / "feed.jsonl"
+    # The last line has no newline, so its string is cut short rather than holding a control character.
+    path.write_text('{"id": "x3", "text": "a\u0001b"}\n{"id": "x2", "text": "نص مقطوع', encoding="utf-8")
+    first, second = (str(item) for item in read_file(path))
+    assert first == f"{path}:1: broken JSON (Invalid control character at column 24)"
+    assert second == f"{path}:2: broken JSON (Unterminated string starting at column 22)"
+
+
+def test_bad_published_date_keeps_the_article_without_a_date(tmp_path: Path, db_path: Path) -> None:
+    from rasid.ingest.readers import RawArticle, read_file
+
+    path = tmp_path / "feed.jsonl"
+    records = [
+        {"id": "d1", "published": "2024-13-45", "title": "قصف", "text": REPORT_SHELLING},
+        {"id": "d2", "published": "2024-11-30", "text": REPORT_MEETING},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    first, second = read_file(path)
+    assert isinstance(first, RawArticle) and isinstance(second, RawArticle)
+    assert first.published is None and first.extra == {"published_unparsed": "2024-13-45"}
+    assert first.warnings == (f"{path}:1: bad published date '2024-13-45'; expected YYYY-MM-DD; stored without a date",)
+    assert second.warnings == () and second.published is not None
+    _analyze(db_path, path)
+    with Rasid(db_path) as rasid:
+        stored = {a.doc_id: a.published for a in rasid.articles()}
+    assert stored["d1"] is None and stored["d2"] is not None and str(stored["d2"]) == "2024-11-30"
 
 
 def test_html_without_article_body(tmp_path: Path, seeded_db: Path) -> None:

@@ -65,7 +65,41 @@ def test_entity_batch_falls_back_to_one_by_one_when_the_tagger_fails(monkeypatch
     assert [r for k, r in enumerate(results) if k != 1] == [e for k, e in enumerate(expected) if k != 1]
 
 
-def test_an_article_failing_mid_batch_keeps_the_rest_and_what_was_stored(tmp_path: Path) -> None:
+def test_run_batch_kept_gives_what_the_stages_before_a_failure_produced() -> None:
+    from rasid.pipeline import Failed
+
+    pipeline = Pipeline([TextStage(), FunctionStage("picky", _fails_on_poison), EntityStage()])
+    docs = _docs()
+    results = pipeline.run_batch_kept(docs)
+    failed = results[1]
+    assert isinstance(failed, Failed) and failed.stage == "picky" and isinstance(failed.error, ValueError)
+    assert failed.describe() == "ValueError: bad article"
+    assert failed.doc == Pipeline([TextStage()])(docs[1]) and failed.doc.stages == ("text",)
+    assert [r for k, r in enumerate(results) if k != 1] == [pipeline(d) for k, d in enumerate(docs) if k != 1]
+    # Resumed, a document skips the stages it has been through: only the failed one and later run.
+    fixed = Pipeline([TextStage(), FunctionStage("picky", lambda d: d), EntityStage()])
+    assert fixed.run_batch_kept([failed.doc], resume=True) == [fixed(docs[1])]
+
+
+class _BatchBroken:
+    """A stage whose batched call raises as a whole (a bug in the batching), though each document is fine."""
+
+    name = "broken-batch"
+
+    def __call__(self, doc: Document) -> Document:
+        return doc.evolve(title="seen")
+
+    def call_batch(self, docs: list[Document]) -> list[Document | Exception]:
+        raise RuntimeError("batch broke")
+
+
+def test_a_batch_call_that_raises_as_a_whole_is_run_one_by_one() -> None:
+    docs = _docs()
+    results = Pipeline([_BatchBroken()]).run_batch_kept(docs)  # type: ignore[list-item]
+    assert [r.title for r in results if isinstance(r, Document)] == ["seen"] * len(docs)
+
+
+def test_an_article_failing_mid_batch_is_stored_with_the_stages_before(tmp_path: Path) -> None:
     db = tmp_path / "b.db"
     pipeline = Pipeline([TextStage(), FunctionStage("picky", _fails_on_poison), EntityStage()])
     first = tmp_path / "first.jsonl"
@@ -82,12 +116,16 @@ def test_an_article_failing_mid_batch_keeps_the_rest_and_what_was_stored(tmp_pat
     errors: list[str] = []
     with Rasid(db, pipeline=pipeline) as rasid:
         report = rasid.analyze([str(batch)], on_error=errors.append)
-    assert report.added == 2
-    assert len(errors) == 1 and "analysis failed (ValueError: bad article)" in errors[0]
+    # Before: "bad" was skipped ("analysis failed (ValueError: bad article)") and its text lost.
+    assert report.added == 3 and errors == []
+    assert [(n.doc_id, n.stage, n.error) for n in report.stage_failures] == [("bad", "picky", "ValueError: bad article")]
     with sqlite3.connect(db) as conn:
         stored = [r[0] for r in conn.execute("SELECT doc_id FROM articles ORDER BY id")]
-        logged = conn.execute("SELECT status, message FROM ingest_log").fetchall()
+        stages = dict(conn.execute("SELECT a.doc_id, n.stages FROM annotations n JOIN articles a ON a.id = n.article_id"))
+        failures = conn.execute("SELECT article_id, stage, error FROM stage_failures").fetchall()
         mentions = conn.execute("SELECT COUNT(*) FROM mentions").fetchone()[0]
-    assert stored == ["kept", "a", "b"]
-    assert logged == [("skipped", "analysis failed (ValueError: bad article)")]
-    assert mentions > 0
+        grouped = conn.execute("SELECT COUNT(*) FROM story_articles").fetchone()[0]
+    assert stored == ["kept", "a", "bad", "b"]
+    assert stages["bad"] == "text" and stages["a"] == "text,picky,entities"
+    assert failures == [(3, "picky", "ValueError: bad article")]
+    assert mentions > 0 and grouped == 4

@@ -7,7 +7,6 @@ and bucket lookups, search, documents and events must read back as they did.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from rasid.api import Rasid, sample_corpus_path
 from rasid.extract.event_index import load_events
 from rasid.ingest.dedup import Signature
 from rasid.serialize import document_to_dict
+from rasid.store import StoreError
 from rasid.store.migrations import MIGRATIONS
 from rasid.store.sqlite import SQLiteStore
 from rasid.stories.build import _lsh_stories
@@ -72,10 +72,13 @@ def v4_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "v4.db"
     (tmp_path / "repost").mkdir()
     (tmp_path / "repost" / "repost.txt").write_text(_REPOST, encoding="utf-8")
-    assert len(MIGRATIONS) == 5
+    assert len(MIGRATIONS) >= 5
     with monkeypatch.context() as patch:
         patch.setattr(sqlite_module, "MIGRATIONS", MIGRATIONS[:4])
         rasid = Rasid(path)
+        # Today's analyze reads the stage failures table of migration 6; a v4 release had none,
+        # so it exists only while this run writes (and is dropped below, before v5 is applied).
+        rasid.store.execute(MIGRATIONS[5])
         report = rasid.analyze([str(sample_corpus_path()), str(tmp_path / "repost")])
         assert report.added >= 10 and not report.interrupted
         store = rasid.store
@@ -86,6 +89,7 @@ def v4_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         with store.transaction():
             store.save_signature(first, sig.to_bytes(), sig.band_keys())
         assert store.query("SELECT COUNT(*) FROM lsh_bands")[0][0] > len(set(store.query("SELECT * FROM lsh_bands")))
+        store.execute("DROP TABLE stage_failures")
         rasid.close()
     return path
 
@@ -117,7 +121,8 @@ def test_migration_5_keeps_data_and_reads(tmp_path: Path, monkeypatch: pytest.Mo
         store.save_signature(first, sig.to_bytes(), sig.band_keys())
     assert store.query("SELECT COUNT(*) FROM lsh_bands WHERE article_id = ?", (first,))[0][0] == len(sig.band_keys())
     assert first in store.band_candidates(sig.band_keys())
-    with pytest.raises(sqlite3.IntegrityError), store.transaction():
+    # The store reports SQLite's errors as StoreError naming the file (the constraint is the cause).
+    with pytest.raises(StoreError, match=r"NOT NULL|CHECK"), store.transaction():
         store.execute("INSERT INTO lsh_bands (band, bucket, article_id) VALUES (NULL, x'01', ?)", (first,))
     assert store.query("PRAGMA integrity_check") == [("ok",)]
     store.close()

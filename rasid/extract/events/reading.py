@@ -90,6 +90,10 @@ def read_sentence(
     attributions = find_attributions(view, lex, found.actors, found.outlets, blockers)
     attr_spans = [(a.start, a.end) for a in attributions]
     hits = [h for h in hits if not any(s <= h.start < e for s, e in attr_spans)]
+    if not hits and not counted:
+        # Every trigger was inside a source phrase ("وأكد مسؤول … الضربة") and no toll is told:
+        # the sentence reports a statement, not an incident of its own.
+        return []
     hedges = find_hedges(view, lex)
     ctx = SentenceContext(
         doc, view, lex, spot.index, spot.paragraph, found.actors, found.places, numbers, attributions, hedges,

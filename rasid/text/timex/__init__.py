@@ -17,6 +17,8 @@ Conventions (why: news reports describe the past):
 - Without a reference, only absolute expressions (with a year) are resolved; the rest keep
   `resolved=False` and `value=None` rather than a guess.
 - "أمس الأحد" whose weekday contradicts the reference keeps "yesterday" and sets `conflict=True`.
+- A date outside years 1..9999 ("قبل 7000 عام" published in 2016) keeps its span but stays unresolved
+  (`resolved=False`), as do digit runs no date or clock field has ("عام 1.55", 400 digits).
 
 The rules cover compound expressions; dateparser (maintained library) is the fallback in `resolve` for
 whole phrases the rules do not cover (e.g. "08 أكتوبر 2020 08:15 م").

@@ -86,6 +86,18 @@ def _mention(text: str, start: int, end: int, p: Parse, v: Val | None) -> TimeMe
     )
 
 
+def _resolved(p: Parse, ref: dt.datetime | None, direction: str) -> Val | None:
+    """The parse's value, or None (unresolved) when the date falls outside years 1..9999.
+
+    The rules do plain calendar arithmetic on whatever count the text gives ("قبل 7000 عام",
+    "بعد 100000000000 يوم"); a date `datetime` cannot hold is no date, not a failed article.
+    """
+    try:
+        return p.resolve(ref, direction)
+    except (ValueError, OverflowError):
+        return None
+
+
 def _scan(
     folded: Folded,
     ref: dt.datetime | None,
@@ -114,7 +126,7 @@ def _scan(
         if p is None or p.end <= i:
             i += 1
             continue
-        v = p.resolve(ref, direction) if (ref is not None or p.absolute) else None
+        v = _resolved(p, ref, direction) if (ref is not None or p.absolute) else None
         out.append((i, p.end, p, v))
         i = p.end
     parser.release()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rasid.text.numbers import is_digit
 from rasid.text.timex.core import ParserCore, TokView
-from rasid.text.timex.values import Parse, Resolver, Val, midnight
+from rasid.text.timex.values import Parse, Resolver, Val, field_value, midnight
 
 if TYPE_CHECKING:
     from rasid.text.timex.core import ParserCore
@@ -99,14 +99,14 @@ def clock_hour(ctx: ParserCore, i: int) -> tuple[int, int, int | None] | None:
         return None
     glued = i + 2 < ctx.n and t[2] == ctx.toks[i + 1][1] and ctx.toks[i + 1][2] == ctx.toks[i + 2][1]
     if is_digit(t) and glued and ctx.word(i + 1) == ":" and is_digit(ctx.toks[i + 2]):
-        h, m = int(t[0]), int(ctx.toks[i + 2][0])
+        h, m = field_value(t[0]), field_value(ctx.toks[i + 2][0])
         end = i + 3
         if ctx.word(end) == ":" and end + 1 < ctx.n and is_digit(ctx.toks[end + 1]):
-            sec = int(ctx.toks[end + 1][0])
-            if sec < 60:
+            sec = field_value(ctx.toks[end + 1][0])
+            if sec is not None and sec < 60:
                 ctx.seconds = sec
             end += 2
-        if h <= 24 and m < 60:
+        if h is not None and m is not None and h <= 24 and m < 60:
             return h, end, m
         return None
     hit = ctx.ordinal(i) or ctx.number(i)

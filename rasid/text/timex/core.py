@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, overload
 from rasid.text.numbers import Tok, is_digit, lexicon, parse_digits, word_variants
 from rasid.text.timex.guards import FORMS, may_be_number_word, may_be_ordinal, word_forms
 from rasid.text.timex.lexicon import time_lexicon
-from rasid.text.timex.values import Parse, Val
+from rasid.text.timex.values import Parse, Val, field_value
 
 # id(table) -> (table, its phrases by first word); the table is kept to check the id is still its own.
 _INDEXES: dict[int, tuple[object, dict[str, list[tuple[str, ...]]]]] = {}
@@ -242,8 +242,8 @@ class ParserCore:
         elif not bare:
             return None
         if j < self.n and is_digit(self.toks[j]) and len(self.toks[j][0]) == 4:
-            y = int(self.toks[j][0])
-            if 1000 <= y <= 2200:
+            y = field_value(self.toks[j][0])  # (None for "1.55")
+            if y is not None and 1000 <= y <= 2200:
                 end = j + 1
                 if self.word(end) == "م":
                     end += 1

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rasid.text.numbers import is_digit
 from rasid.text.timex.lexicon import month_part_phrases
-from rasid.text.timex.values import Parse, Resolver, Val, day_val, month_val, pick_year
+from rasid.text.timex.values import Parse, Resolver, Val, day_val, field_value, month_val, pick_year
 
 if TYPE_CHECKING:
     from rasid.text.timex.core import ParserCore
@@ -176,9 +176,9 @@ def r_numeric(ctx: ParserCore, i: int) -> Parse | None:
         seps.append(ctx.word(j))
         parts.append(t[j + 1][0])
         j += 2
-    if len(parts) < 2 or len(set(seps)) > 1 or not all(p.isdigit() for p in parts):
+    nums = [v for v in map(field_value, parts) if v is not None]
+    if len(parts) < 2 or len(set(seps)) > 1 or len(nums) < len(parts):
         return None
-    nums = [int(p) for p in parts]
     year = month = day = None
     if len(nums) == 3:
         if len(parts[0]) == 4:

@@ -35,6 +35,13 @@ class Parse:
     kind: str = "date"
 
 
+def field_value(digits: str) -> int | None:
+    """The value of a date or clock field written in digits; None for anything else: "1.5",
+    "²" (a digit to `str.isdigit`, not to `int`), or more than 8 digits, which no day, month,
+    year or hour has (and `int` refuses 4,300 digits or more)."""
+    return int(digits) if digits.isdecimal() and len(digits) <= 8 else None
+
+
 def midnight(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day)
 
