@@ -174,6 +174,10 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
                 problem = exc.msg.removesuffix(" at")
                 yield IngestError(f"broken JSON ({problem} at column {exc.colno})", origin=origin, line=number)
                 continue
+            except (RecursionError, ValueError) as exc:  # nesting too deep, an integer of thousands of digits
+                kind = "nested too deeply" if isinstance(exc, RecursionError) else "holds a number too long to read"
+                yield IngestError(f"JSON that {kind}: not an article record", origin=origin, line=number)
+                continue
             if not isinstance(record, dict):
                 yield IngestError("expected a JSON object per line", origin=origin, line=number)
                 continue
@@ -183,6 +187,23 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
                 yield exc
     if not seen_any:
         yield IngestError("empty file", origin=origin)
+
+
+def _text_field(record: dict[str, Any], key: str, origin: str, line: int) -> str | None:
+    """A field that must be text: None when absent or empty, an IngestError when of another type."""
+    value = record.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and key == "id":
+        return str(value)
+    if not isinstance(value, str):
+        raise IngestError(f"field '{key}' is {type(value).__name__}, expected text", origin=origin, line=line)
+    return _without_lone_surrogates(value)
+
+
+def _without_lone_surrogates(value: str) -> str:
+    # JSON may escape half of a surrogate pair ("\ud800"): it cannot be stored or hashed as UTF-8.
+    return value.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= c <= "\udfff" for c in value) else value
 
 
 def _record_to_article(record: dict[str, Any], origin: str, line: int) -> RawArticle:
@@ -204,12 +225,12 @@ def _record_to_article(record: dict[str, Any], origin: str, line: int) -> RawArt
     return RawArticle(
         origin=f"{origin}:{line}",
         kind=kind,
-        body=str(body),
-        external_id=str(record["id"]) if record.get("id") not in (None, "") else None,
-        url=record.get("url") or None,
-        source=record.get("source") or None,
+        body=_without_lone_surrogates(str(body)),
+        external_id=_text_field(record, "id", origin, line),
+        url=_text_field(record, "url", origin, line),
+        source=_text_field(record, "source", origin, line),
         published=published,
-        title=record.get("title") or None,
+        title=_text_field(record, "title", origin, line),
         extra=extra,
         warnings=warnings,
     )

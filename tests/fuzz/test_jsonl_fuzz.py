@@ -9,7 +9,6 @@ import json
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -88,11 +87,6 @@ def test_jsonl_lines_give_an_article_or_an_error(lines: list[str], raw: list[byt
     _check(*_read_lines(lines, raw))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="readers.py (helper C): json.loads raises RecursionError on deep nesting and ValueError on integers of"
-    " 4,300+ digits; both escape read_file instead of becoming an IngestError for the line",
-)
 @settings(max_examples=examples(20))
 @given(st.lists(st.one_of(plain_lines, hostile_lines), min_size=1, max_size=3))
 @example(["[" * 100_000 + "]" * 100_000])  # RecursionError
@@ -101,12 +95,6 @@ def test_jsonl_deep_nesting_and_huge_numbers_give_an_error(lines: list[str]) -> 
     _check(*_read_lines(lines))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="readers.py (helper C): a field of the wrong type ('title': 5, 'url': 5, 'source': [..], 'title': {..})"
-    " or a lone surrogate ('\\ud800') is passed on in the RawArticle; build_document then raises TypeError,"
-    " AttributeError or UnicodeEncodeError instead of an IngestError for the line",
-)
 @settings(max_examples=examples(100))
 @given(st.lists(st.builds(_dumps, st.one_of(records, good_records), st.booleans()), min_size=1, max_size=4))
 @example(['{"text": "قصف على حلب", "title": 5}'])  # TypeError: argument of type 'int' is not iterable
