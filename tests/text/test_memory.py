@@ -12,6 +12,8 @@ import gc
 import random
 import tracemalloc
 
+import pytest
+
 from rasid.document import Document
 from rasid.extract.entities import EntityStage
 from rasid.text.stage import TextStage
@@ -99,11 +101,35 @@ def test_text_and_entity_stages_stay_under_bytes_per_character() -> None:
     assert per_char < BYTES_PER_CHAR, f"{per_char:.0f} bytes of peak memory per character"
 
 
-def test_a_long_text_reports_its_progress() -> None:
+@pytest.fixture(scope="module")
+def long_doc() -> Document:
+    """A report of ~13,000 tokens: the name tagger takes it in windows."""
+    return TextStage()(Document(id="long", text=generated_report(70_000, seed=3), language="und"))
+
+
+def test_a_long_text_is_tagged_in_windows_with_the_labels_of_the_whole(long_doc: Document) -> None:
+    from rasid.extract import ner_infer
+    from rasid.extract.ner_crf import load_tagger
+
+    assert len(long_doc.tokens) > ner_infer.WINDOW_TOKENS
+    tagger = load_tagger()
+    windowed = tagger.tag_document(long_doc)
+    # The whole text decoded at once, as texts under the threshold are.
+    groups = [
+        [(t.start, t.end, t.sentence) for t in long_doc.tokens[a:b]]
+        for a, b in ner_infer.sentence_ranges([t.sentence for t in long_doc.tokens])
+    ]
+    sentences = [[long_doc.text[s:e] for s, e, _ in g] for g in groups]
+    whole = ner_infer.decoded_spans(groups, tagger._decode_texts([sentences], True, spans_only=True)[0])
+    assert [s[:3] for s in windowed] == [s[:3] for s in whole] and len(whole) > 100
+    assert max(abs(a[3] - b[3]) for a, b in zip(windowed, whole, strict=True)) < 1e-3
+
+
+def test_a_long_text_reports_its_progress(long_doc: Document) -> None:
     """A front end listening with `work_progress` hears how far the tagger is through a long text."""
     from rasid.document import work_progress
 
-    doc = TextStage()(Document(id="long", text=generated_report(70_000, seed=3), language="und"))
+    doc = long_doc
     heard: list[tuple[str, int, int]] = []
     with work_progress(lambda step, done, total: heard.append((step, done, total))):
         EntityStage()(doc)
