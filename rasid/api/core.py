@@ -52,6 +52,7 @@ class Rasid:
         batch_size: int = 200,
         on_error: Callable[[str], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
+        on_warning: Callable[[str], None] | None = None,
         cross_check: bool = True,
         progress: PhaseProgress | None = None,
     ) -> IngestReport:
@@ -75,6 +76,8 @@ class Rasid:
             on_progress=on_progress,
             progress=progress,
         )
+        if on_warning is not None:
+            ingestor.on_warning = on_warning
         report = ingestor.run(paths)
         if report.interrupted:
             return report

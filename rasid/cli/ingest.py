@@ -62,6 +62,9 @@ def run_analyze(
         errors.append(message)
         err_console.print(f"[yellow]skipped[/yellow] {message}", highlight=False)
 
+    def on_warning(message: str) -> None:
+        err_console.print(f"[yellow]warning[/yellow] {message}", highlight=False)
+
     show_progress = not quiet and sys.stderr.isatty()
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -89,6 +92,7 @@ def run_analyze(
             max_bytes=int(max_mb * 1024 * 1024),
             batch_size=batch_size,
             on_error=on_error,
+            on_warning=on_warning,
             progress=on_phase if show_progress else None,
         )
     return rasid, report

@@ -295,6 +295,7 @@ class Ingestor:
         self.max_bytes = max_bytes
         self.on_error = on_error or (lambda _m: None)
         self.on_progress = on_progress or (lambda _n: None)
+        self.on_warning: Callable[[str], None] = lambda _m: None
         self.after_store = after_store
         self.progress = progress
         self.version = version or __version__
@@ -327,6 +328,9 @@ class Ingestor:
                     if raw.line is not None or not jsonl:
                         self._advance(1)
                     continue
+                for warning in raw.warnings:  # kept, with something lost (a bad date): said, not skipped
+                    self.store.log(raw.origin, "warning", warning)
+                    self.on_warning(warning)
                 yield raw
 
     def documents(self, raws: Iterable[RawArticle], report: IngestReport) -> Iterator[Document]:

@@ -103,3 +103,20 @@ def test_reader_refuses_a_pipe_without_opening_it(folder: Path) -> None:
     found = [str(x) for x in discover([folder])]
     assert found[0] == str(folder / "a.txt") and found[2] == str(folder / "c.txt")
     assert "named pipe" in found[1] and "socket" in found[3]
+
+
+def test_a_record_with_a_bad_date_is_stored_and_the_user_warned(tmp_path: Path) -> None:
+    import json as _json
+    import subprocess
+    import sys
+
+    feed = tmp_path / "feed.jsonl"
+    record = {"id": "w1", "published": "2024-13-45", "title": "قصف", "text": "قصفت قوات النظام مدينة حلب أمس."}
+    feed.write_text(_json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "rasid.cli", "analyze", str(feed), "--db", str(tmp_path / "w.db")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "warning" in run.stderr and "stored without a date" in run.stderr and "Traceback" not in run.stderr
+    assert "1 added" in run.stdout
