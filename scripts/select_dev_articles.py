@@ -48,7 +48,7 @@ def main(path: str) -> None:
             found[countries[0]].append((key, record["id"], line_no, record.get("published") or ""))
     print("id\tline\tpublished\tcountry\tpart")
     for country, quota in QUOTA.items():
-        for k, (key, article_id, line_no, published) in enumerate(sorted(found[country])[:quota]):
+        for k, (_key, article_id, line_no, published) in enumerate(sorted(found[country])[:quota]):
             part = "held" if k % 3 == 2 else "tune"
             print(f"{article_id}\t{line_no}\t{published}\t{country}\t{part}")
 

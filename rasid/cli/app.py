@@ -19,7 +19,7 @@ import typer
 from rich.markup import escape
 from typer.exceptions import TyperException
 
-from rasid.cli import bench, check, demo, doctor, entities, events, ingest, stories, train
+from rasid.cli import bench, check, demo, doctor, entities, eval_furniture, events, ingest, stories, train
 from rasid.cli import eval as eval_commands
 from rasid.cli.common import DEFAULT_DB, err_console
 
@@ -92,6 +92,7 @@ eval_app.command("stories")(eval_commands.eval_stories_cmd)
 eval_app.command("stance")(eval_commands.eval_stance_cmd)
 eval_app.command("claims")(eval_commands.eval_claims_cmd)
 eval_app.command("checkworthy")(eval_commands.eval_checkworthy_cmd)
+eval_app.command("furniture")(eval_furniture.eval_furniture)
 
 train_app.command("ner")(train.train_ner)
 train_app.command("dense")(train.train_dense_cmd)

@@ -11,7 +11,7 @@ from rasid.cli.common import JsonOption, console
 
 
 def bench(
-    articles: Annotated[int, typer.Option("--articles", "-n", help="Corpus size to generate.")] = 10000,
+    articles: Annotated[int, typer.Option("--articles", "-n", help="Corpus size to generate (with --corpus: the first N records of a JSONL file).")] = 10000,
     corpus: Annotated[
         str | None, typer.Option(help="Benchmark on this file/folder instead of a generated corpus.")
     ] = None,

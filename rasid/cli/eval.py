@@ -27,6 +27,10 @@ DataOption = Annotated[
 ModelOption = Annotated[Path | None, typer.Option("--model", help="Model file (default: the shipped one).")]
 
 
+def _acc(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
 def _print_sample(result: dict[str, Any]) -> None:
     console = Console()
     for level, title in (("type", "event type"), ("sub", "event type / sub-type")):
@@ -34,20 +38,21 @@ def _print_sample(result: dict[str, Any]) -> None:
         table = Table(title=f"sample gold key: {title} ({result['articles']} articles)")
         for col in ("type", "P", "R", "F1", "tp", "fp", "fn"):
             table.add_column(col)
-        for name, m in [*part["per_type"].items(), ("overall", part["overall"])]:
+        base = result["baseline"][level]
+        for name, m in [*part["per_type"].items(), ("overall", part["overall"]), ("baseline", base["overall"])]:
             table.add_row(
                 name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["tp"]), str(m["fp"]),
                 str(m["fn"]),
             )
         console.print(table)
         fields = Table(title=f"field accuracy on matched events ({title})")
-        fields.add_column("field")
-        fields.add_column("accuracy")
-        fields.add_column("n")
+        for col in ("field", "accuracy", "n", "baseline", "baseline n"):
+            fields.add_column(col)
         for name, m in part["fields"].items():
-            acc = m["accuracy"]
-            fields.add_row(name, "" if acc is None else f"{acc:.3f}", str(m["n"]))
+            b = base["fields"][name]
+            fields.add_row(name, _acc(m["accuracy"]), str(m["n"]), _acc(b["accuracy"]), str(b["n"]))
         console.print(fields)
+    console.print(f"[dim]baseline: {result['baseline']['answer']}[/dim]")
     console.print(
         f"events stage: {result['events_stage_seconds']:.3f} s CPU, {result['events_ms_per_2kb']} ms per 2 KB; "
         f"total {result['seconds']} s"
@@ -101,9 +106,35 @@ def _print_report(report: dict[str, Any], as_json: bool, headline: list[tuple[st
             label, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(int(s["support"]))
         )
     console.print(table)
-    for key, title in headline:
-        console.print(f"[b]{title}[/b]: {report[key]:.3f}")
+    console.print(baseline_table(report, headline))
+    if report.get("beats_all_yes") is False:
+        base = report["baselines"]["all_positive"]["positive_f1"]
+        console.print(
+            f"[b]Not better than the trivial baseline:[/b] answering yes to every item gives positive-class "
+            f"F1 {base:.3f}, the model {report['positive_f1']:.3f}."
+        )
     console.print(f"[dim]{report['items_per_second']:.0f} items/s[/dim]")
+
+
+BASELINE_NAMES = {"majority": "majority class", "all_positive": "all positive"}
+
+
+def baseline_table(report: dict[str, Any], headline: list[tuple[str, str]]) -> Table:
+    """The headline metrics of the model beside the same metrics of each trivial baseline."""
+    # Baselines giving the same answer (the majority class is the positive one) share a column.
+    columns: dict[str, tuple[list[str], dict[str, Any]]] = {}
+    for name, base in (report.get("baselines") or {}).items():
+        columns.setdefault(str(base["answer"]), ([], base))[0].append(BASELINE_NAMES.get(name, name))
+    baselines = {f"{' = '.join(names)} ({answer})": base for answer, (names, base) in columns.items()}
+    table = Table(title="score beside the trivial baselines")
+    table.add_column("metric")
+    table.add_column("rasid", justify="right")
+    for title in baselines:
+        table.add_column(title, justify="right")
+    for key, title in headline:
+        cells = [f"{base[key]:.3f}" if key in base else "–" for base in baselines.values()]
+        table.add_row(title, f"{report[key]:.3f}", *cells)
+    return table
 
 
 def _run_eval(
@@ -174,6 +205,10 @@ def eval_events(
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
+    _print_plover(result)
+
+
+def _print_plover(result: dict[str, Any]) -> None:
     table = Table(title=f"events: {result['sentences']} sentences")
     for col in ("type", "P", "R", "F1", "tp", "fp", "fn", "source F1 (n)", "target F1 (n)"):
         table.add_column(col)
@@ -184,6 +219,15 @@ def eval_events(
             str(m["fn"]), f"{m['source_actor_f1'] or 0:.3f} ({m['source_actor_n']})",
             f"{m['target_actor_f1'] or 0:.3f} ({m['target_actor_n']})",
         )
+    table.add_section()
+    for name, base in result["baselines"].items():
+        label = f"baseline: {'majority type ' + base['answer'] if name == 'majority' else 'every type'}"
+        rows = [(label, base["overall"]), *((f"  {t}", m) for t, m in base["per_type"].items())]
+        for title, m in rows:
+            table.add_row(
+                title, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["tp"]),
+                str(m["fp"]), str(m["fn"]), "", "",
+            )
     Console().print(table)
 
 
@@ -226,17 +270,30 @@ def eval_ner(
         str | None,
         typer.Option("--types", help="Score only these types, e.g. PERS,LOC,ORG or 'shared' (Wojood)."),
     ] = None,
+    baseline_train: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline-train",
+            help="IOB training file for the memorised-entities baseline (default: anercorp_train.txt found "
+            "beside --data or one folder up).",
+        ),
+    ] = None,
 ) -> None:
-    """Exact-span precision, recall and F1 per entity type and micro-averaged (CoNLL rules)."""
+    """Exact-span precision, recall and F1 per entity type and micro-averaged (CoNLL rules), beside the
+    trivial baselines: every token O, and the training file's entity strings tagged wherever they occur."""
+    from rasid.eval.baselines import default_ner_train, ner_file_baselines
     from rasid.eval.ner import IOBFormatError, evaluate
     from rasid.extract.ner_crf import load_tagger
 
     if not data.is_file():
         fail(f"{data}: no such file", 2)
+    if baseline_train is not None and not baseline_train.is_file():
+        fail(f"{baseline_train}: no such file", 2)
     wanted = _parse_types(types)
     try:
         tagger = load_tagger(model)
         result = evaluate(data, tagger, types=wanted)
+        result["baselines"] = ner_file_baselines(data, baseline_train or default_ner_train(data), wanted)
     except (FileNotFoundError, IOBFormatError) as exc:
         fail(str(exc))
         return
@@ -245,11 +302,21 @@ def eval_ner(
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     console = Console()
-    console.print(score_table(result, f"NER on {data.name}"))
+    table = score_table(result, f"NER on {data.name}")
+    for name, base in result["baselines"].items():
+        title = "baseline: all O" if name == "majority" else "baseline: memorised"
+        table.add_row(
+            title, f"{100 * base['precision']:.2f}", f"{100 * base['recall']:.2f}", f"{100 * base['f1']:.2f}",
+            str(base["support"]), str(base["predicted"]), style="dim",
+        )
+    console.print(table)
     console.print(
         f"{result['sentences']} sentences, {result['tokens']} tokens, "
         f"{result['tokens_per_second']:.0f} tokens/s"
     )
+    memorised = result["baselines"].get("memorised")
+    if memorised:
+        console.print(f"[dim]memorised: the entity strings of {memorised['train']} with their usual type[/dim]")
 
 
 def eval_dates(
@@ -273,13 +340,22 @@ def eval_dates(
         return
     console = Console()
     table = Table(title="Temporal / number suites")
-    for col in ("suite", "kind", "correct", "total", "accuracy"):
-        table.add_column(col, justify="right" if col in ("correct", "total", "accuracy") else "left")
+    for col in ("suite", "kind", "correct", "total", "accuracy", "baseline"):
+        table.add_column(col, justify="left" if col in ("suite", "kind") else "right")
     for r in reports:
         for row in r["results"]:
-            table.add_row(r["suite"], row["kind"], str(row["correct"]), str(row["total"]), f"{row['accuracy']:.1%}")
-        table.add_row(r["suite"], "[b]all[/b]", str(r["correct"]), str(r["total"]), f"[b]{r['accuracy']:.1%}[/b]")
+            table.add_row(
+                r["suite"], row["kind"], str(row["correct"]), str(row["total"]), f"{row['accuracy']:.1%}",
+                f"{row['baseline_accuracy']:.1%}",
+            )
+        table.add_row(
+            r["suite"], "[b]all[/b]", str(r["correct"]), str(r["total"]), f"[b]{r['accuracy']:.1%}[/b]",
+            f"{r['baseline_accuracy']:.1%}",
+        )
     console.print(table)
+    from rasid.eval.dates import BASELINE
+
+    console.print(f"[dim]baseline: times — {BASELINE['time']}; numbers — {BASELINE['number']}[/dim]")
     if show_errors:
         for r in reports:
             for row in r["results"]:
@@ -315,6 +391,11 @@ def eval_stories_cmd(
         f" fn={result['fn']}  precision={result['precision']:.3f} recall={result['recall']:.3f}"
         f" F1={result['f1']:.3f}  ({result['analyzed']} articles in {result['seconds']}s)"
     )
+    for name, title in (("singletons", "every article its own story"), ("one_story", "all in one story")):
+        b = result["baselines"][name]
+        typer.echo(
+            f"  baseline, {title}: precision={b['precision']:.3f} recall={b['recall']:.3f} F1={b['f1']:.3f}"
+        )
     for group in result["groups"]:
         typer.echo("  " + " ".join(group))
 

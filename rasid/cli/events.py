@@ -61,23 +61,29 @@ def flat_row(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render(records: list[dict[str, Any]], fmt: str) -> str:
-    """The text of one export format (all but "table")."""
+def render(records: list[dict[str, Any]], fmt: str, *, special_column: bool = False) -> str:
+    """The text of one export format (all but "table"); `special_column` adds why an event is no
+    reportable incident to the ACLED and flat CSV."""
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(_FLAT_COLUMNS), lineterminator="\n")
+        columns = [*_FLAT_COLUMNS, "special"] if special_column else list(_FLAT_COLUMNS)
+        writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(flat_row(r) for r in records)
+        for r in records:
+            row = flat_row(r)
+            if special_column:
+                row["special"] = "; ".join(r.get("special") or [])
+            writer.writerow(row)
         return buf.getvalue()
     if fmt == "acled":
         from rasid.export.acled import write_acled
 
         buf = io.StringIO()
-        write_acled(records, buf)
+        write_acled(records, buf, special_column=special_column)
         return buf.getvalue()
     if fmt == "plover":
         from rasid.export.plover import plover_records
@@ -114,8 +120,16 @@ def events_command(
     place: Annotated[str | None, typer.Option(help="Only events at this place (name or id, part matches).")] = None,
     actor: Annotated[str | None, typer.Option(help="Only events with this actor (name or id, part matches).")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    include_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Also list events that are no reportable incident (background, denied or rumoured, unlocated, "
+            "words only); CSV exports then say why in a `special` column.",
+        ),
+    ] = False,
 ) -> None:
-    """List or export the coded events of stored articles."""
+    """List or export the coded incidents of stored articles (`--all`: every coded event)."""
     if fmt not in FORMATS:
         fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}", 2)
     start, end = parse_day(since, "--since", 2), parse_day(until, "--until", 2)
@@ -131,10 +145,14 @@ def events_command(
         records = load_events(store, since=start, until=end, place=place, actor=actor)
     finally:
         store.close()
+    if not include_all:
+        from rasid.extract.events.incident import is_incident
+
+        records = [r for r in records if is_incident(r)]
     if fmt == "table" and output is None:
         _table(records, db)
         return
-    text = render(records, "json" if fmt == "table" else fmt)
+    text = render(records, "json" if fmt == "table" else fmt, special_column=include_all)
     if output is None:
         sys.stdout.write(text)
     else:

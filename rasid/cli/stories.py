@@ -77,7 +77,7 @@ def story_cmd(
     db: Annotated[str, typer.Option("--db", help="Database file (SQLite).")] = "rasid.db",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """One story as a source-by-fact matrix: agreed, contradicted or single-source facts."""
+    """One story as a source-by-fact matrix: agreed, contradicted, updated or single-source facts."""
     from rasid.stories.align import align_story
 
     store = open_store_or_fail(db)
@@ -117,7 +117,7 @@ def _print_story(story: dict[str, Any]) -> None:
     table.add_column("status")
     for outlet in outlets:
         table.add_column(outlet, overflow="fold")
-    colours = {"contradicted": "red", "agreed": "green", "single-source": "dim"}
+    colours = {"contradicted": "red", "agreed": "green", "updated": "yellow", "single-source": "dim"}
     for f in story["facts"]:
         status = f"[{colours[f['status']]}]{f['status']}[/]"
         cells = []

@@ -51,6 +51,13 @@ def train_ner(
     cv: Annotated[int, typer.Option("--cv", help="K-fold cross-validation instead of training (1 = last-10% hold-out).")] = 0,
     max_iterations: Annotated[int | None, typer.Option("--max-iterations", help="L-BFGS iteration cap.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    cluster_corpus: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--cluster-corpus",
+            help="Unlabelled text for the word clusters (JSONL[.gz] or IOB); default: realnews + ANERcorp train.",
+        ),
+    ] = None,
 ) -> None:
     """Rebuild the CRF named-entity model (deterministic: same data, same model)."""
     from rasid.eval import ner_train
@@ -72,11 +79,13 @@ def train_ner(
 
             if cv:
                 result = ner_train.cross_validate(
-                    files, folds=cv, max_iterations=iterations, progress=progress
+                    files, folds=cv, max_iterations=iterations, progress=progress, cluster_corpora=cluster_corpus
                 )
             else:
-                result = ner_train.train(files, out, max_iterations=iterations, progress=progress)
-    except IOBFormatError as exc:
+                result = ner_train.train(
+                    files, out, max_iterations=iterations, progress=progress, cluster_corpora=cluster_corpus
+                )
+    except (IOBFormatError, ValueError) as exc:
         fail(str(exc))
         return
     if json_out:

@@ -12,12 +12,18 @@ Numbers (puckling "numeral" and "ordinal"): the first mention covering the phras
 dateparser suite: "parse"/"search" items compare dates; "translation" items compare our resolution of
 the Arabic with dateparser's resolution of the expected English text, at day grain (minute if a clock
 time is given); items whose English is a bare duration ("2 day") are skipped as not datable.
+
+Baseline beside every score (`baseline_correct`): for a time phrase, "always the reference time" — the
+publication moment a system with no time recognition would stamp on everything (at day grain: the
+publication day); it is wrong on every negative phrase, since it always answers. For a number, the first
+run of digits in the phrase read as an integer (what a bare digit regex gives); it never finds an ordinal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -84,12 +90,31 @@ def _item_time(item: dict[str, Any]) -> tuple[dt.datetime, str] | None:
     return None
 
 
+BASELINE = {
+    "time": "always the reference time (the publication day at day grain)",
+    "number": "the first run of digits read as an integer",
+}
+_DIGITS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+")
+
+
 def _result(suite: str, kind: str) -> dict[str, Any]:
-    return {"suite": suite, "kind": kind, "total": 0, "correct": 0, "errors": []}
+    return {"suite": suite, "kind": kind, "total": 0, "correct": 0, "baseline_correct": 0, "errors": []}
 
 
-def _record(res: dict[str, Any], ok: bool, phrase: str, expected: Any, got: Any) -> None:
+def _reference_ok(ref: dt.datetime, expected: dt.datetime, grain: str) -> bool:
+    """The "always the reference time" baseline: is the reference time right at the expected grain?"""
+    return truncate(ref, grain) == truncate(expected, grain)
+
+
+def _digits_value(phrase: str) -> float | None:
+    """The digit-regex baseline for numbers: the first run of digits (any script) as an integer."""
+    m = _DIGITS.search(phrase)
+    return float(int(m.group())) if m else None
+
+
+def _record(res: dict[str, Any], ok: bool, phrase: str, expected: Any, got: Any, baseline_ok: bool = False) -> None:
     res["total"] += 1
+    res["baseline_correct"] += int(baseline_ok)
     if ok:
         res["correct"] += 1
     else:
@@ -113,7 +138,7 @@ def _eval_time_item(res: dict[str, Any], item: dict[str, Any]) -> None:
         return
     ref = _parse_dt(item["reference_time"])
     got = resolve(phrase, ref, direction="future")
-    _record(res, time_matches(got, *want), phrase, f"{want[0]} {want[1]}", _describe(got))
+    _record(res, time_matches(got, *want), phrase, f"{want[0]} {want[1]}", _describe(got), _reference_ok(ref, *want))
 
 
 def _eval_number_item(res: dict[str, Any], item: dict[str, Any]) -> None:
@@ -124,7 +149,9 @@ def _eval_number_item(res: dict[str, Any], item: dict[str, Any]) -> None:
     ok = got is not None and got.value is not None and abs(got.value - want) < 1e-9
     if item["dimension"] == "ordinal":
         ok = ok and got is not None and got.kind == "ordinal"
-    _record(res, ok, phrase, want, (got.value, got.kind, got.text) if got else None)
+    digits = _digits_value(phrase)
+    baseline_ok = item["dimension"] != "ordinal" and digits is not None and abs(digits - want) < 1e-9
+    _record(res, ok, phrase, want, (got.value, got.kind, got.text) if got else None, baseline_ok)
 
 
 _EN_DURATION = ("day", "year", "second", "hour", "minute", "week", "month")
@@ -138,13 +165,13 @@ def _eval_dateparser_item(res: dict[str, Any], item: dict[str, Any]) -> None:
         exp = _parse_dt(item["expected"])
         grain = "minute" if "T" in item["expected"] else "day"
         got = resolve(text, base, direction="past")
-        _record(res, time_matches(got, exp, grain), text, item["expected"], _describe(got))
+        _record(res, time_matches(got, exp, grain), text, item["expected"], _describe(got), _reference_ok(base, exp, grain))
     elif kind == "search":
         found = find_times(text, base)
         for _span, value in item["expected"]:
             exp = _parse_dt(value)
             ok = any(time_matches(f, exp, "day") for f in found)
-            _record(res, ok, text, value, [(f.text, str(f.value)) for f in found])
+            _record(res, ok, text, value, [(f.text, str(f.value)) for f in found], _reference_ok(base, exp, "day"))
     elif kind == "translation":
         en = item["expected_en"].strip()
         words = en.split()
@@ -157,7 +184,8 @@ def _eval_dateparser_item(res: dict[str, Any], item: dict[str, Any]) -> None:
             return
         grain = "minute" if ":" in en else "day"
         got = resolve(text, base, direction="past")
-        _record(res, time_matches(got, exp_dt.replace(tzinfo=None), grain), text, exp_dt, _describe(got))
+        expected = exp_dt.replace(tzinfo=None)
+        _record(res, time_matches(got, expected, grain), text, exp_dt, _describe(got), _reference_ok(base, expected, grain))
 
 
 def evaluate_file(path: str | Path) -> dict[str, Any]:
@@ -191,15 +219,20 @@ def evaluate_file(path: str | Path) -> dict[str, Any]:
     rows = []
     for res in results.values():
         res["accuracy"] = res["correct"] / res["total"] if res["total"] else 0.0
+        res["baseline_accuracy"] = res["baseline_correct"] / res["total"] if res["total"] else 0.0
+        res["baseline"] = BASELINE["number" if res["kind"] in ("numeral", "ordinal") else "time"]
         rows.append(res)
     total = sum(r["total"] for r in rows)
     correct = sum(r["correct"] for r in rows)
+    base = sum(r["baseline_correct"] for r in rows)
     return {
         "file": str(path),
         "suite": suite,
         "total": total,
         "correct": correct,
         "accuracy": correct / total if total else 0.0,
+        "baseline_correct": base,
+        "baseline_accuracy": base / total if total else 0.0,
         "results": rows,
     }
 

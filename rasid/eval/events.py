@@ -158,8 +158,32 @@ def evaluate(
         "sentences": len(sentences),
         "per_type": per_type,
         "overall": overall,
+        "baselines": plover_baselines([s.plover for s in sentences], types),
         "seconds": round(elapsed, 2),
     }
+
+
+def plover_baselines(gold: Sequence[str], types: Sequence[str]) -> dict[str, Any]:
+    """Detection scores of two trivial coders: every sentence gets the most frequent type
+    ("majority"), or every type ("all_types": recall 1, precision each type's share)."""
+    from rasid.eval.baselines import majority_label
+
+    majority = str(majority_label(list(gold))) if gold else ""
+    out: dict[str, Any] = {}
+    for name, guess in (("majority", {majority}), ("all_types", set(types))):
+        counts = {t: [0, 0, 0] for t in types}
+        for g in gold:
+            for t in types:
+                if t in guess:
+                    counts[t][0 if g == t else 1] += 1
+                elif g == t:
+                    counts[t][2] += 1
+        out[name] = {
+            "answer": majority if name == "majority" else "every type",
+            "per_type": {t: _prf(*c) for t, c in counts.items()},
+            "overall": _prf(*(sum(c[i] for c in counts.values()) for i in range(3))),
+        }
+    return out
 
 
 # --------------------------------------------------------------------------- sample corpus gold key
@@ -401,44 +425,87 @@ def analyse_sample(
     return key, predicted, (timed.seconds, timed.chars)
 
 
+def _score_level(
+    gold_events: dict[str, list[dict[str, Any]]], predicted: dict[str, list[dict[str, Any]]], level: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """P/R/F1 overall and per type, and field accuracy on matched events, at one level ("type" or "sub")."""
+    tp = fp = fn = 0
+    per_type: dict[str, list[int]] = {}
+    per_article: dict[str, Any] = {}
+    fields: dict[str, list[int]] = {f: [0, 0] for f in _FIELDS}
+    for aid in sorted(set(gold_events) | {a for a, v in predicted.items() if v}):
+        gold = gold_events.get(aid, [])
+        pred = predicted.get(aid, [])
+        pairs = match_events(gold, pred, level)
+        tp += len(pairs)
+        fp += len(pred) - len(pairs)
+        fn += len(gold) - len(pairs)
+        matched_g = {g for g, _ in pairs}
+        matched_p = {p for _, p in pairs}
+        for gi, g in enumerate(gold):
+            per_type.setdefault(_type_name(g, level), [0, 0, 0])[0 if gi in matched_g else 2] += 1
+        for pi, p in enumerate(pred):
+            if pi not in matched_p:
+                per_type.setdefault(_type_name(p, level), [0, 0, 0])[1] += 1
+        per_article[aid] = {"gold": len(gold), "predicted": len(pred), "matched": len(pairs)}
+        for gi, pi in pairs:
+            for f, ok in _field_checks(gold[gi], pred[pi]).items():
+                if ok is None:
+                    continue
+                fields[f][1] += 1
+                fields[f][0] += int(ok)
+    scores = {
+        "overall": _prf(tp, fp, fn),
+        "per_type": {t: _prf(*c) for t, c in sorted(per_type.items())},
+        "fields": {f: {"accuracy": round(c[0] / c[1], 4) if c[1] else None, "n": c[1]} for f, c in fields.items()},
+    }
+    return scores, per_article
+
+
+SAMPLE_BASELINE = (
+    "one event per article, of the key's most frequent type and sub-type, in its most frequent admin1, on the "
+    "publication day; no place name, actor or count"
+)
+
+
+def sample_baseline(key: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The trivial coder's records for the sample key (see `SAMPLE_BASELINE`)."""
+    from rasid.eval.baselines import majority_label
+
+    events = [e for evs in key["events"].values() for e in evs]
+    if not events:
+        return {}
+    pair = majority_label([(str(e["event_type"]), str(e["sub_event_type"])) for e in events])
+    kind, sub = pair if isinstance(pair, tuple) else (str(pair), "")
+    admin1 = majority_label([str(e.get("admin1") or "") for e in events])
+    return {
+        aid: [
+            {
+                "event_type": kind,
+                "sub_event_type": sub,
+                "date": meta.get("published"),
+                "location": {"name": "", "admin1": admin1},
+            }
+        ]
+        for aid, meta in key["articles"].items()
+    }
+
+
 def evaluate_sample(gold_path: str | Path) -> dict[str, Any]:
-    """Event P/R/F1 (type and sub-type level) and per-field accuracy on matched events, against the sample key."""
+    """Event P/R/F1 (type and sub-type level) and per-field accuracy on matched events, against the sample
+    key, with the trivial coder's scores (`sample_baseline`) beside them."""
     started = time.perf_counter()
     key, predicted, stage_seconds = analyse_sample(gold_path)
     gold_events: dict[str, list[dict[str, Any]]] = key["events"]
     result: dict[str, Any] = {"gold": str(gold_path), "articles": len(gold_events)}
+    baseline = sample_baseline(key)
+    result["baseline"] = {"answer": SAMPLE_BASELINE}
     per_article: dict[str, Any] = {}
     for level in ("type", "sub"):
-        tp = fp = fn = 0
-        per_type: dict[str, list[int]] = {}
-        fields: dict[str, list[int]] = {f: [0, 0] for f in _FIELDS}
-        for aid in sorted(set(gold_events) | {a for a, v in predicted.items() if v}):
-            gold = gold_events.get(aid, [])
-            pred = predicted.get(aid, [])
-            pairs = match_events(gold, pred, "sub" if level == "sub" else "type")
-            tp += len(pairs)
-            fp += len(pred) - len(pairs)
-            fn += len(gold) - len(pairs)
-            matched_g = {g for g, _ in pairs}
-            matched_p = {p for _, p in pairs}
-            for gi, g in enumerate(gold):
-                per_type.setdefault(_type_name(g, level), [0, 0, 0])[0 if gi in matched_g else 2] += 1
-            for pi, p in enumerate(pred):
-                if pi not in matched_p:
-                    per_type.setdefault(_type_name(p, level), [0, 0, 0])[1] += 1
-            if level == "sub":
-                per_article[aid] = {"gold": len(gold), "predicted": len(pred), "matched": len(pairs)}
-            for gi, pi in pairs:
-                for f, ok in _field_checks(gold[gi], pred[pi]).items():
-                    if ok is None:
-                        continue
-                    fields[f][1] += 1
-                    fields[f][0] += int(ok)
-        result[level] = {
-            "overall": _prf(tp, fp, fn),
-            "per_type": {t: _prf(*c) for t, c in sorted(per_type.items())},
-            "fields": {f: {"accuracy": round(c[0] / c[1], 4) if c[1] else None, "n": c[1]} for f, c in fields.items()},
-        }
+        result[level], articles = _score_level(gold_events, predicted, level)
+        result["baseline"][level], _ = _score_level(gold_events, baseline, level)
+        if level == "sub":
+            per_article = articles
     seconds, chars = stage_seconds
     result["per_article"] = per_article
     result["events_stage_seconds"] = round(seconds, 4)

@@ -18,15 +18,19 @@ Recipe (fixed, deterministic: the same data gives a byte-identical model):
         `rasid/extract/data/ner_cues.txt` (countries and cities, organisation head words
         and well-known organisations, foreign given names, words written before a person
         or a place);
-  * word clusters (`rasid.extract.ner_clusters`) built from all unlabelled Arabic text in
-    ../shared/data, written to `rasid/models/ner_clusters.tsv`;
+  * word clusters (`rasid.extract.ner_clusters`) built from the files named in
+    `cluster_corpora` (default `default_cluster_corpora()`: the realnews articles, unlabelled,
+    and the words of the training files), written to `rasid/models/ner_clusters.tsv` with the
+    corpus word counts in `rasid/models/ner_word_counts.tsv` (read by `rasid.extract.ner_spans`).
+    No text the tagger is scored on goes in (Wojood test/val are refused);
   * two passes: a first-pass CRF (`ner_pass1.crfsuite`) without document features, and
     the final CRF (`ner.crfsuite`) that also sees how the first pass labelled the same
     word in the surrounding sentences. The first-pass labels it is trained on come from
     models that did not see those sentences (PASS1_FOLDS-fold cross-fitting);
   * CRFsuite L-BFGS with fixed c1/c2 and iteration cap.
 
-Cross-validation rebuilds the clusters for each fold without the test block's text.
+Cross-validation rebuilds the clusters for each fold without the test block's text (the block's
+sentences are dropped from any training file that is also a cluster corpus).
 """
 
 from __future__ import annotations
@@ -44,7 +48,13 @@ from typing import Any
 import pycrfsuite
 
 from rasid.eval.ner import conll_scores, read_iob
-from rasid.extract.ner_clusters import build_clusters, unlabelled_sentences, write_clusters
+from rasid.extract.ner_clusters import (
+    build_clusters,
+    check_corpora,
+    corpus_sentences,
+    write_clusters,
+    write_word_counts,
+)
 from rasid.extract.ner_crf import (
     CLITIC_FILE,
     CLUSTER_FILE,
@@ -79,6 +89,34 @@ def shared_data_dir() -> Path:
 
 def default_training_files() -> list[Path]:
     return [shared_data_dir() / "ner" / "anercorp_train.txt"]
+
+
+def default_cluster_corpora() -> list[Path]:
+    """The realnews articles (8.7 M words, unlabelled) and the ANERcorp training file."""
+    return [shared_data_dir() / "realnews" / "saudinewsnet_dev.jsonl.gz", *default_training_files()]
+
+
+WORD_COUNTS_FILE = "word_counts.tsv"  # beside the word lists of a model trained elsewhere than the package
+
+
+def _clusters(
+    corpora: Sequence[Path], exclude: dict[Path, tuple[int, int]] | None = None, counts: dict[str, int] | None = None
+) -> dict[str, tuple[str, ...]]:
+    check_corpora(corpora)
+    return build_clusters(lambda: corpus_sentences(corpora, exclude), counts)
+
+
+def _held_out_blocks(data: Sequence[Path], a: int, b: int) -> dict[Path, tuple[int, int]]:
+    """Sentences a..b-1 of the concatenated training files, as (first, end) per file."""
+    blocks: dict[Path, tuple[int, int]] = {}
+    offset = 0
+    for path in data:
+        n = len(read_iob(path))
+        lo, hi = max(a - offset, 0), min(b - offset, n)
+        if lo < hi:
+            blocks[path] = (lo, hi)
+        offset += n
+    return blocks
 
 
 C1 = 0.05
@@ -411,6 +449,7 @@ def train(
     c1: float = C1,
     c2: float = C2,
     progress: Progress | None = None,
+    cluster_corpora: list[Path] | None = None,
 ) -> dict[str, Any]:
     """Train on all of `data` and write the model and its word lists; returns a summary.
 
@@ -423,15 +462,20 @@ def train(
     if progress:
         progress(f"read {len(sentences)} sentences from {len(data)} file(s)")
     external = external_lexicons()
+    corpora = list(cluster_corpora) if cluster_corpora is not None else default_cluster_corpora()
     if progress:
         progress("building word clusters")
-    clusters = build_clusters(unlabelled_sentences(shared_data_dir()))
+    counts: dict[str, int] = {}
+    clusters = _clusters(corpora, counts=counts)
     with clusters_override(clusters):
         fit_two_pass(sentences, out, external, c1=c1, c2=c2, max_iterations=max_iterations, progress=progress)
     lex_dir = lexicon_dir_for(out)
     lex_dir.mkdir(parents=True, exist_ok=True)
-    clusters_path = DEFAULT_CLUSTERS if lex_dir == DEFAULT_LEXICON_DIR else lex_dir / CLUSTER_FILE
-    write_clusters(clusters_path, clusters)
+    packaged = lex_dir == DEFAULT_LEXICON_DIR
+    clusters_path = DEFAULT_CLUSTERS if packaged else lex_dir / CLUSTER_FILE
+    sources = [p.name for p in corpora]
+    write_clusters(clusters_path, clusters, sources)
+    write_word_counts(DEFAULT_CLUSTERS.with_name("ner_word_counts.tsv") if packaged else lex_dir / WORD_COUNTS_FILE, counts, sources)
     load_clusters.cache_clear()
     lists = all_lists(sentences, external)
     for name, items in lists.items():
@@ -447,6 +491,7 @@ def train(
         "tokens": sum(len(s) for s in sentences),
         "lexicon_sizes": {name: len(items) for name, items in sorted(lists.items())},
         "clustered_words": len(clusters),
+        "cluster_corpora": [str(p) for p in corpora],
         "c1": c1,
         "c2": c2,
         "max_iterations": max_iterations,
@@ -501,6 +546,7 @@ def cross_validate(
     extra: list[Path] | None = None,
     workdir: Path | None = None,
     progress: Progress | None = None,
+    cluster_corpora: list[Path] | None = None,
 ) -> dict[str, Any]:
     """K-fold cross-validation over contiguous blocks of sentences (articles stay together).
 
@@ -510,6 +556,7 @@ def cross_validate(
     import tempfile
 
     data = list(data) if data else default_training_files()
+    corpora = list(cluster_corpora) if cluster_corpora is not None else default_cluster_corpora()
     sentences = read_training(data)
     extra_sents = read_training(extra) if extra else []
     n = len(sentences)
@@ -526,9 +573,8 @@ def cross_validate(
             if progress:
                 progress(f"fold {k + 1}/{len(splits)}: train {len(train_sents)}, test {len(test_sents)}")
             # Clusters are rebuilt without the test block's text, so no part of the test
-            # sentences (not even unlabelled) reaches the model. Only valid for the default data.
-            exclude = (a, b) if data == default_training_files() else None
-            clusters = build_clusters(unlabelled_sentences(shared_data_dir(), exclude))
+            # sentences (not even unlabelled) reaches the model.
+            clusters = _clusters(corpora, _held_out_blocks(data, a, b))
             with clusters_override(clusters):
                 result = evaluate_split(
                     train_sents,
@@ -542,7 +588,13 @@ def cross_validate(
                     name=f"fold{k}",
                 )
             results.append(result)
-    return {"folds": results, "pooled": _pool(results), "seed": seed, "n_folds": len(splits)}
+    return {
+        "folds": results,
+        "pooled": _pool(results),
+        "seed": seed,
+        "n_folds": len(splits),
+        "cluster_corpora": [str(p) for p in corpora],
+    }
 
 
 def _pool(results: Sequence[dict[str, Any]]) -> dict[str, Any]:

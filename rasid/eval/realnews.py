@@ -117,6 +117,7 @@ def predict(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Prediction]:
     """Rasid's events for each record, read as `rasid analyze` reads a JSONL line."""
     from rasid.export.acled import acled_row
     from rasid.extract.events import event_record
+    from rasid.extract.events.incident import is_incident
     from rasid.ingest.readers import RawArticle
     from rasid.ingest.runner import build_document
     from rasid.stages import default_pipeline
@@ -138,7 +139,8 @@ def predict(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Prediction]:
         doc = pipeline(build_document(raw))
         place = next((m for m in doc.mentions if m.type == "place"), None)
         out[article_id] = Prediction(
-            rows=tuple(acled_row(event_record(e)) for e in doc.events),
+            # What the ACLED export holds by default: incidents, not background or denied reports.
+            rows=tuple(acled_row(r) for r in map(event_record, doc.events) if is_incident(r)),
             first_place=dict(place.attrs) if place is not None else None,
         )
     return out

@@ -1,7 +1,9 @@
 """Score story grouping against a gold key: pairwise precision, recall and F1.
 
 A pair of articles is positive when both sit in the same story. The gold key is the sample
-corpus's gold.json (`articles.<id>.story`, missing for singletons).
+corpus's gold.json (`articles.<id>.story`, missing for singletons). Beside the score: the two
+trivial groupings, "every article its own story" (no pair, F1 0) and "all articles in one story"
+(recall 1, precision the share of same-story pairs).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from rasid.eval.baselines import story_baselines
 from rasid.store.base import Store
 
 
@@ -96,6 +99,7 @@ def evaluate_sample(gold_path: Path, corpus: Path | None = None) -> dict[str, An
         groups.setdefault(story, []).append(key)
     return {
         **scores,
+        "baselines": story_baselines({k: gold[k] for k in predicted if k in gold}, pairwise_scores),
         "stories": stories,
         "gold_stories": len(set(gold.values())),
         "missing": missing,

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from rasid.eval.baselines import classification_baselines
+
 STANCE_LABELS = {"agree": "supports", "disagree": "refutes", "other": "discusses"}
 CLAIM_LABELS = {"0": "true", "1": "fake"}
 CHECKWORTHY_SPLITS = {"train": "train", "dev": "dev", "dev-test": "dev-test", "test": "test"}
@@ -156,6 +158,7 @@ def eval_stance(data_dir: Path, model: _StanceLike, split: str = "test") -> dict
     pred = [label for label, _ in model.predict_many(pairs)]
     elapsed = time.perf_counter() - start
     out = classification_summary(gold, pred, list(model.labels))
+    out["baselines"] = classification_baselines(gold, list(model.labels))
     out.update(task="stance", split=split, seconds=elapsed, items_per_second=len(pairs) / max(elapsed, 1e-9))
     return out
 
@@ -166,8 +169,13 @@ def eval_claims(data_dir: Path, model: _ClaimLike, split: str = "test") -> dict[
     pred = [label for label, _ in model.predict_many(claims)]
     elapsed = time.perf_counter() - start
     out = classification_summary(gold, pred, ["true", "fake"])
+    out["baselines"] = classification_baselines(gold, ["true", "fake"])
     out.update(task="claims", split=split, seconds=elapsed, items_per_second=len(claims) / max(elapsed, 1e-9))
     return out
+
+
+def _yes_no(per: dict[str, Any]) -> dict[str, Any]:
+    return {"yes" if k == "True" else "no": v for k, v in per.items()}
 
 
 def eval_checkworthy(data_dir: Path, model: _CheckworthyLike, split: str = "dev-test") -> dict[str, Any]:
@@ -178,7 +186,14 @@ def eval_checkworthy(data_dir: Path, model: _CheckworthyLike, split: str = "dev-
     pred = [s >= model.threshold for s in scores]
     out = classification_summary(gold, pred, [True, False])
     out["positive_f1"] = out["per_class"]["True"]["f1"]
-    out["per_class"] = {"yes" if k == "True" else "no": v for k, v in out["per_class"].items()}
+    out["per_class"] = _yes_no(out["per_class"])
+    out["baselines"] = classification_baselines(gold, [True, False], positive=True)
+    for base in out["baselines"].values():
+        base["positive_f1"] = base["per_class"]["True"]["f1"]
+        base["per_class"] = _yes_no(base["per_class"])
+        base["answer"] = "yes" if base["answer"] == "True" else "no"
+    all_yes = out["baselines"]["all_positive"]["positive_f1"]
+    out["beats_all_yes"] = out["positive_f1"] > all_yes
     out.update(
         task="checkworthy",
         split=split,

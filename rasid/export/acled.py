@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -12,7 +13,7 @@ ACLED_COLUMNS = (
     "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1",
     "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso",
     "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source",
-    "source_scale", "notes", "fatalities",
+    "source_scale", "notes", "fatalities", "fatalities_low", "fatalities_best", "fatalities_high",
 )  # fmt: skip
 
 _DISORDER = {
@@ -25,7 +26,6 @@ _DISORDER = {
 }
 # ACLED time_precision: 1 = the day is known, 2 = within a week, 3 = within a month.
 _TIME_PRECISION = {"day": 1, "week": 2, "unknown": 2, "month": 3, "year": 3}
-_SYRIA_ISO = 760
 # An unlinked attribution is worth naming when it is a kind of media ("وسائل إعلام تركية",
 # "شبكة حي الزهراء بحلب"); anonymous people ("مصادر محلية", "ناشطون") and bare titles ("النقيب")
 # add nothing the outlet does not already say.
@@ -35,10 +35,64 @@ _MEDIA = re.compile(r"^(?:ال)?(?:وسائل|وكال|شبك|صحيف|صحف|ق
 _HEDGE_LABELS = {"denial": "denied", "rumour": "rumoured", "uncertain": "unconfirmed", "disputed": "disputed"}
 
 
-def _actor_name(actor: dict[str, Any] | None) -> str:
+_VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+
+
+def _actor_name(
+    actor: dict[str, Any] | None,
+    day: Any = None,
+    country: Any = None,
+    violent: bool = False,
+    *,
+    unnamed: str = "",
+    party: bool = True,
+) -> str:
+    """The actor's ACLED name on the event's day in the event's country, from its knowledge-base id
+    ("Military Forces of the United States (2009-2017)" in 2015, "Islamic State (Iraq)" in Iraq; in a
+    `violent` event a government is named by its army).
+
+    Words of the text that name no known actor are never written as an ACLED actor: they give
+    `unnamed`, and so does an outlet or a monitor as a `party` to the event (it is a source). A role
+    actor recorded by its ACLED name alone ("Civilians (Syria)") is renamed for the event's country.
+    """
+    from rasid.knowledge.actors import load_actors
+
     if not actor:
+        return unnamed
+    kb = load_actors()
+    actor_id = actor.get("id")
+    if not (isinstance(actor_id, str) and actor_id in kb):
+        known = kb.actor_by_acled_name(str(actor.get("name") or ""))
+        if known is None:
+            return unnamed
+        actor_id = known.id
+    if party and kb.get(actor_id).type in kb.naming.silent_types:
+        return unnamed
+    try:
+        on = dt.date.fromisoformat(str(day or "")[:10])
+    except ValueError:
+        on = None
+    text = str(actor.get("text") or "") or None
+    return kb.acled_name_on(actor_id, on, str(country or "") or None, text, violent)
+
+
+def _event_country(record: dict[str, Any]) -> str | None:
+    """The event's country (the place's, else the article's), for the names of its actors."""
+    loc = record.get("location") or {}
+    country = loc.get("country") or (record.get("article") or {}).get("country")
+    if not country and loc.get("place_id"):
+        from rasid.knowledge.places import load_places
+
+        place = load_places().get(str(loc["place_id"]))
+        country = getattr(place, "country", None)  # ISO-3
+    return str(country) if country else None
+
+
+def _unnamed_actor1(record: dict[str, Any], country: str | None) -> str:
+    """What an unknown perpetrator of a violent event is called: "Unidentified Armed Group (<country>)"."""
+    if record.get("event_type") not in _VIOLENT:
         return ""
-    return str(actor.get("name") or actor.get("text") or actor.get("id") or "")
+    return _actor_name({"id": "unidentified_armed_group"}, record.get("date"), country)
 
 
 def _inter(actor: dict[str, Any] | None) -> str:
@@ -85,11 +139,30 @@ def _source_names(record: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def fatalities_of(killed: dict[str, Any]) -> int:
+    """ACLED's conservative count: best, else low, else 0 (`total` for records stored before ranges)."""
+    for key in ("best", "low"):
+        if killed.get(key) is not None:
+            return int(killed[key])
+    return 0 if "best" in killed or "low" in killed else int(killed.get("total") or 0)
+
+
+def _fatality_range(killed: dict[str, Any]) -> dict[str, Any]:
+    """The fatalities_low/best/high columns ("" where the text gives no such figure)."""
+    out: dict[str, Any] = {}
+    for key in ("low", "best", "high"):
+        value = killed.get(key) if ("best" in killed or "low" in killed) else killed.get("total")
+        out[f"fatalities_{key}"] = int(value) if value is not None else ""
+    return out
+
+
 def acled_row(record: dict[str, Any]) -> dict[str, Any]:
     loc = record.get("location") or {}
     date = record.get("date") or ""
     year = date[:4] if date else ""
     a1, a2 = record.get("actor1"), record.get("actor2")
+    country = _event_country(record)
+    violent = record.get("event_type") in _VIOLENT
     assoc = record.get("assoc_actors") or []
     i1, i2 = _inter(a1), _inter(a2)
     interaction = "".join(sorted(x for x in (i1, i2) if x)) if i1 else ""
@@ -101,7 +174,10 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
     if record.get("hedged"):
         # The note says how the report is doubted, and who denies it (a denier is never actor1/2).
         label = _HEDGE_LABELS.get(str(record.get("hedge_kind")), "disputed")
-        deniers = "; ".join(_actor_name(a) for a in record.get("denied_by") or [])
+        deniers = "; ".join(
+            _actor_name(a, date, country, unnamed=str(a.get("text") or ""), party=False)
+            for a in record.get("denied_by") or []
+        )
         notes = f"[{label}: {record.get('hedge_cue')}{f' by {deniers}' if deniers else ''}] {notes}"
     if record.get("background"):
         notes = f"[earlier incident recalled in the report] {notes}"
@@ -112,16 +188,20 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
         "disorder_type": _DISORDER.get(str(record.get("event_type")), ""),
         "event_type": record.get("event_type", ""),
         "sub_event_type": record.get("sub_event_type", ""),
-        "actor1": _actor_name(a1),
-        "assoc_actor_1": "; ".join(_actor_name(a) for a in assoc if a.get("with") == 1),
+        "actor1": _actor_name(a1, date, country, violent, unnamed=_unnamed_actor1(record, country)),
+        "assoc_actor_1": "; ".join(
+            n for a in assoc if a.get("with") == 1 if (n := _actor_name(a, date, country, violent))
+        ),
         "inter1": i1,
-        "actor2": _actor_name(a2),
-        "assoc_actor_2": "; ".join(_actor_name(a) for a in assoc if a.get("with") == 2),
+        "actor2": _actor_name(a2, date, country, violent),
+        "assoc_actor_2": "; ".join(
+            n for a in assoc if a.get("with") == 2 if (n := _actor_name(a, date, country, violent))
+        ),
         "inter2": i2,
         "interaction": interaction,
         "civilian_targeting": "Civilian targeting" if civ_target else "",
-        "iso": _SYRIA_ISO,
-        "country": "Syria",
+        "iso": loc.get("iso") or "",
+        "country": loc.get("country") or "",
         "admin1": loc.get("admin1") or "",
         "admin2": loc.get("admin2") or "",
         "admin3": "",
@@ -132,8 +212,10 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
         "source": "; ".join(_source_names(record)),
         "source_scale": "",
         "notes": " ".join(notes.split()),
-        # ACLED records 0 when no death count is known.
-        "fatalities": killed.get("total") or 0,
+        # ACLED records 0 when no death count is known; the conservative figure of a range (the best
+        # estimate, else the low end: "أكثر من 20" → 21), with UCDP GED's low/best/high beside it.
+        "fatalities": fatalities_of(killed),
+        **_fatality_range(killed),
     }
 
 
@@ -141,9 +223,17 @@ def acled_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [acled_row(r) for r in records]
 
 
-def write_acled(records: Sequence[dict[str, Any]], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
+def write_acled(records: Sequence[dict[str, Any]], out: TextIO, *, special_column: bool = False) -> int:
+    """ACLED CSV of `records`; with `special_column`, a last column says why an event is no
+    reportable incident (background, hedged:denial, no_place, …; empty for an incident)."""
+    columns = [*ACLED_COLUMNS, "special"] if special_column else list(ACLED_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    rows = acled_rows(records)
-    writer.writerows(rows)
-    return len(rows)
+    count = 0
+    for record in records:
+        row = acled_row(record)
+        if special_column:
+            row["special"] = "; ".join(record.get("special") or (["background"] if record.get("background") else []))
+        writer.writerow(row)
+        count += 1
+    return count

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rasid.export.acled import fatalities_of
+
 
 def to_geojson(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Point features for events with coordinates; events without a location are left out."""
@@ -28,10 +30,15 @@ def to_geojson(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
                     "date": r.get("date"),
                     "place": loc.get("name"),
                     "place_id": loc.get("place_id"),
+                    "country": loc.get("country"),
                     "geo_precision": loc.get("geo_precision"),
                     "actor1": (r.get("actor1") or {}).get("name") or (r.get("actor1") or {}).get("text"),
                     "actor2": (r.get("actor2") or {}).get("name") or (r.get("actor2") or {}).get("text"),
-                    "fatalities": killed.get("total"),
+                    "fatalities": fatalities_of(killed) if killed else None,
+                    # UCDP GED's range: low/best/high (None where the text gives no such figure)
+                    "fatalities_low": killed.get("low", killed.get("total")),
+                    "fatalities_best": killed.get("best", killed.get("total")),
+                    "fatalities_high": killed.get("high", killed.get("total")),
                     "hedged": r.get("hedged", False),
                     "article": (r.get("article") or {}).get("path"),
                 },

@@ -216,6 +216,8 @@ def _geo_attrs(geo: Any) -> dict[str, Any]:
         "container_id": geo.container_id,
         "qualifier": geo.qualifier,
         "place_type": getattr(geo, "place_type", None),
+        "country": getattr(geo, "country", None) or None,
+        "iso": getattr(geo, "iso", None) or None,
     }
 
 
@@ -426,12 +428,13 @@ class EntityStage:
         return out
 
     def _places(self, doc: Document) -> list[_Candidate]:
-        from rasid.knowledge.geocode import resolve_phrase
+        from rasid.knowledge.geocode import resolve_sentences
 
         out = []
-        for sentence in doc.sentences:
-            text = doc.text[sentence.start : sentence.end]
-            for start, end, geo in resolve_phrase(text):
+        # One call per article: a name shared by two countries is read in the article's countries.
+        found = resolve_sentences([doc.text[s.start : s.end] for s in doc.sentences])
+        for sentence, places in zip(doc.sentences, found, strict=True):
+            for start, end, geo in places:
                 out.append(
                     _Candidate(
                         sentence.start + start,
@@ -605,12 +608,30 @@ class EntityStage:
         self, doc: Document, tokens: Sequence[Token], spans: Sequence[tuple[int, int, str, float]]
     ) -> list[_Candidate]:
         """Tagger spans the knowledge base did not cover, linked where a lookup succeeds."""
+        from rasid.extract.ner_spans import (
+            bare_forms,
+            clean_span,
+            generic_place,
+            load_span_words,
+            load_word_counts,
+        )
         from rasid.knowledge.geocode import geocode
 
         out = []
         actors, _ = _actor_resources()
         starts = [w.start for w in tokens]
+        counts, span_words, given = load_word_counts(), load_span_words(), _given_names()
+        bare = bare_forms(doc.text, tokens) if spans else frozenset()
         for start, end, label, conf in spans:
+            first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+            if first < last and tokens[first].start == start:
+                # Proclitics off the first word, verbs and particles out of persons (ner_spans).
+                cleaned = clean_span(
+                    doc.text, tokens[first:last], label, counts=counts, words=span_words, given=given, bare_words=bare
+                )
+                if cleaned is None:
+                    continue
+                start = cleaned
             if label == "LOC":
                 start = _place_start(doc.text, tokens, starts, start, end)
             surface = doc.text[start:end].strip(_QUOTES_OPEN + _QUOTES_CLOSE + " ")
@@ -633,7 +654,7 @@ class EntityStage:
                 geo = geocode(surface)
                 if geo is not None:
                     out.append(_Candidate(start, end, "place", geo.place_id, conf, _geo_attrs(geo)))
-                elif conf >= 0.6 and len(surface) > 2:
+                elif conf >= 0.6 and len(surface) > 2 and not generic_place(surface, span_words):
                     out.append(_Candidate(start, end, "place", None, conf * 0.7, {}, linked=False))
         return out
 

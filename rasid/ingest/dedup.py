@@ -25,7 +25,6 @@ _SEED = 17
 assert SHINGLE == 3, "signature() builds its shingles as triples"
 
 
-
 @dataclass(frozen=True)
 class Signature:
     values: np.ndarray  # uint64, NUM_PERM
@@ -47,7 +46,10 @@ class Signature:
         data = self.values.tobytes()
         width = ROWS * self.values.itemsize
         blake2b = hashlib.blake2b
-        return [(band, blake2b(data[band * width : (band + 1) * width], digest_size=8).digest()) for band in range(BANDS)]
+        return [
+            (band, blake2b(data[band * width : (band + 1) * width], digest_size=8).digest())
+            for band in range(BANDS)
+        ]
 
     def jaccard(self, other: Signature) -> float:
         return float(np.count_nonzero(self.values == other.values)) / len(self.values)
@@ -69,7 +71,11 @@ def signature(terms: Sequence[str]) -> Signature | None:
     shingles = {f"{a} {b} {c}".encode() for a, b, c in zip(terms, terms[1:], terms[2:], strict=False)}
     # zlib.crc32 itself rather than the _hash32 wrapper: same values, no Python call per shingle.
     mh = MinHash(
-        num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme
+        num_perm=NUM_PERM,
+        seed=_SEED,
+        hashfunc=zlib.crc32,
+        permutations=_TEMPLATE.permutations,
+        scheme=_TEMPLATE.scheme,
     )
     mh.update_batch(list(shingles))
     return Signature(mh.hashvalues.copy())

@@ -1,16 +1,18 @@
 """Find input files and turn each into raw articles (text or HTML plus whatever metadata came with it).
 
-Readers stream: a JSONL file is read line by line, so its size does not matter; a single
+Readers stream: a JSONL file (or a gzipped one, `.jsonl.gz`) is read line by line, so its size does not matter; a single
 .txt/.html article larger than `max_bytes` is refused as not being one article.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import stat
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from rasid.ingest.decode import decode_bytes
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -41,6 +43,14 @@ class RawArticle:
     warnings: tuple[str, ...] = ()
 
 
+def input_suffix(path: Path) -> str:
+    """The suffix that says how to read a file: ".jsonl.gz" for a gzipped JSONL corpus, else the last one."""
+    suffix = path.suffix.lower()
+    if suffix == ".gz" and path.stem.lower().endswith((".jsonl", ".ndjson")):
+        return Path(path.stem).suffix.lower() + ".gz"
+    return suffix
+
+
 def discover(paths: Sequence[str | Path]) -> Iterator[Path | IngestError]:
     """Yield input files in a stable order, or an error for each path that cannot be used."""
     for raw in paths:
@@ -54,7 +64,7 @@ def discover(paths: Sequence[str | Path]) -> Iterator[Path | IngestError]:
                 dirs.sort()
                 for name in sorted(files):
                     candidate = Path(root) / name
-                    if candidate.suffix.lower() in SUPPORTED and not name.startswith("."):
+                    if input_suffix(candidate) in SUPPORTED and not name.startswith("."):
                         found = True
                         special = _not_regular(candidate)
                         yield candidate if special is None else special
@@ -68,9 +78,10 @@ def discover(paths: Sequence[str | Path]) -> Iterator[Path | IngestError]:
         if special is not None:
             yield special
             continue
-        if path.suffix.lower() not in SUPPORTED:
+        if input_suffix(path) not in SUPPORTED:
             yield IngestError(
-                f"unsupported file type {path.suffix or '(none)'}; use .txt, .html/.htm or .jsonl", origin=str(path)
+                f"unsupported file type {path.suffix or '(none)'}; use .txt, .html/.htm, .jsonl or .jsonl.gz",
+                origin=str(path),
             )
             continue
         yield path
@@ -98,7 +109,9 @@ def _not_regular(path: Path, mode: int | None = None) -> IngestError | None:
     if stat.S_ISREG(mode):
         return None
     kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "special file")
-    return IngestError(f"not a regular file ({kind}); save its content to a file to analyse it", origin=str(path))
+    return IngestError(
+        f"not a regular file ({kind}); save its content to a file to analyse it", origin=str(path)
+    )
 
 
 def parse_date(value: Any, *, origin: str = "", line: int | None = None) -> dt.date | None:
@@ -110,12 +123,14 @@ def parse_date(value: Any, *, origin: str = "", line: int | None = None) -> dt.d
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError as exc:
-        raise IngestError(f"bad published date {text!r}; expected YYYY-MM-DD", origin=origin, line=line) from exc
+        raise IngestError(
+            f"bad published date {text!r}; expected YYYY-MM-DD", origin=origin, line=line
+        ) from exc
 
 
 def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawArticle | IngestError]:
     """Yield the articles in one file; problems come back as IngestError items, never raised."""
-    suffix = path.suffix.lower()
+    suffix = input_suffix(path)
     origin = str(path)
     try:
         # Checked on the file itself too: it may have been replaced since it was discovered.
@@ -153,8 +168,22 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
     if path.stat().st_size == 0:
         yield IngestError("empty file", origin=origin)
         return
+    gzipped = input_suffix(path).endswith(".gz")
+    try:
+        seen_any = yield from _jsonl_lines(path, gzipped)
+    except (OSError, EOFError, zlib.error) as exc:
+        # (a truncated or damaged .gz: the records before the damage are kept)
+        yield IngestError(f"damaged gzip data ({exc}); the records before it were read", origin=origin)
+        return
+    if not seen_any:
+        yield IngestError("empty file", origin=origin)
+
+
+def _jsonl_lines(path: Path, gzipped: bool) -> Generator[RawArticle | IngestError, None, bool]:
+    """The records of a JSONL file; returns whether any line was not blank."""
+    origin = str(path)
     seen_any = False
-    with open(path, "rb") as handle:
+    with gzip.open(path, "rb") if gzipped else open(path, "rb") as handle:
         for number, raw_line in enumerate(handle, start=1):
             if not raw_line.strip():
                 continue
@@ -172,10 +201,16 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
             except json.JSONDecodeError as exc:
                 # Some messages end in "at" ("Unterminated string starting at"): one "at column" only.
                 problem = exc.msg.removesuffix(" at")
-                yield IngestError(f"broken JSON ({problem} at column {exc.colno})", origin=origin, line=number)
+                yield IngestError(
+                    f"broken JSON ({problem} at column {exc.colno})", origin=origin, line=number
+                )
                 continue
             except (RecursionError, ValueError) as exc:  # nesting too deep, an integer of thousands of digits
-                kind = "nested too deeply" if isinstance(exc, RecursionError) else "holds a number too long to read"
+                kind = (
+                    "nested too deeply"
+                    if isinstance(exc, RecursionError)
+                    else "holds a number too long to read"
+                )
                 yield IngestError(f"JSON that {kind}: not an article record", origin=origin, line=number)
                 continue
             if not isinstance(record, dict):
@@ -185,8 +220,7 @@ def _read_jsonl(path: Path) -> Iterator[RawArticle | IngestError]:
                 yield _record_to_article(record, origin, number)
             except IngestError as exc:
                 yield exc
-    if not seen_any:
-        yield IngestError("empty file", origin=origin)
+    return seen_any
 
 
 def _text_field(record: dict[str, Any], key: str, origin: str, line: int) -> str | None:
@@ -203,7 +237,11 @@ def _text_field(record: dict[str, Any], key: str, origin: str, line: int) -> str
 
 def _without_lone_surrogates(value: str) -> str:
     # JSON may escape half of a surrogate pair ("\ud800"): it cannot be stored or hashed as UTF-8.
-    return value.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= c <= "\udfff" for c in value) else value
+    return (
+        value.encode("utf-8", "replace").decode("utf-8")
+        if any("\ud800" <= c <= "\udfff" for c in value)
+        else value
+    )
 
 
 def _record_to_article(record: dict[str, Any], origin: str, line: int) -> RawArticle:

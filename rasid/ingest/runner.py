@@ -69,7 +69,9 @@ class AfterStore(Protocol):
     again on a stored article); None: everything the Document holds (a new article).
     """
 
-    def __call__(self, article_id: int, doc: Document, /, *, stages: Collection[str] | None = None) -> None: ...
+    def __call__(
+        self, article_id: int, doc: Document, /, *, stages: Collection[str] | None = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,12 @@ def build_document(
 
         try:
             extracted = trafilatura.bare_extraction(
-                body, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+                body,
+                url=url,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=False,
+                favor_precision=True,
             )
         except Exception as exc:  # trafilatura raises many types on broken markup
             raise IngestError(f"HTML could not be parsed ({type(exc).__name__}: {exc})") from exc
@@ -445,7 +452,11 @@ class Ingestor:
         """
         names = set(self.pipeline.names)
         retry = sorted(
-            {f.article_id for f in self.store.stage_failures() if f.rasid_version != self.version and f.stage in names}
+            {
+                f.article_id
+                for f in self.store.stage_failures()
+                if f.rasid_version != self.version and f.stage in names
+            }
         )
         for start in range(0, len(retry), self.batch_size):
             chunk = retry[start : start + self.batch_size]

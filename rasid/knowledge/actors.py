@@ -31,6 +31,17 @@ from urllib.parse import urlparse
 import yaml
 
 from rasid.document import Span
+from rasid.knowledge.actor_names import (
+    LOCAL_KINDS,
+    DatedName,
+    Naming,
+    check_naming,
+    fill,
+    parse_names,
+    parse_naming,
+    pick,
+    resolve,
+)
 from rasid.knowledge.schema import (
     ACTOR_TYPES,
     AFFILIATION_MODES,
@@ -66,6 +77,7 @@ __all__ = [
     "OutletBase",
     "OutletDetection",
     "Title",
+    "acled_actor_name",
     "load_actors",
     "load_outlets",
     "load_titles",
@@ -104,6 +116,13 @@ def _strip_article(word: str, prefixes: Sequence[str]) -> str:
     return word
 
 
+def _token_key(key: str) -> str:
+    """A folded key as the tokenizer's norms spell it (its own article rules: "الحر" -> "حر")."""
+    from rasid.text.tokens import tokenize
+
+    return " ".join(t.norm for t in tokenize(key) if t.is_word)
+
+
 def normalize_alias(text: str, strip_articles: bool = True) -> str:
     """Normalised, space-joined form of a (multi-word) name, as used in `alias_index`.
 
@@ -128,6 +147,7 @@ class Alias:
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     usage: str = "neutral"
+    local: str | None = None  # military|police|security: a bare word for the forces of the event's country
 
     def valid_on(self, day: dt.date | None) -> bool:
         if day is None:
@@ -157,6 +177,8 @@ class Actor:
     generic: bool = False
     backed_by: tuple[str, ...] = ()
     by_role: bool = False  # named by the event coder by role, never matched in a text
+    acled_names: tuple[DatedName, ...] = ()  # ACLED names by date (may hold "{country}"), in date order
+    acled_by_country: tuple[tuple[str, str, str], ...] = ()  # (ISO-3, "name"|"actor", value) for events there
 
     def active_on(self, day: dt.date | None) -> bool:
         if day is None:
@@ -201,6 +223,8 @@ _ACTOR_OPTIONAL = {
     "backed_by",
     "by_role",
     "note",
+    "acled_names",
+    "acled_by_country",
 }
 
 
@@ -210,7 +234,7 @@ def _parse_alias(raw: Any, where: str) -> Alias:
         assert name is not None
         return Alias(name)
     require(isinstance(raw, Mapping), where, f"alias must be a string or mapping, got {raw!r}")
-    check_keys(raw, f"{where}: alias {raw.get('name')!r}", {"name"}, {"from", "to", "usage"})
+    check_keys(raw, f"{where}: alias {raw.get('name')!r}", {"name"}, {"from", "to", "usage", "local"})
     name = as_text(raw["name"], where, "alias name")
     assert name is not None
     start = as_date(raw.get("from"), where, f"alias {name!r} from")
@@ -218,10 +242,16 @@ def _parse_alias(raw: Any, where: str) -> Alias:
     require(start is None or end is None or start <= end, where, f"alias {name!r} ends before it starts")
     usage = raw.get("usage", "neutral")
     require(usage in ALIAS_USAGES, where, f"alias {name!r}: unknown usage {usage!r}")
-    return Alias(name, start, end, usage)
+    local = raw.get("local")
+    require(
+        local is None or local in LOCAL_KINDS,
+        where,
+        f"alias {name!r}: local must be one of {sorted(LOCAL_KINDS)}",
+    )
+    return Alias(name, start, end, usage, local)
 
 
-def _parse_actor(raw: Any, where: str) -> Actor:
+def _parse_actor(raw: Any, where: str, naming: Naming | None = None) -> Actor:
     require(isinstance(raw, Mapping), where, "entry must be a mapping")
     check_keys(raw, where, _ACTOR_REQUIRED, _ACTOR_OPTIONAL)
     ident = raw["id"]
@@ -252,6 +282,9 @@ def _parse_actor(raw: Any, where: str) -> Actor:
     require(isinstance(by_role, bool), where, "by_role must be true/false")
     parent = raw.get("parent")
     require(parent is None or isinstance(parent, str), where, "parent must be an id")
+    naming = naming or Naming()
+    acled_names, by_country = parse_names(raw, where, country, naming)
+    own = naming.countries.get(str(country or naming.default_country))
     seen: set[str] = set()
     unique: list[Alias] = []
     for a in details:
@@ -268,7 +301,7 @@ def _parse_actor(raw: Any, where: str) -> Actor:
         side=raw["side"],
         country=country,
         inter=inter,
-        acled_name=str(as_text(raw["acled_name"], where, "acled_name")),
+        acled_name=fill(pick(acled_names, None).name, own),
         cameo=cameo,
         alias_details=tuple(unique),
         aliases_en=(name_en, *as_str_list(raw.get("aliases_en"), where, "aliases_en")),
@@ -277,6 +310,8 @@ def _parse_actor(raw: Any, where: str) -> Actor:
         generic=generic,
         backed_by=as_str_list(raw.get("backed_by"), where, "backed_by"),
         by_role=by_role,
+        acled_names=acled_names,
+        acled_by_country=by_country,
     )
 
 
@@ -295,9 +330,17 @@ class ActorBase:
         actors: Sequence[Actor],
         variant_groups: Sequence[Sequence[str]],
         article_prefixes: Sequence[str],
+        naming: Naming | None = None,
     ) -> None:
         self._actors = tuple(actors)
         self._by_id = {a.id: a for a in self._actors}
+        self.naming = naming or Naming()
+        # default ACLED name -> the first actor bearing it (role actors are recorded by name only)
+        self._by_acled_name: dict[str, str] = {}
+        for a in self._actors:
+            self._by_acled_name.setdefault(a.acled_name, a.id)
+        # actor id -> {lookup key of a local alias ("الجيش"): military|police|security}
+        self._local_keys: dict[str, dict[str, str]] = {}
         self.article_prefixes = tuple(
             sorted((_normalize_word(p) for p in article_prefixes), key=len, reverse=True)
         )
@@ -314,12 +357,17 @@ class ActorBase:
                 continue  # (no text names it: the event coder assigns it by role)
             names = [*actor.alias_details, *(Alias(n) for n in actor.aliases_en)]
             for alias in names:
+                if alias.local is not None:
+                    local = self._local_keys.setdefault(actor.id, {})
+                    for _, stripped in self._keys(alias.name):
+                        local[stripped] = alias.local
                 for key, stripped in self._keys(alias.name):
                     # Lookup is case-insensitive for Latin names ("ISIS", "hts"); Arabic is unaffected.
                     bucket = self._lookup.setdefault(stripped.casefold(), [])
                     if (actor.id, alias) not in bucket:
                         bucket.append((actor.id, alias))
-                    for k in (key, stripped):
+                    # (+ the token norms the entity matcher keys by: "الحر" -> "حر", where `stripped` keeps it)
+                    for k in (key, stripped, _token_key(key)):
                         ids = self._index.setdefault(k, [])
                         if actor.id not in ids:
                             ids.append(actor.id)
@@ -422,6 +470,33 @@ class ActorBase:
     def by_side(self, side: str) -> list[Actor]:
         return [a for a in self._actors if a.side == side]
 
+    # -- ACLED names by date and country (data: `countries`, `periods`, `local_forces`, per-actor names)
+
+    def actor_by_acled_name(self, name: str) -> Actor | None:
+        """The actor whose (default) ACLED name this is: a role actor recorded by its name alone."""
+        found = self._by_acled_name.get(name)
+        return self._by_id[found] if found is not None else None
+
+    def home_country(self, actor_id: str) -> str | None:  # the actor's ISO-3 country or its ancestor's
+        chain = [self.get(actor_id), *self.parents(actor_id)]
+        return next((a.country for a in chain if a.country), None)
+
+    def local_kind(self, actor_id: str, text: str) -> str | None:
+        """military|police|security when `text` is one of the actor's local words ("الجيش")."""
+        return self._local_keys.get(actor_id, {}).get(self._lookup_key(text))
+
+    def acled_name_on(
+        self,
+        actor_id: str,
+        on: dt.date | None = None,
+        country: str | None = None,
+        text: str | None = None,
+        violent: bool = False,
+    ) -> str:
+        """The ACLED name of an actor for an event on `on` in `country` (ISO-3 or English name);
+        see `actor_names.resolve` for `text` (the words naming it) and `violent`."""
+        return resolve(self, actor_id, on, self.naming.code(country), text, violent)
+
 
 def _check_graph(actors: Sequence[Actor], path: Path) -> None:
     ids = {a.id for a in actors}
@@ -446,15 +521,17 @@ def load_actors(path: Path | None = None) -> ActorBase:
     path = path or ACTORS_FILE
     data = _read_yaml(path)
     items = _top(path, data, "actors")
+    naming = parse_naming(data, path.name)
     actors: list[Actor] = []
     seen: set[str] = set()
     for i, raw in enumerate(items, 1):
         where = entry_label(path, i, raw)
-        actor = _parse_actor(raw, where)
+        actor = _parse_actor(raw, where, naming)
         require(actor.id not in seen, where, f"duplicate id {actor.id!r}")
         seen.add(actor.id)
         actors.append(actor)
     _check_graph(actors, path)
+    check_naming(actors, naming, path.name)
     groups = data.get("variant_groups") or []
     require(
         isinstance(groups, list)
@@ -463,7 +540,22 @@ def load_actors(path: Path | None = None) -> ActorBase:
         "variant_groups must be a list of lists of words",
     )
     prefixes = as_str_list(data.get("article_prefixes"), path.name, "article_prefixes")
-    return ActorBase(actors, groups, prefixes)
+    return ActorBase(actors, groups, prefixes, naming)
+
+
+def acled_actor_name(
+    actor_id: str,
+    on: dt.date | None = None,
+    country: str | None = None,
+    text: str | None = None,
+    violent: bool = False,
+) -> str:
+    """The ACLED name of a knowledge-base actor for an event on `on` in `country` (ISO-3 or English).
+
+    "Military Forces of the United States (2009-2017)" for a 2015 event, "Islamic State (Iraq)" for
+    an event in Iraq, "Jabhat al Nusra" before 28 July 2016. An unknown id raises KeyError.
+    """
+    return load_actors().acled_name_on(actor_id, on, country, text, violent)
 
 
 # --------------------------------------------------------------------------- outlets

@@ -4,8 +4,9 @@ Run from the repository root:
 
     python -m rasid.knowledge.build_places [--gazetteer DIR] [--out FILE]
 
-Inputs: the Syrian rows of ``../shared/data/gazetteer/*.csv`` (GeoNames, CC BY 4.0) and
-``rasid/knowledge/data/places_extra.yaml``. The output CSV is committed so the installed package
+Inputs: ``../shared/data/gazetteer/*.csv`` (GeoNames, CC BY 4.0: Syria and its neighbours),
+``rasid/knowledge/data/places_extra.yaml`` (Syria), ``places_world.yaml`` (other countries' first-level
+areas and hand-written towns) and ``countries.yaml``. The output CSV is committed so the installed package
 never needs ``../shared``. The build is deterministic: same inputs, same bytes.
 """
 
@@ -16,7 +17,7 @@ import csv
 import math
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +25,17 @@ import yaml
 
 from rasid.knowledge.places import (
     CSV_FIELDS,
-    LAT_RANGE,
-    LON_RANGE,
+    HOME_COUNTRY,
     PLACE_TYPES,
+    Country,
     normalize_name,
+    read_countries,
 )
 
 HERE = Path(__file__).resolve().parent
 EXTRA_PATH = HERE / "data" / "places_extra.yaml"
+WORLD_PATH = HERE / "data" / "places_world.yaml"
+COUNTRIES_PATH = HERE / "data" / "countries.yaml"
 OUT_PATH = HERE / "data" / "places.csv"
 DEFAULT_GAZETTEER = HERE.parents[1] / ".." / "shared" / "data" / "gazetteer"
 
@@ -85,7 +89,7 @@ def _unique(items: Iterable[str]) -> list[str]:
     return out
 
 
-def read_gazetteer(directory: Path) -> list[dict[str, str]]:
+def read_gazetteer(directory: Path, country: str = "SY") -> list[dict[str, str]]:
     files = sorted(directory.glob("*.csv"))
     if not files:
         raise BuildError(f"{directory}: no gazetteer CSV files found")
@@ -93,12 +97,27 @@ def read_gazetteer(directory: Path) -> list[dict[str, str]]:
     for path in files:
         with path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                if row.get("country") == "SY":
+                if row.get("country") == country:
                     rows.append(row)
     return rows
 
 
-def build(gazetteer_dir: Path, extra_path: Path = EXTRA_PATH) -> list[dict[str, Any]]:
+def build(
+    gazetteer_dir: Path,
+    extra_path: Path = EXTRA_PATH,
+    world_path: Path = WORLD_PATH,
+    countries_path: Path = COUNTRIES_PATH,
+) -> list[dict[str, Any]]:
+    records = _build_syria(gazetteer_dir, extra_path)
+    countries = read_countries(countries_path)
+    world = yaml.safe_load(world_path.read_text(encoding="utf-8"))
+    extra = yaml.safe_load(extra_path.read_text(encoding="utf-8"))
+    not_places = {normalize_name(w) for w in extra.get("geocoder", {}).get("not_places", [])}
+    add_world(records, countries, world, gazetteer_dir, not_places, world_path.name)
+    return _finish(records, countries)
+
+
+def _build_syria(gazetteer_dir: Path, extra_path: Path) -> dict[str, dict[str, Any]]:
     extra = yaml.safe_load(extra_path.read_text(encoding="utf-8"))
     lexicon = extra.get("geocoder", {})
     not_places = {normalize_name(w) for w in lexicon.get("not_places", [])}
@@ -124,7 +143,9 @@ def build(gazetteer_dir: Path, extra_path: Path = EXTRA_PATH) -> list[dict[str, 
             rec["parent"] = _nearest_district(seats, rec["admin1_id"], rec["lat"], rec["lon"])
         add(rec)
     _add_extra_places(extra, records, add, seats, not_places, extra_path)
-    return _finish(records)
+    for rec in records.values():
+        rec["country"] = HOME_COUNTRY
+    return records
 
 
 def _nearest_district(
@@ -305,7 +326,7 @@ def _extra_record(
     }
 
 
-def _finish(records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _finish(records: dict[str, dict[str, Any]], countries: dict[str, Country]) -> list[dict[str, Any]]:
     """Fill admin1/admin2 names from the parent chain and check everything."""
 
     def admin2_of(rec: dict[str, Any]) -> str:
@@ -324,10 +345,13 @@ def _finish(records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             raise BuildError(f"place {rec['id']}: unknown type {rec['type']!r}")
         if rec["parent"] and rec["parent"] not in records:
             raise BuildError(f"place {rec['id']}: unknown parent {rec['parent']!r}")
-        if rec["type"] != "country" and not (
-            LAT_RANGE[0] <= rec["lat"] <= LAT_RANGE[1] and LON_RANGE[0] <= rec["lon"] <= LON_RANGE[1]
-        ):
-            raise BuildError(f"place {rec['id']}: coordinates {rec['lat']},{rec['lon']} outside Syria")
+        country = countries.get(rec["country"])
+        if country is None:
+            raise BuildError(f"place {rec['id']}: unknown country {rec['country']!r}")
+        if not country.contains(rec["lat"], rec["lon"]):
+            raise BuildError(
+                f"place {rec['id']}: coordinates {rec['lat']},{rec['lon']} outside {country.name_en}"
+            )
         gov = records.get(rec["admin1_id"])
         dist = records.get(admin2_of(rec))
         out.append(
@@ -348,8 +372,224 @@ def _finish(records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 "geo_precision": rec["geo_precision"],
                 "population": rec["population"],
                 "source": rec["source"],
+                "country": rec["country"],
             }
         )
+    return out
+
+
+# ---------------------------------------------------------------- places outside Syria
+#
+# Country rows come from data/countries.yaml, first-level areas and hand-written towns, districts and
+# bases from data/places_world.yaml, and towns from the GeoNames rows of the neighbouring countries
+# (placed in their first-level area by GeoNames admin1 code, or the nearest area when the code is not
+# listed). A hand-written place replaces a GeoNames row of the same name in the same country within
+# SAME_PLACE_DEG (its English name is ACLED's) and takes its spellings.
+
+SAME_PLACE_DEG = 0.1  # about 10 km
+
+
+def country_id(iso3: str) -> str:
+    return "sy-syria" if iso3 == HOME_COUNTRY else f"cc-{iso3.lower()}"
+
+
+def _rec(
+    pid: str,
+    names: list[str],
+    en: str,
+    ll: tuple[float, float],
+    ptype: str,
+    parent: str,
+    country: str,
+    admin1_id: str,
+    **kw: Any,
+) -> dict[str, Any]:
+    gp_default = 3 if ptype in ("country", "governorate") else 1
+    return {
+        "id": pid,
+        "name_ar": names[0],
+        "name_en": en,
+        "variants": names[1:],
+        "lat": round(float(ll[0]), 5),
+        "lon": round(float(ll[1]), 5),
+        "type": ptype,
+        "parent": parent,
+        "precision": int(kw.get("precision", 1 if ptype not in ("country", "governorate") else 2)),
+        "geo_precision": int(kw.get("gp", gp_default)),
+        "population": int(kw.get("population", 0)),
+        "source": kw.get("source", "extra"),
+        "admin1_id": admin1_id,
+        "country": country,
+    }
+
+
+def add_world(
+    records: dict[str, dict[str, Any]],
+    countries: Mapping[str, Country],
+    world: dict[str, Any],
+    gazetteer_dir: Path,
+    not_places: set[str],
+    source: str,
+) -> None:
+    """Add the non-Syrian countries, their admin1 areas, GeoNames towns and hand-written places."""
+    not_places = not_places | {normalize_name(w) for w in world.get("drop_names") or []}
+
+    def add(rec: dict[str, Any]) -> None:
+        if rec["id"] in records:
+            raise BuildError(f"{source}: duplicate place id {rec['id']}")
+        records[rec["id"]] = rec
+
+    def names(ar: str, var: list[str] | None) -> list[str]:
+        kept = [n for n in _unique([ar, *(var or [])]) if normalize_name(n) not in not_places]
+        if not kept:
+            raise BuildError(f"{source}: place {ar!r} has no usable name")
+        return kept
+
+    for iso3, c in countries.items():
+        if iso3 != HOME_COUNTRY:
+            add(
+                _rec(
+                    country_id(iso3),
+                    names(c.name_ar, list(c.variants)),
+                    c.name_en,
+                    (c.lat, c.lon),
+                    "country",
+                    "",
+                    iso3,
+                    "",
+                    precision=2,
+                )
+            )
+    by_code: dict[tuple[str, str], str] = {}
+    seats: dict[str, list[tuple[str, tuple[float, float]]]] = {}
+    for iso3, areas in (world.get("admin1") or {}).items():
+        if iso3 not in countries:
+            raise BuildError(f"{source}: admin1 of unknown country {iso3}")
+        for a in areas:
+            add(
+                _rec(
+                    a["id"],
+                    names(a["ar"], a.get("var")),
+                    a["en"],
+                    a["ll"],
+                    "governorate",
+                    country_id(iso3),
+                    iso3,
+                    a["id"],
+                    precision=2,
+                )
+            )
+            if "gn" in a:
+                by_code[(iso3, str(a["gn"]))] = a["id"]
+            seats.setdefault(iso3, []).append((a["id"], (float(a["ll"][0]), float(a["ll"][1]))))
+    hand = _hand_places(world, records, countries, names, source)
+    gaz = _geonames_rows(gazetteer_dir, countries, world, by_code, seats, not_places)
+    for rec in gaz:
+        same = [h for h in hand if h["country"] == rec["country"] and _same_place(h, rec)]
+        if same:  # the hand-written row wins; it takes the GeoNames spellings
+            merged = _unique([same[0]["name_ar"], *same[0]["variants"], rec["name_ar"], *rec["variants"]])
+            same[0]["variants"] = merged[1:]
+            same[0]["population"] = max(same[0]["population"], rec["population"])
+            continue
+        add(rec)
+    for rec in hand:
+        add(rec)
+
+
+def _same_place(hand: dict[str, Any], gn: dict[str, Any]) -> bool:
+    hand_names = {normalize_name(n) for n in [hand["name_ar"], *hand["variants"]]}
+    gn_names = {normalize_name(n) for n in [gn["name_ar"], *gn["variants"]]}
+    near = _distance((hand["lat"], hand["lon"]), (gn["lat"], gn["lon"])) <= SAME_PLACE_DEG
+    return near and bool(hand_names & gn_names)
+
+
+def _hand_places(
+    world: dict[str, Any],
+    records: dict[str, dict[str, Any]],
+    countries: Mapping[str, Country],
+    names: Any,
+    source: str,
+) -> list[dict[str, Any]]:
+    """The hand-written places, each once its parent (`in`) is known; parents may be other places."""
+    out: dict[str, dict[str, Any]] = {}
+    pending = list(world.get("places") or [])
+    while pending:
+        later = []
+        for p in pending:
+            parent_id = country_id(p["in"]) if p["in"] in countries else p["in"]
+            parent = records.get(parent_id) or out.get(parent_id)
+            if parent is None:
+                later.append(p)
+                continue
+            ptype = p.get("type", "town")
+            gp = p.get("gp", 2 if ptype in ("road", "region") else 1)
+            admin1 = parent["id"] if parent["type"] == "governorate" else parent["admin1_id"]
+            if p["id"] in out or p["id"] in records:
+                raise BuildError(f"{source}: duplicate place id {p['id']}")
+            out[p["id"]] = _rec(
+                p["id"],
+                names(p["ar"], p.get("var")),
+                p["en"],
+                p["ll"],
+                ptype,
+                parent_id,
+                parent["country"],
+                admin1,
+                gp=gp,
+                precision=p.get("p", 1),
+            )
+        if len(later) == len(pending):
+            missing = ", ".join(f"{p['id']} (in {p['in']})" for p in later)
+            raise BuildError(f"{source}: unresolved parents: {missing}")
+        pending = later
+    return list(out.values())
+
+
+def _geonames_rows(
+    gazetteer_dir: Path,
+    countries: Mapping[str, Country],
+    world: dict[str, Any],
+    by_code: dict[tuple[str, str], str],
+    seats: dict[str, list[tuple[str, tuple[float, float]]]],
+    not_places: set[str],
+) -> list[dict[str, Any]]:
+    overrides: dict[str, dict[str, Any]] = world.get("overrides") or {}
+    out = []
+    for iso3, c in countries.items():
+        if iso3 == HOME_COUNTRY or not c.geonames:
+            continue
+        for row in read_gazetteer(gazetteer_dir, c.geonames):
+            pid = f"gn-{row['geonameid']}"
+            ov = overrides.get(pid, {})
+            if ov.get("remove"):
+                continue
+            drop = {normalize_name(d) for d in ov.get("drop", [])} | not_places
+            cleaned = [clean_arabic(n) for n in row["arabic_names"].split("|")]
+            kept = _unique([*ov.get("add", []), *(n for n in cleaned if n and normalize_name(n) not in drop)])
+            if not kept:
+                continue
+            lat, lon = float(row["lat"]), float(row["lon"])
+            if not c.contains(lat, lon) or not seats.get(iso3):
+                continue
+            admin1 = (
+                by_code.get((iso3, row["admin1code"]))
+                or min(seats[iso3], key=lambda s: _distance(s[1], (lat, lon)))[0]
+            )
+            population = int(row["population"] or 0)
+            out.append(
+                _rec(
+                    pid,
+                    kept,
+                    ov.get("en") or ascii_english(row["name"]),
+                    (lat, lon),
+                    ov.get("type", "city" if population >= 50000 else "town"),
+                    admin1,
+                    iso3,
+                    admin1,
+                    population=population,
+                    source="geonames",
+                )
+            )
     return out
 
 
@@ -364,10 +604,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gazetteer", type=Path, default=DEFAULT_GAZETTEER)
     parser.add_argument("--extra", type=Path, default=EXTRA_PATH)
+    parser.add_argument("--world", type=Path, default=WORLD_PATH)
     parser.add_argument("--out", type=Path, default=OUT_PATH)
     args = parser.parse_args(argv)
     try:
-        rows = build(args.gazetteer, args.extra)
+        rows = build(args.gazetteer, args.extra, args.world)
     except (BuildError, OSError, KeyError, yaml.YAMLError) as exc:
         print(f"build_places: {exc}", file=sys.stderr)
         return 1

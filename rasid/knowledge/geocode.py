@@ -16,7 +16,15 @@ the neighbourhood (container: Aleppo city); "قرية العيس بريف حلب
 Ambiguity: a bare "حلب" is the city (cities outrank governorates of the same name) unless preceded
 by محافظة or ريف. Names that are also common words (data: geocoder.ambiguous) are accepted only
 after a cue word (حي، بلدة، قرية، مدينة، منطقة ...), before a container, after a direction word, or
-in a list joined to an accepted place.
+in a list joined to an accepted place; those of geocoder.ambiguous_locative also after في or ب
+("في القريتين" is the town, "القريتين" alone two villages).
+
+Countries: a name shared by places of several countries (دوما in Syria and the West Bank, رفح in Gaza
+and Egypt, البيضاء in Yemen and Libya) is read in the countries of the other, unambiguous places of
+its sentence and article and of the countries they name (`resolve_sentences`); without such context a
+Syrian place, a city or a first-level area wins over a foreign village. A district cue ("مديرية X",
+"قضاء X", "ناحية X") codes X's main town with geo-precision 2; a neighbourhood said to be in a city it
+is not known in ("حي القصور في دير الزور") is coded at that city with precision 2.
 
 Matching is a longest match over tokens against a dict of normalised names (no regex per place).
 """
@@ -25,6 +33,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -33,8 +43,10 @@ import yaml
 
 from rasid.knowledge.places import (
     DATA_DIR,
+    HOME_COUNTRY,
     Place,
     PlaceBase,
+    country_of,
     load_places,
     normalize_name,
     normalize_word,
@@ -62,6 +74,9 @@ class GeoResult:
     admin2_ar: str = ""
     surface: str = ""  # the words naming the place (without cue words or the container)
     head: tuple[int, int] | None = None  # offsets of `surface` in the text given to resolve_phrase
+    country: str = ""  # as ACLED spells it ("Yemen")
+    iso: int = 0  # ISO 3166 numeric (ACLED's `iso`)
+    country_code: str = ""  # ISO-3
 
 
 # ---------------------------------------------------------------- lexicon
@@ -75,7 +90,11 @@ class _Lexicon:
     directions: dict[str, str]  # word -> north/south/east/west
     linkers: frozenset[str]
     connectors: frozenset[str]
+    locatives: frozenset[str]
     ambiguous: frozenset[str]
+    locative: frozenset[str]  # ambiguous names that are places after في / ب as well
+    needs_cue: frozenset[str]  # ambiguous names that are places only right after a cue word
+    risky: frozenset[str]  # ambiguous | locative: never read off a split-off ب/ل/ك
     not_places: frozenset[str]
     foreign: frozenset[str]
 
@@ -111,7 +130,17 @@ def _lexicon() -> _Lexicon:
             directions=directions,
             linkers=frozenset(normalize_word(w) for w in raw["linkers"]),
             connectors=frozenset(normalize_word(w) for w in raw.get("connectors", [])),
-            ambiguous=frozenset(normalize_name(w) for w in raw["ambiguous"]),
+            locatives=frozenset(normalize_word(w) for w in raw.get("locatives", [])),
+            ambiguous=frozenset(
+                normalize_name(w) for w in [*raw["ambiguous"], *raw.get("ambiguous_world", [])]
+            ),
+            locative=frozenset(normalize_name(w) for w in raw.get("ambiguous_locative", [])),
+            needs_cue=frozenset(normalize_name(w) for w in raw.get("needs_cue", [])),
+            risky=frozenset(
+                normalize_name(w)
+                for key in ("ambiguous", "ambiguous_world", "ambiguous_locative")
+                for w in raw.get(key, [])
+            ),
             not_places=frozenset(normalize_name(w) for w in raw["not_places"]),
             foreign=frozenset(normalize_name(w) for w in raw.get("foreign", [])),
         )
@@ -189,7 +218,15 @@ def _forms(norm: str) -> tuple[tuple[str, str], ...]:
 def _modifier_words() -> frozenset[str]:
     lex = _lexicon()
     return frozenset(
-        itertools.chain(lex.cues, lex.countryside, lex.vicinity, lex.directions, lex.linkers, lex.connectors)
+        itertools.chain(
+            lex.cues,
+            lex.countryside,
+            lex.vicinity,
+            lex.directions,
+            lex.linkers,
+            lex.connectors,
+            lex.locatives,
+        )
     )
 
 
@@ -260,6 +297,7 @@ class _Atom:
     directions: list[str] = field(default_factory=list)
     pre_direction: bool = False
     linked: bool = False  # introduced by ب/ل/في/a direction: a container of the preceding phrase
+    locative: bool = False  # introduced by في or ب
     coordinated: bool = False  # joined to the preceding atom by و or a comma
     mod_start_tok: int = 0
 
@@ -321,7 +359,7 @@ def _scan(text: str, toks: _Tokens) -> list[_Atom]:
         if mod_start is not None and not _gap_ok(text, matches[i - 1].end(), matches[i].start()):
             mods.clear()
             mod_start = None
-        hit = _match_name(toks, i, idx, lex.ambiguous) if tok.names else None
+        hit = _match_name(toks, i, idx, lex.risky) if tok.names else None
         if hit is not None:
             atom = _name_atom(text, toks, i, hit, mods, mod_start, lex, idx)
             atoms.append(atom)
@@ -397,6 +435,7 @@ def _name_atom(
         or bool(mods.get("pre_dirs"))
         or (not lead.startswith("و") and ("ب" in lead or "ل" in lead)),
         coordinated="و" in lead[:1] or "ف" in lead[:1],
+        locative=bool(mods.get("linker") or mods.get("locative")) or "ب" in lead,
         mod_start_tok=start_tok,
     )
     if clitics:
@@ -424,11 +463,15 @@ def _add_modifier(tok: _WordInfo, i: int, mods: dict[str, Any], in_run: bool, le
             mods["linker"] = True
         elif form in lex.connectors and not clitics and in_run:
             pass  # "بالقرب من": keeps the run of modifiers alive without linking
+        elif form in lex.locatives and not clitics:
+            mods["locative"] = True  # "إلى القريتين"
         else:
             continue
         if not in_run:
             mods["lead_clitics"] = clitics
-        if "content_start" not in mods and form not in lex.linkers and form not in lex.connectors:
+        if "content_start" not in mods and not (
+            form in lex.linkers or form in lex.connectors or form in lex.locatives
+        ):
             mods["content_start"] = i
             mods["content_clitics"] = clitics
         return True
@@ -457,6 +500,7 @@ _CUE_TYPES = {
     "town": ("town", "village", "city", "subdistrict"),
     "city": ("city", "town"),
     "governorate": ("governorate",),
+    "district": ("district", "subdistrict", "town", "city", "village"),
     "area": (),
 }
 _SETTLEMENTS = ("city", "town", "village")
@@ -508,13 +552,39 @@ def _choose_cached(
         # Without a cue, a district never wins over the town it is named after.
         cands = [p for p in cands if p.type != "district"] or cands
 
-    def score(p: Place) -> tuple[int, int, int, tuple[int, int]]:
+    countries = {p.country for p in cands}
+
+    def score(p: Place) -> tuple[int, int, int, int, int, tuple[int, int]]:
         inside = any(_within(kb, p, c) for c in containers)
         hinted = p.id in hints or p.admin1 in hints or any(c.id in hints for c in kb.containers(p.id))
         area_first = 0 if (want_area and p.type == "governorate") else 1
-        return (0 if inside else 1, 0 if hinted else 1, area_first, prominence(p))
+        in_context = len(countries) > 1 and _CONTEXT + p.country in hints
+        return (
+            0 if inside else 1,
+            0 if hinted else 1,
+            0 if in_context else 1,
+            _tier(p),
+            area_first,
+            prominence(p),
+        )
 
     return min(cands, key=score)
+
+
+_CONTEXT = "@"  # hints "@YEM": the article reports on Yemen
+
+
+def _tier(place: Place) -> int:
+    """Without context, a Syrian place, a foreign country, first-level area or large city (GeoNames
+    population) before a foreign town: Syrian outlets name Syrian villages without their country."""
+    big = place.type in ("country", "governorate") or place.population >= 100_000
+    return 0 if place.country == HOME_COUNTRY or big else 1
+
+
+@lru_cache(maxsize=64)
+def _country_fields(iso3: str) -> tuple[str, int]:
+    country = country_of(iso3)
+    return (country.name_en, country.iso) if country else ("", 0)
 
 
 def _result(
@@ -541,6 +611,9 @@ def _result(
         admin2_ar=place.admin2_ar,
         surface=text[atom.head_start : atom.head_end],
         head=(atom.head_start, atom.head_end),
+        country=_country_fields(place.country)[0],
+        iso=_country_fields(place.country)[1],
+        country_code=place.country,
     )
 
 
@@ -569,6 +642,18 @@ def _resolve_atom(
     place = _choose(kb, atom.ids, atom.cue, containers, hints)
     precision = place.geo_precision
     qualifier: str | None = None
+    if containers and not any(_within(kb, place, c) for c in containers):
+        city = next((c for c in containers if c.type in _SETTLEMENTS), None)
+        if city is not None and place.type in _IN_TOWN:
+            # "حي القصور في دير الزور": a part of that city whose own name the gazetteer lacks.
+            return _result(city, text, atom, 2, None, "neighbourhood")
+        if all(c.country != place.country for c in containers):
+            # "الحويجة بريف حماة" is a Syrian village the gazetteer lacks, not Hawija in Iraq: the
+            # place it is said to be in, near it.
+            area = containers[0]
+            return _result(area, text, atom, max(2, area.geo_precision), None, "near")
+    if atom.cue == "district" and place.type not in ("governorate", "country"):
+        precision = 2  # "مديرية X" / "قضاء X": coded at X's main town, as the coding guide says
     if atom.vicinity:
         precision = max(precision, 2)
         qualifier = f"{adj} outskirts" if adj else "outskirts"
@@ -606,13 +691,86 @@ def _container_places(kb: PlaceBase, atoms: list[_Atom], hints: frozenset[str]) 
     return out
 
 
-def _resolve(text: str, hints: frozenset[str], accept_all: bool) -> list[tuple[int, int, GeoResult]]:
+def _prepare(text: str) -> tuple[_Tokens, list[_Atom]]:
+    toks = _tokenize(text)
+    return toks, [a for a in _scan(text, toks) if a.ids != [FOREIGN]]
+
+
+@lru_cache(maxsize=20_000)
+def _key_country(key: str, ambiguous: bool) -> tuple[str, int] | None:
+    """The one country a name's places lie in and its weight as evidence, or None if several."""
+    kb = load_places()
+    places = [p for p in map(kb.get, _index().names.get(key, ())) if p is not None]
+    countries = {p.country for p in places}
+    if len(countries) != 1 or (ambiguous and not any(p.type == "country" for p in places)):
+        return None
+    # A country named outright ("اليمن") weighs more than one of its towns.
+    return next(iter(countries)), 3 if any(p.type in ("country", "governorate") for p in places) else 1
+
+
+@lru_cache(maxsize=20_000)
+def _shared(key: str) -> bool:
+    """True if places of several countries bear this name (only then does context matter)."""
+    kb = load_places()
+    return len({p.country for p in map(kb.get, _index().names.get(key, ())) if p is not None}) > 1
+
+
+def _votes(atoms: list[_Atom], lex: _Lexicon, evidence: dict[str, set[str]] | None = None) -> Counter[str]:
+    """Countries the unambiguous places of a text lie in, weighted; `evidence` collects their names."""
+    votes: Counter[str] = Counter()
+    for a in atoms:
+        found = _key_country(a.key, a.key in lex.risky)
+        if found is not None:
+            votes[found[0]] += found[1]
+            if evidence is not None:
+                evidence.setdefault(found[0], set()).add(a.key)
+    return votes
+
+
+@lru_cache(maxsize=20_000)
+def _own_keys(place_id: str) -> frozenset[str]:
+    place = load_places().get(place_id)
+    return frozenset(normalize_name(n) for n in place.names) if place else frozenset()
+
+
+def _stray(res: GeoResult, evidence: dict[str, set[str]]) -> bool:
+    """A small place of a country nothing else in the article is in, while the article is about
+    another country: a namesake of a local village missing from the gazetteer, not that place
+    ("الحويجة" in a report on Hama is not Hawija in Kirkuk)."""
+    kb = load_places()
+    place = kb.get(res.place_id)
+    if place is None or place.type in ("country", "governorate", "district") or place.population >= 100_000:
+        return False
+    if evidence.get(place.country, set()) - _own_keys(place.id):
+        return False
+    others = [len(keys) for c, keys in evidence.items() if c != place.country]
+    # A Syrian village gives way only to an article plainly about one other country.
+    return bool(others) and (place.country != HOME_COUNTRY or max(others) >= 3)
+
+
+def _context_hints(votes: Counter[str]) -> frozenset[str]:
+    """The countries a text reports on: the most voted and any with at least half its votes."""
+    if not votes:
+        return frozenset()
+    top = max(votes.values())
+    return frozenset(_CONTEXT + c for c, v in votes.items() if 2 * v >= top)
+
+
+def _resolve(
+    text: str,
+    hints: frozenset[str],
+    accept_all: bool,
+    prepared: tuple[_Tokens, list[_Atom]] | None = None,
+    evidence: dict[str, set[str]] | None = None,
+) -> list[tuple[int, int, GeoResult]]:
     kb = load_places()
     lex = _lexicon()
-    toks = _tokenize(text)
-    atoms = [a for a in _scan(text, toks) if a.ids != [FOREIGN]]
+    toks, atoms = prepared or _prepare(text)
     if not atoms:
         return []
+    if evidence is None and not accept_all:  # the text is its own context
+        evidence = {}
+        hints = hints | _context_hints(_votes(atoms, lex, evidence))
 
     # Coordination: "قريتي الطلحية وأبو قنصة", "حيي المشهد، الزبدية" — adjacent atoms joined by و or a comma.
     for prev, cur in itertools.pairwise(atoms):
@@ -672,11 +830,20 @@ def _resolve(text: str, hints: frozenset[str], accept_all: bool) -> list[tuple[i
                 if _acceptable(atom, lex, accept_all, False):
                     res = _resolve_atom(kb, text, atom, [], hints)
                     results.append((atom.phrase_start, atom.end, res))
+    if evidence and len(evidence) > 1:  # only a text naming two countries can have a stray place
+        results = [r for r in results if not _stray(r[2], evidence)]
     return results
 
 
 def _acceptable(atom: _Atom, lex: _Lexicon, accept_all: bool, has_container: bool) -> bool:
-    if accept_all or atom.key not in lex.ambiguous:
+    if accept_all:
+        return True
+    if atom.key in lex.needs_cue:
+        return bool(atom.cue)
+    if atom.key in lex.locative:
+        if atom.locative:
+            return True
+    elif atom.key not in lex.ambiguous:
         return True
     return bool(atom.cue or atom.countryside or atom.vicinity or atom.pre_direction or has_container)
 
@@ -691,6 +858,26 @@ def resolve_phrase(text: str) -> list[tuple[int, int, GeoResult]]:
     locates and reported as `container_id`; the span then covers the whole nested phrase.
     """
     return _resolve(text, frozenset(), accept_all=False)
+
+
+def resolve_sentences(texts: Sequence[str]) -> list[list[tuple[int, int, GeoResult]]]:
+    """`resolve_phrase` for each sentence of one article, names shared by several countries read in
+    the countries the article's other places (and the sentence's own, first) lie in."""
+    lex = _lexicon()
+    prepared = [_prepare(t) for t in texts]
+    evidence: dict[str, set[str]] = {}
+    own = [_votes(atoms, lex, evidence) for _, atoms in prepared]
+    article: Counter[str] = Counter()
+    for votes in own:
+        article.update(votes)
+    hints = [frozenset[str]()] * len(texts)
+    for k, (_, atoms) in enumerate(prepared):
+        if any(_shared(a.key) for a in atoms):  # the sentence's own places first, then the article's
+            hints[k] = _context_hints(Counter({c: 3 * v for c, v in own[k].items()}) + article)
+    return [
+        _resolve(t, h, accept_all=False, prepared=p, evidence=evidence)
+        for t, p, h in zip(texts, prepared, hints, strict=True)
+    ]
 
 
 # Pure (the knowledge base is loaded once) and called for every place name the tagger finds, and
@@ -713,12 +900,23 @@ def geocode(surface: str, context: str = "", container_hint: str | None = None) 
     if context:
         for _, _, r in _resolve(context, frozenset(), accept_all=False):
             hints.add(r.place_id)
+            hints.add(_CONTEXT + r.country_code)  # the countries the context is about
             if r.admin1:
                 hints.add(r.admin1)
     found = _resolve(surface, frozenset(hints), accept_all=True)
     if found:
         # The phrase covering most of the surface is the mention; others are stray words.
         _start, _end, best = max(found, key=lambda f: (f[1] - f[0], -f[0]))
+        place = kb.get(best.place_id)
+        if (
+            not hints
+            and place is not None
+            and _tier(place)
+            and normalize_name(best.surface) in _lexicon().risky
+        ):
+            # A foreign village whose name is also a common word or a person's ("كنعان"), with nothing
+            # to say the text is about its country: running text did not take it, neither do we.
+            return None
         return replace(best, head=None)
     places = kb.lookup(surface)
     if not places:
@@ -737,4 +935,7 @@ def geocode(surface: str, context: str = "", container_hint: str | None = None) 
         admin1_ar=place.admin1_ar,
         admin2_ar=place.admin2_ar,
         surface=surface,
+        country=_country_fields(place.country)[0],
+        iso=_country_fields(place.country)[1],
+        country_code=place.country,
     )

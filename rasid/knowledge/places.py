@@ -1,8 +1,11 @@
-"""The Syrian places knowledge base: governorates, districts, towns, neighbourhoods, landmarks.
+"""The places knowledge base: countries, governorates, districts, towns, neighbourhoods, landmarks.
 
-Data lives in ``data/places.csv`` (built by ``build_places.py`` from GeoNames plus
-``data/places_extra.yaml``). It is loaded once, validated row by row, and indexed by
-normalised name for the geocoder.
+Syria in depth, and the countries its war news reports on (Iraq, Yemen, Saudi Arabia, Turkey,
+Lebanon, Jordan, Palestine, Israel, Egypt, Libya, Iran, the Gulf states) at their first-level areas
+and main towns. Data lives in ``data/places.csv`` (built by ``build_places.py`` from GeoNames plus
+``data/places_extra.yaml`` and ``data/places_world.yaml``); every place names its country (ISO-3,
+``data/countries.yaml``). It is loaded once, validated row by row (coordinates inside the country's
+bounding box), and indexed by normalised name for the geocoder.
 """
 
 from __future__ import annotations
@@ -13,11 +16,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from rasid.text.fold import PLACE_NAMES, fold_word
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PLACES_CSV = DATA_DIR / "places.csv"
+COUNTRIES_YAML = DATA_DIR / "countries.yaml"
 
 PLACE_TYPES = frozenset(
     {
@@ -36,9 +43,11 @@ PLACE_TYPES = frozenset(
         "region",
     }
 )
-# Syria's bounding box (with a small margin for the Golan and the Tigris corner).
+# Syria's bounding box (with a small margin for the Golan and the Tigris corner); the boxes of all
+# countries are in data/countries.yaml.
 LAT_RANGE = (32.3, 37.4)
 LON_RANGE = (35.6, 42.4)
+HOME_COUNTRY = "SYR"
 
 CSV_FIELDS = [
     "id",
@@ -57,6 +66,7 @@ CSV_FIELDS = [
     "geo_precision",
     "population",
     "source",
+    "country",
 ]
 
 _SPACES = re.compile(r"[\s\-–_]+")
@@ -64,6 +74,74 @@ _SPACES = re.compile(r"[\s\-–_]+")
 
 class PlaceDataError(ValueError):
     """Bad data in places.csv; the message names the file and the row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    iso3: str  # ISO 3166-1 alpha-3, the `country` column of places.csv
+    iso: int  # ISO 3166-1 numeric (ACLED's `iso`)
+    name_en: str  # as ACLED spells it
+    name_ar: str
+    variants: tuple[str, ...]
+    lat: float
+    lon: float
+    bbox: tuple[float, float, float, float]  # lat_min, lat_max, lon_min, lon_max
+    geonames: str = ""  # GeoNames country code, for countries imported from the shared gazetteer
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.bbox[0] <= lat <= self.bbox[1] and self.bbox[2] <= lon <= self.bbox[3]
+
+
+def _country(raw: dict[str, Any], k: int, path: Path) -> Country:
+    try:
+        bbox = tuple(float(x) for x in raw["bbox"])
+        if len(bbox) != 4 or not (bbox[0] < bbox[1] and bbox[2] < bbox[3]):
+            raise ValueError("bbox must be [lat_min, lat_max, lon_min, lon_max]")
+        lat, lon = (float(x) for x in raw["ll"])
+        country = Country(
+            iso3=str(raw["iso3"]),
+            iso=int(raw["iso"]),
+            name_en=str(raw["en"]),
+            name_ar=str(raw["ar"]),
+            variants=tuple(str(v) for v in raw.get("var", [])),
+            lat=lat,
+            lon=lon,
+            bbox=(bbox[0], bbox[1], bbox[2], bbox[3]),
+            geonames=str(raw.get("gn", "")),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PlaceDataError(f"{path.name}: country {k + 1}: bad entry ({exc})") from None
+    if not re.fullmatch(r"[A-Z]{3}", country.iso3) or not country.contains(lat, lon):
+        raise PlaceDataError(
+            f"{path.name}: country {k + 1} ({country.iso3}): bad code or point outside its box"
+        )
+    return country
+
+
+def read_countries(path: Path = COUNTRIES_YAML) -> dict[str, Country]:
+    """The countries of the gazetteer by ISO-3 code, validated."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = raw["countries"]
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise PlaceDataError(f"{path.name}: cannot read countries ({exc})") from None
+    out: dict[str, Country] = {}
+    for k, entry in enumerate(entries):
+        country = _country(entry, k, path)
+        if country.iso3 in out:
+            raise PlaceDataError(f"{path.name}: duplicate country {country.iso3}")
+        out[country.iso3] = country
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_countries() -> dict[str, Country]:
+    return read_countries(COUNTRIES_YAML)
+
+
+def country_of(iso3: str) -> Country | None:
+    """The country with this ISO-3 code ("YEM"), or None."""
+    return load_countries().get(iso3)
 
 
 def normalize_word(word: str) -> str:
@@ -105,6 +183,7 @@ class Place:
     geo_precision: int  # ACLED precision when the place is named on its own
     population: int = 0
     source: str = ""
+    country: str = HOME_COUNTRY  # ISO-3
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -236,10 +315,12 @@ def _parse_row(row: dict[str, str], line: int, path: Path) -> Place:
         raise PlaceDataError(f"{where}: id and name_ar are required")
     if row["type"] not in PLACE_TYPES:
         raise PlaceDataError(f"{where}: unknown type {row['type']!r}")
-    if row["type"] != "country" and not (
-        LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
-    ):
-        raise PlaceDataError(f"{where}: coordinates {lat},{lon} outside Syria")
+    iso3 = row.get("country") or HOME_COUNTRY
+    country = load_countries().get(iso3)
+    if country is None:
+        raise PlaceDataError(f"{where}: unknown country code {iso3!r}")
+    if not country.contains(lat, lon):
+        raise PlaceDataError(f"{where}: coordinates {lat},{lon} outside {country.name_en}")
     if precision not in (1, 2) or geo_precision not in (1, 2, 3):
         raise PlaceDataError(f"{where}: precision must be 1/2 and geo_precision 1/2/3")
     return Place(
@@ -259,6 +340,7 @@ def _parse_row(row: dict[str, str], line: int, path: Path) -> Place:
         geo_precision=geo_precision,
         population=population,
         source=row.get("source", ""),
+        country=iso3,
     )
 
 

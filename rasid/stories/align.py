@@ -1,9 +1,13 @@
 """Claim alignment: which outlet (and which quoted source) asserts which fact in a story.
 
 Facts come from each member article's coded events (casualties by category, cause, perpetrator,
-who took a place) and from its sentences (withdrawal framing, retractions). Events of different
-articles that share place and date form one incident, so a fact is keyed by (incident, kind).
-Each fact is agreed, contradicted (values and their holders) or single-source.
+who took a place) and from its sentences (withdrawal framing, retractions). Events are folded
+into incidents (rasid.stories.incidents: another day or another place is another incident), so a
+fact is keyed by (incident, kind). A holder is an outlet, or a source it quotes by name.
+
+Each fact is contradicted (two holders disagree about the same incident: values and their
+holders), agreed, updated (one holder's figure changed from one report to the next: a rising toll
+is no contradiction) or single-source. One holder never contradicts itself.
 """
 
 from __future__ import annotations
@@ -11,13 +15,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from rasid.document import Document
 from rasid.records import ArticleStore
 from rasid.stories._data import lexicon, norm_phrase
 from rasid.stories.holders import resolve_back_references, source_label
+from rasid.stories.incidents import (
+    DayCalendar,
+    EventKey,
+    Incident,
+    best_incident,
+    event_spans,
+    incident_lexicon,
+)
 
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 TERRITORY = {
@@ -26,6 +38,9 @@ TERRITORY = {
     "Non-violent transfer of territory",
 }
 _CASUALTY_KINDS = ("total", "civilians", "children", "women")
+_CLASH_JOIN = " ↔ "  # the sides of a clash, as one perpetrator value
+_ALLY_JOIN = " + "  # an actor and the allies named with it
+_DAY_PRECISE = ("day", "part_of_day", "hour", "minute")
 _QUOTED = re.compile(r"[“\"«]([^”\"»]{3,60})[”\"»]\s*(\S+)")
 
 
@@ -41,52 +56,13 @@ class Claim:
     hedged: bool = False
     retracted: bool = False
     source_text: str | None = None  # the attribution phrase as written
+    headline: bool = False  # told by the headline alone: the body of the same article says it better
+    # False for an actor the knowledge base does not know: shown, never set against another holder
+    comparable: bool = True
 
     @property
     def holder(self) -> str:
         return f"{self.outlet} ← {self.source}" if self.source else self.outlet
-
-
-@dataclass
-class Incident:
-    index: int
-    family: str
-    place_ids: set[str] = field(default_factory=set)
-    place_names: set[str] = field(default_factory=set)
-    dates: set[str] = field(default_factory=set)
-    # the publication day of the earliest report that gave no day: the incident happened by then
-    latest: str | None = None
-
-    def accepts(self, family: str, place: dict[str, Any] | None, date: str | None, latest: str | None = None) -> bool:
-        if family != self.family:
-            return False
-        if date and self.dates and not any(abs(_ordinal(date) - _ordinal(d)) <= 1 for d in self.dates):
-            return False
-        # A report published on the 2nd tells of nothing that happened on the 7th.
-        if date and self.latest and date[:10] > self.latest:
-            return False
-        if not date and latest and self.dates and min(d[:10] for d in self.dates) > latest:
-            return False
-        if place and self.place_ids:
-            ids = {place.get("place_id"), place.get("container_id")} - {None}
-            return bool(ids & self.place_ids)
-        return True
-
-    def add(self, place: dict[str, Any] | None, date: str | None, latest: str | None = None) -> None:
-        if not date and latest:
-            self.latest = min(self.latest or latest, latest)
-        if place:
-            self.place_ids |= {str(v) for v in (place.get("place_id"), place.get("container_id")) if v}
-            if place.get("name"):
-                self.place_names.add(str(place["name"]))
-        if date:
-            self.dates.add(date)
-
-
-def _ordinal(day: str) -> int:
-    import datetime as dt
-
-    return dt.date.fromisoformat(day[:10]).toordinal()
 
 
 def _family(event_type: str, sub_event_type: str) -> str:
@@ -95,10 +71,23 @@ def _family(event_type: str, sub_event_type: str) -> str:
     return "violence" if event_type in VIOLENT else "other"
 
 
+def _cause(record: dict[str, Any]) -> str | None:
+    """The cause family of a violent event (clash, shelling, airstrike ...)."""
+    sub = str(record.get("sub_event_type") or "")
+    if str(record.get("event_type")) not in VIOLENT or sub in TERRITORY:
+        return None
+    return lexicon().cause_families.get(sub)
+
+
 def _label(actor: Any) -> str | None:
     if not isinstance(actor, dict):
         return None
     return str(actor.get("name") or actor.get("text") or actor.get("id") or "") or None
+
+
+def _linked(actor: Any) -> bool:
+    """The actor is one of the knowledge base's, not words the extraction could not name."""
+    return isinstance(actor, dict) and bool(actor.get("id"))
 
 
 def _quoted_source(sentence: str, before: int) -> str | None:
@@ -157,6 +146,63 @@ def _value_anchor(record: dict[str, Any], text: str, field_name: str, value: Any
     return int(spans[0][0]) if spans else None
 
 
+def _casualty_facts(record: dict[str, Any]) -> list[tuple[str, Any, str, bool]]:
+    """(fact, value, field, comparable) of the event's tolls; fighters are counted per side, so
+    one source's count of one side's dead is never set against another's count of another side."""
+    out: list[tuple[str, Any, str, bool]] = []
+    for kind in ("killed", "injured"):
+        counts = record.get(kind) or {}
+        if not isinstance(counts, dict):
+            continue
+        fighters = [c for c in counts.get("combatants") or [] if isinstance(c, dict)]
+        fighters_sum = sum(c.get("count") or 0 for c in fighters if isinstance(c.get("count"), int))
+        for category in _CASUALTY_KINDS:
+            value = counts.get(category)
+            # A total that only repeats the civilian or fighter count adds nothing.
+            if isinstance(value, int | float) and not (
+                category == "total" and value in (counts.get("civilians"), fighters_sum)
+            ):
+                out.append((f"{kind}.{category}", value, kind, True))
+        by_side: dict[str, int] = {}
+        for c in fighters:
+            if isinstance(c.get("count"), int):
+                side = f"{kind}.combatants ({c['side']})" if c.get("side") else f"{kind}.combatants"
+                by_side[side] = by_side.get(side, 0) + int(c["count"])
+        out.extend((fact, n, kind, True) for fact, n in by_side.items())
+    return out
+
+
+def _side(record: dict[str, Any], which: int) -> tuple[str | None, bool]:
+    """One side of the event as "actor + its allies" (names), and whether all are known actors."""
+    actor = record.get(f"actor{which}")
+    name = _label(actor)
+    if name is None:
+        return None, False
+    allies = [a for a in record.get("assoc_actors") or [] if isinstance(a, dict) and a.get("with") == which]
+    names = [name, *sorted({n for a in allies if (n := _label(a)) and n != name})]
+    return _ALLY_JOIN.join(names), _linked(actor) and all(_linked(a) for a in allies)
+
+
+def _actor_facts(record: dict[str, Any]) -> list[tuple[str, Any, str, bool]]:
+    """(fact, value, field, comparable) of who did it (both sides of a clash) and who took a place."""
+    out: list[tuple[str, Any, str, bool]] = []
+    sub = str(record.get("sub_event_type") or "")
+    family = _cause(record)
+    if family:
+        out.append(("cause", family, "trigger", True))
+        (side1, known1), (side2, known2) = _side(record, 1), _side(record, 2)
+        if family == "clash" and side1 and side2:
+            out.append(("perpetrator", _CLASH_JOIN.join(sorted({side1, side2})), "actor1", known1 and known2))
+        elif side1:
+            out.append(("perpetrator", side1, "actor1", known1))
+    if sub in TERRITORY:
+        side1, known1 = _side(record, 1)
+        place = (record.get("location") or {}).get("name")
+        if side1 and place:
+            out.append((f"control:{place}", side1, "actor1", known1))
+    return out
+
+
 def _event_claims(
     record: dict[str, Any], incident: int, article_id: int, outlet: str, text: str
 ) -> list[Claim]:
@@ -164,45 +210,16 @@ def _event_claims(
     hedged = bool(record.get("hedged"))
     evidence = str((record.get("evidence") or {}).get("text") or "")
 
-    def add(fact: str, value: Any, field_name: str) -> None:
+    def add(fact: str, value: Any, field_name: str, comparable: bool = True) -> None:
         anchor = _value_anchor(record, text, field_name, value)
         phrase, actor = _source_for(record, text, anchor)
         label = source_label(phrase, outlet, actor if isinstance(actor, dict) else None)
-        claims.append(
-            Claim(fact, incident, value, article_id, outlet, label, evidence, hedged, source_text=phrase)
-        )
+        claim = Claim(fact, incident, value, article_id, outlet, label, evidence, hedged, source_text=phrase)
+        claim.comparable = comparable
+        claims.append(claim)
 
-    for kind in ("killed", "injured"):
-        counts = record.get(kind) or {}
-        if not isinstance(counts, dict):
-            continue
-        for category in _CASUALTY_KINDS:
-            value = counts.get(category)
-            if isinstance(value, int | float):
-                # A total that only repeats the civilian or fighter count adds nothing.
-                fighters_sum = sum(
-                    c.get("count") or 0 for c in counts.get("combatants") or [] if isinstance(c, dict)
-                )
-                if category == "total" and value in (counts.get("civilians"), fighters_sum):
-                    continue
-                add(f"{kind}.{category}", value, kind)
-        fighters = [c.get("count") for c in counts.get("combatants") or [] if isinstance(c, dict)]
-        if any(isinstance(n, int) for n in fighters):
-            add(f"{kind}.combatants", sum(n for n in fighters if isinstance(n, int)), kind)
-    sub = str(record.get("sub_event_type") or "")
-    family = lexicon().cause_families.get(sub)
-    if family and str(record.get("event_type")) in VIOLENT and sub not in TERRITORY:
-        add("cause", family, "trigger")
-        actor1, actor2 = _label(record.get("actor1")), _label(record.get("actor2"))
-        if family == "clash" and actor1 and actor2:
-            add("perpetrator", " ↔ ".join(sorted({actor1, actor2})), "actor1")
-        elif actor1:
-            add("perpetrator", actor1, "actor1")
-    if sub in TERRITORY:
-        actor1 = _label(record.get("actor1"))
-        place = (record.get("location") or {}).get("name")
-        if actor1 and place:
-            add(f"control:{place}", actor1, "actor1")
+    for fact, value, field_name, comparable in (*_casualty_facts(record), *_actor_facts(record)):
+        add(fact, value, field_name, comparable)
     return claims
 
 
@@ -257,6 +274,56 @@ def retractions(doc: Document) -> list[dict[str, Any]]:
     return out
 
 
+def _headline_end(doc: Document) -> int:
+    """Where the article's headline ends in its text (0: no headline line)."""
+    title = doc.title.strip()
+    if title and doc.text.startswith(title):
+        return len(title)
+    end = doc.text.find("\n")
+    return end if 0 < end <= incident_lexicon().headline_max_chars else 0
+
+
+def _is_headline(record: dict[str, Any], doc: Document) -> bool:
+    """The event is told by the headline alone (not a headline the extraction merged with its body)."""
+    end = _headline_end(doc)
+    spans = event_spans(record)
+    return bool(end and spans) and all(hi <= end + 1 for _lo, hi in spans)
+
+
+def _place_events(
+    records: list[dict[str, Any]], doc: Document, article_id: int, incidents: list[Incident]
+) -> list[int | None]:
+    """The incident (index) of each of an article's events, None for events that tell none.
+
+    The body is placed first, so a headline that sums it up joins what the body tells."""
+    calendar = DayCalendar(doc)
+    latest = doc.published.isoformat() if doc.published else None
+    keys: list[EventKey | None] = []
+    for record in records:
+        family = _family(str(record.get("event_type")), str(record.get("sub_event_type")))
+        if record.get("background") or family == "other":
+            # an earlier incident the report recalls is no claim about this story
+            keys.append(None)
+            continue
+        date = record.get("date") if record.get("date_precision") in _DAY_PRECISE else None
+        day = calendar.tag(event_spans(record)) if date is None else None
+        place = record.get("location") or None
+        cause = _cause(record)
+        keys.append(EventKey(family, place, date, latest, day, article_id, cause, _is_headline(record, doc)))
+    out: list[int | None] = [None] * len(records)
+    for i in sorted(range(len(keys)), key=lambda k: bool(keys[k] and keys[k].headline)):  # type: ignore[union-attr]
+        key = keys[i]
+        if key is None:
+            continue
+        incident = best_incident(incidents, key)
+        if incident is None:
+            incident = Incident(len(incidents) + 1, key.family)
+            incidents.append(incident)
+        incident.take(key)
+        out[i] = incident.index
+    return out
+
+
 def story_claims(store: ArticleStore, story_id: int) -> tuple[list[Claim], list[dict[str, Any]], list[Incident]]:
     rows = store.query(
         "SELECT a.id, COALESCE(a.source, ''), a.origin FROM story_articles s JOIN articles a ON a.id = s.article_id"
@@ -272,23 +339,14 @@ def story_claims(store: ArticleStore, story_id: int) -> tuple[list[Claim], list[
         events = store.query(
             "SELECT record FROM events WHERE article_id = ? ORDER BY event_index", (article_id,)
         )
+        records = [json.loads(raw) for (raw,) in events]
         article_claims: list[Claim] = []
-        for (raw,) in events:
-            record = json.loads(raw)
-            if record.get("background"):
-                continue  # an earlier incident the report recalls is no claim about this story
-            family = _family(str(record.get("event_type")), str(record.get("sub_event_type")))
-            if family == "other":
-                continue
-            place = record.get("location") or None
-            date = record.get("date") if record.get("date_precision") == "day" else None
-            latest = doc.published.isoformat() if doc.published else None
-            incident = next((i for i in incidents if i.accepts(family, place, date, latest)), None)
-            if incident is None:
-                incident = Incident(len(incidents) + 1, family)
-                incidents.append(incident)
-            incident.add(place, date, latest)
-            article_claims.extend(_event_claims(record, incident.index, int(article_id), outlet, doc.text))
+        for record, incident in zip(records, _place_events(records, doc, int(article_id), incidents), strict=True):
+            if incident is not None:
+                found = _event_claims(record, incident, int(article_id), outlet, doc.text)
+                for claim in found:
+                    claim.headline = _is_headline(record, doc)
+                article_claims.extend(found)
         for claim, label in zip(
             article_claims, resolve_back_references([c.source for c in article_claims]), strict=True
         ):
@@ -316,15 +374,83 @@ def story_claims(store: ArticleStore, story_id: int) -> tuple[list[Claim], list[
     return claims, taken_back, incidents
 
 
+def _key(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def holder_positions(claims: Sequence[Claim]) -> tuple[dict[str, set[str]], list[str]]:
+    """What each holder last says about one fact of one incident, and who changed their figure.
+
+    Claims come in publication order. A holder's position is what its latest article says: a toll
+    that rose (or was corrected) from one report to the next is an update of that holder, not a
+    second opinion. Several counts in one article stand for its largest."""
+    # What the body of an article says about the incident stands for its headline.
+    told_in_body = {c.article_id for c in claims if not c.headline and not c.retracted}
+    by_holder: dict[str, list[Claim]] = {}
+    for c in claims:
+        if c.comparable and not c.retracted and not (c.headline and c.article_id in told_in_body):
+            by_holder.setdefault(c.holder, []).append(c)
+    positions: dict[str, set[str]] = {}
+    updated: list[str] = []
+    for holder, items in by_holder.items():
+        last = [c for c in items if c.article_id == items[-1].article_id]
+        counts = [c.value for c in last if isinstance(c.value, int | float) and not isinstance(c.value, bool)]
+        position = {_key(max(counts))} if counts and len(counts) == len(last) else {_key(c.value) for c in last}
+        positions[holder] = position
+        if any(_key(c.value) not in position for c in items if c.article_id != last[0].article_id):
+            updated.append(holder)
+    return positions, updated
+
+
+def _sides(key: str) -> frozenset[str] | None:
+    """Every actor a perpetrator value names (both sides of a clash, allies included)."""
+    value = json.loads(key)
+    if not isinstance(value, str):
+        return None
+    return frozenset(n for side in value.split(_CLASH_JOIN) for n in side.split(_ALLY_JOIN))
+
+
+def _unknown(key: str) -> bool:
+    names = _sides(key)
+    prefixes = incident_lexicon().unknown_actor_prefixes
+    return names is not None and all(n.startswith(prefixes) for n in names)
+
+
+def _refines(fine: str, broad: str) -> bool:
+    """"withdrawal (complete)" says more than "withdrawal", not something else."""
+    a, b = json.loads(fine), json.loads(broad)
+    return isinstance(a, str) and isinstance(b, str) and "(" not in b and a.startswith(b + " (")
+
+
+def _agree(a: set[str], b: set[str]) -> bool:
+    """Two holders' positions agree when they share a value, or one only says more ("withdrawal
+    (complete)" beside "withdrawal"); for the sides of a clash, when one
+    holder names only some of the sides the other names ("X" beside "X ↔ Y"); a perpetrator the
+    report does not know ("Unidentified Armed Group") disagrees with no one."""
+    if a & b:
+        return True
+    for ka in a:
+        for kb in b:
+            if _refines(ka, kb) or _refines(kb, ka):
+                return True
+            sa, sb = _sides(ka), _sides(kb)
+            if sa is not None and sb is not None and (sa <= sb or sb <= sa or _unknown(ka) or _unknown(kb)):
+                return True
+    return False
+
+
 def _status(claims: Sequence[Claim]) -> str:
-    live = [c for c in claims if not c.retracted]
-    holders = {c.holder for c in live}
-    values = {json.dumps(c.value, ensure_ascii=False, default=str) for c in live}
-    if len(values) > 1:
+    """contradicted: two holders (outlets, or sources they quote) disagree about the same incident;
+    agreed: several holders, no such disagreement; updated: one holder whose figure changed from
+    one report to the next; single-source: one holder (whose claim can be compared: an actor the
+    knowledge base does not know is shown but set against no one)."""
+    positions, updated = holder_positions(claims)
+    held = list(positions.values())
+    if any(not _agree(a, b) for i, a in enumerate(held) for b in held[i + 1 :]):
         return "contradicted"
-    if len(holders) <= 1:
-        return "single-source"
-    return "agreed"
+    if len(held) > 1:
+        return "agreed"
+    return "updated" if updated else "single-source"
 
 
 def align_story(store: ArticleStore, story_id: int) -> dict[str, Any]:
@@ -359,6 +485,7 @@ def align_story(store: ArticleStore, story_id: int) -> dict[str, Any]:
                 "incident": incident,
                 "fact": fact,
                 "status": _status(items),
+                "updated_by": holder_positions(items)[1],
                 "values": [{"value": json.loads(v), "holders": h} for v, h in values.items()],
                 "cells": cells,
                 "claims": [asdict(c) | {"holder": c.holder} for c in items],

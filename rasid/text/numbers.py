@@ -208,6 +208,8 @@ class NumberLexicon:
     vague: dict[tuple[str, ...], tuple[int, int]]
     some: frozenset[tuple[str, ...]]
     bounds: dict[tuple[str, ...], str]
+    strict: frozenset[tuple[str, ...]]  # bound phrases that leave the stated number out ("أكثر من")
+    trailing_at_least: frozenset[tuple[str, ...]]  # "20 قتيلا على الأقل"
     percent: frozenset[tuple[str, ...]]
     year_words: frozenset[str]
     duals: dict[str, str]  # dual surface (folded) -> singular
@@ -233,6 +235,14 @@ def _dual_forms(singular: str, oblique: bool) -> list[str]:
     for e in endings:
         out += [base + e, "ال" + base + e]
     return out
+
+
+def _strict_bounds(values: Any, bounds: dict[tuple[str, ...], str]) -> frozenset[tuple[str, ...]]:
+    strict = _phrase_set(values, "strict_bounds")
+    unknown = [" ".join(p) for p in strict if bounds.get(p) not in ("at_least", "at_most")]
+    if unknown:
+        raise ValueError(f"numbers.yaml: strict_bounds must be at_least/at_most bounds (not {unknown})")
+    return strict
 
 
 @lru_cache(maxsize=1)
@@ -289,6 +299,8 @@ def lexicon() -> NumberLexicon:
         vague=vague,
         some=some,
         bounds=bounds,
+        strict=_strict_bounds(raw.get("strict_bounds"), bounds),
+        trailing_at_least=_phrase_set(raw.get("trailing_at_least"), "trailing_at_least"),
         percent=_phrase_set(raw["percent_words"], "percent_words"),
         year_words=frozenset(_forms(raw["year_words"], "year_words")),
         duals=duals,
@@ -688,6 +700,9 @@ def find_numbers(text: str) -> list[NumberMention]:
             after = toks[unit[1]][0] if unit and unit[1] < len(toks) else ""
             if num.bound == "exact" and after and any(v == "تقريبا" for v, _ in word_variants(after)):
                 num.bound = "about"
+            tail = unit[1] if unit else num.end
+            if num.bound == "exact" and tail < len(toks) and _match_phrase(toks, tail, lex.trailing_at_least)[0]:
+                num.bound = "at_least"  # "20 قتيلا على الأقل" (the mention's span stays the number)
             s = folded.orig(toks[num.start][1] + _lead(lex, toks[num.start][0]))
             e = folded.orig_end(toks[end_tok - 1][2])
             us = ue = None
@@ -713,3 +728,60 @@ def find_numbers(text: str) -> list[NumberMention]:
             )
             last_end = toks[end_tok - 1][2]
     return out
+
+
+# --------------------------------------------------------------------------- ranges
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A stated amount as a range, the way UCDP GED codes fatalities: `low` and `high` bound it
+    (None: unbounded or unknown), `best` is the figure the text commits to (None when it gives
+    none: "عشرات", "أكثر من 20"). ACLED's conservative figure is `best`, else `low`."""
+
+    low: int | None
+    best: int | None
+    high: int | None
+
+    @property
+    def conservative(self) -> int | None:
+        return self.best if self.best is not None else self.low
+
+
+def amount_of(value: float | None, value_max: float | None, bound: str, strict: bool = False) -> Amount:
+    """The range of a number mention's value and bound.
+
+    exact "20" → 20/20/20; about "نحو 20" → 20/20/20 (as UCDP: an approximate figure is the best
+    estimate, and low/high differ from it only when sources disagree); at_least "ما لا يقل عن 20",
+    "20 على الأقل" → low 20, best 20, high open; strict at_least "أكثر من 20" → low 21, no best;
+    at_most "حتى 20" → high 20 (strict "أقل من 20" → 19), no best; range "بين 10 و15" → 10–15, no best;
+    vague "عشرات" → 20–99, no best; "عدد من" (no value) → nothing known.
+    """
+    if value is None:
+        return Amount(None, None, None)
+    v = round(value)
+    top = round(value_max) if value_max is not None else None
+    if bound in ("exact", "about"):
+        return Amount(v, v, v)
+    if bound == "at_least":
+        return Amount(v + 1, None, None) if strict else Amount(v, v, None)
+    if bound == "at_most":
+        return Amount(None, None, v - 1 if strict else v)
+    # "range" (two numbers) and "some" (a vague plural with its span)
+    return Amount(v, None, top)
+
+
+def amount_range(text: str, bound: str | None = None) -> Amount | None:
+    """The range of the number phrase `text` ("أكثر من 20", "عشرات", "نحو 15"), None if it is none.
+    `bound` is the mention's own bound when words outside `text` set it ("20 قتيلا على الأقل")."""
+    lex = lexicon()
+    toks = tokenize(fold(text))
+    if not toks:
+        return None
+    i = 1 if toks[0][0] in CLITICS and len(toks) > 1 else 0
+    num = _parse_at(lex, toks, i)
+    if num is None or num.kind in ("ordinal", "year", "percent"):
+        return None
+    strict = _match_phrase(toks, i, lex.strict)[0] > 0
+    kind = bound if bound is not None and num.bound == "exact" else num.bound
+    return amount_of(num.value, num.value_max, kind, strict)

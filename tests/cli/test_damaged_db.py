@@ -46,8 +46,10 @@ def _damaged(sample: Path, kind: str, folder: Path) -> Path:
         path.write_bytes(data[: len(data) // 2])
     elif kind == "random-middle":
         noisy = bytearray(data)
-        start = len(data) // 3
-        noisy[start : start + 16384] = random.Random(13).randbytes(16384)
+        noise = random.Random(13)
+        # (several spots, so the pages of every table are hit whatever the database's layout)
+        for start in range(len(data) // 5, len(data) - 16384, len(data) // 5):
+            noisy[start : start + 16384] = noise.randbytes(16384)
         path.write_bytes(bytes(noisy))
     else:
         path.touch()

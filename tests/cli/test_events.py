@@ -55,3 +55,31 @@ def test_events_command_errors(tmp_path: Path, db: Path) -> None:
     assert result.exit_code == 2
     result = CliRunner().invoke(app, ["events", "--db", str(db), "--since", "yesterday"])
     assert result.exit_code == 2
+
+
+def test_exports_hold_incidents_unless_all(tmp_path: Path) -> None:
+    # An incident told today and an attack the report recalls from years ago.
+    import datetime as dt
+
+    from rasid.document import Document
+    from rasid.stages import build_pipeline
+
+    text = (
+        "قصفت طائرات النظام مدينة أريحا في ريف إدلب اليوم، ما أدى إلى مقتل ثلاثة مدنيين.\n"
+        "وكانت طائرات النظام قد قصفت مدينة سراقب في ريف إدلب عام 2019، ما أدى إلى مقتل سبعة مدنيين."
+    )
+    doc = build_pipeline(["text", "entities", "events"])(Document(id="t", text=text, published=dt.date(2024, 3, 9)))
+    path = tmp_path / "inc.db"
+    store = SQLiteStore(path)
+    with store.transaction():
+        aid = store.add_document(doc, search_text="", title_terms="")
+        index_events(store, aid, doc)
+    store.close()
+    default = CliRunner().invoke(app, ["events", "--db", str(path), "--format", "acled"])
+    assert default.exit_code == 0, default.output
+    rows = default.stdout.splitlines()
+    assert rows[0] == ",".join(ACLED_COLUMNS) and len(rows) == 2 and "Ariha" in rows[1]
+    everything = CliRunner().invoke(app, ["events", "--db", str(path), "--format", "acled", "--all"])
+    lines = everything.stdout.splitlines()
+    assert lines[0].endswith(",special") and len(lines) == 3
+    assert any(line.endswith(",background") and "Saraqib" in line for line in lines[1:])

@@ -101,3 +101,18 @@ def test_cue_lists_and_package_lists(tmp_path: Path) -> None:
     assert phrase_key(["حلب"]) in shipped["kb_place"]  # from places.csv
     assert phrase_key(["محمد"]) in shipped["given"]  # from given_names.txt
     assert any(len(p) > 1 for p in shipped["pers_cue"])  # multi-word titles from titles.yaml
+
+
+def test_cluster_corpora_leave_out_evaluation_text_and_the_held_out_block(tmp_path: Path) -> None:
+    from rasid.eval.ner_train import _held_out_blocks, default_cluster_corpora
+    from rasid.extract.ner_clusters import is_evaluation_file
+
+    corpora = default_cluster_corpora()
+    assert [p.name for p in corpora] == ["saudinewsnet_dev.jsonl.gz", "anercorp_train.txt"]
+    assert not any(is_evaluation_file(p) or "wojood" in str(p) for p in corpora)
+    one, two = tmp_path / "a.txt", tmp_path / "b.txt"
+    one.write_text("حلب B-LOC\n\nحمص B-LOC\n\nدرعا B-LOC\n", encoding="utf-8")
+    two.write_text("زار O\n\nغادر O\n", encoding="utf-8")
+    # Sentences 2..3 of a.txt + b.txt are a.txt's last and b.txt's first.
+    assert _held_out_blocks([one, two], 2, 4) == {one: (2, 3), two: (0, 1)}
+    assert _held_out_blocks([one, two], 0, 1) == {one: (0, 1)}

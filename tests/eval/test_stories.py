@@ -22,3 +22,6 @@ def test_sample_corpus_grouping_f1() -> None:
     assert result["missing"] == []
     assert result["f1"] >= 0.8, result["groups"]
     assert "art-026" in result["recycled"]
+    singletons, one = result["baselines"]["singletons"], result["baselines"]["one_story"]
+    assert singletons["f1"] == 0.0 and one["recall"] == 1.0
+    assert result["f1"] > one["f1"]

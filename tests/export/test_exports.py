@@ -26,7 +26,7 @@ def located_doc() -> Document:
     )
     kept = tuple(m for m in doc.mentions if m.type in ("number", "time"))
     start = TEXT.index("سراقب")
-    place = Mention(start, start + 5, "سراقب", "place", "saraqib",
+    place = Mention(start, start + 5, "سراقب", "place", "gn-164816",  # the gazetteer's Saraqib
                     attrs={"lat": 35.86, "lon": 36.8, "admin1": "Idlib", "admin2": "Idlib", "geo_precision": 1,
                            "name_en": "Saraqib"})
     return EventStage()(doc.evolve(mentions=tuple(sorted((*kept, place), key=lambda m: m.start))))
@@ -98,7 +98,8 @@ def test_acled_notes_name_a_denial_and_the_denier() -> None:
     buf = io.StringIO()
     write_acled(doc_records(doc), buf)
     row = next(csv.DictReader(io.StringIO(buf.getvalue())))
-    assert row["actor1"] == ""  # the side that denies is not coded as the perpetrator
+    # The side that denies is not coded as the perpetrator: the shelling's is unknown.
+    assert row["actor1"] == "Unidentified Armed Group (Syria)"
     assert row["notes"].startswith("[denied: نفت by Military Forces of Syria (2000-2024)]")
     plover = plover_records(doc_records(doc))[0]
     assert plover["hedge_kind"] == "denial" and plover["denied_by"] == ["Military Forces of Syria (2000-2024)"]

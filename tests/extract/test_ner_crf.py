@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 
 from rasid.document import Document, Token
-from rasid.extract.ner_clusters import build_clusters, write_clusters
+from rasid.extract.ner_clusters import (
+    build_clusters,
+    check_corpora,
+    corpus_sentences,
+    write_clusters,
+    write_word_counts,
+)
+from rasid.extract.ner_clusters import (
+    main as build_clusters_main,
+)
 from rasid.extract.ner_crf import (
     DEFAULT_LEXICON_DIR,
     DEFAULT_MODEL,
@@ -147,6 +156,81 @@ def test_clusters_group_words_in_the_same_contexts_and_are_deterministic() -> No
     assert first["حلب"] == first["حمص"] == first["ادلب"]
     assert first["حلب"][0] != first["الضريبه"][0]
     assert build_clusters([]) == {}
+
+
+def test_clusters_read_a_streamed_corpus_twice_and_report_word_counts() -> None:
+    base = [["وصل", "الوفد", "الى", city, "امس", "صباحا"] for city in ("حلب", "حمص", "ادلب")]
+    corpus = base * 5 + [["نادرة", "جدا"]] * 4
+    counts: dict[str, int] = {}
+    streamed = build_clusters(lambda: iter(corpus), counts)
+    assert streamed == build_clusters(corpus)
+    assert counts["الوفد"] == 15 and counts["حلب"] == 5
+    assert "نادرة" in streamed and "نادرة" not in counts  # counts keep words seen MIN_KEPT_COUNT times
+    assert list(counts) == sorted(counts, key=lambda w: (-counts[w], w))
+
+
+def _write_corpus(tmp_path: Path) -> tuple[Path, Path]:
+    import gzip
+    import json
+
+    news = tmp_path / "news.jsonl.gz"
+    rows = [
+        {"id": "a", "title": "قصف على حلب", "text": "وصل الوفد الى حلب. ثم عاد الى حمص\nوانتهى اللقاء"},
+        {"id": "b", "text": "سطر واحد"},
+    ]
+    with gzip.open(news, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    iob = tmp_path / "train.txt"
+    iob.write_text("زار O\nحلب B-LOC\n\nغادر O\nحمص B-LOC\n\nعاد O\nادلب B-LOC\n", encoding="utf-8")
+    return news, iob
+
+
+def test_cluster_corpus_reads_articles_by_sentence_and_drops_a_held_out_block(tmp_path: Path) -> None:
+    news, iob = _write_corpus(tmp_path)
+    sents = list(corpus_sentences([news, iob]))
+    assert sents[:4] == [["قصف", "علي", "حلب"], ["وصل", "الوفد", "الي", "حلب"], ["ثم", "عاد", "الي", "حمص"], ["وانتهي", "اللقاء"]]
+    assert sents[-3:] == [["زار", "حلب"], ["غادر", "حمص"], ["عاد", "ادلب"]]
+    # Sentence 1 of the IOB file is the held-out block: it never reaches the clusters.
+    held = list(corpus_sentences([iob], {iob: (1, 2)}))
+    assert held == [["زار", "حلب"], ["عاد", "ادلب"]]
+
+
+def test_cluster_corpora_refuse_evaluation_text_and_unknown_files(tmp_path: Path) -> None:
+    wojood = tmp_path / "wojood_sample"
+    wojood.mkdir()
+    for name in ("test.txt", "val.txt"):
+        (wojood / name).write_text("حلب B-LOC\n", encoding="utf-8")
+        with pytest.raises(ValueError, match="evaluated on"):
+            check_corpora([wojood / name])
+        with pytest.raises(ValueError, match="evaluated on"):
+            list(corpus_sentences([wojood / name]))
+    with pytest.raises(ValueError, match="not found"):
+        check_corpora([tmp_path / "missing.jsonl"])
+    (tmp_path / "x.csv").write_text("a", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown corpus format"):
+        check_corpora([tmp_path / "x.csv"])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "حلب"}\n[1, 2\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.jsonl:2:"):
+        list(corpus_sentences([bad]))
+
+
+def test_cluster_build_command_names_its_corpus(tmp_path: Path) -> None:
+    news, iob = _write_corpus(tmp_path)
+    out, counts = tmp_path / "c.tsv", tmp_path / "n.tsv"
+    args = ["--corpus", str(news), "--corpus", str(iob), "--corpus", str(news), "--out", str(out)]
+    assert build_clusters_main([*args, "--counts-out", str(counts)]) == 0
+    assert "# corpus: news.jsonl.gz, train.txt, news.jsonl.gz" in out.read_text(encoding="utf-8")
+    assert set(load_clusters(out)) >= {"حلب", "حمص"}
+    write_word_counts(counts, {"حلب": 7, "حمص": 9})
+    assert counts.read_text(encoding="utf-8").splitlines()[1:] == ["حمص\t9", "حلب\t7"]
+
+
+def test_shipped_clusters_come_from_realnews_and_training_text_only() -> None:
+    from rasid.extract.ner_crf import DEFAULT_CLUSTERS
+
+    header = DEFAULT_CLUSTERS.read_text(encoding="utf-8").split("\n", 2)[1]
+    assert header == "# corpus: saudinewsnet_dev.jsonl.gz, anercorp_train.txt"
 
 
 def test_cluster_file_round_trip_and_validation(tmp_path: Path) -> None:

@@ -287,3 +287,26 @@ def test_killed_process_leaves_consistent_db_and_rerun_finishes(tmp_path: Path, 
     assert errors == []
     assert _count(db_path) == 800
     assert report.unchanged == partial
+
+
+def test_gzipped_jsonl_is_read_and_damage_is_one_line(tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    from rasid.ingest.readers import RawArticle, discover, read_file
+
+    good = tmp_path / "corpus.jsonl.gz"
+    lines = [json.dumps({"id": f"a{i}", "text": f"نص الخبر رقم {i}", "published": "2015-08-01"}, ensure_ascii=False) for i in range(3)]
+    with gzip.open(good, "wt", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    assert list(discover([tmp_path])) == [good]
+    items = list(read_file(good))
+    assert [a.external_id for a in items if isinstance(a, RawArticle)] == ["a0", "a1", "a2"]
+    # A truncated archive keeps the records before the damage and reports the rest in one line.
+    data = good.read_bytes()
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(data[: len(data) - 12])
+    items = list(read_file(cut))
+    errors = [i for i in items if not isinstance(i, RawArticle)]
+    assert len(errors) == 1 and "damaged gzip data" in str(errors[0]) and "cut.jsonl.gz" in str(errors[0])
+    assert [a.external_id for a in items if isinstance(a, RawArticle)] == ["a0", "a1", "a2"]

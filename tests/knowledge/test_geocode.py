@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rasid.knowledge.geocode import GeoResult, geocode, resolve_phrase
+from rasid.knowledge.geocode import GeoResult, geocode, resolve_phrase, resolve_sentences
 from rasid.knowledge.places import load_places
 
 ALEPPO_CITY = "gn-170063"
@@ -116,7 +116,9 @@ def test_ambiguous_common_words_need_context():
     midan = _found("سقطت قذيفة على حي الميدان")
     assert midan and midan[0][1].place_type == "neighbourhood"
     # Clitics are not split off to make a place out of a foreign name.
-    assert _found("زار الوفد بيروت ولبنان") == []
+    found = _found("زار الوفد بيروت ولبنان")
+    assert [(surface, r.country) for surface, r in found] == [("بيروت", "Lebanon"), ("لبنان", "Lebanon")]
+    assert found[1][1].place_type == "country" and found[1][1].geo_precision == 3
 
 
 def test_outskirts_and_parts_of_city_are_precision_2():
@@ -214,3 +216,137 @@ def test_geocode_returns_the_same_result_when_asked_again():
     again = geocode("حي الخالدية بحمص")
     assert first is not None and first == again
     assert geocode("ريف إدلب الجنوبي") != first
+
+
+# ---------------------------------------------------------------- places outside Syria
+
+
+def _one(text: str) -> GeoResult:
+    ((_span, res),) = _found(text)
+    return res
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "iso", "admin1", "name_en"),
+    [
+        ("قتل ثلاثة مدنيين بقصف على مدينة تعز", "Yemen", 887, "Taizz", "Taizz"),
+        ("سيطرت المقاومة على قاعدة العند الجوية", "Yemen", 887, "Lahij", "Al Anad"),
+        ("اشتباكات عنيفة في زنجبار", "Yemen", 887, "Abyan", "Zinjibar"),
+        ("سقطت قذائف على مدينة نجران", "Saudi Arabia", 682, "Najran", "Najran"),
+        ("هجوم على حاجز في العريش", "Egypt", 818, "North Sinai", "Al Arish"),
+        ("انفجار سيارة مفخخة في بغداد", "Iraq", 368, "Baghdad", "Baghdad"),
+        ("اشتباكات في الرمادي", "Iraq", 368, "Al Anbar", "Ramadi"),
+        ("قتل جنديان في هجوم بولاية شرناق", "Turkey", 792, "Sirnak", "Sirnak"),
+        ("اشتباكات في مخيم عين الحلوة", "Lebanon", 422, "South", "Ain al-Hilweh"),
+        ("غارات على بنغازي", "Libya", 434, "Benghazi", "Benghazi"),
+    ],
+)
+def test_places_outside_syria_have_country_iso_and_admin1(text, country, iso, admin1, name_en):
+    res = _one(text)
+    assert (res.country, res.iso, res.admin1, res.name_en) == (country, iso, admin1, name_en)
+    assert res.country_code == load_places().get(res.place_id).country
+
+
+def test_a_country_alone_is_country_level():
+    res = _one("تصاعد القتال في اليمن")
+    assert (res.place_type, res.geo_precision, res.country, res.iso) == ("country", 3, "Yemen", 887)
+    syria = _one("الحرب في سوريا")
+    assert (syria.country, syria.iso) == ("Syria", 760)
+
+
+def test_direction_of_a_city_is_precision_2():
+    res = _one("اشتباكات جنوب غرب مدينة تعز")
+    assert (res.name_en, res.geo_precision, res.qualifier) == ("Taizz", 2, "south-western part")
+    res = _one("هجوم انتحاري شمالي الرمادي")
+    assert (res.name_en, res.geo_precision) == ("Ramadi", 2)
+
+
+def test_district_cue_is_the_main_town_at_precision_2():
+    res = _one("غارات على مديرية المسراخ")
+    assert (res.name_en, res.geo_precision) == ("Al Misrakh", 2)
+    res = _one("قصف مدفعي على قضاء تلعفر")
+    assert (res.name_en, res.country, res.geo_precision) == ("Tal Afar", "Iraq", 2)
+    # A bare name is the town itself.
+    assert _one("قصف مدفعي على تلعفر").geo_precision == 1
+
+
+def test_neighbourhood_of_another_city_is_that_city():
+    # Al-Qusour is a Homs neighbourhood; one in Deir ez-Zor is not in the gazetteer.
+    res = _one("سقطت قذائف على حي القصور في دير الزور")
+    assert res.admin1 == "Deir ez-Zor" and res.place_type == "city"
+    assert (res.geo_precision, res.qualifier) == (2, "neighbourhood")
+    homs = _one("سقطت قذائف على حي القصور في حمص")
+    assert homs.place_id == "sy-homs-qusour"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "خرجت مظاهرة سلمية في المدينة",  # peaceful
+        "قالت قناة الميادين إن الاشتباكات مستمرة",  # the channel
+        "نقلت الميادين عن مصادر",
+        "نشر حساب ابن قاسيون صورا",  # a handle
+        "أعلن تنظيم القاعدة مسؤوليته",  # al-Qaeda
+        "بدأت عملية عاصفة الحزم",  # the operation, not Al Hazm
+        "أكد الخبر مصدر مطلع",  # the news, not Khobar
+        "وصل الوفد عبر معبر حدودي",  # a crossing, not Mabar
+        "اعتقل بحجة التعامل مع المعارضة",  # a pretext, not Hajjah
+    ],
+)
+def test_common_words_and_names_are_no_places(text):
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name_en"),
+    [
+        ("سيطر التنظيم على مدينة القريتين", "Al Qaryatayn"),
+        ("تقدمت القوات في القريتين", "Al Qaryatayn"),
+        ("وصلت التعزيزات إلى القريتين", "Al Qaryatayn"),
+        ("غارات على مدينة الميادين", "Al Mayadin"),
+        ("قصف الطيران مواقع في الميادين", "Al Mayadin"),
+        ("اشتباكات في مدينة القاعدة بمحافظة إب", "Al Qaidah"),
+    ],
+)
+def test_ambiguous_names_are_places_in_place_context(text, name_en):
+    assert _one(text).name_en == name_en
+
+
+@pytest.mark.parametrize(
+    ("sentences", "country"),
+    [
+        (["أحرق مستوطنون منزلا في قرية دوما جنوب نابلس", "وتوفي الطفل متأثرا بحروقه في دوما"], "Palestine"),
+        (["قصفت قوات النظام مدينة عربين في الغوطة الشرقية", "وقتل خمسة مدنيين في دوما"], "Syria"),
+        (["قتل جنديان في هجوم على كمين في الشيخ زويد", "وقصف الجيش مواقع جنوب رفح"], "Egypt"),
+        (["قصفت طائرات الاحتلال خان يونس", "وقتل فلسطيني في رفح"], "Palestine"),
+        (["سيطر الحوثيون على مواقع في اليمن", "واشتباكات في مدينة البيضاء"], "Yemen"),
+        (["اشتباكات بين قوات حفتر ومسلحين في بنغازي", "وانفجار في مدينة البيضاء"], "Libya"),
+    ],
+)
+def test_shared_names_read_in_the_article_countries(sentences, country):
+    last = resolve_sentences(sentences)[-1]
+    assert last and last[-1][2].country == country
+
+
+def test_without_context_a_syrian_place_wins_over_a_foreign_town():
+    assert geocode("الخالدية").country == "Syria"
+    assert _one("قتل خمسة مدنيين في دوما").country == "Syria"
+    # ...but a big foreign city is itself.
+    assert _one("انفجار في الموصل").country == "Iraq"
+
+
+def test_a_foreign_namesake_of_a_local_village_is_not_taken():
+    # Hawija (Kirkuk) is the only "الحويجة" in the gazetteer; in Hama it is a village it lacks.
+    res = _one("قصف الطيران قرية الحويجة بريف حماة الشمالي")
+    assert res.country == "Syria" and res.admin1 == "Hama" and res.geo_precision == 3
+    found = resolve_sentences(["قصفت قوات النظام بلدة اللطامنة في ريف حماة", "وقتل مدني في الحويجة"])
+    assert found[1] == []
+    # In a report on Iraq it is Hawija.
+    found = resolve_sentences(["اشتباكات جنوب كركوك", "وقتل خمسة في الحويجة"])
+    assert found[1][0][2].name_en == "Hawija"
+
+
+def test_geocode_without_context_skips_an_ambiguous_foreign_village():
+    assert geocode("كنعان") is None
+    assert geocode("كنعان", context="اشتباكات في بعقوبة بمحافظة ديالى").name_en == "Kanaan"
+    assert geocode("حصيبة").country == "Iraq"

@@ -15,6 +15,7 @@ from rasid.knowledge.places import (
     PLACE_TYPES,
     PLACES_CSV,
     PlaceDataError,
+    load_countries,
     load_places,
     normalize_name,
     read_places,
@@ -32,24 +33,28 @@ def kb():
 
 def test_at_least_500_places_and_all_governorates(kb):
     assert len(kb) >= 500
-    govs = [p for p in kb if p.type == "governorate"]
+    govs = [p for p in kb if p.type == "governorate" and p.country == "SYR"]
     assert len(govs) == 14
     assert {g.admin1 for g in govs} == {g.name_en for g in govs}
     districts = [p for p in kb if p.type == "district"]
-    assert len(districts) >= 60
+    assert len([d for d in districts if d.country == "SYR"]) >= 60
     assert all(kb.get(d.parent).type == "governorate" for d in districts)
 
 
-def test_coordinates_inside_syria_and_fields_valid(kb):
+def test_coordinates_inside_their_country_and_fields_valid(kb):
+    countries = load_countries()
     for p in kb:
         assert p.type in PLACE_TYPES, p.id
+        assert countries[p.country].contains(p.lat, p.lon), p.id
         if p.type == "country":
             continue
-        assert LAT_RANGE[0] <= p.lat <= LAT_RANGE[1], p.id
-        assert LON_RANGE[0] <= p.lon <= LON_RANGE[1], p.id
+        if p.country == "SYR":
+            assert LAT_RANGE[0] <= p.lat <= LAT_RANGE[1], p.id
+            assert LON_RANGE[0] <= p.lon <= LON_RANGE[1], p.id
         assert p.precision in (1, 2)
         assert p.geo_precision in (1, 2, 3)
-        assert p.admin1 or p.type in ("road", "region"), p.id
+        in_country = kb.get(p.parent).type == "country" if p.parent else False
+        assert p.admin1 or p.type in ("road", "region") or in_country, p.id
 
 
 def test_names_are_arabic_script_only(kb):
@@ -62,7 +67,7 @@ def test_names_are_arabic_script_only(kb):
 
 
 def test_every_settlement_has_admin2(kb):
-    missing = [p.id for p in kb if p.type in ("city", "town", "village") and not p.admin2]
+    missing = [p.id for p in kb if p.type in ("city", "town", "village") and not p.admin2 and p.country == "SYR"]
     assert missing == []
 
 
@@ -84,7 +89,9 @@ def test_inherited_coordinates_are_marked_coarse(kb):
     inherited = [p for p in kb if p.parent and p.type not in ("governorate", "district")]
     for p in inherited:
         parent = kb.get(p.parent)
-        if (p.lat, p.lon) == (parent.lat, parent.lon) and p.source == "extra":
+        # Outside Syria a first-level area takes its capital's point, not the other way round.
+        capital = p.country != "SYR" and parent.type == "governorate"
+        if (p.lat, p.lon) == (parent.lat, parent.lon) and p.source == "extra" and not capital:
             assert p.precision == 2, p.id
 
 
@@ -153,6 +160,8 @@ def _good_row(**changes: str) -> dict[str, str]:
         ({"type": "planet"}, "unknown type"),
         ({"parent": "nowhere"}, "unknown parent"),
         ({"precision": "5"}, "precision"),
+        ({"country": "XYZ"}, "unknown country"),
+        ({"country": "YEM"}, "outside Yemen"),
     ],
 )
 def test_bad_rows_are_reported_with_file_and_row(tmp_path, change, message):

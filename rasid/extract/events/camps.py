@@ -24,6 +24,20 @@ def _country_of(actor_id: str) -> str | None:
     return next((x.country for x in chain if x.country), None)
 
 
+@lru_cache(maxsize=4096)
+def kin(first: str, second: str) -> bool:
+    """Whether two actors of the knowledge base are one party: the same, or one a unit of the
+    other (the air force and the army of a state; not two militias of one camp)."""
+    from rasid.knowledge.actors import load_actors
+
+    if first == second:
+        return True
+    kb = load_actors()
+    if first not in kb or second not in kb:
+        return False
+    return any(p.id == second for p in kb.parents(first)) or any(p.id == first for p in kb.parents(second))
+
+
 def camp_of(actor: RoleActor | None, lex: EventLexicon) -> str | None:
     if not actor or not actor.id:
         return None

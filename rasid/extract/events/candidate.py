@@ -23,6 +23,7 @@ from rasid.extract.events.fields import (
     Victims,
     role_id,
 )
+from rasid.extract.events.incident_rules import incident_rules
 from rasid.extract.events.kinds import (
     CIVILIAN_CATEGORIES,
     DENIAL,
@@ -49,6 +50,7 @@ from rasid.extract.events.roles import (
     source_actor_before,
     strip_lead,
 )
+from rasid.extract.events.roundup import list_locations, listed_with, named_list
 from rasid.extract.events.sentence import ActorRef, NumberInfo, SentenceView
 from rasid.extract.events.syntax import syntax_roles
 from rasid.extract.events.triggers import is_recalled
@@ -74,6 +76,10 @@ class Candidate:
     # ("أسفرت المعارك عن السيطرة على قرية X" tells a new capture at a new place)
     told_again: bool = False
     recalled: bool = False  # pluperfect "وكانت X قد ...": an earlier development the report recalls
+    # Other places the clause lists beside the location ("قرى المشيك والزيارة وتل واسط"): one
+    # incident each (`roundup.split_listed`).
+    listed: list[Location] = field(default_factory=list)
+    round_up: bool = False  # one of the places of such a list, split off as its own incident
 
 
 @dataclass(slots=True)
@@ -121,6 +127,7 @@ class _Draft:
     actor2: RoleActor | None = None
     assoc: list[RoleActor] = field(default_factory=list)
     denied_by: list[ActorRef] = field(default_factory=list)
+    listed: list[Location] = field(default_factory=list)  # other places of a round-up listed with the location
 
     @property
     def trigger(self) -> Trigger:
@@ -189,6 +196,7 @@ def build_candidate(
         trig, event_type, sub_type, fields, spans, round(min(confidence, ctx.lex.confidence.cap), 3), ctx.index,
         ctx.paragraph, ctx.virtual, weak=weight < trig.weight, anaphoric=bool(back),
         recalled=is_recalled(view, main, ctx.lex), told_again=told_again,
+        listed=d.listed,
     )
 
 
@@ -351,8 +359,17 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
         gp = int(c[0].attrs.get("geo_precision") or 3)
         return (id(c[0]) in origins, gp, abs(c[1] - main.start))
 
-    best = min(in_seg, key=rank)[0]
+    best, best_start = min(in_seg, key=rank)
     d.spans["location"] = [Span(best.start, best.end)]
+    rules = incident_rules()
+    items = named_list(view, d.lo, d.hi, rules)
+    listed = list_locations(view, items, in_seg, best, best_start) if items else None
+    if listed:
+        # a round-up: the first place listed is this candidate's, the others split off
+        d.listed = listed[1:]
+        return listed[0]
+    places = [c for c in in_seg if id(c[0]) not in origins]
+    d.listed = [Location.of(m) for m in listed_with(view, best, places, rules.place_list_words)]
     return Location.of(best)
 
 

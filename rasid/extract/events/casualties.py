@@ -19,9 +19,13 @@ from typing import Any
 from rasid.extract.events.kinds import CIVILIAN_CATEGORIES, INJURED, KILLED, Category
 from rasid.extract.events.lexicon import EventLexicon
 from rasid.extract.events.sentence import ActorRef, NumberInfo, SentenceView
+from rasid.extract.events.tolls import toll_rules
+from rasid.text.fold import proclitic_variants
+from rasid.text.normalize import normalize_word
+from rasid.text.numbers import amount_of, amount_range
 
-__all__ = ["CIVILIAN_CATEGORIES", "CasualtyFact", "add", "compatible", "disjoint", "find_casualties", "merge",
-           "same_victims", "shares_count", "summarize"]
+__all__ = ["CIVILIAN_CATEGORIES", "CasualtyFact", "add", "compatible", "conservative", "disjoint", "find_casualties",
+           "merge", "same_victims", "shares_count", "summarize"]
 
 
 @dataclass(slots=True)
@@ -37,6 +41,26 @@ class CasualtyFact:
     sub_of: int | None = None  # index of the head fact this one breaks down
     actor: dict[str, Any] | None = None
     reported_categories: list[str] = field(default_factory=list)
+    # The count as a range (UCDP GED's low/best/high; `rasid.text.numbers.amount_of` says how each
+    # kind of amount maps): "عشرات" is 20-99 with no best; `count` stays the conservative figure.
+    low: int | None = None
+    best: int | None = None
+    high: int | None = None
+    rising: bool = False  # "ارتفعت حصيلة ضحايا التفجير إلى 30": updates one incident's toll
+
+    def __post_init__(self) -> None:
+        if self.count is not None and self.low is None and self.best is None and self.high is None:
+            self.low = self.best = self.high = self.count
+
+
+_NOT_VICTIMS = "not_victims"  # the kind of a cue that counts people for something else
+
+
+def _not_victim_unit(unit: str) -> bool:
+    """People counted but not hurt: the displaced, prisoners, marchers ("نازحين", "معتقلا")."""
+    words = unit.split()
+    units = toll_rules().not_victim_units
+    return bool(words) and any(v in units for v in proclitic_variants(normalize_word(words[0])))
 
 
 def _nearest_cue(
@@ -79,6 +103,8 @@ def _actor_after(
     if not words:
         return None
     limit = words[-1][1]
+    if any(pos <= h.start < limit for h in view.find(lex.attribution.preps)):
+        return None  # "مقتل جنديين بحسب الجيش التركي": the words after name a source, not the dead's side
     for ref in actors:
         # ("من عناصر الميليشيات والمدنيين": the civilians are victims beside the fighters, not their side)
         if pos <= ref.start <= limit and ref.side != "civilian":
@@ -106,6 +132,7 @@ def find_casualties(
     finder = _FactFinder(view, lex, actors)
     for num in sorted(numbers, key=lambda n: n.start):
         finder.count(num)
+    finder.listed_before()
     finder.breakdown_items()
     finder.uncounted()
     return finder.facts
@@ -130,6 +157,7 @@ class _FactFinder:
                 noun_spans.append((h.start, h.end, kind))
         cues.sort()
         self.cues, self.noun_spans = cues, noun_spans
+        self.not_victim_cues = [(h.start, h.end, _NOT_VICTIMS) for h in view.find(toll_rules().not_victim_cues)]
         self.breakdowns = view.find(words.breakdown)
         self.facts: list[CasualtyFact] = []
         self.used_cues: set[int] = set()
@@ -164,24 +192,51 @@ class _FactFinder:
                 sub_of = facts[-1].sub_of
         if cat == Category.OTHERS:
             cat = facts[head].category if head is not None else Category.PERSONS
+        if sub_of is None and self._mixed(num, unit_end, unit_kind):
+            return  # the killed and the hurt counted together: no death toll (the cues report both)
         if sub_of is not None:
             kind = facts[sub_of].kind
         elif unit_kind is not None:
             kind = unit_kind
         else:
-            near_cue = _nearest_cue(view, self.cues, num.start, unit_end)
-            if near_cue is None:
+            # (the nearest cue may say the people were counted for something else: "شارك نحو 300
+            # شخص في مسيرة … جثة", "اعتقال 40 شخصا")
+            near_cue = _nearest_cue(view, [*self.cues, *self.not_victim_cues], num.start, unit_end)
+            if near_cue is None or near_cue[0] == _NOT_VICTIMS:
                 return
             kind = near_cue[0]
         n_count = round(num.value) if num.value is not None else None
+        amount = amount_range(view.original(num.start, num.end), num.bound) or amount_of(num.value, None, num.bound)
         actor = _actor_after(view, lex, self.actors, unit_end) if cat == Category.COMBATANTS else None
         facts.append(
-            CasualtyFact(kind, n_count, num.bound if n_count is not None else "some", cat, start, unit_end, sub_of, actor)
+            CasualtyFact(
+                kind, n_count, num.bound if n_count is not None else "some", cat, start, unit_end, sub_of, actor,
+                low=amount.low, best=amount.best, high=amount.high,
+            )
         )
         self.covered.append((start, unit_end))
         for i, c in enumerate(self.cues):
             if c[2] == kind and view.clause_of(c[0], weak=True) == view.clause_of(num.start, weak=True):
                 self.used_cues.add(i)
+
+    def _mixed(self, num: NumberInfo, unit_end: int, unit_kind: str | None) -> bool:
+        """"66 قتيلا وجريحا", "مقتل وجرح 110", "عشرات الحوثيين … بين قتيل وجريح": one count of both."""
+        view, lex = self.view, self.lex
+        nxt = view.words_from(unit_end, 1)
+        if unit_kind is not None and nxt and nxt[0][2].startswith("و") and view.words_between(unit_end, nxt[0][0]) == 0:
+            other = lex.casualty_noun_kind(nxt[0][2][1:])
+            if other is not None and other != unit_kind:
+                return True
+        before = [c for c in self.cues if c[1] <= num.start and view.words_between(c[1], num.start) <= 1]
+        if len({c[2] for c in before}) > 1 and view.words_between(min(c[0] for c in before), num.start) <= 2:
+            return True
+        rules = toll_rules()
+        clause = view.clause_of(num.start, weak=True)
+        return any(
+            h.start >= unit_end and view.clause_of(h.start, weak=True) == clause
+            and view.words_between(unit_end, h.start) <= rules.mixed_window
+            for h in view.find(rules.mixed)
+        )
 
     def _counted_people(self, num: NumberInfo) -> tuple[str, int, int, str | None] | None:
         """(category, start, end, killed/injured kind of its noun) of a number counting people, or None."""
@@ -193,6 +248,10 @@ class _FactFinder:
             return None  # a year ("منذ مارس 2020")
         if unit and lex.is_non_person(unit):
             return None
+        if unit and _not_victim_unit(unit) and not any(
+            c[1] <= num.start and view.words_between(c[1], num.start) == 0 for c in self.cues
+        ):
+            return None  # "300 متظاهر", "40 معتقلا": counted as victims only right after "مقتل"
         cat = lex.category_of(unit) if unit else None
         unit_kind = lex.casualty_noun_kind(unit) if unit else None
         start = num.start
@@ -216,6 +275,38 @@ class _FactFinder:
         else:
             unit_end = num.unit_end if num.unit_end is not None else num.end
         return (cat if cat is not None else Category.PERSONS), start, unit_end, unit_kind
+
+    def listed_before(self) -> None:
+        """A bare person noun right after a killed/injured word, joined by و to a count: "مقتل طفل
+        وامرأتين" (1 + 2), "مقتل جندي و3 مدنيين" (1 + 3). The count used the cue; the noun counts too."""
+        view, lex, facts = self.view, self.lex, self.facts
+        for f in list(facts):
+            if f.sub_of is not None or f.count is None:
+                continue
+            glued = f.start > 0 and view.folded[f.start - 1] == "و"  # "وامرأتين" read from its noun
+            anchor = f.start - 1 if glued else f.start
+            before = view.words_before(anchor, 2)
+            joined = glued or view.folded[f.start : f.start + 1] == "و" or (bool(before) and before[-1][2] == "و")
+            if not joined or not before:
+                continue
+            prior = before[-1:] if before[-1][2] != "و" else view.words_before(before[-1][0], 1)
+            if not prior:
+                continue
+            noun = prior[0]
+            if any(s <= noun[0] < e for s, e in self.covered):
+                continue
+            cat, n = lex.category_of(noun[2]), _listed_count(lex, noun[2])
+            if cat is None or cat == Category.OTHERS or n is None:
+                continue
+            if not any(c[1] <= noun[0] and c[2] == f.kind and view.words_between(c[1], noun[0]) == 0 for c in self.cues):
+                continue
+            if cat == f.category:  # "قتل ضابط وثلاثة جنود": one count of four soldiers, not two accounts
+                f.count = (f.count or 0) + n
+                f.low, f.best, f.high = (None if v is None else v + n for v in (f.low, f.best, f.high))
+                f.start = noun[0]
+            else:
+                facts.append(CasualtyFact(f.kind, n, "exact", cat, noun[0], noun[1]))
+            self.covered.append((noun[0], noun[1]))
 
     def breakdown_items(self) -> None:
         """Uncounted items of a breakdown: "إحداهما طفل" (one), "بينهم نساء وأطفال" (some), and the bare
@@ -261,13 +352,18 @@ class _FactFinder:
             count: int | None = None
             end = ce
             actor = None
+            more: list[tuple[int, int, str, int]] = []
             if words:
                 first_cat = lex.category_of(words[0][2])
                 if first_cat and first_cat != Category.OTHERS:
                     cat = first_cat
                     end = words[0][1]
-                    if lex.is_singular(words[0][2]):
-                        count = 1
+                    count = _listed_count(lex, words[0][2])
+                    if count is not None:
+                        # "قتل نقيب في الشرطة ومجند": each person joined by و counts
+                        more = _coordinated(view, lex, end)
+                        count += sum(n for _s, _e, c, n in more if c == cat)
+                        end = max([end, *(e for _s, e, c, _n in more if c == cat)])
                 else:
                     after = _category_after(view, lex, ce)
                     if after is not None:
@@ -279,6 +375,39 @@ class _FactFinder:
                 continue
             facts.append(CasualtyFact(kind, count, "exact" if count else "some", cat, cs, end, None, actor))
             covered.append((cs, end))
+            for ms, me, mcat, n in more:
+                if mcat != cat:  # "مقتل جندي ومدني": a victim of another kind beside the first
+                    facts.append(CasualtyFact(kind, n, "exact", mcat, ms, me))
+                    covered.append((ms, me))
+
+
+def _listed_count(lex: EventLexicon, word: str) -> int | None:
+    """1 for a singular person noun ("جندي", "طفلة"), 2 for a dual ("جنديين"), else None."""
+    return 1 if lex.is_singular(word) else 2 if lex.is_dual(word) else None
+
+
+def _coordinated(view: SentenceView, lex: EventLexicon, pos: int, max_gap: int = 3) -> list[tuple[int, int, str, int]]:
+    """(start, end, category, count) of the persons joined by و after a counted one ("قتل نقيب في
+    الشرطة ومجند", "مقتل طفل وامرأتين"); a few words may stand between ("في الشرطة", "تركي"). The
+    list ends at punctuation, at a number, and at any other word joined by و ("وإصابة")."""
+    out: list[tuple[int, int, str, int]] = []
+    edge, gap = pos, 0
+    for ws, we, w in view.words_from(pos, 8):
+        if view.boundary_between(edge, ws) or w[0].isdigit():
+            break
+        edge = we
+        if w.startswith("و") and len(w) > 2:
+            cat = lex.category_of(w)
+            n = _listed_count(lex, w)
+            if cat is None or cat == Category.OTHERS or n is None:
+                break
+            out.append((ws, we, cat, n))
+            gap = 0
+            continue
+        gap += 1
+        if gap > max_gap:
+            break
+    return out
 
 
 # Categories with a count field of their own in the record (besides civilians).
@@ -313,6 +442,9 @@ def summarize(facts: Sequence[CasualtyFact], kind: str) -> dict[str, Any] | None
     kept: list[CasualtyFact] = []
     for members in groups.values():
         known = [m for m in members if m.count is not None]
+        if any(m.rising for m in known):
+            kept.append(max(known, key=lambda m: m.count or 0))  # a rising toll: the highest figure
+            continue
         if len({m.count for m in known}) > 1:
             conflicting.extend(sorted(m.count for m in known if m.count is not None))
             continue
@@ -338,6 +470,9 @@ def summarize(facts: Sequence[CasualtyFact], kind: str) -> dict[str, Any] | None
     if conflicting:
         record["conflicting"] = conflicting
         record["bound"] = "some"
+    record["low"], record["best"], record["high"] = _range(kept, conflicting)
+    if any(h.rising for h in kept):
+        record["rising"] = True
 
     def add(key: str, value: int | None) -> None:
         if value is None:
@@ -368,12 +503,48 @@ def summarize(facts: Sequence[CasualtyFact], kind: str) -> dict[str, Any] | None
     return record
 
 
+def _range(kept: Sequence[CasualtyFact], conflicting: Sequence[int]) -> tuple[int | None, int | None, int | None]:
+    """(low, best, high) of a record: sums over its counts. A vague count has no best, so the sum
+    has none; people reported without a number leave the high end open. Disputed figures ("army 2,
+    PKK 8") give low 2, best 2 (the lower, ACLED's conservative choice), high 8."""
+    counted = [h for h in kept if h.count is not None]
+    lows = [h.low for h in counted if h.low is not None]
+    low = sum(lows) if lows else None
+    best = sum(h.best for h in counted if h.best is not None) if counted and all(h.best is not None for h in counted) else None
+    closed = len(counted) == len(kept) and all(h.high is not None for h in counted)
+    high = sum(h.high for h in counted if h.high is not None) if counted and closed else None
+    if conflicting:
+        lo, hi = min(conflicting), max(conflicting)
+        low = (low or 0) + lo
+        best = (best or 0) + lo if best is not None or not counted else None
+        high = (high or 0) + hi if high is not None or not kept else None
+    return low, best, high
+
+
+def conservative(record: dict[str, Any] | None) -> int:
+    """ACLED's fatalities from a casualty record: the best figure, else the low end, else 0 (the
+    `total` of records stored before ranges existed)."""
+    if not record:
+        return 0
+    for key in ("best", "low"):
+        if record.get(key) is not None:
+            return int(record[key])
+    if "best" in record or "low" in record:
+        return 0
+    return int(record.get("total") or 0)
+
+
 _COMPARED = ("total", "civilians", "children", "women")
+_RANGE = ("low", "best", "high")
 
 
 def compatible(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     """Two casualty records can describe the same incident (no count disagrees)."""
     if a is None or b is None:
+        return True
+    if b.get("rising"):
+        # a toll of one incident told again ("ارتفعت حصيلة ضحايا التفجير إلى 30", "وكانت حصيلة أولية
+        # للتفجير …"): an update of the earlier figure, not a contradiction (`merge` keeps the highest)
         return True
     for key in _COMPARED:
         if a.get(key) is not None and b.get(key) is not None and a[key] != b[key]:
@@ -393,10 +564,16 @@ def merge(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] 
         return b
     if b is None:
         return a
+    if a.get("rising") or b.get("rising"):
+        # "ارتفعت حصيلة ضحايا التفجير إلى 30": the highest figure the article gives is the toll
+        a, b = (a, b) if conservative(a) >= conservative(b) else (b, a)
     out = dict(a)
     for key in _COMPARED:
         if out.get(key) is None:
             out[key] = b.get(key)
+    # (the range goes with the total it was read with)
+    if (a.get("total") is None and b.get("total") is not None) or all(out.get(k) is None for k in _RANGE):
+        out.update({k: b.get(k) for k in _RANGE if k in b})
     if not out.get("combatants"):
         out["combatants"] = b.get("combatants", [])
     cats = sorted(set(a.get("categories_reported", [])) | set(b.get("categories_reported", [])))
@@ -431,6 +608,10 @@ def add(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | 
         if a.get(key) is not None or b.get(key) is not None:
             out[key] = (a.get(key) or 0) + (b.get(key) or 0)
     out["combatants"] = list(a.get("combatants") or []) + list(b.get("combatants") or [])
+    lows = [r["low"] for r in (a, b) if r.get("low") is not None]
+    out["low"] = sum(lows) if lows else None
+    for key in ("best", "high"):
+        out[key] = a[key] + b[key] if a.get(key) is not None and b.get(key) is not None else None
     if b.get("bound") == "at_least":
         out["bound"] = "at_least"
     return out

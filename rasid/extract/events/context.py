@@ -23,6 +23,8 @@ _HEADLINE_MAX_WORDS = 25
 _HEADLINE_PLACE_TYPES = frozenset({"city", "town", "village", "neighbourhood", "governorate", "district", "airport", "base"})
 # A report recalls, not reports, an incident dated (or a period ending) this long before publication.
 _STALE_DAYS = 7
+# How far back a day the article names can anchor its undated incidents.
+_REPORT_DAYS = 2
 # Sentences back (within the paragraph) that lend a place, a date or a speaker.
 _CONTEXT_SENTENCES = 2
 _UNSET = object()
@@ -32,6 +34,7 @@ def fill_context(candidates: Sequence[Candidate], doc: Document, lex: EventLexic
     """Place and date from earlier sentences of the paragraph, else the publication date; the
     speaker of a quoted "قواتنا" from the nearest sentence before that names a source actor."""
     headline: object = _UNSET
+    anchor: dt.date | None = None
     for i, c in enumerate(candidates):
         f = c.fields
         if first_person(f.actor1, lex):
@@ -43,7 +46,9 @@ def fill_context(candidates: Sequence[Candidate], doc: Document, lex: EventLexic
                 f.location_from = "anaphora"
         _from_earlier(c, candidates[:i])
         if f.date is None and doc.published is not None:
-            f.date = doc.published.isoformat()
+            if anchor is None:
+                anchor = report_day(doc)
+            f.date = anchor.isoformat()
             f.date_precision = "unknown"
             f.date_from = DateFrom.PUBLICATION
         if f.location is None and not (doc.published and stale(c, doc.published)):
@@ -55,6 +60,27 @@ def fill_context(candidates: Sequence[Candidate], doc: Document, lex: EventLexic
             if isinstance(headline, Mention) and not (f.evidence.start <= headline.start < f.evidence.end):
                 f.location = Location.of(headline)
                 f.location_from = "headline"
+
+
+def report_day(doc: Document) -> dt.date:
+    """The day an undated incident of the report is told on: the day the article most often names
+    among the last `_REPORT_DAYS` days up to publication (a morning paper's "أمس": the sources spoke,
+    and the fighting was, the day before), else the publication day; on a tie the later day."""
+    assert doc.published is not None
+    published = doc.published
+    counts: Counter[dt.date] = Counter()
+    for m in doc.mentions:
+        if m.type != "time" or m.attrs.get("precision") != "day" or not m.attrs.get("value"):
+            continue
+        try:
+            day = dt.date.fromisoformat(str(m.attrs["value"])[:10])
+        except ValueError:
+            continue
+        if 0 <= (published - day).days <= _REPORT_DAYS:
+            counts[day] += 1
+    if not counts:
+        return published
+    return max(counts, key=lambda d: (counts[d], d))
 
 
 def _quoted_speaker(c: Candidate, before: Sequence[Candidate]) -> None:

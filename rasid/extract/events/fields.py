@@ -109,6 +109,8 @@ class Location:
     admin2: str | None
     geo_precision: int | None
     container_id: str | None
+    country: str | None = None  # as ACLED spells it ("Yemen")
+    iso: int | None = None  # ISO 3166 numeric
 
     @classmethod
     def of(cls, m: Mention) -> Location:
@@ -116,6 +118,7 @@ class Location:
         return cls(
             m.kb_id, a.get("name") or m.text, m.text, a.get("name_en"), a.get("lat"), a.get("lon"),
             a.get("admin1"), a.get("admin2"), a.get("geo_precision"), a.get("container_id"),
+            a.get("country"), a.get("iso"),
         )
 
     @property
@@ -135,6 +138,8 @@ class Location:
             "admin2": self.admin2,
             "geo_precision": self.geo_precision,
             "container_id": self.container_id,
+            "country": self.country,
+            "iso": self.iso,
         }
 
 
@@ -178,6 +183,7 @@ class EventFields:
     background: bool = False
     location_from: str | None = None  # anaphora | context | headline, when the place came from elsewhere
     more_evidence: list[Evidence] | None = None  # the sentences of reports merged into this one
+    special: list[str] | None = None  # why it is no reportable incident (incident.py); [] for one
 
     def record(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -209,4 +215,6 @@ class EventFields:
             out["location_from"] = self.location_from
         if self.more_evidence is not None:
             out["more_evidence"] = [e.record() for e in self.more_evidence]
+        if self.special is not None:
+            out["special"] = list(self.special)
         return out

@@ -168,6 +168,12 @@ class RoleWords:
     max_phrase_words: int
     # Event verbs with an object pronoun ("استهدفتها"), from `verbs` and `object_suffixes`.
     resumptive: PhraseSet
+    # Relative pronouns: a verb after one has the noun before it for its subject.
+    relatives: frozenset[str] = frozenset()
+    # "التي سيطرت عليها الفصائل": the antecedent is the object, the subject follows the pronoun.
+    relative_pronouns_after: frozenset[str] = frozenset()
+    # "تبنى تنظيم داعش التفجير الذي استهدف …": whoever claims the event did it.
+    claim_verbs: PhraseSet = field(default_factory=lambda: PhraseSet(()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +183,17 @@ class ActorTextRules:
     place_heads: frozenset[str]
     not_actor: frozenset[str]
     nisba_nouns: frozenset[str]
+    # Unlinked words are no actor of their own: a head word here names the role actor they stand
+    # for (folded word -> actor: unidentified gunmen, protesters); `nationality` adjectives (the
+    # roles' `means_nationality`) name a state's forces.
+    generic: Mapping[str, KnownActor] = field(default_factory=dict)
+    # Words before a metonym place name ("في طهران") that make it the place, not its government.
+    place_preps: frozenset[str] = frozenset()
+    # Nouns of a party (forces, groups, people, their means): unlinked words name a party only when
+    # one of their first two words is one of these, a person noun or a `generic` head.
+    party_heads: frozenset[str] = frozenset()
+    # Sides that report events and never take part in them (outlets, monitors).
+    source_sides: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

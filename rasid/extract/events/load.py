@@ -322,6 +322,18 @@ def _means_nationality(sec: Reader) -> dict[str, KnownActor]:
     return out
 
 
+def _generic_actors(sec: Reader) -> dict[str, KnownActor]:
+    """`actor_text.generic`: actor id -> head words (folded word -> the role actor)."""
+    spec = sec.sub("generic", required=False)
+    out: dict[str, KnownActor] = {}
+    for actor_id in spec.data or {}:
+        actor = _known_actor(spec, actor_id, actor_id)
+        for form in spec.seq(actor_id):
+            out[normalize_word(form)] = actor
+    spec.finish()
+    return out
+
+
 def _roles(sec: Reader, triggers: dict[str, Trigger]) -> tuple[RoleWords, ActorTextRules]:
     for i, actor_id in enumerate(sec.seq("unknown_perpetrators")):
         _known_actor(sec, "unknown_perpetrators", actor_id, sec.item_line("unknown_perpetrators", i))
@@ -359,12 +371,19 @@ def _roles(sec: Reader, triggers: dict[str, Trigger]) -> tuple[RoleWords, ActorT
         reflexive=sec.words("reflexive"),
         max_phrase_words=sec.number("max_phrase_words", 4),
         resumptive=PhraseSet(v + x for v in verbs if len(v) >= 3 for x in suffixes),
+        relatives=sec.words("relatives", required=False),
+        relative_pronouns_after=sec.words("relative_pronouns_after", required=False),
+        claim_verbs=sec.phrases("claim_verbs", required=False),
     )
     text = sec.sub("actor_text", required=False)
     actor_text = ActorTextRules(
         place_heads=text.words("place_heads", required=False),
         not_actor=text.words("not_actor", required=False),
         nisba_nouns=text.words("nisba_nouns", required=False),
+        generic=_generic_actors(text),
+        place_preps=text.words("place_preps", required=False),
+        party_heads=text.words("party_heads", required=False),
+        source_sides=frozenset(str(x) for x in text.seq("source_sides", False)),
     )
     text.finish()
     sec.finish()

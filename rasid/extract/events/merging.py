@@ -105,6 +105,8 @@ def _mergeable(a: Candidate, b: Candidate, lex: EventLexicon) -> bool:
     same_sentence = a.sentence_index == b.sentence_index
     if fa.background != fb.background:
         return False  # an earlier incident recalled is not the one the report tells
+    if a.round_up and b.round_up and same_sentence:
+        return False  # the places of one round-up are one incident each
     if _gives_way(a, b, lex) or _gives_way(b, a, lex):
         # "… انسحبت ميليشيات أسد من مواقعها" beside the capture of those places: one takeover
         places_ok = _place_compatible(fa.location, fb.location) or _same_town(fa.location, fb.location)

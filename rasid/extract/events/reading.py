@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rasid.document import Document, Mention
@@ -21,6 +21,7 @@ from rasid.extract.events.kinds import Plover, TriggerName
 from rasid.extract.events.lexicon import EventLexicon
 from rasid.extract.events.matching import Hit
 from rasid.extract.events.sentence import ActorRef, DocIndex, NumberInfo, SentenceView, actor_ref
+from rasid.extract.events.tolls import incident_facts
 from rasid.extract.events.triggers import (
     direct_fire,
     drop_time_references,
@@ -139,37 +140,9 @@ def _numbers(view: SentenceView, mentions: Sequence[Mention]) -> list[NumberInfo
 
 
 def _incident_facts(view: SentenceView, lex: EventLexicon, facts: list[cas.CasualtyFact]) -> list[cas.CasualtyFact]:
-    """Running tolls ("ارتفعت حصيلة القتلى منذ بدء الهجوم إلى 327") are not one incident's count."""
-    tolls = view.find(lex.background.cumulative)
-    if not tolls:
-        return facts
-    return _drop_facts(
-        facts,
-        lambda f: any(
-            # ("مقتل 277 شخصاً منذ بدء المعركة": the period may follow the count too)
-            (t.start < f.start or (t.start >= f.end and view.words_between(f.end, t.start) <= 1))
-            and view.clause_of(t.start) == view.clause_of(f.start)
-            for t in tolls
-        ),
-    )
-
-
-def _drop_facts(
-    facts: Sequence[cas.CasualtyFact], drop: Callable[[cas.CasualtyFact], bool]
-) -> list[cas.CasualtyFact]:
-    """Remove facts (and the breakdowns of removed ones), keeping `sub_of` indices right."""
-    gone: set[int] = set()
-    for i, f in enumerate(facts):
-        if drop(f) or (f.sub_of is not None and f.sub_of in gone):
-            gone.add(i)
-    new_index: dict[int, int] = {}
-    out: list[cas.CasualtyFact] = []
-    for i, f in enumerate(facts):
-        if i in gone:
-            continue
-        new_index[i] = len(out)
-        out.append(f if f.sub_of is None else dataclasses.replace(f, sub_of=new_index.get(f.sub_of)))
-    return out
+    """Running and period totals, war tolls, statistics are not one incident's count; a rising
+    toll of one incident is kept (see `rasid.extract.events.tolls`)."""
+    return incident_facts(view, facts)
 
 
 def _news_hits(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:
@@ -245,4 +218,18 @@ def _candidates(ctx: SentenceContext, hits: list[Hit], facts: list[cas.CasualtyF
         cand = build_candidate(ctx, segments[seg], main, seg_hits, fact_groups[seg])
         if cand is not None:
             out.append(cand)
+    return split_listed(out)
+
+
+def split_listed(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Each candidate with listed places becomes one candidate per place (in text order)."""
+    out: list[Candidate] = []
+    for c in candidates:
+        if not c.listed:
+            out.append(c)
+            continue
+        for location in (c.fields.location, *c.listed):
+            fields = dataclasses.replace(c.fields, location=location, killed=None, injured=None)
+            spans = {k: v for k, v in c.spans.items() if k not in ("killed", "injured", "location")}
+            out.append(dataclasses.replace(c, fields=fields, spans=spans, listed=[], round_up=True))
     return out

@@ -6,11 +6,17 @@ Civilians are victims, never the side that acts; "X وY" as the acting side make
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from rasid.extract.events.actor_text import named_role_actor
 from rasid.extract.events.attribution import Attribution
-from rasid.extract.events.fields import RoleActor, role_id
+from rasid.extract.events.camps import kin
+from rasid.extract.events.fields import RoleActor
+from rasid.extract.events.kinds import Acled
 from rasid.extract.events.lexicon import EventLexicon, KnownActor
+from rasid.extract.events.load import event_lexicon
 from rasid.extract.events.matching import Hit
 from rasid.extract.events.sentence import ActorRef, SentenceView
 from rasid.extract.events.syntax import Clause
@@ -27,6 +33,9 @@ def mention_roles(
     view: SentenceView, lex: EventLexicon, players: Sequence[ActorRef], main: Hit, lo: int, hi: int
 ) -> tuple[RoleActor | None, RoleActor | None, list[RoleActor]]:
     """actor1, actor2 and the associated actors among the actor mentions playing a part."""
+    sources = lex.actor_text.source_sides
+    players = [a for a in players if a.side not in sources and not place_metonym(view, lex, a)]
+    players = [a for a in players if not _owner_of_previous(view, players, a)]
     if not players:
         return None, None, []
     actor1, actor2 = _main_pair(view, lex, players, main, lo, hi)
@@ -72,11 +81,24 @@ def _main_pair(
             break
     if actor1 is not None:
         return actor1, actor2
-    # Civilians are victims, never the side that acts.
-    agent = [a for a in ordered if a.side != "civilian" and _role_cue(view, agents, a.start)] if agents else []
+    # Civilians are victims, never the side that acts; nor is the group of the killed or hurt.
+    # (in a battle both sides may count their dead: it says nothing of who fought whom)
+    one_sided = main.payload is not None and main.payload[0].event_type != Acled.BATTLES
+    suffered = victims_groups(view, lex, players) if one_sided else []
+    if len({a.id for a in suffered}) > 1:
+        suffered = []  # the dead of two sides: the sides of a clash, each did it to the other
+    elif suffered:
+        # (every mention of the group and what is joined to it: "ثكنات لقوات البيشمركة ... مقتل 13
+        # من قوات البيشمركة", "من المقاومة والجيش الوطني")
+        group = [a for a in players if a.id is not None and a.id == suffered[0].id] or suffered
+        suffered = [*group, *(x for a in group for x in conjoined(view, players, a))]
+    agent = [
+        a for a in ordered if a.side != "civilian" and a not in suffered and _role_cue(view, agents, a.start)
+    ] if agents else []
     target = [
         a for a in ordered
-        if (a.side == "civilian" or (bool(targets) and _role_cue(view, targets, a.start))) and a not in agent
+        if (a.side == "civilian" or a in suffered or (bool(targets) and _role_cue(view, targets, a.start)))
+        and a not in agent
     ]
     neutral = [a for a in ordered if a not in agent and a not in target]
     first = agent or neutral
@@ -91,9 +113,90 @@ def _main_pair(
     partners = conjoined(view, players, actor1)
     rest = [
         a for a in target + neutral
-        if a is not actor1 and (actor1 is None or a.id != actor1.id) and a not in partners
+        if a is not actor1 and (actor1 is None or not same_party(a, actor1)) and a not in partners
     ]
     return actor1, (rest[0] if rest else None)
+
+
+_OWNED_BY = re.compile(r"^\s*(?:ال)?تابع(?:ه|ين|ون)?\s+(?:لل|ل)$")
+
+
+def _owner_of_previous(view: SentenceView, players: Sequence[ActorRef], actor: ActorRef) -> bool:
+    """"الطيران المروحي التابع للنظام": the party a force belongs to is named with it, it is no
+    other party (the force, the more precise, stands for both)."""
+    return any(
+        actor.start >= a.end and actor.start - a.end <= 14 and _OWNED_BY.match(view.folded[a.end : actor.start])
+        for a in players if a is not actor
+    )
+
+
+def outside_place_clauses(view: SentenceView, lex: EventLexicon, hits: Sequence[Hit]) -> list[Hit]:
+    """The trigger hits that are not inside a phrase describing a place ("بلدة كفرنبل التي تسيطر
+    عليها المعارضة", "الخاضعة لسيطرة"): such a clause says who holds the place, it tells no
+    takeover (a hook for the sentence reader, before the main trigger is chosen)."""
+    holders = view.find(lex.roles.controlled_by)
+    if not holders:
+        return list(hits)
+    return [h for h in hits if not any(c.start <= h.start < c.end for c in holders)]
+
+
+def victims_groups(view: SentenceView, lex: EventLexicon, players: Sequence[ActorRef]) -> list[ActorRef]:
+    """The actors named as the group of people killed or hurt ("لقي ثلاثة مقاتلين من قسد حتفهم",
+    "قتلى في صفوف قوات النظام"): they suffered the event, they never did it."""
+    cas = lex.casualties
+    cues = [h for ps in (cas.killed_cues, cas.killed_nouns, cas.injured_cues, cas.injured_nouns) for h in view.find(ps)]
+    if not cues:
+        return []
+    ranks = view.find(cas.ranks_of)
+    out = []
+    for a in players:
+        rank = next((h for h in ranks if h.end <= a.start and view.words_between(h.end, a.start) == 0), None)
+        if rank is not None:
+            noun_start = rank.start  # "قتلى في صفوف X"
+        else:
+            before = view.words_before(a.start, 2)
+            if len(before) < 2 or before[1][2] != "من":
+                continue
+            if not before[0][2].isdigit() and lex.category_of(before[0][2]) in (None, "others"):
+                continue
+            noun_start = before[0][0]  # "ثلاثة مقاتلين من X", "مقتل 13 من X"
+        if view.boundary_between(noun_start, a.start):
+            continue
+        told = any(
+            # ("مقتل 62 عنصرا من قوات النظام و37 عنصرا من الهيئة": a breakdown is still the toll's)
+            (h.end <= noun_start and view.words_between(h.end, noun_start) <= 8 and not view.boundary_between(h.end, noun_start))
+            or (h.start >= a.end and view.words_between(a.end, h.start) <= 3 and not view.boundary_between(a.end, h.start))
+            for h in cues
+        )
+        if told:
+            out.append(a)
+    return out
+
+
+@lru_cache(maxsize=2048)
+def _metonym(text: str) -> bool:
+    """The words are a place that names its government ("طهران", "موسكو") in the actor knowledge
+    base (a metonym alias that the gazetteer knows as a place: not "المقاومة" for a movement)."""
+    from rasid.knowledge.actors import load_actors
+    from rasid.knowledge.places import load_places
+
+    metonym = any(alias.usage == "metonym" for _actor, alias in load_actors().matching_aliases(text))
+    return metonym and bool(load_places().lookup(text))
+
+
+def place_metonym(view: SentenceView, lex: EventLexicon, actor: ActorRef) -> bool:
+    """"وقعت روسيا وإيران اتفاقا في طهران": a capital after a place preposition is where, not who."""
+    s, folded = actor.start, view.folded
+    attached = s > 0 and folded[s - 1] == "ب" and (s == 1 or not folded[s - 2].isalpha() or folded[s - 2] == "و")
+    if not attached:
+        before = view.words_before(s, 1)
+        if not before or view.boundary_between(before[0][1], s):
+            return False
+        word = before[0][2]
+        preps = lex.actor_text.place_preps
+        if word not in preps and not (word[:1] == "و" and word[1:] in preps):
+            return False
+    return _metonym(actor.text)
 
 
 def conjoined(view: SentenceView, players: Sequence[ActorRef], head: ActorRef | None) -> list[ActorRef]:
@@ -156,24 +259,42 @@ def apply_syntax(
     actor2: RoleActor | None,
     view: SentenceView,
     protesters: KnownActor,
+    lex: EventLexicon | None = None,
 ) -> Roles:
     """Actors in the subject / object position take the roles; a position holding no known actor
-    gives an unlinked actor (its words)."""
+    gives the role actor its words name ("انتحاريان": unidentified, "جنود أتراك": Turkish forces),
+    else its words (checked later, see `actor_text`)."""
+    lexicon = lex if lex is not None else event_lexicon()
 
-    def pick(span: tuple[int, int] | None) -> RoleActor | None:
+    def pick(span: tuple[int, int] | None, role: int) -> RoleActor | None:
         if span is None:
             return None
         s, e = span
-        inside = [a for a in players if s <= a.start < e or a.start <= s < a.end]
+        inside = [
+            a for a in players
+            if (s <= a.start < e or a.start <= s < a.end) and a.side not in lexicon.actor_text.source_sides
+        ]
         if inside:
             return RoleActor.of(inside[0], spanned=True)
-        return RoleActor.words(view.original(s, e), (s, e))
+        words = RoleActor.words(view.original(s, e), (s, e))
+        if role == 2:
+            return words  # (the object's words are the victims: `victims.py` reads them)
+        words = strip_lead(view, lexicon, words)
+        named = named_role_actor(normalize_word(str(words.text)).split(), lexicon, role, None)
+        if named is None or (named.side == "civilian" and named.id not in lexicon.roles.unknown_perpetrators):
+            return words
+        return words.but(id=named.id, side=named.side, inter=named.inter, name=named.name)
 
-    new1, new2 = pick(clause.subject), pick(clause.object)
+    new1, new2 = pick(clause.subject, 1), pick(clause.object, 2)
     if clause.sole:
         return new1, None
     # "قتل القيادي في هيئة تحرير الشام ... بغارة روسية", "قتلت قواته 12 مسلحا من حزب العمال": the
     # group named right after the victims is theirs. It did not do it; in the active it is the target.
+    if (
+        clause.object is not None and actor1 is None and actor2 is not None and actor2.span is not None
+        and _right_after(view, clause.object[1], actor2.span[0])
+    ):
+        actor1, actor2 = actor2, None  # (read as the victims' group already: the same case)
     victims_group = clause.object is not None and actor1 is not None and actor1.span is not None and (
         _right_after(view, clause.object[1], actor1.span[0])
     )
@@ -188,8 +309,16 @@ def apply_syntax(
         actor1 = None
     first = _choose(clause, new1, actor1, new2)
     out1 = first[0] if first else None
-    second = [x for x in _choose(clause, new2, actor2, new1) if not _same(x, out1)]
+    second = [x for x in _choose(clause, new2, actor2, new1) if not _same(x, out1) and not same_party(x, out1)]
     return out1, (second[0] if second else None)
+
+
+def same_party(a: ActorRef | RoleActor | None, b: ActorRef | RoleActor | None) -> bool:
+    """Two known actors that are one party of the record: the same id, or a unit of the other under
+    the same ACLED name ("طائرات النظام" and "قوات النظام"): one party is not both sides of its act."""
+    if a is None or b is None or not a.id or not b.id:
+        return False
+    return a.id == b.id or (a.name is not None and a.name == b.name and kin(a.id, b.id))
 
 
 def _same(x: RoleActor | None, y: RoleActor | None) -> bool:
@@ -309,7 +438,7 @@ def next_opponent(
     """The first linked actor after the trigger in its clause that is not actor1."""
     clause = view.clause_of(main.start)
     for a in sorted(players, key=lambda x: x.start):
-        if a.start < main.end or not (lo <= a.start < hi) or not a.id or a.id == role_id(actor1):
+        if a.start < main.end or not (lo <= a.start < hi) or not a.id or same_party(a, actor1):
             continue
         if view.clause_of(a.start) != clause:
             break

@@ -8,6 +8,7 @@ import re
 from rasid.document import Document
 from rasid.extract.events.candidate import Candidate
 from rasid.extract.events.context import fill_context, mark_background
+from rasid.extract.events.incident import assess
 from rasid.extract.events.lexicon import EventLexicon
 from rasid.extract.events.load import event_lexicon
 from rasid.extract.events.merging import merge_all
@@ -57,5 +58,7 @@ class EventStage:
         fill_context(candidates, doc, lex)
         if doc.published is not None:
             mark_background(candidates, doc.published)
-        events = tuple(to_event(c) for c in merge_all(candidates, lex))
+        merged = merge_all(candidates, lex)
+        assess(merged, doc.published)
+        events = tuple(to_event(c) for c in merged)
         return doc.evolve(events=events)

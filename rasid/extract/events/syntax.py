@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rasid.extract.events.actor_text import names_party
 from rasid.extract.events.kinds import Plover, TriggerName
 from rasid.extract.events.lexicon import EventLexicon
 from rasid.extract.events.matching import Hit
@@ -85,8 +86,10 @@ def syntax_roles(
     for h in (main, *verbs):
         doer = _doer_before(view, lex, h, blocked) if h.start > h.word_start else None
         if doer is not None:
-            # "قيام الجيش التركي بتفكيك نقطته": the noun after "قيام" does it.
-            return Clause(doer, None, sole=True)
+            # "قيام الجيش التركي بتفكيك نقطته": the noun after "قيام" does it. "قامت مقاتلات تركية
+            # بقصف أنفاق يستخدمها التنظيم": what an attack is done to follows its noun.
+            done_to = _attacked(r, h)
+            return Clause(doer, done_to, sole=done_to is None)
     if not verbs and not nouns:
         return None
     # The clause's first event verb is its predicate ("قتلت قوات الأمن ستة متشددين في غارة"); a
@@ -157,6 +160,8 @@ def _around_verb(r: _Reading, verb: Hit, nouns: Sequence[Hit]) -> Clause:
         launcher = phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked, counted=False)
         target = after_cue(view, lex, ("على", "ضد"), launcher[1] if launcher else verb.end, r.hi, blocked)
         return Clause(launcher, target)
+    if before_verb and before_verb[0][2] in roles.relatives and not inside(before_verb[0][0], blocked):
+        return _relative(r, verb, before_verb[0][0])
     if masdar or any(verb is n for n in nouns):
         # "مقتل سبعة أشخاص", "اغتيال الصحافي ...": the noun's complement is the victim.
         return Clause(agent, phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked), passive=True)
@@ -221,7 +226,12 @@ def _verb_first(r: _Reading, verb: Hit, agent: Span | None, passive_form: bool) 
                 return Clause(agent, victims, passive=True)
     subject = phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked, counted=False)
     obj = None
+    split = None
     if subject is not None:
+        subject, split = _split_accusative(view, lex, subject)
+    if split is not None:
+        obj = phrase_span(view, lex, split, numbers=numbers, blocked=blocked)
+    elif subject is not None:
         # "طائرات النظام وروسيا غارات": a conjunct after the subject still acts.
         after = subject[1]
         for ws, we, w in view.words_from(after, 3):
@@ -229,6 +239,9 @@ def _verb_first(r: _Reading, verb: Hit, agent: Span | None, passive_form: bool) 
                 break
             after = we
         obj = phrase_span(view, lex, after, numbers=numbers, blocked=blocked)
+    if passive_form and subject is not None and obj is not None and means_only(view, lex, obj):
+        # "قتل مراسل بقصف لفصائل المعارضة": the victims, then the means and whose it was.
+        return Clause(agent or obj, subject, passive=True)
     if passive_form and obj is None:
         # "وقتل شخص بعد ...", "جنديا عراقيا قتل": nobody acted on anyone, so it is the passive.
         victim = subject or phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
@@ -238,19 +251,59 @@ def _verb_first(r: _Reading, verb: Hit, agent: Span | None, passive_form: bool) 
     return Clause(subject, obj)
 
 
+def _relative(r: _Reading, verb: Hit, pronoun: int) -> Clause:
+    """"الطائرات الروسية التي قصفت المدينة": the noun before the relative pronoun is the verb's
+    subject. "تبنى تنظيم داعش التفجير الذي استهدف حاجزا لقسد": when that noun is the event itself,
+    whoever claims it did it (else nobody named), and the object is the target."""
+    view, lex = r.view, r.lex
+    antecedent = phrase_span(view, lex, pronoun, backwards=True, blocked=r.blocked)
+    after = view.words_from(verb.end, 1)
+    if after and after[0][2] in lex.roles.relative_pronouns_after and not view.boundary_between(verb.end, after[0][0]):
+        # ("البلدات التي سيطرت عليها الفصائل": the towns were taken, the factions took them)
+        return Clause(phrase_span(view, lex, after[0][1], blocked=r.blocked, counted=False), antecedent)
+    obj = phrase_span(view, lex, verb.end, numbers=r.numbers, blocked=r.blocked)
+    if antecedent is not None and not any(antecedent[0] <= h.start < antecedent[1] for h in view.find(lex.triggers)):
+        return Clause(antecedent, obj)
+    claim = next((h for h in r.within(view.find(lex.roles.claim_verbs)) if h.end <= pronoun), None)
+    claimant = phrase_span(view, lex, claim.end, blocked=r.blocked) if claim is not None else None
+    return Clause(claimant, obj)
+
+
+def _split_accusative(view: SentenceView, lex: EventLexicon, span: Span) -> tuple[Span, int | None]:
+    """"اغتال مجهولون قياديا في الهيئة": the subject ends before an indefinite accusative person
+    noun ("قياديا"), which starts the object. Returns the subject and where the object starts."""
+    words = [w for w in view.words_from(span[0], lex.roles.max_phrase_words + 2) if w[0] < span[1]]
+    for i in range(1, len(words)):
+        w = words[i][2]
+        if w.endswith("ا") and len(w) > 3 and names_party([w], lex):
+            return (words[0][0], words[i - 1][1]), words[i][0]
+    return span, None
+
+
+def _attacked(r: _Reading, noun: Hit) -> Span | None:
+    """What an attack noun after "قام ب" is done to ("بقصف أنفاق يستخدمها التنظيم"): the phrase after
+    it, when the event is an assault and the noun one of the event verbs."""
+    trig = r.main.payload[0] if r.main.payload is not None else None
+    if trig is None or trig.plover != Plover.ASSAULT:
+        return None
+    if noun is not r.main and not any(h.start == noun.start for h in r.within(r.view.find(r.lex.roles.verbs))):
+        return None
+    return phrase_span(r.view, r.lex, noun.end, numbers=r.numbers, blocked=r.blocked)
+
+
 def _doer_before(view: SentenceView, lex: EventLexicon, verb: Hit, blocked: Spans) -> Span | None:
-    """The phrase between "قيام" and a noun with "ب" ("قيام X بإخلاء"), if the verb is such a noun."""
+    """The phrase between "قيام"/"قامت" and a noun with "ب" ("قيام X بإخلاء", "قامت مقاتلات تابعة
+    لسلاح الجو التركي بقصف"), if the verb is such a noun."""
     if view.folded[verb.word_start] != "ب":
         return None
-    span = phrase_span(view, lex, verb.word_start, backwards=True, blocked=blocked)
-    if span is None:
-        return None
-    doers = lex.roles.doer_nouns
-    words = view.words_from(span[0], 2)
-    if len(words) == 2 and words[0][2] in doers and words[1][0] < span[1]:
-        return (words[1][0], span[1])  # the phrase read back took "قيام" in
-    before = view.words_before(span[0], 1)
-    return span if before and before[0][2] in doers else None
+    back = view.words_before(verb.word_start, lex.roles.max_phrase_words + 4)
+    for i in range(len(back) - 1, -1, -1):
+        ws, we, w = back[i]
+        if inside(ws, blocked) or view.boundary_between(we, verb.word_start):
+            return None
+        if w in lex.roles.doer_nouns:
+            return (back[i + 1][0], back[-1][1]) if i + 1 < len(back) else None
+    return None
 
 
 def _resumptive_verb(view: SentenceView, lex: EventLexicon, lo: int, hi: int, blocked: Spans) -> Span | None:

@@ -27,6 +27,14 @@ def test_today_with_weekday_and_bare_weekday_past_bias() -> None:
     assert first("الخميس الماضي", dt.date(2024, 11, 28)).value == dt.date(2024, 11, 21)
 
 
+def test_the_day_before_yesterday_in_its_press_forms() -> None:
+    # "الأول من أمس" and "أمس الأول" are two days back, never read as "أمس" alone.
+    for text in ("قتل الأول من أمس ثلاثة جنود", "مساء أمس الأول", "وقعت الاشتباكات أول من أمس"):
+        m = first(text, MONDAY)
+        assert m.value == dt.date(2019, 8, 31), text
+        assert "أمس" in m.text and m.text != "أمس"
+
+
 def test_relative_days_and_periods() -> None:
     assert first("قبل يومين").value == dt.date(2019, 8, 31)
     m = first("الأسبوع الماضي")

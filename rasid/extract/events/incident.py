@@ -1,0 +1,115 @@
+"""Which coded events are reportable incidents, and why the others are special.
+
+Every event is kept in the record (an analyst can see what Rasid read and why it set it aside), but
+an ACLED/GeoJSON export or a map must hold incidents only: a recalled attack, a plan dated next
+week, a relayed denial, a report located only by a country or told by words alone is not one.
+`assess` writes `EventFields.special`: an empty list for an incident, else the reasons, in the
+order of the rules in `rasid/extract/data/incident_rules.yaml` (read and checked here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from rasid.extract.events.candidate import Candidate
+from rasid.extract.events.incident_rules import IncidentRules, incident_rules
+from rasid.knowledge.places import load_places
+from rasid.text.fold import fold_word
+
+_PUNCT = "«»\"'()[]{}.,:;!?،؛؟-–—"
+
+# The reasons an event is not a reportable incident (the words exports and the API show).
+BACKGROUND = "background"
+AFTER_PUBLICATION = "after_publication"
+HEDGED = "hedged"  # followed by ":" and the hedge kind (denial, rumour)
+NO_PLACE = "no_place"
+COUNTRY_ONLY = "country_only"
+NOT_AN_INCIDENT = "not_an_incident"
+WORDS_ONLY = "words_only"
+ONE_SIDE = "one_side"
+NO_ACTOR = "no_actor"
+COURT_CASE = "court_case"
+REASONS = (
+    BACKGROUND, AFTER_PUBLICATION, HEDGED, NO_PLACE, COUNTRY_ONLY, NOT_AN_INCIDENT, WORDS_ONLY, ONE_SIDE, NO_ACTOR,
+    COURT_CASE,
+)
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _has_toll(record: dict[str, Any] | None) -> bool:
+    return bool(record) and bool(record.get("total") or record.get("reported"))  # type: ignore[union-attr]
+
+
+def reasons(c: Candidate, published: dt.date | None, rules: IncidentRules | None = None) -> list[str]:
+    """Why a coded event is not a reportable incident (empty: it is one)."""
+    rules = rules or incident_rules()
+    f = c.fields
+    out: list[str] = []
+    if f.background:
+        out.append(BACKGROUND)
+    day = _day(f.date)
+    if published is not None and day is not None and (day - published).days > rules.max_days_after_publication:
+        out.append(AFTER_PUBLICATION)
+    if f.hedged and f.hedge_kind in rules.excluded_hedges:
+        out.append(f"{HEDGED}:{f.hedge_kind}")
+    if f.location is None:
+        out.append(NO_PLACE)
+    else:
+        place = load_places().get(f.location.place_id) if f.location.place_id else None
+        if place is None:
+            out.append(NO_PLACE)  # words no gazetteer locates: not mappable
+        elif place.type in rules.unlocated_place_types:
+            out.append(COUNTRY_ONLY)
+    if (c.event_type, c.sub_event_type) in rules.not_incidents:
+        out.append(NOT_AN_INCIDENT)
+    if c.event_type in rules.need_actor_or_toll:
+        known = any(a is not None and a.id for a in (f.actor1, f.actor2))
+        if not known and not _has_toll(f.killed) and not _has_toll(f.injured):
+            out.append(WORDS_ONLY)
+    unidentified = f.actor1 is None or not f.actor1.id or f.actor1.id in rules.unidentified_actors
+    if c.event_type in rules.two_sided and f.actor2 is None and unidentified:
+        out.append(ONE_SIDE)
+    if c.event_type in rules.need_actor1 and (f.actor1 is None or not (f.actor1.id or f.actor1.side)):
+        out.append(NO_ACTOR)
+    if court_story(f.evidence.text, rules):
+        out.append(COURT_CASE)
+    return out
+
+
+def court_story(sentence: str, rules: IncidentRules) -> bool:
+    """Whether a sentence tells a trial, a sentence or a smuggling case (`court_phrases`)."""
+    words = [fold_word(w.strip(_PUNCT)) for w in sentence.split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    variants = [{w, w[1:]} if w[:1] in "وفبل" and len(w) > 3 else {w} for w in words]
+    for phrase in rules.court_phrases:
+        n = len(phrase)
+        for i in range(len(words) - n + 1):
+            if all(phrase[k] in variants[i + k] for k in range(n)):
+                return True
+    return False
+
+
+def assess(candidates: Sequence[Candidate], published: dt.date | None) -> None:
+    """Write each candidate's `special` reasons (after merging: a merged report is judged whole)."""
+    rules = incident_rules()
+    for c in candidates:
+        c.fields.special = reasons(c, published, rules)
+
+
+def is_incident(record: dict[str, Any]) -> bool:
+    """Whether a stored event record is a reportable incident (records stored before the rules
+    existed have no `special` and count as incidents unless they were background)."""
+    special = record.get("special")
+    if special is None:
+        return not record.get("background")
+    return not special

@@ -1,0 +1,90 @@
+"""The rules of `rasid/extract/data/incident_rules.yaml`, read and checked once: what makes a coded
+event a reportable incident, and which words join the places of a round-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rasid.text.fold import fold_word
+
+RULES_PATH = Path(__file__).resolve().parents[1] / "data" / "incident_rules.yaml"
+
+
+class IncidentRulesError(ValueError):
+    """Bad data in incident_rules.yaml; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class IncidentRules:
+    max_days_after_publication: int
+    excluded_hedges: frozenset[str]
+    unlocated_place_types: frozenset[str]
+    not_incidents: frozenset[tuple[str, str]]
+    need_actor_or_toll: frozenset[str]
+    two_sided: frozenset[str]
+    unidentified_actors: frozenset[str]
+    need_actor1: frozenset[str]
+    court_phrases: tuple[tuple[str, ...], ...]
+    place_list_words: frozenset[str]
+    list_nouns: frozenset[str]
+    name_heads: frozenset[str]
+    list_ends: frozenset[str]
+
+
+def _strings(raw: Any, where: str) -> frozenset[str]:
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x for x in raw):
+        raise IncidentRulesError(f"{where}: expected a list of names")
+    return frozenset(raw)
+
+
+def read_rules(path: Path = RULES_PATH) -> IncidentRules:
+    """The rules of `path`; any unknown or malformed key is an `IncidentRulesError`."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise IncidentRulesError(f"{path}: cannot read the incident rules ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise IncidentRulesError(f"{path}: expected a mapping")
+    known = {"version", *IncidentRules.__dataclass_fields__}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise IncidentRulesError(f"{path}: unknown key {unknown[0]!r}")
+    missing = sorted(set(IncidentRules.__dataclass_fields__) - set(raw))
+    if missing:
+        raise IncidentRulesError(f"{path}: missing key {missing[0]!r}")
+    days = raw["max_days_after_publication"]
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        raise IncidentRulesError(f"{path}: max_days_after_publication must be a whole number of days ≥ 0")
+    pairs = raw["not_incidents"]
+    if not isinstance(pairs, list) or not all(
+        isinstance(p, dict) and set(p) == {"event_type", "sub_event_type"} for p in pairs
+    ):
+        raise IncidentRulesError(f"{path}: not_incidents must list {{event_type, sub_event_type}} pairs")
+    return IncidentRules(
+        max_days_after_publication=days,
+        excluded_hedges=_strings(raw["excluded_hedges"], f"{path}: excluded_hedges"),
+        unlocated_place_types=_strings(raw["unlocated_place_types"], f"{path}: unlocated_place_types"),
+        not_incidents=frozenset((str(p["event_type"]), str(p["sub_event_type"])) for p in pairs),
+        need_actor_or_toll=_strings(raw["need_actor_or_toll"], f"{path}: need_actor_or_toll"),
+        two_sided=_strings(raw["two_sided"], f"{path}: two_sided"),
+        unidentified_actors=_strings(raw["unidentified_actors"], f"{path}: unidentified_actors"),
+        need_actor1=_strings(raw["need_actor1"], f"{path}: need_actor1"),
+        court_phrases=tuple(
+            tuple(fold_word(w) for w in phrase.split())
+            for phrase in sorted(_strings(raw["court_phrases"], f"{path}: court_phrases"))
+        ),
+        place_list_words=frozenset(fold_word(w) for w in _strings(raw["place_list_words"], f"{path}: place_list_words")),
+        list_nouns=frozenset(fold_word(w) for w in _strings(raw["list_nouns"], f"{path}: list_nouns")),
+        name_heads=frozenset(fold_word(w) for w in _strings(raw["name_heads"], f"{path}: name_heads")),
+        list_ends=frozenset(fold_word(w) for w in _strings(raw["list_ends"], f"{path}: list_ends")),
+    )
+
+
+@lru_cache(maxsize=1)
+def incident_rules() -> IncidentRules:
+    return read_rules()
