@@ -126,6 +126,9 @@ def named_role_actor(words: Sequence[str], lex: EventLexicon, role: int, plover:
     forces ("مقاتلات تابعة لسلاح الجو التركي"); a head word of `actor_text.generic` its actor
     ("مسلحون ملثمون"); civilian words the civilians; any crowd of a protest the protesters."""
     bare = [w[1:] if w[:1] in "وف" and len(w) > 3 else w for w in words]
+    head = next((w for w in bare if w not in lex.roles.quantifiers and not w.isdigit()), None)  # ("عشرات المدنيين")
+    if role == 2 and head is not None and lex.category_of(head) in CIVILIAN_CATEGORIES:
+        return lex.role_actors.civilians  # ("5 مواطنين سوريين": civilians, not Syria's forces)
     for w in bare:
         state = lex.roles.means_nationality.get(w)
         if state is not None:
@@ -137,7 +140,6 @@ def named_role_actor(words: Sequence[str], lex: EventLexicon, role: int, plover:
             return known
     if role == 1 and plover == Plover.PROTEST:
         return lex.role_actors.protesters
-    head = next((w for w in bare if w not in lex.roles.quantifiers), None)  # ("عشرات المدنيين")
     if head is not None and lex.category_of(head) in CIVILIAN_CATEGORIES:
         return lex.role_actors.civilians
     return None

@@ -363,7 +363,7 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
     d.spans["location"] = [Span(best.start, best.end)]
     rules = incident_rules()
     items = named_list(view, d.lo, d.hi, rules)
-    listed = list_locations(view, items, in_seg, best, best_start) if items else None
+    listed = list_locations(view, items, in_seg, best, best_start, cands) if items else None
     if listed:
         # a round-up: the first place listed is this candidate's, the others split off
         d.listed = listed[1:]

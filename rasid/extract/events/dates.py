@@ -34,12 +34,26 @@ def date_from_mention(m: Mention) -> tuple[str | None, str]:
     return (str(value)[:10] if value else None), _PRECISION.get(precision, precision)
 
 
-def sentence_times(view: SentenceView, mentions: Sequence[Mention], lex: EventLexicon) -> list[TimeInfo]:
-    """The dated time mentions of a sentence, less those inside names and those that start a period."""
+def _holds_day(m: Mention, day: dt.date | None) -> bool:
+    """A month or year that runs through `day` ("خلال العام الجاري", "هذا الشهر"): it frames the
+    time up to the report, it dates no incident more finely than the report's own day."""
+    if day is None or m.attrs.get("precision") not in ("month", "year") or m.attrs.get("kind") != "relative":
+        return False  # ("في تموز" names the month: a range the coder keeps)
+    lo, hi = str(m.attrs.get("value") or "")[:10], str(m.attrs.get("end_value") or "")[:10]
+    return bool(lo and hi) and lo <= day.isoformat() <= hi
+
+
+def sentence_times(
+    view: SentenceView, mentions: Sequence[Mention], lex: EventLexicon, published: dt.date | None = None
+) -> list[TimeInfo]:
+    """The dated time mentions of a sentence, less those inside names, those that start a period
+    and a month or year that holds the publication day."""
     out: list[TimeInfo] = []
     named = [(m.start, m.end) for m in mentions if m.type in _NAMES]
     for m in mentions:
         if m.type == "time" and any(s <= m.start < e or m.start <= s < m.end for s, e in named):
+            continue
+        if m.type == "time" and _holds_day(m, published):
             continue
         if m.type == "time" and m.attrs.get("value") and m.attrs.get("kind") not in ("duration",):
             value, precision = date_from_mention(m)

@@ -31,9 +31,10 @@ WORDS_ONLY = "words_only"
 ONE_SIDE = "one_side"
 NO_ACTOR = "no_actor"
 COURT_CASE = "court_case"
+MEDIA = "media"
 REASONS = (
     BACKGROUND, AFTER_PUBLICATION, HEDGED, NO_PLACE, COUNTRY_ONLY, NOT_AN_INCIDENT, WORDS_ONLY, ONE_SIDE, NO_ACTOR,
-    COURT_CASE,
+    COURT_CASE, MEDIA,
 )
 
 
@@ -79,19 +80,22 @@ def reasons(c: Candidate, published: dt.date | None, rules: IncidentRules | None
         out.append(ONE_SIDE)
     if c.event_type in rules.need_actor1 and (f.actor1 is None or not (f.actor1.id or f.actor1.side)):
         out.append(NO_ACTOR)
-    if court_story(f.evidence.text, rules):
+    if says_any(f.evidence.text, rules.court_phrases):
         out.append(COURT_CASE)
+    if says_any(f.evidence.text, rules.media_phrases):
+        out.append(MEDIA)
     return out
 
 
-def court_story(sentence: str, rules: IncidentRules) -> bool:
-    """Whether a sentence tells a trial, a sentence or a smuggling case (`court_phrases`)."""
+def says_any(sentence: str, phrases: Sequence[tuple[str, ...]]) -> bool:
+    """Whether a sentence holds one of the folded `phrases` (a trial, a video ...), a leading
+    و/ف/ب/ل on a sentence word tried off as well."""
     words = [fold_word(w.strip(_PUNCT)) for w in sentence.split()]
     words = [w for w in words if w]
     if not words:
         return False
     variants = [{w, w[1:]} if w[:1] in "وفبل" and len(w) > 3 else {w} for w in words]
-    for phrase in rules.court_phrases:
+    for phrase in phrases:
         n = len(phrase)
         for i in range(len(words) - n + 1):
             if all(phrase[k] in variants[i + k] for k in range(n)):

@@ -30,6 +30,7 @@ class IncidentRules:
     unidentified_actors: frozenset[str]
     need_actor1: frozenset[str]
     court_phrases: tuple[tuple[str, ...], ...]
+    media_phrases: tuple[tuple[str, ...], ...]
     place_list_words: frozenset[str]
     list_nouns: frozenset[str]
     name_heads: frozenset[str]
@@ -40,6 +41,10 @@ def _strings(raw: Any, where: str) -> frozenset[str]:
     if not isinstance(raw, list) or not all(isinstance(x, str) and x for x in raw):
         raise IncidentRulesError(f"{where}: expected a list of names")
     return frozenset(raw)
+
+
+def _phrases(raw: Any, where: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(fold_word(w) for w in phrase.split()) for phrase in sorted(_strings(raw, where)))
 
 
 def read_rules(path: Path = RULES_PATH) -> IncidentRules:
@@ -74,10 +79,8 @@ def read_rules(path: Path = RULES_PATH) -> IncidentRules:
         two_sided=_strings(raw["two_sided"], f"{path}: two_sided"),
         unidentified_actors=_strings(raw["unidentified_actors"], f"{path}: unidentified_actors"),
         need_actor1=_strings(raw["need_actor1"], f"{path}: need_actor1"),
-        court_phrases=tuple(
-            tuple(fold_word(w) for w in phrase.split())
-            for phrase in sorted(_strings(raw["court_phrases"], f"{path}: court_phrases"))
-        ),
+        court_phrases=_phrases(raw["court_phrases"], f"{path}: court_phrases"),
+        media_phrases=_phrases(raw["media_phrases"], f"{path}: media_phrases"),
         place_list_words=frozenset(fold_word(w) for w in _strings(raw["place_list_words"], f"{path}: place_list_words")),
         list_nouns=frozenset(fold_word(w) for w in _strings(raw["list_nouns"], f"{path}: list_nouns")),
         name_heads=frozenset(fold_word(w) for w in _strings(raw["name_heads"], f"{path}: name_heads")),

@@ -50,6 +50,9 @@ class FutureRules:
     min_length: int
     window: int
     not_future: tuple[str, ...]
+    # "لتحرير بقية المحافظة", "للسيطرة على": a capture noun with the purpose "ل" is an aim.
+    purpose_proclitics: frozenset[str] = frozenset()
+    purpose_triggers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

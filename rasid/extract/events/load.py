@@ -148,6 +148,8 @@ def _future(sec: Reader) -> FutureRules:
         min_length=sec.number("min_length", 5),
         window=sec.number("window", 2),
         not_future=tuple(normalize_word(w) for w in sec.seq("not_future")),
+        purpose_proclitics=frozenset(sec.seq("purpose_proclitics", required=False) or ()),
+        purpose_triggers=frozenset(sec.seq("purpose_triggers", required=False) or ()),
     )
     sec.finish()
     return rules

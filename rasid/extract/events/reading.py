@@ -20,6 +20,7 @@ from rasid.extract.events.dates import sentence_times
 from rasid.extract.events.kinds import Plover, TriggerName
 from rasid.extract.events.lexicon import EventLexicon
 from rasid.extract.events.matching import Hit
+from rasid.extract.events.roles import outside_place_clauses
 from rasid.extract.events.sentence import ActorRef, DocIndex, NumberInfo, SentenceView, actor_ref
 from rasid.extract.events.tolls import incident_facts
 from rasid.extract.events.triggers import (
@@ -98,7 +99,7 @@ def read_sentence(
     hedges = find_hedges(view, lex)
     ctx = SentenceContext(
         doc, view, lex, spot.index, spot.paragraph, found.actors, found.places, numbers, attributions, hedges,
-        find_deniers(view, hedges, found.actors) if hedges else [], sentence_times(view, mentions, lex),
+        find_deniers(view, hedges, found.actors) if hedges else [], sentence_times(view, mentions, lex, doc.published),
         min_confidence,
     )
     return _candidates(ctx, hits, facts)
@@ -153,6 +154,7 @@ def _news_hits(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> tuple[
     if irrealis or negations:
         hits = [h for h in hits if not is_irrealis(view, h, irrealis, negations, negation.window)]
     hits = [h for h in hits if not is_future(view, h, lex)]
+    hits = outside_place_clauses(view, lex, hits)  # ("الذي يسيطر على مساحات": who holds, not a capture)
     rules = lex.background
     only_named = view.find(rules.mention_only)
     if only_named:

@@ -10,6 +10,7 @@ single place: the split events carry no count unless the list has one place left
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Sequence
 
@@ -17,6 +18,7 @@ from rasid.document import Mention
 from rasid.extract.events.fields import Location
 from rasid.extract.events.incident_rules import IncidentRules
 from rasid.extract.events.sentence import SentenceView
+from rasid.knowledge.places import country_of, load_places
 
 _GAP_SPLIT = re.compile(r"[\s،,؛;]+")
 
@@ -104,31 +106,45 @@ def list_locations(
     places: Sequence[tuple[Mention, int]],
     best: Mention,
     best_start: int,
+    context: Sequence[tuple[Mention, int]] = (),
 ) -> list[Location] | None:
     """One location per listed name: its place when the gazetteer knows it, else the words at the
-    place that locates the list (the one named right after it, or a known name of the list) with
-    geo-precision 2. None when `best` is neither in the list nor right after it."""
+    place that locates the list with geo-precision 2: the one named right after it, else the
+    nearest known place named before it in the sentence (`context`: "في منطقة الزيارة في سهل الغاب
+    ... قرى المشيك وتل واسط"), else a known name of the list. A listed name the gazetteer knows in
+    several places is the one nearest that anchor. None when `best` is neither in the list nor
+    right after it."""
     list_end = items[-1][1]
     in_list = any(s <= best_start < e or best_start <= s < best_start + (best.end - best.start) for s, e in items)
     after = not in_list and best_start >= list_end and view.words_between(list_end, best_start) <= 2
-    if not (in_list or after):
-        return None
     known: list[Mention | None] = []
     for s, e in items:
         # (a known name must cover the listed name: "واسط" inside "تل واسط" is another place)
         hit = next((m for m, ms in places if ms <= s and e <= ms + (m.end - m.start) and m.kb_id), None)
         known.append(hit)
+    # (no listed name is known and the best place is named before the list: it locates the list)
+    before = not in_list and not any(known) and best_start + (best.end - best.start) <= items[0][0]
+    if not (in_list or after or before):
+        return None
     located = [m for m in known if m is not None and int(m.attrs.get("geo_precision") or 3) < 3]
-    anchor = best if after else (located[0] if located else best)
+    earlier = [
+        m for m, ms in context
+        if m.kb_id and ms + (m.end - m.start) <= items[0][0] and m.attrs.get("lat") is not None
+    ]
+    anchor = best if after else (earlier[-1] if earlier else (located[0] if located else best))
     anchor_location = Location.of(anchor)
+    resolved = [
+        None if m is None else (_nearest_namesake(m, anchor_location) if m is not anchor else Location.of(m))
+        for m in known
+    ]
     out: list[Location] = []
     seen: set[str] = set()
-    for (s, e), hit in zip(items, known, strict=True):
+    for (s, e), hit in zip(items, resolved, strict=True):
         if hit is not None:
-            if hit.kb_id in seen:
+            if hit.place_id in seen:
                 continue
-            seen.add(str(hit.kb_id))
-            out.append(Location.of(hit))
+            seen.add(str(hit.place_id))
+            out.append(hit)
             continue
         words = view.original(s, e)
         out.append(
@@ -137,3 +153,39 @@ def list_locations(
             )
         )
     return out
+
+
+# A listed name with a namesake this much nearer the list's anchor is that namesake.
+_NAMESAKE_KM = 100.0
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _nearest_namesake(m: Mention, anchor: Location) -> Location:
+    """"المنصورة" in a list of Ghab villages is Al-Mansurah of Hama, not of Raqqa: the gazetteer's
+    place of that name nearest the anchor, when the linked one is far from it and another is near."""
+    lat, lon = m.attrs.get("lat"), m.attrs.get("lon")
+    if anchor.lat is None or anchor.lon is None or lat is None or lon is None:
+        return Location.of(m)
+    if _km(lat, lon, anchor.lat, anchor.lon) <= _NAMESAKE_KM:
+        return Location.of(m)
+    kb = load_places()
+    own = kb.get(str(m.kb_id)) if m.kb_id else None
+    names = [str(m.attrs.get("name") or m.text)] + ([own.name_ar] if own else [])
+    namesakes = {p.id: p for n in names for p in kb.lookup(n)}
+    near = sorted(
+        (d, p) for p in namesakes.values()
+        if (d := _km(p.lat, p.lon, anchor.lat, anchor.lon)) <= _NAMESAKE_KM and p.type != "country"
+    )
+    if not near:
+        return Location.of(m)
+    place = near[0][1]
+    country = country_of(place.country)
+    return Location(
+        place.id, place.name_ar, m.text, place.name_en, place.lat, place.lon, place.admin1, place.admin2,
+        place.geo_precision, place.parent, country.name_en if country else None, country.iso if country else None,
+    )

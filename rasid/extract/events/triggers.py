@@ -84,7 +84,14 @@ def is_future_verb(word: str, lex: EventLexicon) -> bool:
 
 
 def is_future(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
-    """The trigger is told in the future: a future verb right before or after it in its clause."""
+    """The trigger is told in the future: a future verb right before or after it in its clause, or
+    a capture noun with the purpose "ل" ("عملية لتحرير بقية المحافظات")."""
+    rules = lex.future
+    if (
+        hit.payload is not None and hit.payload[0].name in rules.purpose_triggers
+        and view.folded[hit.word_start : hit.start] in rules.purpose_proclitics
+    ):
+        return True
     clause = view.clause_of(hit.start, weak=True)
     window = lex.future.window
     near = view.words_before(hit.word_start, window) + view.words_from(hit.end, window)

@@ -132,3 +132,8 @@ def test_a_headline_naming_two_places_says_nothing_of_where(pipeline: Pipeline) 
 def test_forces_taking_part_in_a_campaign_report_no_fight(pipeline: Pipeline) -> None:
     text = "وقال المصدر إن الجهود يجب أن تتجه إلى دعم القوات المشاركة في المعركة هناك.\n"
     assert events(pipeline, text) == []
+
+
+def test_the_current_year_dates_no_incident(pipeline: Pipeline) -> None:
+    f = only(pipeline, "قتل 12 شخصا في تفجير سيارة مفخخة في سوق مدينة بعقوبة، وهو الأسوأ خلال العام الجاري.")
+    assert f["date"] == "2024-03-09" and f["date_precision"] != "year"

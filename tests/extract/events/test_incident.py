@@ -107,3 +107,19 @@ def test_an_arrest_by_nobody_named_is_no_incident(pipeline: Pipeline) -> None:
     assert all(not is_incident(r) for r in recs)
     named = records(pipeline, "واعتقلت قوات الأمن التركية خمسة أشخاص في مدينة غازي عنتاب اليوم.")
     assert any(is_incident(r) for r in named)
+
+
+def test_what_a_video_shows_is_no_incident_of_the_report(pipeline: Pipeline) -> None:
+    recs = records(pipeline, "بث تنظيم داعش اليوم شريطا مصورا يظهر إعدام عشرين جنديا من قوات النظام في مدينة تدمر.")
+    assert recs and all("media" in r["special"] and not is_incident(r) for r in recs)
+
+
+def test_unknown_listed_villages_sit_at_the_place_named_before_them(pipeline: Pipeline) -> None:
+    text = (
+        "واستهدفت الفصائل آلية لقوات النظام في سهل الغاب، في حين دارت اشتباكات عنيفة بين الفصائل وقوات النظام "
+        "في محيط قرى الحويقلة والشلاهمة اليوم."
+    )
+    clashes = [r for r in records(pipeline, text) if r["sub_event_type"] == "Armed clash"]
+    names = {(r["location"] or {}).get("name") for r in clashes}
+    assert {"الحويقلة", "الشلاهمة"} <= names
+    assert all((r["location"] or {}).get("admin1") == "Hama" for r in clashes)
