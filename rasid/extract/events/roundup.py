@@ -133,18 +133,18 @@ def list_locations(
     ]
     anchor = best if after else (earlier[-1] if earlier else (located[0] if located else best))
     anchor_location = Location.of(anchor)
-    resolved = [
+    resolved: list[Location | None] = [
         None if m is None else (_nearest_namesake(m, anchor_location) if m is not anchor else Location.of(m))
         for m in known
     ]
     out: list[Location] = []
     seen: set[str] = set()
-    for (s, e), hit in zip(items, resolved, strict=True):
-        if hit is not None:
-            if hit.place_id in seen:
+    for (s, e), where in zip(items, resolved, strict=True):
+        if where is not None:
+            if where.place_id in seen:
                 continue
-            seen.add(str(hit.place_id))
-            out.append(hit)
+            seen.add(str(where.place_id))
+            out.append(where)
             continue
         words = view.original(s, e)
         out.append(
