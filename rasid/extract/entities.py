@@ -609,7 +609,7 @@ class EntityStage:
     ) -> list[_Candidate]:
         """Tagger spans the knowledge base did not cover, linked where a lookup succeeds."""
         from rasid.extract.ner_spans import (
-            bare_forms,
+            LazyBareForms,
             clean_span,
             generic_place,
             load_span_words,
@@ -621,7 +621,7 @@ class EntityStage:
         actors, _ = _actor_resources()
         starts = [w.start for w in tokens]
         counts, span_words, given = load_word_counts(), load_span_words(), _given_names()
-        bare = bare_forms(doc.text, tokens) if spans else frozenset()
+        bare = LazyBareForms(doc.text, tokens)
         for start, end, label, conf in spans:
             first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
             if first < last and tokens[first].start == start:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,7 +135,7 @@ def strip_proclitic(text: str, token: Token, counts: Mapping[str, int], bare_wor
     if seen_rest >= MIN_BASE_COUNT:
         return cut if counts.get(whole, 0) <= MAX_WHOLE_SHARE * seen_rest else token.start
     # Neither form is frequent in news: trust the document if it writes the word without.
-    return cut if rest in bare_words and counts.get(whole, 0) < MIN_BASE_COUNT else token.start
+    return cut if counts.get(whole, 0) < MIN_BASE_COUNT and rest in bare_words else token.start
 
 
 def _is_verb_or_particle(token: Token, words: SpanWords, given: Collection[str]) -> bool:
@@ -185,6 +185,29 @@ def clean_span(
         if first and head.clitics and head.clitics[0].form in _PREPOSITIONS:
             return None
     return strip_proclitic(text, tokens[first], counts, bare_words)
+
+
+class LazyBareForms(Collection[str]):
+    """`bare_forms` of a document, computed on the first question (most documents never ask: the
+    word counts settle most proclitics)."""
+
+    def __init__(self, text: str, tokens: Sequence[Token]) -> None:
+        self._text, self._tokens = text, tokens
+        self._forms: frozenset[str] | None = None
+
+    def _get(self) -> frozenset[str]:
+        if self._forms is None:
+            self._forms = bare_forms(self._text, self._tokens)
+        return self._forms
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._get()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
 
 
 def bare_forms(text: str, tokens: Sequence[Token]) -> frozenset[str]:

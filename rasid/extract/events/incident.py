@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from rasid.extract.events.candidate import Candidate
@@ -90,17 +91,31 @@ def reasons(c: Candidate, published: dt.date | None, rules: IncidentRules | None
 def says_any(sentence: str, phrases: Sequence[tuple[str, ...]]) -> bool:
     """Whether a sentence holds one of the folded `phrases` (a trial, a video ...), a leading
     و/ف/ب/ل on a sentence word tried off as well."""
-    words = [fold_word(w.strip(_PUNCT)) for w in sentence.split()]
-    words = [w for w in words if w]
-    if not words:
-        return False
-    variants = [{w, w[1:]} if w[:1] in "وفبل" and len(w) > 3 else {w} for w in words]
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(words) - n + 1):
-            if all(phrase[k] in variants[i + k] for k in range(n)):
-                return True
+    variants = _word_variants(sentence)
+    by_first = _by_first_word(tuple(phrases))
+    for i, forms in enumerate(variants):
+        for form in forms:
+            for phrase in by_first.get(form, ()):
+                n = len(phrase)
+                if i + n <= len(variants) and all(phrase[k] in variants[i + k] for k in range(1, n)):
+                    return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _word_variants(sentence: str) -> tuple[frozenset[str], ...]:
+    # (cached: the candidates of one sentence, and a merged report's, ask about the same text)
+    words = [w for w in (fold_word(w.strip(_PUNCT)) for w in sentence.split()) if w]
+    return tuple(frozenset((w, w[1:])) if w[:1] in "وفبل" and len(w) > 3 else frozenset((w,)) for w in words)
+
+
+@lru_cache(maxsize=16)
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            out.setdefault(phrase[0], []).append(phrase)
+    return out
 
 
 def assess(candidates: Sequence[Candidate], published: dt.date | None) -> None:
