@@ -49,6 +49,7 @@ from rasid.extract.events.roles import (
     self_reporter,
     source_actor_before,
     strip_lead,
+    victims_not_actor1,
 )
 from rasid.extract.events.roundup import list_locations, listed_with, named_list
 from rasid.extract.events.sentence import ActorRef, NumberInfo, SentenceView
@@ -157,6 +158,8 @@ def build_candidate(
     _cast_roles(ctx, d)
     _settle_roles(ctx, d)
     event_type, sub_type = _resolve_type(ctx, d)
+    if event_type in (Acled.REMOTE_VIOLENCE, Acled.VIOLENCE_AGAINST_CIVILIANS):
+        d.actor1, d.actor2 = victims_not_actor1(ctx.view, d.actor1, d.actor2, d.facts, (d.killed, d.injured))
     victims, protest_target = _targets(ctx, d, event_type, sub_type)
     location = _location(ctx, d)
     date, precision, date_from = _date(ctx, d)

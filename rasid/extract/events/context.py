@@ -11,11 +11,13 @@ from collections import Counter
 from collections.abc import Sequence
 
 from rasid.document import Document, Mention
+from rasid.extract.events.camps import camp_of
 from rasid.extract.events.candidate import Candidate
 from rasid.extract.events.fields import Location, RoleActor
-from rasid.extract.events.kinds import TEXT_DATES, DateFrom
+from rasid.extract.events.kinds import TEXT_DATES, Acled, DateFrom
 from rasid.extract.events.lexicon import EventLexicon
 from rasid.extract.events.roles import first_person
+from rasid.extract.events.sentence import actor_ref
 
 # The headline is among the first sentences and short; outlet-name lines before it have no place.
 _HEADLINE_SENTENCES = 3
@@ -28,6 +30,8 @@ _REPORT_DAYS = 2
 # Sentences back (within the paragraph) that lend a place, a date or a speaker.
 _CONTEXT_SENTENCES = 2
 _UNSET = object()
+# Sentences back that may name a battle's other side when its own sentence does not.
+_OPPONENT_SENTENCES = 3
 
 
 def fill_context(candidates: Sequence[Candidate], doc: Document, lex: EventLexicon) -> None:
@@ -35,10 +39,15 @@ def fill_context(candidates: Sequence[Candidate], doc: Document, lex: EventLexic
     speaker of a quoted "قواتنا" from the nearest sentence before that names a source actor."""
     headline: object = _UNSET
     anchor: dt.date | None = None
+    parties: list[tuple[int, RoleActor]] | None = None
     for i, c in enumerate(candidates):
         f = c.fields
         if first_person(f.actor1, lex):
             _quoted_speaker(c, candidates[:i])
+        if c.event_type == Acled.BATTLES and _known(f.actor1) != _known(f.actor2) and not (_coded(f.actor1) and _coded(f.actor2)):
+            if parties is None:
+                parties = _article_parties(doc)
+            _opponent_from_article(c, parties, lex)
         if f.location is None:
             named = _named_before(c, doc, lex)
             if named is not None:
@@ -60,6 +69,63 @@ def fill_context(candidates: Sequence[Candidate], doc: Document, lex: EventLexic
             if isinstance(headline, Mention) and not (f.evidence.start <= headline.start < f.evidence.end):
                 f.location = Location.of(headline)
                 f.location_from = "headline"
+
+
+def _known(actor: RoleActor | None) -> bool:
+    return actor is not None and bool(actor.id)
+
+
+def _coded(actor: RoleActor | None) -> bool:
+    """Known, or words coded by role (civilians, protesters): a role the article must not overwrite."""
+    return actor is not None and bool(actor.id or actor.side)
+
+
+# Both sides a state's forces (its army and its police): camps tell nothing of who fought whom.
+_STATE_SIDES = frozenset({"government", "foreign_state"})
+
+
+def _article_parties(doc: Document) -> list[tuple[int, RoleActor]]:
+    """The known actors the article names, with the sentence each is named in."""
+    starts = [sent.start for sent in doc.sentences]
+    out = []
+    for m in doc.mentions:
+        if m.type == "actor" and m.kb_id and m.attrs.get("side"):
+            at = max(0, bisect.bisect_right(starts, m.start) - 1)
+            out.append((at, RoleActor.of(actor_ref(m.start, m.end, m.kb_id, m.text, m.attrs))))
+    return out
+
+
+def _opponent_from_article(c: Candidate, parties: Sequence[tuple[int, RoleActor]], lex: EventLexicon) -> None:
+    """A battle with one side named ("سيطرت المقاومة على جبل منيف"): the other side is the party of
+    the other camp the article names most around it (`_OPPONENT_SENTENCES` before, one after),
+    the nearest before on a tie; none when no such party is named."""
+    f = c.fields
+    known = f.actor1 if f.actor1 is not None and f.actor1.id else f.actor2
+    camp = camp_of(known, lex)
+    if known is None or camp is None:
+        return
+    near: Counter[str] = Counter()
+    last: dict[str, tuple[int, RoleActor]] = {}
+    for at, actor in parties:
+        if not (c.sentence_index - _OPPONENT_SENTENCES <= at <= c.sentence_index + 1):
+            continue
+        other = camp_of(actor, lex)
+        if other is None or other == camp or actor.side == "civilian" or actor.name == known.name:
+            continue
+        if known.side in _STATE_SIDES and actor.side in _STATE_SIDES:
+            continue
+        near[str(actor.id)] += 1
+        if at <= c.sentence_index or str(actor.id) not in last:
+            last[str(actor.id)] = (at, actor)
+    if not near:
+        return
+    best = max(near, key=lambda k: (near[k], last[k][0] <= c.sentence_index, last[k][0]))
+    opponent = last[best][1]
+    if f.actor1 is None or not f.actor1.id:
+        f.actor1 = opponent
+    else:
+        f.actor2 = opponent
+    f.opponent_from = "article"
 
 
 def report_day(doc: Document) -> dt.date:

@@ -182,6 +182,7 @@ class EventFields:
     sentence_index: int
     background: bool = False
     location_from: str | None = None  # anaphora | context | headline, when the place came from elsewhere
+    opponent_from: str | None = None  # "article": a battle's other side named in the sentences around
     more_evidence: list[Evidence] | None = None  # the sentences of reports merged into this one
     special: list[str] | None = None  # why it is no reportable incident (incident.py); [] for one
 
@@ -213,6 +214,8 @@ class EventFields:
         }
         if self.location_from is not None:
             out["location_from"] = self.location_from
+        if self.opponent_from is not None:
+            out["opponent_from"] = self.opponent_from
         if self.more_evidence is not None:
             out["more_evidence"] = [e.record() for e in self.more_evidence]
         if self.special is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from rasid.extract.events.actor_text import named_role_actor
 from rasid.extract.events.attribution import Attribution
@@ -452,3 +453,35 @@ def first_person(actor: RoleActor | None, lex: EventLexicon) -> bool:
         return False
     words = normalize_word(str(actor.text)).split()
     return len(words) == 1 and len(words[0]) > 4 and words[0].endswith(lex.roles.first_person_suffixes)
+
+
+def victims_not_actor1(
+    view: SentenceView,
+    actor1: RoleActor | None,
+    actor2: RoleActor | None,
+    facts: Sequence[Any],
+    tolls: Sequence[dict[str, Any] | None],
+) -> tuple[RoleActor | None, RoleActor | None]:
+    """In a one-sided attack, the group of the killed or hurt did not do it: "لقي اربعة حوثيين
+    مصرعهم في هجوم بسيارة مفخخة", "اثنين من عناصر قوات الصحوة قتلا بتفجير عبوة". The group
+    becomes the target; the attacker is the other named party, else nobody named (ACLED's
+    unidentified armed group). A count right before the actor, or the actor among the counted
+    combatants, marks it as the victims' group."""
+    if actor1 is None:
+        return actor1, actor2
+    hurt = {
+        str(c["actor"]["id"])
+        for toll in tolls if toll
+        for c in toll.get("combatants") or []
+        if isinstance(c, dict) and isinstance(c.get("actor"), dict) and c["actor"].get("id")
+    }
+    counted = actor1.span is not None and any(
+        getattr(f, "count", None) is not None and f.end <= actor1.span[0]
+        and view.words_between(f.end, actor1.span[0]) == 0 and not view.boundary_between(f.end, actor1.span[0])
+        for f in facts
+    )
+    if not (counted or (actor1.id and actor1.id in hurt)):
+        return actor1, actor2
+    if actor2 is not None and actor2.id and not same_party(actor2, actor1) and actor2.id not in hurt:
+        return actor2, actor1
+    return None, actor1

@@ -137,3 +137,21 @@ def test_forces_taking_part_in_a_campaign_report_no_fight(pipeline: Pipeline) ->
 def test_the_current_year_dates_no_incident(pipeline: Pipeline) -> None:
     f = only(pipeline, "قتل 12 شخصا في تفجير سيارة مفخخة في سوق مدينة بعقوبة، وهو الأسوأ خلال العام الجاري.")
     assert f["date"] == "2024-03-09" and f["date_precision"] != "year"
+
+
+def test_a_battle_with_one_side_named_takes_the_other_from_the_article(pipeline: Pipeline) -> None:
+    text = (
+        "تواصلت المواجهات بين المقاومة الشعبية وميليشيات الحوثي في محافظة تعز.\n"
+        "وسيطرت المقاومة الشعبية أمس على جبل العروس المطل على مدينة تعز."
+    )
+    took = [e for e in events(pipeline, text) if e.sub_event_type == "Government regains territory"]
+    assert took and actor_id(took[0].fields["actor2"]) == "houthis"
+    assert took[0].fields.get("opponent_from") == "article"
+
+
+def test_no_opponent_is_invented_when_the_article_names_none(pipeline: Pipeline) -> None:
+    took = [
+        e for e in events(pipeline, "وسيطرت المقاومة الشعبية أمس على جبل العروس المطل على مدينة تعز.")
+        if e.event_type == "Battles"
+    ]
+    assert took and took[0].fields["actor2"] is None

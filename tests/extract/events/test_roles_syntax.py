@@ -282,3 +282,16 @@ def test_an_accusative_person_noun_ends_the_subject_of_a_verb_first_clause(pipel
     f = _violent(pipeline, "اغتال مجهولون قياديا في هيئة تحرير الشام بريف إدلب.")
     assert (f["actor1"] or {}).get("name", "").startswith("Unidentified Armed Group")
     assert actor_id(f["actor2"]) == "hts"
+
+
+def test_the_group_of_the_dead_is_the_target_of_an_unclaimed_bombing(pipeline: Pipeline) -> None:
+    counted = events(pipeline, "ولقي خمسة حوثيين مصرعهم في هجوم بسيارة مفخخة استهدف نقطة تفتيش في مدينة ذمار مساء أمس.")
+    bomb = [e for e in counted if e.event_type == "Explosions/Remote violence"]
+    assert bomb and bomb[0].fields["actor1"] is None and actor_id(bomb[0].fields["actor2"]) == "houthis"
+    told = events(pipeline, "وأفاد مصدر أمني بأن ثلاثة من عناصر قوات الصحوة قتلوا بانفجار عبوة ناسفة قرب سيارتهم في مدينة الطارمية.")
+    ied = [e for e in told if e.event_type == "Explosions/Remote violence"]
+    assert ied and ied[0].fields["actor1"] is None and actor_id(ied[0].fields["actor2"]) == "sahwa"
+    # the attacker named stays the attacker
+    named = events(pipeline, "قتل خمسة من عناصر البيشمركة بقذائف أطلقها تنظيم داعش على بلدة مخمور اليوم.")
+    shelled = [e for e in named if e.event_type == "Explosions/Remote violence"]
+    assert shelled and actor_id(shelled[0].fields["actor1"]) == "isis"
