@@ -93,6 +93,10 @@ class ResolveRules:
     projectiles: frozenset[str]
     government_sides: frozenset[str]
     handover: PhraseSet
+    # "أعدم", "نحر", "حرق": killing a captive or an unarmed person, not a fight
+    executions: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    # the forms of the clash trigger that tell an attack, not an exchange of fire
+    attack_forms: PhraseSet = field(default_factory=lambda: PhraseSet(()))
 
 
 @dataclass(frozen=True, slots=True)

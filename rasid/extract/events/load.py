@@ -207,6 +207,8 @@ def _resolve_rules(sec: Reader) -> ResolveRules:
         projectiles=sec.words("projectiles", required=False),
         government_sides=frozenset(sec.check_items("government_sides", lambda s: s in SIDES, "unknown side")),
         handover=sec.phrases("handover"),
+        executions=sec.phrases("executions", required=False),
+        attack_forms=sec.phrases("attack_forms", required=False),
     )
     sec.finish()
     return rules

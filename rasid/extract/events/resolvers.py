@@ -29,6 +29,7 @@ class Resolution:
     injured: dict[str, Any] | None
     civilians_hit: bool  # civilians among the killed or hurt
     combatants_hit: bool  # fighters among the killed or hurt
+    form: str = ""  # the trigger's form as matched (folded)
 
 
 Resolver = Callable[[Resolution], "tuple[str, str] | None"]
@@ -58,10 +59,21 @@ def resolve(r: Resolution) -> tuple[str, str]:
 
 @resolver("victims")
 def _victims(r: Resolution) -> tuple[str, str] | None:
-    """Killing or shooting: civilians only hurt make an attack on civilians, else a clash."""
+    """Killing or shooting: civilians only hurt, or an execution with no fighter counted among
+    the dead, make an attack on civilians, else a clash."""
     if r.civilians_hit and not r.combatants_hit:
         return Acled.VIOLENCE_AGAINST_CIVILIANS, Acled.ATTACK
+    if not r.combatants_hit and r.view.find(r.lex.resolve.executions):
+        return Acled.VIOLENCE_AGAINST_CIVILIANS, Acled.ATTACK
     return Acled.BATTLES, Acled.ARMED_CLASH
+
+
+@resolver("attack")
+def _attack(r: Resolution) -> tuple[str, str] | None:
+    """An attack ("هجوم", "هاجم", not "اشتباكات") that hurt civilians only is an attack on civilians."""
+    if r.civilians_hit and not r.combatants_hit and r.form in r.lex.resolve.attack_forms.words:
+        return Acled.VIOLENCE_AGAINST_CIVILIANS, Acled.ATTACK
+    return None
 
 
 @resolver("territory")

@@ -243,3 +243,17 @@ def test_a_count_after_the_people_it_counts(text: str, kind: str, count: int) ->
 
     doc = build_pipeline(["text", "entities", "events"])(Document(id="c", text=text, published=PUBLISHED))
     assert [(e.fields.get(kind) or {}).get("total") for e in doc.events] == [count]
+
+
+def test_an_execution_or_an_attack_that_hurt_civilians_only_is_violence_against_civilians() -> None:
+    from tests.extract.events.helpers import events, full_pipeline
+
+    pipeline = full_pipeline()
+    executed = events(pipeline, "وأعدم تنظيم داعش أربعة أشخاص رميا بالرصاص في ساحة عامة بمدينة الميادين اليوم.")
+    assert executed and executed[0].event_type == "Violence against civilians"
+    attacked = events(pipeline, "قتلت طفلة في هجوم لمسلحين مجهولين على منزل عائلتها في مدينة العريش اليوم.")
+    assert attacked and attacked[0].event_type == "Violence against civilians"
+    clash = events(pipeline, "قتل ثلاثة مدنيين في اشتباكات بين الجيش والمسلحين في مدينة الرمادي اليوم.")
+    assert clash and clash[0].event_type == "Battles"
+    fighters = events(pipeline, "أعدم تنظيم داعش خمسة من عناصر الجيش العراقي أسرهم قرب مدينة بيجي اليوم.")
+    assert fighters and fighters[0].event_type == "Battles"
