@@ -123,3 +123,8 @@ def test_unknown_listed_villages_sit_at_the_place_named_before_them(pipeline: Pi
     names = {(r["location"] or {}).get("name") for r in clashes}
     assert {"الحويقلة", "الشلاهمة"} <= names
     assert all((r["location"] or {}).get("admin1") == "Hama" for r in clashes)
+
+
+def test_a_death_sentence_carried_out_is_a_court_case(pipeline: Pipeline) -> None:
+    recs = records(pipeline, "ونفذت وزارة الداخلية اليوم حكم القتل تعزيرا في جان قتل رجلا وسلب أمواله في منطقة جازان.")
+    assert all(not is_incident(r) for r in recs)

@@ -257,3 +257,10 @@ def test_an_execution_or_an_attack_that_hurt_civilians_only_is_violence_against_
     assert clash and clash[0].event_type == "Battles"
     fighters = events(pipeline, "أعدم تنظيم داعش خمسة من عناصر الجيش العراقي أسرهم قرب مدينة بيجي اليوم.")
     assert fighters and fighters[0].event_type == "Battles"
+
+
+def test_a_bomb_defused_is_disrupted_weapons_use_not_an_explosion() -> None:
+    from tests.extract.events.helpers import events, full_pipeline
+
+    defused = events(full_pipeline(), "وتمكن خبراء المتفجرات من تفكيك عبوة ناسفة زرعت قرب جسر في مدينة الفلوجة أمس.")
+    assert defused and {e.sub_event_type for e in defused} == {"Disrupted weapons use"}
