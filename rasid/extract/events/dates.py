@@ -22,6 +22,7 @@ class TimeInfo(NamedTuple):
     end: int
     value: str  # ISO date
     precision: str
+    ago: bool = False  # "منذ يومين", "منذ أيام": how long ago, not since when
 
 
 def date_from_mention(m: Mention) -> tuple[str | None, str]:
@@ -58,7 +59,8 @@ def sentence_times(
         if m.type == "time" and m.attrs.get("value") and m.attrs.get("kind") not in ("duration",):
             value, precision = date_from_mention(m)
             if value:
-                out.append(TimeInfo(view.from_doc(m.start), view.from_doc(m.end), value, precision))
+                ago = m.attrs.get("kind") == "relative" and m.attrs.get("precision") != "interval"
+                out.append(TimeInfo(view.from_doc(m.start), view.from_doc(m.end), value, precision, ago))
     return _drop_anchors(view, out, lex)
 
 
@@ -104,4 +106,4 @@ def _drop_anchors(view: SentenceView, times: list[TimeInfo], lex: EventLexicon) 
     def opens_clause(t: TimeInfo) -> bool:
         return any(w.start >= t[1] and view.words_between(t[1], w.start) == 0 for w in whens)
 
-    return [t for t in times if not anchored(t) or opens_clause(t)]
+    return [t for t in times if t.ago or not anchored(t) or opens_clause(t)]

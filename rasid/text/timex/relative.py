@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from rasid.text.timex.values import Parse, Val, day_val, period, shift, weekday_date
+from rasid.text.timex.values import Parse, Val, day_val, midnight, period, shift, weekday_date
 
 if TYPE_CHECKING:
     from rasid.text.timex.core import ParserCore
@@ -153,7 +153,7 @@ def r_ago(ctx: ParserCore, i: int) -> Parse | None:
         return None
     au = amount_unit(ctx, i + 1)
     if not au:
-        return None
+        return _vague_ago(ctx, i) if sign == -1 else None
     count, unit, end = au
     if sign == 1 and ctx.is_(i, "بعد") and ctx.is_(end, "من"):
         # "بعد يومين من مقتل ثلاثة مدنيين": what "من" names happened that long before, not after
@@ -173,3 +173,31 @@ def r_ago(ctx: ParserCore, i: int) -> Parse | None:
         return Val(t, t + dt.timedelta(seconds=1), g, "relative")
 
     return Parse(end, res, kind="relative")
+
+
+# "منذ أيام", "قبل بضعة أيام", "منذ عدة أسابيع": some units back, at most this many.
+_VAGUE_AMOUNTS = frozenset({"بضعه", "بضع", "عده"})
+_VAGUE_SPAN = {"day": 7, "week": 4, "month": 6}
+
+
+def _vague_ago(ctx: ParserCore, i: int) -> Parse | None:
+    """"منذ أيام" and the like: an imprecise stretch before the reference (from a unit back to the
+    most the plural may mean), dated by its start with the unit above as its grain ("أيام" → week),
+    never the reference day itself."""
+    j = i + 1
+    if ctx.word(j) in _VAGUE_AMOUNTS:
+        j += 1
+    form = ctx.word(j)
+    unit, count = ctx.lex.units.get(form, (None, 1))
+    if unit not in _VAGUE_SPAN or count is not None:
+        return None  # only a bare plural unit ("أيام", not "يومين") is vague
+    most = _VAGUE_SPAN[unit]
+    grain = {"day": "week", "week": "month", "month": "year"}[unit]
+
+    def res(ref: dt.datetime | None, direction: str) -> Val | None:
+        if ref is None:
+            return None
+        first, last = midnight(shift(ref, unit, -most).date()), midnight(shift(ref, unit, -1).date())
+        return Val(first, last + dt.timedelta(days=1), grain, "relative")
+
+    return Parse(j + 1, res, kind="relative")

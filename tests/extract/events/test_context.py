@@ -155,3 +155,8 @@ def test_no_opponent_is_invented_when_the_article_names_none(pipeline: Pipeline)
         if e.event_type == "Battles"
     ]
     assert took and took[0].fields["actor2"] is None
+
+
+def test_days_ago_dates_an_incident_imprecisely_before_publication(pipeline: Pipeline) -> None:
+    f = only(pipeline, "قتل ثلاثة جنود من قوات النظام في هجوم لفصائل المعارضة على حاجز في مدينة حلب منذ أيام.")
+    assert f["date"] < "2024-03-09" and f["date_precision"] == "week"

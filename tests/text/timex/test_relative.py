@@ -48,3 +48,12 @@ def test_without_reference_relative_stays_unresolved() -> None:
     for text in ("أمس الأحد", "الخميس", "قبل يومين"):
         m = first(text, None)
         assert not m.resolved and m.value is None
+
+
+def test_days_ago_without_a_count_is_an_imprecise_stretch_before_the_reference() -> None:
+    m = first("منذ أيام")
+    assert m.precision == "week" and m.end_value is not None
+    assert m.value < m.end_value < dt.date(2019, 9, 2)  # never the reference day itself
+    assert first("قبل بضعة أيام").precision == "week"
+    assert first("منذ أسابيع").precision == "month"
+    assert first("منذ يومين").value == dt.date(2019, 8, 31)  # a count stays exact
