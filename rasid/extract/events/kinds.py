@@ -95,6 +95,8 @@ class TriggerName(StrEnum):
     TERRITORY = "territory"
     MEETING = "meeting"
     AGREEMENT = "agreement"
+    AIRSTRIKE = "airstrike"
+    SHOOT_DOWN = "shoot_down"
 
 
 # Casualty kinds (a fact's `kind`, the `killed` / `injured` fields).

@@ -30,6 +30,7 @@ from rasid.extract.events.triggers import (
     is_future,
     is_irrealis,
     negated_after,
+    shot_down,
 )
 
 
@@ -174,7 +175,7 @@ def _news_hits(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> tuple[
         background = [h for h in hits if is_background(view, h, lex)]
         hits = [h for h in hits if h not in background]
     hits = drop_time_references(view, hits, lex)
-    return direct_fire(view, lex, hits), background
+    return shot_down(view, lex, direct_fire(view, lex, hits)), background
 
 
 def _candidates(ctx: SentenceContext, hits: list[Hit], facts: list[cas.CasualtyFact]) -> list[Candidate]:

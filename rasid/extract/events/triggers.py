@@ -50,6 +50,31 @@ def direct_fire(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> list[
     return out
 
 
+# How many words a downing verb may stand before the aircraft ("أسقط تنظيم الدولة طائرة مروحية").
+_DOWNING_WINDOW = 5
+
+
+def shot_down(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> list[Hit]:
+    """An air-strike word after a downing verb of its clause ("أسقط تنظيم الدولة طائرة مروحية
+    لقوات النظام") names the aircraft shot down: the event is the fight, not an air strike."""
+    if not any(h.payload[0].name == TriggerName.AIRSTRIKE for h in hits):
+        return hits
+    verbs = view.find(lex.resolve.downing)
+    downing = lex.trigger_by_name.get(TriggerName.SHOOT_DOWN)
+    if not verbs or downing is None:
+        return hits
+    out = []
+    for h in hits:
+        if h.payload[0].name == TriggerName.AIRSTRIKE and any(
+            v.end <= h.start and view.words_between(v.end, h.word_start) <= _DOWNING_WINDOW
+            and view.clause_of(v.start) == view.clause_of(h.start)
+            for v in verbs
+        ):
+            h = h._replace(payload=(downing, downing.weight))
+        out.append(h)
+    return out
+
+
 def is_irrealis(
     view: SentenceView, hit: Hit, irrealis: Sequence[Hit], negations: Sequence[Hit] = (), window: int = 8
 ) -> bool:

@@ -264,3 +264,14 @@ def test_a_bomb_defused_is_disrupted_weapons_use_not_an_explosion() -> None:
 
     defused = events(full_pipeline(), "وتمكن خبراء المتفجرات من تفكيك عبوة ناسفة زرعت قرب جسر في مدينة الفلوجة أمس.")
     assert defused and {e.sub_event_type for e in defused} == {"Disrupted weapons use"}
+
+
+def test_an_aircraft_shot_down_is_a_fight_not_an_air_strike() -> None:
+    from tests.extract.events.helpers import actor_id, events, full_pipeline
+
+    pipeline = full_pipeline()
+    downed = events(pipeline, "وأسقطت فصائل المعارضة طائرة حربية تابعة لقوات النظام فوق بلدة التمانعة في ريف إدلب أمس.")
+    assert downed and downed[0].event_type == "Battles"
+    assert {actor_id(downed[0].fields["actor1"]), actor_id(downed[0].fields["actor2"])} == {"opposition_factions", "saa"}
+    strike = events(pipeline, "وشنت طائرة حربية تابعة لقوات النظام غارة على بلدة التمانعة في ريف إدلب أمس.")
+    assert strike and strike[0].sub_event_type == "Air/drone strike"
