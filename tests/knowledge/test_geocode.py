@@ -336,10 +336,10 @@ def test_without_context_a_syrian_place_wins_over_a_foreign_town():
 
 
 def test_a_foreign_namesake_of_a_local_village_is_not_taken():
-    # Hawija (Kirkuk) is the only "الحويجة" in the gazetteer; in Hama it is a village it lacks.
-    res = _one("قصف الطيران قرية الحويجة بريف حماة الشمالي")
+    # Saqlawiyah (Anbar) is the only "الصقلاوية" in the gazetteer; in Hama it would be a village it lacks.
+    res = _one("قصف الطيران قرية الصقلاوية بريف حماة الشمالي")
     assert res.country == "Syria" and res.admin1 == "Hama" and res.geo_precision == 3
-    found = resolve_sentences(["قصفت قوات النظام بلدة اللطامنة في ريف حماة", "وقتل مدني في الحويجة"])
+    found = resolve_sentences(["قصفت قوات النظام بلدة اللطامنة في ريف حماة", "وقتل مدني في الصقلاوية"])
     assert found[1] == []
     # In a report on Iraq it is Hawija.
     found = resolve_sentences(["اشتباكات جنوب كركوك", "وقتل خمسة في الحويجة"])
