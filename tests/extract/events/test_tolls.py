@@ -205,3 +205,8 @@ def test_toll_rules_errors_name_the_file_and_line(tmp_path: Path) -> None:
     bad.write_text(text + "\nsurprise: [x]\n", encoding="utf-8")
     with pytest.raises(EventLexiconError, match=r"tolls\.yaml:\d+: surprise: unknown key"):
         load_toll_rules(str(bad))
+
+
+def test_people_raided_are_not_the_dead(pipeline: Pipeline) -> None:
+    text = "قتلت امرأة خلال حملة مداهمات نفذتها الشرطة في مدينة ديار بكر لمنازل مئات من الناشطين الأكراد اليوم."
+    assert all((k.get("high") or 0) < 100 and (k.get("total") or 0) < 100 for k in killed(pipeline, text))
