@@ -135,3 +135,20 @@ def test_fold_keeps_every_position() -> None:
     for text in ("أإآ ى ة", "İstanbul — أنقرة", "Copyright © 2017 جميع الحقوق محفوظة"):
         assert len(fold(text)) == len(text)
     assert fold("جميع الحقوق محفوظة Copyright") == "جميع الحقوق محفوظه copyright"
+
+
+def test_a_publication_stamp_ends_the_header_of_the_first_line() -> None:
+    from rasid.ingest.furniture import cut_header
+
+    line = (
+        "شبكة الأخبار السورية - دمشق : تعزيزات جديدة إلى ريف حماة شارك الخبر تم النشر بتاريخ : 12 آذار , 2017 "
+        "09 : 41 : 20 وصلت تعزيزات عسكرية جديدة لقوات النظام إلى ريف حماة الشمالي صباح اليوم وسط قصف مدفعي متواصل"
+    )
+    start = cut_header(line)
+    assert start is not None and line[start:].startswith("وصلت تعزيزات")
+    stamped = (
+        "وزير يزور المخيمات ( فيديو ) عمان - بترا الأربعاء , 8 آذار 2017 10 : 15 زار وزير الداخلية صباح اليوم مخيم "
+        "الزعتري للاجئين السوريين واطلع على أوضاع سكانه والخدمات المقدمة لهم"
+    )
+    start = cut_header(stamped)
+    assert start is not None and stamped[start:].startswith("زار وزير")
