@@ -134,3 +134,10 @@ def test_the_miner_reports_unknown_names_after_a_cue_and_skips_known_ones() -> N
     # "X شمال <known place>": the name before a direction from a known place.
     miner.scan("c", "انفجرت سيارة في كفرنوبلان شمال بغداد")
     assert "كفرنوبلان" in miner.found
+
+
+def test_riyadh_is_a_place_after_a_preposition_and_the_newspaper_otherwise() -> None:
+    from rasid.knowledge.geocode import resolve_phrase
+
+    assert [g.place_id for _s, _e, g in resolve_phrase("وعقد الاجتماع في الرياض أمس")] == ["sa-riyadh-city"]
+    assert not resolve_phrase("ونقلت صحيفة الرياض عن مصدر أمني أن الهجوم فشل")
