@@ -116,6 +116,7 @@ class Prediction:
 def predict(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Prediction]:
     """Rasid's events for each record, read as `rasid analyze` reads a JSONL line."""
     from rasid.export.acled import acled_row
+    from rasid.export.rollup import one_per_place_day
     from rasid.extract.events import event_record
     from rasid.extract.events.incident import is_incident
     from rasid.ingest.readers import RawArticle
@@ -140,7 +141,7 @@ def predict(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Prediction]:
         place = next((m for m in doc.mentions if m.type == "place"), None)
         out[article_id] = Prediction(
             # What the ACLED export holds by default: incidents, not background or denied reports.
-            rows=tuple(acled_row(r) for r in map(event_record, doc.events) if is_incident(r)),
+            rows=tuple(acled_row(r) for r in one_per_place_day([r for r in map(event_record, doc.events) if is_incident(r)])),
             first_place=dict(place.attrs) if place is not None else None,
         )
     return out

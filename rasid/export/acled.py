@@ -223,14 +223,20 @@ def acled_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [acled_row(r) for r in records]
 
 
-def write_acled(records: Sequence[dict[str, Any]], out: TextIO, *, special_column: bool = False) -> int:
+def write_acled(
+    records: Sequence[dict[str, Any]], out: TextIO, *, special_column: bool = False, roll_up: bool = True
+) -> int:
     """ACLED CSV of `records`; with `special_column`, a last column says why an event is no
-    reportable incident (background, hedged:denial, no_place, …; empty for an incident)."""
+    reportable incident (background, hedged:denial, no_place, …; empty for an incident). With
+    `roll_up` (ACLED's unit of record), an article's incidents of one type, day and place (a
+    city with its quarters) are one row with their deaths added up (`rollup.one_per_place_day`)."""
+    from rasid.export.rollup import one_per_place_day
+
     columns = [*ACLED_COLUMNS, "special"] if special_column else list(ACLED_COLUMNS)
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     count = 0
-    for record in records:
+    for record in one_per_place_day(records) if roll_up else records:
         row = acled_row(record)
         if special_column:
             row["special"] = "; ".join(record.get("special") or (["background"] if record.get("background") else []))
