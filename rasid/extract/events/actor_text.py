@@ -50,6 +50,8 @@ def actor_text_ok(text: str, lex: EventLexicon, *, acting: bool = False) -> bool
         return False  # "وأسرت": a verb of the next clause (its feminine perfect), not a noun
     if lex.is_place_head(first) or bare in not_actor:
         return False
+    if len(words) == 1 and (first in lex.roles.verb_particles or first in lex.roles.actor_lead_words):
+        return False  # ("كما", "حيث": a particle left of the next clause names no one)
     if len(words) == 1 and _lone_adjective(first, lex):
         return False
     return names_party(words, lex) if acting else True
@@ -72,12 +74,14 @@ def names_party(words: Sequence[str], lex: EventLexicon) -> bool:
 
 def checked_actor(
     view: SentenceView, lex: EventLexicon, actor: RoleActor | None, places: Sequence[tuple[int, int]],
-    trigger_end: int | None = None,
+    trigger_end: int | None = None, named: Sequence[tuple[int, int]] = (),
 ) -> RoleActor | None:
     """An unlinked actor as it may stand, or None: a place ("على مدينة X", a place mention) is no
     actor; a verb before a noun phrase is dropped ("أحكمت قواتنا" -> "قواتنا"); a text that is
     still no noun phrase of an actor is dropped. With `trigger_end`, a lone nationality adjective
-    of the event noun itself names the attacker ("ضربة جوية أميركية")."""
+    of the event noun itself names the attacker ("ضربة جوية أميركية"). `named` are the spans of
+    the sentence's name mentions that no known actor links ("حركة طالبان", a person): a name is a
+    party, it may act though its words hold no party noun."""
     if actor is None or actor.id or actor.side or not actor.text:
         return actor
     span = actor.span
@@ -100,7 +104,7 @@ def checked_actor(
             return None  # "مدينة أريحا": the place noun was left out of the phrase
     # (the acting side is a party: "المملكة تدين" is none; what was hit may be any noun phrase, its
     # words are PLOVER's target and the notes', and a protest's become what it was against)
-    acting = trigger_end is not None
+    acting = trigger_end is not None and (span is None or span not in named)
     if span is not None:
         inside = [w for w in view.words_from(span[0], lex.roles.max_phrase_words + 2) if w[0] < span[1]]
         if len(inside) > 1 and _opens_with_verb(inside[0][2], lex):

@@ -208,6 +208,10 @@ class _FactFinder:
         n_count = round(num.value) if num.value is not None else None
         amount = amount_range(view.original(num.start, num.end), num.bound) or amount_of(num.value, None, num.bound)
         actor = _actor_after(view, lex, self.actors, unit_end) if cat == Category.COMBATANTS else None
+        if cat == Category.PERSONS:
+            shared = self._group_named_after(num)
+            if shared is not None:
+                cat, actor = Category.COMBATANTS, shared  # ("مقتل 21 وإصابة 36 من الحوثيين")
         facts.append(
             CasualtyFact(
                 kind, n_count, num.bound if n_count is not None else "some", cat, start, unit_end, sub_of, actor,
@@ -247,13 +251,20 @@ class _FactFinder:
         if num.value is not None and 1800 <= num.value <= 2100 and not lex.category_of(unit):
             return None  # a year ("منذ مارس 2020")
         if unit and lex.is_non_person(unit):
-            return None
+            if not self._members_of_group(num, unit):
+                return None
+            # "قتل 7 من ميليشيات الحوثي": the militias' members, fighters
+            return Category.COMBATANTS, num.start, num.end, None
         if unit and _not_victim_unit(unit) and not any(
             c[1] <= num.start and view.words_between(c[1], num.start) == 0 for c in self.cues
         ):
             return None  # "300 متظاهر", "40 معتقلا": counted as victims only right after "مقتل"
         cat = lex.category_of(unit) if unit else None
         unit_kind = lex.casualty_noun_kind(unit) if unit else None
+        if unit_kind is not None and cat is None and unit.startswith("و") and any(
+            c[1] <= num.start and view.words_between(c[1], num.start) == 0 for c in self.cues
+        ):
+            unit_kind = None  # "مقتل 21 وإصابة 36": "وإصابة" starts the next count, it is not counted
         start = num.start
         prev = view.words_before(num.start, 1)
         noun_before = lex.category_of(prev[0][2]) if prev and num.kind == "cardinal" else None
@@ -275,6 +286,34 @@ class _FactFinder:
         else:
             unit_end = num.unit_end if num.unit_end is not None else num.end
         return (cat if cat is not None else Category.PERSONS), start, unit_end, unit_kind
+
+    def _group_named_after(self, num: NumberInfo) -> dict[str, Any] | None:
+        """The party a bare count shares with the count after it: "مقتل 21 وإصابة 36 من الحوثيين"
+        (both counts are the Houthis'): "من" and a named party (not civilians) after at most a
+        coordinated killed/injured noun and its number."""
+        view = self.view
+        words = view.words_from(num.end, 4)
+        for i, (_ws, we, w) in enumerate(words):
+            if w == "من":
+                if i not in (0, 2) or view.boundary_between(num.end, we):
+                    return None
+                if i == 2 and not (words[0][2].startswith("و") and words[1][2].isdigit()):
+                    return None
+                ref = next((a for a in self.actors if a.start >= we and view.words_between(we, a.start) == 0), None)
+                return ref.as_dict() if ref is not None and ref.side != "civilian" else None
+        return None
+
+    def _members_of_group(self, num: NumberInfo, unit: str) -> bool:
+        """A count of a group's members: a group noun after "من" right after the number, which
+        comes right after a killed/injured word ("قتل 7 من ميليشيات الحوثي")."""
+        view, lex = self.view, self.lex
+        first = unit.split()[0] if unit.split() else unit
+        if first not in lex.casualties.group_units:
+            return False
+        after = view.words_from(num.end, 1)
+        if not after or after[0][2] != "من":
+            return False
+        return any(c[1] <= num.start and view.words_between(c[1], num.start) == 0 for c in self.cues)
 
     def listed_before(self) -> None:
         """A bare person noun right after a killed/injured word, joined by و to a count: "مقتل طفل

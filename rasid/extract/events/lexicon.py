@@ -113,6 +113,8 @@ class CasualtyWords:
     breakdown: PhraseSet
     ranks_of: PhraseSet
     non_person_units: frozenset[str]
+    # Groups (among non_person_units) whose members a partitive count names: "قتل 7 من ميليشيات الحوثي".
+    group_units: frozenset[str] = frozenset()
 
 
 class HedgeCue(NamedTuple):
@@ -182,6 +184,10 @@ class RoleWords:
     relative_pronouns_after: frozenset[str] = frozenset()
     # "تبنى تنظيم داعش التفجير الذي استهدف …": whoever claims the event did it.
     claim_verbs: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    # "أعلن تنظيم داعش مسؤوليته عن هجوم": the source that claims the event named after did it.
+    claim_nouns: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    # "قتل ثلاثون متمردا في مواجهات مع قوات الأمن": the party after these fought the victims.
+    opponent_cues: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

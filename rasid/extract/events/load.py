@@ -241,6 +241,7 @@ def _casualty_words(sec: Reader) -> CasualtyWords:
         breakdown=sec.phrases("breakdown"),
         ranks_of=sec.phrases("ranks_of"),
         non_person_units=sec.words("non_person_units"),
+        group_units=sec.words("group_units", required=False),
     )
     for part in (killed, injured, cats, sec):
         part.finish()
@@ -379,6 +380,8 @@ def _roles(sec: Reader, triggers: dict[str, Trigger]) -> tuple[RoleWords, ActorT
         relatives=sec.words("relatives", required=False),
         relative_pronouns_after=sec.words("relative_pronouns_after", required=False),
         claim_verbs=sec.phrases("claim_verbs", required=False),
+        claim_nouns=sec.phrases("claim_nouns", required=False),
+        opponent_cues=sec.words("opponent_cues", required=False),
     )
     text = sec.sub("actor_text", required=False)
     actor_text = ActorTextRules(

@@ -23,9 +23,18 @@ def means_only(view: SentenceView, lex: EventLexicon, span: tuple[int, int] | No
 
 
 def count_before(view: SentenceView, lex: EventLexicon, pos: int, numbers: Sequence[NumberInfo]) -> bool:
-    """A count stands right before `pos` ("سبعة أشخاص")."""
+    """A count stands right before `pos` ("سبعة أشخاص"), or before "من" right before it ("اثنين
+    من عناصر الصحوة")."""
     before = view.words_before(pos, 2)
-    return any(w.isdigit() or any(n.start <= ws < n.end for n in numbers) for ws, _we, w in before[-1:])
+
+    def counted(ws: int, w: str) -> bool:
+        return w.isdigit() or any(n.start <= ws < n.end for n in numbers)
+
+    if any(counted(ws, w) for ws, _we, w in before[-1:]):
+        return True
+    return len(before) == 2 and before[1][2] == "من" and counted(before[0][0], before[0][2]) and (
+        not view.boundary_between(before[0][1], pos)
+    )
 
 
 def inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -114,6 +123,8 @@ def phrase_span(
             continue  # "وحدات من الجيش": the units belong to the phrase
         if is_number or w in roles.phrase_stops or w in lex.triggers or w in roles.verbs or w in roles.quantifiers:
             break
+        if w[:1] == "و" and w[1:] in roles.verbs:
+            break  # ("واصيب 13 آخرون": a verb joined by "و" opens a new clause)
         if picked and not backwards and w.startswith("و") and len(w) > 3:
             break  # "شخصا وأصيب ...": a new clause or a second conjunct
         if picked and not backwards and is_means(w, lex):

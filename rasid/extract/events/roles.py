@@ -77,6 +77,13 @@ def _main_pair(
         actor2 = next((a for a in ordered if a is not carrier and a.id != carrier.id and a not in partners), None)
     for b in between if carrier is None else ():
         after = [a for a in players if a.start >= b.end]
+        # "بين قوات النظام وحزب الله، وبين مقاتلين من الفصائل": a second "بين" opens the other side
+        # (what is joined to the first stays with it)
+        again = next((h for h in between if h.start > b.end), None)
+        other = [a for a in players if again is not None and a.start >= again.end]
+        if after and other and after[0].start < other[0].start and not same_party(after[0], other[0]):
+            actor1, actor2 = after[0], other[0]
+            break
         if len(after) >= 2:
             actor1, actor2 = after[0], next((a for a in after[1:] if a.id != after[0].id), None)
             break
@@ -190,12 +197,14 @@ def place_metonym(view: SentenceView, lex: EventLexicon, actor: ActorRef) -> boo
     s, folded = actor.start, view.folded
     attached = s > 0 and folded[s - 1] == "ب" and (s == 1 or not folded[s - 2].isalpha() or folded[s - 2] == "و")
     if not attached:
-        before = view.words_before(s, 1)
-        if not before or view.boundary_between(before[0][1], s):
+        before = view.words_before(s, 2)
+        if not before or view.boundary_between(before[-1][1], s):
             return False
-        word = before[0][2]
+        word = before[-1][2]
         preps = lex.actor_text.place_preps
-        if word not in preps and not (word[:1] == "و" and word[1:] in preps):
+        # ("القريبة من الحدود مع إيران": a two-word preposition of place)
+        pair = " ".join(w for _ws, _we, w in before) if len(before) == 2 else ""
+        if word not in preps and not (word[:1] == "و" and word[1:] in preps) and pair not in preps:
             return False
     return _metonym(actor.text)
 
@@ -311,7 +320,29 @@ def apply_syntax(
     first = _choose(clause, new1, actor1, new2)
     out1 = first[0] if first else None
     second = [x for x in _choose(clause, new2, actor2, new1) if not _same(x, out1) and not same_party(x, out1)]
+    if clause.passive and out1 is None and new2 is not None and not new2.id and second and _fought(view, lexicon, second[0]):
+        return second[0], new2  # "ثلاثون متمردا قتلوا في مواجهات مع قوات الأمن": who they fought did it
+    if not second and clause.object is None and clause.subject is not None and not clause.passive:
+        # "شنت الطائرات التركية غارتين استهدفت سيارة لقوات سوريا الديمقراطية": the clause has no
+        # object; a known party named after its subject (taken for actor1 by nearness) is the target.
+        end = clause.subject[1]
+        if (
+            actor1 is not None and actor1.id and actor1.span is not None and actor1.span[0] >= end
+            and not view.boundary_between(end, actor1.span[0]) and not same_party(actor1, out1)
+        ):
+            second = [actor1]
     return out1, (second[0] if second else None)
+
+
+def _fought(view: SentenceView, lex: EventLexicon, foe: RoleActor) -> bool:
+    """The known party right after a fight's noun and an opponent cue ("في مواجهات مع قوات الأمن");
+    not after another noun ("الحدود مع إيران" names no foe)."""
+    if not foe.id or foe.span is None:
+        return False
+    before = view.words_before(foe.span[0], 2)
+    if len(before) < 2 or before[1][2] not in lex.roles.opponent_cues or view.boundary_between(before[0][0], foe.span[0]):
+        return False
+    return any(h.start <= before[0][0] < h.end for h in view.find(lex.triggers))
 
 
 def same_party(a: ActorRef | RoleActor | None, b: ActorRef | RoleActor | None) -> bool:
@@ -388,6 +419,9 @@ def self_reporter(
     if trig is None:
         return None
     roles = lex.roles
+    claimant = _claimant(view, lex, main, attributions, actors)
+    if claimant is not None:
+        return claimant
     before = view.words_before(main.word_start, 2)
     if any(w in roles.speaker_pronouns for _ws, _we, w in before):
         # "أعلن الجيش … أنه يخوض معارك": the nearest source before, speaking of itself
@@ -404,6 +438,34 @@ def self_reporter(
         inside = [x for x in actors if a.start <= x.start < a.end]
         if inside:
             return RoleActor.of(inside[0])
+    return None
+
+
+def _claimant(
+    view: SentenceView, lex: EventLexicon, main: Hit, attributions: Sequence[Attribution], actors: Sequence[ActorRef]
+) -> RoleActor | None:
+    """"أعلن تنظيم داعش أمس مسؤوليته عن هجوم انتحاري": the source phrase right before a claim
+    (at most a time phrase between) names who did the event told right after the claim."""
+    triggers = view.find(lex.triggers)
+    negations = view.find(lex.negation.forms)
+    for claim in view.find(lex.roles.claim_nouns):
+        if claim.end > main.word_start or view.boundary_between(claim.end, main.word_start):
+            continue
+        # (the event noun right after the claim: "مسؤوليته عن هجوم تم تنفيذه بسيارة مفخخة")
+        if not any(claim.end <= h.word_start and view.words_between(claim.end, h.word_start) <= 1 for h in triggers):
+            continue
+        if any(h.end <= claim.start and view.words_between(h.end, claim.start) <= 1 for h in negations):
+            continue  # "أعلن عدم مسؤوليته عن", "لا يتحمل مسؤوليته عن"
+        for a in sorted(attributions, key=lambda x: -x.start):
+            if normalize_word(a.cue) not in lex.roles.self_report_cues:
+                continue  # ("نفى مسؤوليته عن": only who announces it claims it)
+            # (the source phrase may run on over the claim: "تنظيم داعش أمس مسؤوليته")
+            end = min(a.end, claim.start)
+            if a.start >= claim.start or view.words_between(end, claim.start) > 3 or view.boundary_between(end, claim.start):
+                continue
+            inside = [x for x in actors if a.start <= x.start < end and x.id]
+            if inside:
+                return RoleActor.of(inside[0])
     return None
 
 
@@ -455,12 +517,28 @@ def first_person(actor: RoleActor | None, lex: EventLexicon) -> bool:
     return len(words) == 1 and len(words[0]) > 4 and words[0].endswith(lex.roles.first_person_suffixes)
 
 
+def _counts(view: SentenceView, lex: EventLexicon, fact: tuple[int, int], start: int) -> bool:
+    """A count (`fact`: its span) counts the actor at `start`: right before it, running into its
+    words, or with "من" and a word of a part between ("عشرة من عناصر تنظيم داعش", "اثنين من
+    عناصر قوات الصحوة")."""
+    begin, end = fact
+    if end > start:
+        return begin < start  # ("عشرة من عناصر" + "عناصر تنظيم داعش")
+    if view.boundary_between(end, start):
+        return False
+    if view.words_between(end, start) == 0:
+        return True
+    between = [w for ws, _we, w in view.words_from(end, 4) if ws < start]
+    return len(between) <= 2 and between[:1] == ["من"] and all(w in lex.roles.partitive_heads for w in between[1:])
+
+
 def victims_not_actor1(
     view: SentenceView,
     actor1: RoleActor | None,
     actor2: RoleActor | None,
     facts: Sequence[Any],
     tolls: Sequence[dict[str, Any] | None],
+    lex: EventLexicon | None = None,
 ) -> tuple[RoleActor | None, RoleActor | None]:
     """In a one-sided attack, the group of the killed or hurt did not do it: "لقي اربعة حوثيين
     مصرعهم في هجوم بسيارة مفخخة", "اثنين من عناصر قوات الصحوة قتلا بتفجير عبوة". The group
@@ -469,6 +547,7 @@ def victims_not_actor1(
     combatants, marks it as the victims' group."""
     if actor1 is None:
         return actor1, actor2
+    lex = lex if lex is not None else event_lexicon()
     hurt = {
         str(c["actor"]["id"])
         for toll in tolls if toll
@@ -476,9 +555,7 @@ def victims_not_actor1(
         if isinstance(c, dict) and isinstance(c.get("actor"), dict) and c["actor"].get("id")
     }
     counted = actor1.span is not None and any(
-        getattr(f, "count", None) is not None and f.end <= actor1.span[0]
-        and view.words_between(f.end, actor1.span[0]) == 0 and not view.boundary_between(f.end, actor1.span[0])
-        for f in facts
+        getattr(f, "count", None) is not None and _counts(view, lex, (f.start, f.end), actor1.span[0]) for f in facts
     )
     if not (counted or (actor1.id and actor1.id in hurt)):
         return actor1, actor2

@@ -29,8 +29,15 @@ from rasid.extract.events.phrases import (
     without_proclitic,
 )
 from rasid.extract.events.sentence import NumberInfo, SentenceView
+from rasid.text.normalize import normalize_word
 
 # Cues before the agent of a passive or of a victim noun ("قتل ... على يد", "كمين نفذه").
+# The longest subject read between "كان" and "قد" ("وكانت فرقة مظلية من قوات ... قد قتلت").
+_KANA_WORDS = 8
+# Words between a protest's trigger and a protesters' noun that still names its crowd.
+_NEAR_PROTESTERS = 6
+# "أطلقوا النار على ...": the preposition of what is aimed at (folded).
+_ON = normalize_word("على")
 _AGENT_CUES = ("على يد", "على ايدي", "من قبل", "شنه", "شنها", "نفذه", "نفذها", "برصاص")
 
 Span = tuple[int, int]
@@ -70,9 +77,50 @@ def syntax_roles(
     """Subject and object of the event verb (see the module docstring), or None when the clause has no verb."""
     r = _Reading(view, lex, main, lo, hi, numbers, blocked)
     trig = main.payload[0] if main.payload is not None else None
-    if trig is not None and trig.plover == Plover.PROTEST:
-        for h in r.within(view.find(lex.roles.protesters)):
-            return Clause((h.word_start, h.end), _protest_target(view, lex, lo, hi, blocked), protesters=True)
+    if trig is None or trig.plover != Plover.PROTEST:
+        return _aimed_at(r, _clause(r))
+    clause = _aimed_at(r, _clause(r))
+    verb = any(h.word_start == main.word_start for h in view.find(lex.roles.verbs))
+    for h in r.within(view.find(lex.roles.protesters)):
+        # ("وكان الآلاف من النيباليين قد خرجوا في مسيرات، وكان المتظاهرون يهتفون": a protesters'
+        # noun of another clause, far from the protest verb, yields to the verb's own subject)
+        far = view.clause_of(h.start) != view.clause_of(main.start) or (
+            view.words_between(main.end, h.start) if h.start >= main.end else view.words_between(h.end, main.start)
+        ) > _NEAR_PROTESTERS
+        if verb and far and clause is not None and clause.subject is not None:
+            break
+        return Clause((h.word_start, h.end), _protest_target(view, lex, lo, hi, blocked), protesters=True)
+    # "خرجت مظاهرات في الموصل ضد الحكم": no protesters' noun, yet what the protest is against
+    if clause is None or clause.object is None:
+        against = _protest_target(view, lex, lo, hi, blocked)
+        if against is not None:
+            return Clause(clause.subject if clause is not None else None, against)
+    return clause
+
+
+def _aimed_at(r: _Reading, clause: Clause | None) -> Clause | None:
+    """"أطلقوا النار على دورية للجيش", "أطلقت قذائف على الحي": what is fired or thrown (a word
+    of `actor_text.not_actor`) is no target; the phrase after "على" right after it is."""
+    if clause is None or clause.object is None:
+        return clause
+    view, lex = r.view, r.lex
+    first = view.words_from(clause.object[0], 1)
+    if not first or first[0][2] not in lex.actor_text.not_actor:
+        return clause
+    for ws, we, w in view.words_from(clause.object[1], 3):
+        if view.boundary_between(clause.object[1], ws) or ws >= r.hi:
+            break
+        if w == _ON:
+            aimed = phrase_span(view, lex, we, numbers=r.numbers, blocked=r.blocked)
+            if aimed is not None:
+                return Clause(clause.subject, aimed, clause.protesters, clause.passive, clause.sole)
+            break
+    return clause
+
+
+def _clause(r: _Reading) -> Clause | None:
+    """The clause of the trigger by word order (see the module docstring)."""
+    view, lex, main, lo, hi, blocked = r.view, r.lex, r.main, r.lo, r.hi, r.blocked
     verbs = r.within(view.find(lex.roles.verbs))
     nouns = r.within(view.find(lex.roles.victim_nouns))
     pair = _between_pair(r)
@@ -118,7 +166,11 @@ def _between_pair(r: _Reading) -> Clause | None:
         return None
     second = None
     nxt = view.words_from(first[1], 1)
-    if nxt and nxt[0][2].startswith("و") and not view.boundary_between(first[1], nxt[0][0]):
+    again = next((h for h in between[1:] if h.start >= first[1]), None)
+    if again is not None:
+        # "بين قوات النظام وحزب الله، وبين مقاتلين من الفصائل": the second "بين" opens the other side
+        second = phrase_span(view, lex, again.end, numbers=r.numbers, blocked=r.blocked)
+    elif nxt and nxt[0][2].startswith("و") and not view.boundary_between(first[1], nxt[0][0]):
         span = phrase_span(view, lex, nxt[0][0], numbers=r.numbers, blocked=r.blocked)
         second = (span[0] + 1, span[1]) if span is not None else None  # without the "و"
     return Clause(first, second)
@@ -151,8 +203,10 @@ def _around_verb(r: _Reading, verb: Hit, nouns: Sequence[Hit]) -> Clause:
     roles = lex.roles
     agent = after_cue(view, lex, _AGENT_CUES, verb.end, r.hi, blocked)
     before_verb = view.words_before(verb.word_start, 1)
+    # ("وفي وقت مبكر امس، قصفت الطائرات ...": a time word before a finite verb makes no masdar of it)
     masdar = (verb.start > verb.word_start and view.folded[verb.word_start] in "بلك") or (
         bool(before_verb) and before_verb[0][2] in roles.phrase_stops and before_verb[0][2] not in roles.verb_particles
+        and before_verb[0][2] not in lex.attribution.time_words
     )
     if masdar and without_proclitic(view.folded[verb.word_start : verb.end]) in roles.agent_masdars:
         # "جراء شن الطائرات الحربية غارة على أحياء ...": this noun's complement is the one who
@@ -177,7 +231,9 @@ def _around_verb(r: _Reading, verb: Hit, nouns: Sequence[Hit]) -> Clause:
         obj = phrase_span(view, lex, count_after or verb.end, numbers=numbers, blocked=blocked)
         return Clause(subject, obj)
     fronted = _fronted_subject(view, lex, verb, blocked)
-    if word.endswith(("وا", "ون")) or fronted is not None or (next_word and next_word[0][2] in roles.reflexive):
+    # (a dual agrees like a plural with a subject before it: "اثنين من عناصر الصحوة قتلا")
+    dual = passive_form and bare.endswith("ا") and not bare.endswith("وا")
+    if word.endswith(("وا", "ون")) or dual or fronted is not None or (next_word and next_word[0][2] in roles.reflexive):
         return _subject_first(r, verb, word, fronted, agent, passive_form)
     if count_after is not None:
         counted = phrase_span(view, lex, count_after, numbers=numbers, blocked=blocked)
@@ -199,7 +255,9 @@ def _subject_first(
     if next_word and next_word[0][2] in lex.roles.reflexive:
         start = next_word[0][1]
     obj = phrase_span(view, lex, start, numbers=numbers, blocked=blocked)
-    plural = word.endswith(("وا", "ون"))
+    if obj is not None and view.boundary_between(start, obj[0]):
+        obj = None  # ("قتلا، بينما أصيب ...": the clause ends with the verb)
+    plural = word.endswith(("وا", "ون", "ا"))
     # A count that opens the subject ("إن أربعة أشخاص قتلوا") counts victims too, when nothing follows.
     led_by_count = subject is not None and any(n.start <= subject[0] < n.end for n in numbers)
     if passive_form and subject is not None and (
@@ -237,6 +295,8 @@ def _verb_first(r: _Reading, verb: Hit, agent: Span | None, passive_form: bool) 
         for ws, we, w in view.words_from(after, 3):
             if not (w.startswith("و") and len(w) > 3) or view.boundary_between(after, ws):
                 break
+            if w[1:] in lex.roles.verbs:
+                break  # ("وقتل شخص وأصيب 13 آخرون": a verb joined by "و" opens the next clause)
             after = we
         obj = phrase_span(view, lex, after, numbers=numbers, blocked=blocked)
     if passive_form and subject is not None and obj is not None and means_only(view, lex, obj):
@@ -276,6 +336,11 @@ def _split_accusative(view: SentenceView, lex: EventLexicon, span: Span) -> tupl
     for i in range(1, len(words)):
         w = words[i][2]
         if w.endswith("ا") and len(w) > 3 and names_party([w], lex):
+            return (words[0][0], words[i - 1][1]), words[i][0]
+        # "وخطف مسلحون مطران الكلدان": a nominative plural in -ون is never the first noun of a
+        # construct, so a noun after it that does not agree with it (no -ون/-ين) starts the object.
+        prev = words[i - 1][2]
+        if len(prev) > 4 and prev.endswith("ون") and not w.endswith(("ون", "ين")) and w not in lex.roles.phrase_stops:
             return (words[0][0], words[i - 1][1]), words[i][0]
     return span, None
 
@@ -329,7 +394,26 @@ def _fronted_subject(view: SentenceView, lex: EventLexicon, verb: Hit, blocked: 
     before = view.words_before(span[0], 1)
     if not before or view.boundary_between(before[0][1], span[0]):
         return span
-    return span if before[0][2] in lex.roles.subject_openers else None
+    if before[0][2] in lex.roles.subject_openers:
+        return span
+    return _subject_of_kana(view, lex, verb, blocked)
+
+
+def _subject_of_kana(view: SentenceView, lex: EventLexicon, verb: Hit, blocked: Spans) -> Span | None:
+    """"وكانت فرقة مظلية من قوات مكافحة الإرهاب قد قتلت": the words between "كان" and "قد" right
+    before the verb are its subject, however long (a phrase with "من" in it)."""
+    back = view.words_before(verb.word_start, _KANA_WORDS + 2)
+    if len(back) < 3 or back[-1][2] != "قد" or view.boundary_between(back[0][0], verb.word_start):
+        return None
+    for i in range(len(back) - 3, -1, -1):
+        if back[i][2] in lex.roles.subject_openers and back[i][2] not in lex.roles.phrase_stops:
+            words = back[i + 1 : -1]
+            # ("وكان الآلاف من النيباليين قد خرجوا": the amount and its "من" are not the subject)
+            while len(words) > 1 and (words[0][2] in lex.roles.quantifiers or words[0][2] == "من" or words[0][2].isdigit()):
+                words = words[1:]
+            start, end = words[0][0], words[-1][1]
+            return None if any(s <= start < e or s < end <= e for s, e in blocked) else (start, end)
+    return None
 
 
 def _protest_target(view: SentenceView, lex: EventLexicon, lo: int, hi: int, blocked: Spans) -> Span | None:

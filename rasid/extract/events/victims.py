@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rasid.extract.events.actor_text import role_actor
 from rasid.extract.events.casualties import CasualtyFact
 from rasid.extract.events.fields import RoleActor, Victims
 from rasid.extract.events.kinds import CIVILIAN_CATEGORIES, INJURED, KILLED, Category
 from rasid.extract.events.lexicon import EventLexicon
 from rasid.extract.events.phrases import phrase_span
-from rasid.extract.events.sentence import SentenceView
+from rasid.extract.events.sentence import SentenceView, is_means
 from rasid.text.normalize import normalize, normalize_word
 
 
@@ -43,7 +44,7 @@ def victims_as_target(
         category = lex.category_of(head[0][2]) if head else None
         if category and ((verb_right_after and not counted_after) or is_counted):
             if category != Category.PERSONS and (actor2 is None or not actor2.id):
-                actor2 = actor1
+                actor2 = role_actor(view, lex, actor1, 2, None)  # ("جنديين تركيين": Turkey's forces)
             return None, actor2, Victims(actor1.text, category)
     found = _victim_phrase(view, lex, facts)
     if found is None:
@@ -56,6 +57,8 @@ def victims_as_target(
         if category in CIVILIAN_CATEGORIES:
             target = target.as_known(civilians.civilians)
         actor2 = target.but(text=text, span=(noun_start, noun_start + len(normalize(text).text)))
+        if category not in CIVILIAN_CATEGORIES:
+            actor2 = role_actor(view, lex, actor2, 2, None)  # ("جنديين تركيين": Turkey's forces)
     return actor1, actor2, Victims(text, category)
 
 
@@ -72,11 +75,18 @@ def _victim_phrase(view: SentenceView, lex: EventLexicon, facts: Sequence[Casual
             return None
         phrase = view.phrase_after(head[0], lex).split()
         # ("عناصر الشرطة واصابة ثلاثة": a word joined by و starts the next item; "مدنياً قضوا": the
-        # killed word ends the victims)
+        # killed word ends the victims; "عناصر داعش بضربة جوية": so does the means)
         cas = lex.casualties
         verbs = {view.original(h.start, h.end) for h in (*view.find(cas.killed_cues), *view.find(cas.injured_cues))}
+        folded = view.words_from(head[0], len(phrase))
+        means = {h.start for h in view.find(lex.triggers) if h.start > h.word_start}
         cut = next(
-            (i for i, w in enumerate(phrase) if i > 0 and (w.startswith("و") or w in verbs)), len(phrase)
+            (
+                i for i, w in enumerate(phrase)
+                if i > 0 and (w.startswith("و") or w in verbs or is_means(normalize_word(w), lex)
+                              or (i < len(folded) and folded[i][2][:1] == "ب" and folded[i][0] + 1 in means))
+            ),
+            len(phrase),
         )
         text = " ".join(phrase[:cut])
         return (head[0], text, head[2]) if text else None

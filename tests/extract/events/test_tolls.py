@@ -210,3 +210,15 @@ def test_toll_rules_errors_name_the_file_and_line(tmp_path: Path) -> None:
 def test_people_raided_are_not_the_dead(pipeline: Pipeline) -> None:
     text = "قتلت امرأة خلال حملة مداهمات نفذتها الشرطة في مدينة ديار بكر لمنازل مئات من الناشطين الأكراد اليوم."
     assert all((k.get("high") or 0) < 100 and (k.get("total") or 0) < 100 for k in killed(pipeline, text))
+
+
+def test_a_count_of_a_groups_members_is_a_toll_a_count_of_groups_is_not(pipeline: Pipeline) -> None:
+    assert totals(pipeline, "وقتل 9 من ميليشيات الحوثي في كمين نصبته المقاومة قرب مدينة البيضاء أمس.") == [9]
+    assert totals(pipeline, "وشاركت 4 فصائل في الهجوم على مواقع قوات النظام قرب مدينة حلب أمس.") == []
+
+
+def test_counts_of_two_sides_joined_by_and_add_up_with_their_sides(pipeline: Pipeline) -> None:
+    text = "وأفادت مصادر طبية بمقتل 12 وإصابة 20 من الحوثيين ومقتل 4 وإصابة 9 من المقاومة الشعبية في مواجهات بمدينة تعز أمس."
+    assert totals(pipeline, text) == [16]
+    combatants = killed(pipeline, text)[0]["combatants"]
+    assert sorted(c["count"] for c in combatants) == [4, 12]
