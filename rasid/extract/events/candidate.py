@@ -304,7 +304,10 @@ def _resolve_type(ctx: SentenceContext, d: _Draft) -> tuple[str, str]:
     else:
         comb_hit = any(_hit(r, "combatants") for r in (d.killed, d.injured))
         event_type, sub_type = resolve(
-            Resolution(view, lex, trig, d.actor1, d.killed, d.injured, d.civilians_hit, comb_hit, d.main.form)
+            Resolution(
+                view, lex, trig, d.actor1, d.killed, d.injured, d.civilians_hit, comb_hit, d.main.form,
+                tuple(a for a in d.assoc if a.joins in (None, 1)),
+            )
         )
     if d.actor1 and d.actor2 and d.actor1.id and d.actor1.id == d.actor2.id:
         d.actor2 = None  # one actor is not both sides of its own act

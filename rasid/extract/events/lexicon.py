@@ -97,6 +97,7 @@ class ResolveRules:
     executions: PhraseSet = field(default_factory=lambda: PhraseSet(()))
     # the forms of the clash trigger that tell an attack, not an exchange of fire
     attack_forms: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    regaining_sides: frozenset[str] = frozenset()  # a capture by these is "Government regains territory"
     downing: PhraseSet = field(default_factory=lambda: PhraseSet(()))  # "أسقط": an aircraft shot down
 
 

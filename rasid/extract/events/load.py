@@ -209,6 +209,7 @@ def _resolve_rules(sec: Reader) -> ResolveRules:
         handover=sec.phrases("handover"),
         executions=sec.phrases("executions", required=False),
         attack_forms=sec.phrases("attack_forms", required=False),
+        regaining_sides=frozenset(sec.check_items("regaining_sides", lambda s: s in SIDES, "unknown side")),
         downing=sec.phrases("downing", required=False),
     )
     sec.finish()

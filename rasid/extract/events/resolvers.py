@@ -30,6 +30,7 @@ class Resolution:
     civilians_hit: bool  # civilians among the killed or hurt
     combatants_hit: bool  # fighters among the killed or hurt
     form: str = ""  # the trigger's form as matched (folded)
+    allies: tuple[RoleActor, ...] = ()  # actors acting with actor1
 
 
 Resolver = Callable[[Resolution], "tuple[str, str] | None"]
@@ -78,9 +79,11 @@ def _attack(r: Resolution) -> tuple[str, str] | None:
 
 @resolver("territory")
 def _territory(r: Resolution) -> tuple[str, str] | None:
-    """A capture by the government side is "Government regains territory"."""
-    side = r.actor1.side if r.actor1 is not None else None
-    if side in r.lex.resolve.government_sides:
+    """A capture with the state's own forces among the takers is "Government regains territory"."""
+    rules = r.lex.resolve
+    sides = {a.side for a in (r.actor1, *r.allies) if a is not None}
+    regaining = rules.regaining_sides or rules.government_sides
+    if sides & regaining:
         return r.trigger.event_type, Acled.GOVERNMENT_REGAINS
     return None
 

@@ -27,7 +27,13 @@ Roles = tuple[RoleActor | None, RoleActor | None]
 
 
 def _role_cue(view: SentenceView, hits: Sequence[Hit], pos: int) -> bool:
-    return any(h.end <= pos and view.words_between(h.end, pos) <= 1 and not view.boundary_between(h.end, pos) for h in hits)
+    """A cue right before `pos`, or one noun before it when the actor is its owner with "ل"
+    ("استهدف دورية للجيش العراقي": what was hit, then whose it was)."""
+    near = 1
+    word = view.words_before(pos + 1, 1)
+    if word and word[0][0] < pos and view.folded[word[0][0] : pos] in ("ل", "لل"):
+        near = 2
+    return any(h.end <= pos and view.words_between(h.end, pos) <= near and not view.boundary_between(h.end, pos) for h in hits)
 
 
 def mention_roles(

@@ -275,3 +275,13 @@ def test_an_aircraft_shot_down_is_a_fight_not_an_air_strike() -> None:
     assert {actor_id(downed[0].fields["actor1"]), actor_id(downed[0].fields["actor2"])} == {"opposition_factions", "saa"}
     strike = events(pipeline, "وشنت طائرة حربية تابعة لقوات النظام غارة على بلدة التمانعة في ريف إدلب أمس.")
     assert strike and strike[0].sub_event_type == "Air/drone strike"
+
+
+def test_a_capture_is_the_governments_only_with_the_states_own_forces_among_the_takers() -> None:
+    from tests.extract.events.helpers import events, full_pipeline
+
+    pipeline = full_pipeline()
+    militia = events(pipeline, "وسيطرت المقاومة الشعبية أمس على جبل العروس المطل على مدينة تعز.")
+    assert militia and militia[0].sub_event_type == "Non-state actor overtakes territory"
+    joint = events(pipeline, "وتمكنت المقاومة الشعبية والقوات الموالية للرئيس هادي أمس من استعادة السيطرة على مدينة زنجبار.")
+    assert joint and joint[0].sub_event_type == "Government regains territory"
