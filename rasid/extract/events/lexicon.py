@@ -99,6 +99,8 @@ class ResolveRules:
     attack_forms: PhraseSet = field(default_factory=lambda: PhraseSet(()))
     regaining_sides: frozenset[str] = frozenset()  # a capture by these is "Government regains territory"
     downing: PhraseSet = field(default_factory=lambda: PhraseSet(()))  # "أسقط": an aircraft shot down
+    aircraft: PhraseSet = field(default_factory=lambda: PhraseSet(()))  # "الطيران المروحي": bombing is an air strike
+    bombardment: frozenset[str] = frozenset()  # the shelling forms an aircraft word makes an air strike
 
 
 @dataclass(frozen=True, slots=True)

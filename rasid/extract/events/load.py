@@ -211,6 +211,8 @@ def _resolve_rules(sec: Reader) -> ResolveRules:
         attack_forms=sec.phrases("attack_forms", required=False),
         regaining_sides=frozenset(sec.check_items("regaining_sides", lambda s: s in SIDES, "unknown side")),
         downing=sec.phrases("downing", required=False),
+        aircraft=sec.phrases("aircraft", required=False),
+        bombardment=sec.words("bombardment", required=False),
     )
     sec.finish()
     return rules

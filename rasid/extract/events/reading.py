@@ -26,6 +26,7 @@ from rasid.extract.events.tolls import incident_facts
 from rasid.extract.events.triggers import (
     direct_fire,
     drop_time_references,
+    from_the_air,
     is_background,
     is_future,
     is_irrealis,
@@ -175,7 +176,7 @@ def _news_hits(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> tuple[
         background = [h for h in hits if is_background(view, h, lex)]
         hits = [h for h in hits if h not in background]
     hits = drop_time_references(view, hits, lex)
-    return shot_down(view, lex, direct_fire(view, lex, hits)), background
+    return shot_down(view, lex, from_the_air(view, lex, direct_fire(view, lex, hits))), background
 
 
 def _candidates(ctx: SentenceContext, hits: list[Hit], facts: list[cas.CasualtyFact]) -> list[Candidate]:

@@ -38,7 +38,11 @@ _KANA_WORDS = 8
 _NEAR_PROTESTERS = 6
 # "أطلقوا النار على ...": the preposition of what is aimed at (folded).
 _ON = normalize_word("على")
-_AGENT_CUES = ("على يد", "على ايدي", "من قبل", "شنه", "شنها", "نفذه", "نفذها", "برصاص")
+# (folded as the sentence is: "على" is written "علي" there)
+_AGENT_CUES = tuple(
+    " ".join(normalize_word(w) for w in cue.split())
+    for cue in ("على يد", "على أيدي", "من قبل", "شنه", "شنها", "نفذه", "نفذها", "برصاص", "بنيران")
+)
 
 Span = tuple[int, int]
 
@@ -278,8 +282,11 @@ def _verb_first(r: _Reading, verb: Hit, agent: Span | None, passive_form: bool) 
         # words up to the means are the victims, not the verb's subject.
         means = next((h for h in view.find(lex.triggers) if verb.end < h.word_start < agent[0]
                       and h.start > h.word_start and view.folded[h.word_start] == "ب"), None)
-        if means is not None:
-            victims = phrase_span(view, lex, verb.end, numbers=numbers, blocked=[*blocked, (means.word_start, r.hi)])
+        # ("قتل أحد عناصر الشرطة بنيران مسلحين": else the agent's cue word itself ends the victims)
+        cue = view.words_before(agent[0], 1)
+        stop = means.word_start if means is not None else (cue[0][0] if cue and cue[0][0] > verb.end else None)
+        if stop is not None:
+            victims = phrase_span(view, lex, verb.end, numbers=numbers, blocked=[*blocked, (stop, r.hi)])
             if victims is not None:
                 return Clause(agent, victims, passive=True)
     subject = phrase_span(view, lex, verb.end, numbers=numbers, blocked=blocked, counted=False)

@@ -50,6 +50,35 @@ def direct_fire(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> list[
     return out
 
 
+# How many words an aircraft word may stand from a bombardment word it makes an air strike.
+_AIRCRAFT_WINDOW = 3
+
+
+def from_the_air(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> list[Hit]:
+    """"قصف الطيران المروحي البلدة", "قصفت الطائرات المقاتلة مواقع": a bombardment word next to an
+    aircraft word in its clause is an air strike, not shelling."""
+    rules = lex.resolve
+    if not any(h.payload[0].name == TriggerName.SHELLING and h.form in rules.bombardment for h in hits):
+        return hits
+    planes = view.find(rules.aircraft)
+    airstrike = lex.trigger_by_name.get(TriggerName.AIRSTRIKE)
+    if not planes or airstrike is None:
+        return hits
+    out = []
+    for h in hits:
+        if h.payload[0].name == TriggerName.SHELLING and h.form in rules.bombardment and any(
+            view.clause_of(p.start) == view.clause_of(h.start)
+            and (
+                (p.start >= h.end and view.words_between(h.end, p.word_start) <= _AIRCRAFT_WINDOW)
+                or (p.end <= h.start and view.words_between(p.end, h.word_start) <= _AIRCRAFT_WINDOW)
+            )
+            for p in planes
+        ):
+            h = h._replace(payload=(airstrike, airstrike.weight))
+        out.append(h)
+    return out
+
+
 # How many words a downing verb may stand before the aircraft ("أسقط تنظيم الدولة طائرة مروحية").
 _DOWNING_WINDOW = 5
 

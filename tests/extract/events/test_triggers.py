@@ -285,3 +285,13 @@ def test_a_capture_is_the_governments_only_with_the_states_own_forces_among_the_
     assert militia and militia[0].sub_event_type == "Non-state actor overtakes territory"
     joint = events(pipeline, "وتمكنت المقاومة الشعبية والقوات الموالية للرئيس هادي أمس من استعادة السيطرة على مدينة زنجبار.")
     assert joint and joint[0].sub_event_type == "Government regains territory"
+
+
+def test_bombardment_by_aircraft_is_an_air_strike_by_guns_shelling() -> None:
+    from tests.extract.events.helpers import events, full_pipeline
+
+    pipeline = full_pipeline()
+    by_air = events(pipeline, "وقصفت الطائرات المقاتلة مواقع للمسلحين في بلدة الصقلاوية شمال الفلوجة أمس.")
+    assert by_air and by_air[0].sub_event_type == "Air/drone strike"
+    by_guns = events(pipeline, "وقصفت المدفعية مواقع للمسلحين في بلدة الصقلاوية شمال الفلوجة أمس.")
+    assert by_guns and by_guns[0].sub_event_type == "Shelling/artillery/missile attack"
