@@ -50,6 +50,16 @@ def _place_compatible(a: Location | None, b: Location | None) -> bool:
     )
 
 
+def _distinct_places(a: Location | None, b: Location | None) -> bool:
+    """Two places named precisely (a town, a village, a base: geo-precision 1 or 2) that are not
+    one inside the other."""
+    if a is None or b is None or not a.place_id or not b.place_id:
+        return False
+    if a.precision > 2 or b.precision > 2:
+        return False
+    return not _place_compatible(a, b)
+
+
 def _place_within(inner: Location, outer: Location) -> bool:
     """A street or quarter of the city named elsewhere ("دوار الساعة وسط حمص" inside "حمص")."""
     outer_id = outer.place_id
@@ -122,8 +132,9 @@ def _mergeable(a: Candidate, b: Candidate, lex: EventLexicon) -> bool:
             return False
     if fa.date_from in TEXT_DATES and fb.date_from in TEXT_DATES and fa.date != fb.date:
         return False
-    # One sentence listing several places for one kind of event tells one incident.
-    one_telling = same_sentence and a.sub_event_type == b.sub_event_type
+    # One sentence telling one kind of event twice tells one incident, unless it names two distinct
+    # places for it ("قصف أبو الضهور، كما تعرضت الكريز لقصف"): one event per place.
+    one_telling = same_sentence and a.sub_event_type == b.sub_event_type and not _distinct_places(fa.location, fb.location)
     # A noun referring back ("الغارة", "المجزرة") names the place loosely when it is the event told,
     # or when nothing more specific than a toll or a loose word tells the event.
     refers_back = b.told_again or (b.anaphoric and (_untyped(b) or b.weak))

@@ -125,6 +125,8 @@ def phrase_span(
             break
         if w[:1] == "و" and w[1:] in roles.verbs:
             break  # ("واصيب 13 آخرون": a verb joined by "و" opens a new clause)
+        if not backwards and w[:1] == "ب" and w in roles.agent:
+            break  # ("مدنيان بنيران عناصر داعش": the agent's cue "by the fire of" ends the victims)
         if picked and not backwards and w.startswith("و") and len(w) > 3:
             break  # "شخصا وأصيب ...": a new clause or a second conjunct
         if picked and not backwards and is_means(w, lex):

@@ -210,3 +210,20 @@ def test_the_words_between_kana_and_qad_are_the_subject(pipeline: Pipeline) -> N
     f = _violent(pipeline, text)
     assert actor_id(f["actor1"]) == "saa"
     assert "المتهمين" in _text(f["actor2"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["قتل مدنيان على يد عناصر من تنظيم داعش في ريف دير الزور.", "قتل مدنيان بنيران عناصر من تنظيم داعش في ريف دير الزور."],
+)
+def test_the_agent_after_its_cue_did_it_to_the_victims_before(pipeline: Pipeline, text: str) -> None:
+    f = _violent(pipeline, text)
+    assert actor_id(f["actor1"]) == "isis"
+    assert (f["actor2"] or {}).get("side") == "civilian"
+
+
+def test_the_owner_of_what_was_hit_is_the_target(pipeline: Pipeline) -> None:
+    text = "وقتل عشرة على الأقل في هجوم انتحاري بسيارة مفخخة استهدف دورية لقوات سوريا الديمقراطية في ريف الحسكة."
+    f = _violent(pipeline, text)
+    assert actor_id(f["actor1"]) != "sdf"
+    assert actor_id(f["actor2"]) == "sdf"
