@@ -128,3 +128,9 @@ def test_unknown_listed_villages_sit_at_the_place_named_before_them(pipeline: Pi
 def test_a_death_sentence_carried_out_is_a_court_case(pipeline: Pipeline) -> None:
     recs = records(pipeline, "ونفذت وزارة الداخلية اليوم حكم القتل تعزيرا في جان قتل رجلا وسلب أمواله في منطقة جازان.")
     assert all(not is_incident(r) for r in recs)
+
+
+def test_one_sentence_with_two_places_hit_gives_two_events(pipeline: Pipeline) -> None:
+    text = "قصفت طائرات النظام مدينة معرة النعمان اليوم، كما تعرضت مدينة سراقب لغارات جوية مماثلة في ريف إدلب."
+    places = {(r["location"] or {}).get("name_en") for r in records(pipeline, text) if is_incident(r)}
+    assert len(places) == 2
