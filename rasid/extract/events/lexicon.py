@@ -211,6 +211,8 @@ class ActorTextRules:
     party_heads: frozenset[str] = frozenset()
     # Sides that report events and never take part in them (outlets, monitors).
     source_sides: frozenset[str] = frozenset()
+    # "في منطقة الشرطة الرابعة", "حي الأكراد": a known actor's name right after these names a place.
+    toponym_heads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

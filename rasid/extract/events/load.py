@@ -395,6 +395,7 @@ def _roles(sec: Reader, triggers: dict[str, Trigger]) -> tuple[RoleWords, ActorT
         place_preps=text.words("place_preps", required=False),
         party_heads=text.words("party_heads", required=False),
         source_sides=frozenset(str(x) for x in text.seq("source_sides", False)),
+        toponym_heads=text.words("toponym_heads", required=False),
     )
     text.finish()
     sec.finish()

@@ -199,8 +199,12 @@ def _metonym(text: str) -> bool:
 
 
 def place_metonym(view: SentenceView, lex: EventLexicon, actor: ActorRef) -> bool:
-    """"وقعت روسيا وإيران اتفاقا في طهران": a capital after a place preposition is where, not who."""
+    """"وقعت روسيا وإيران اتفاقا في طهران": a capital after a place preposition is where, not who;
+    "في منطقة الشرطة الرابعة": a name right after a singular place noun is part of the place's."""
     s, folded = actor.start, view.folded
+    head = view.words_before(s, 1)
+    if head and head[0][2] in lex.actor_text.toponym_heads and not view.boundary_between(head[0][1], s):
+        return True
     attached = s > 0 and folded[s - 1] == "ب" and (s == 1 or not folded[s - 2].isalpha() or folded[s - 2] == "و")
     if not attached:
         before = view.words_before(s, 2)

@@ -36,8 +36,8 @@ from rasid.text.normalize import normalize_word
 _KANA_WORDS = 8
 # Words between a protest's trigger and a protesters' noun that still names its crowd.
 _NEAR_PROTESTERS = 6
-# "أطلقوا النار على ...": the preposition of what is aimed at (folded).
-_ON = normalize_word("على")
+# "أطلقوا النار على ...", "باتجاه ...": the prepositions of what is aimed at (folded).
+_AIMED_AT = frozenset(normalize_word(w) for w in ("على", "باتجاه", "صوب"))
 # (folded as the sentence is: "على" is written "علي" there)
 _AGENT_CUES = tuple(
     " ".join(normalize_word(w) for w in cue.split())
@@ -104,7 +104,7 @@ def syntax_roles(
 
 def _aimed_at(r: _Reading, clause: Clause | None) -> Clause | None:
     """"أطلقوا النار على دورية للجيش", "أطلقت قذائف على الحي": what is fired or thrown (a word
-    of `actor_text.not_actor`) is no target; the phrase after "على" right after it is."""
+    of `actor_text.not_actor`) is no target; the phrase after "على" ("باتجاه") right after it is."""
     if clause is None or clause.object is None:
         return clause
     view, lex = r.view, r.lex
@@ -114,7 +114,7 @@ def _aimed_at(r: _Reading, clause: Clause | None) -> Clause | None:
     for ws, we, w in view.words_from(clause.object[1], 3):
         if view.boundary_between(clause.object[1], ws) or ws >= r.hi:
             break
-        if w == _ON:
+        if w in _AIMED_AT:
             aimed = phrase_span(view, lex, we, numbers=r.numbers, blocked=r.blocked)
             if aimed is not None:
                 return Clause(clause.subject, aimed, clause.protesters, clause.passive, clause.sole)

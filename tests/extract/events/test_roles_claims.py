@@ -227,3 +227,23 @@ def test_the_owner_of_what_was_hit_is_the_target(pipeline: Pipeline) -> None:
     f = _violent(pipeline, text)
     assert actor_id(f["actor1"]) != "sdf"
     assert actor_id(f["actor2"]) == "sdf"
+
+
+def test_a_name_after_a_singular_place_noun_is_part_of_the_place() -> None:
+    from rasid.extract.events.roles import place_metonym
+    from rasid.extract.events.sentence import ActorRef
+
+    text = "انفجرت سيارة مفخخة في منطقة الشرطة الرابعة ببغداد وقصفت الشرطة المنطقة"
+    view = SentenceView(text, 0, len(text), event_lexicon())
+    first = view.folded.index("الشرط")
+    second = view.folded.index("الشرط", first + 1)
+    inside = ActorRef(first, first + 6, "iraq_police", "الشرطة", "government", 1, "Police Forces of Iraq (2014-)")
+    acting = ActorRef(second, second + 6, "iraq_police", "الشرطة", "government", 1, "Police Forces of Iraq (2014-)")
+    assert place_metonym(view, event_lexicon(), inside)
+    assert not place_metonym(view, event_lexicon(), acting)
+
+
+def test_fire_aimed_towards_names_the_target(pipeline: Pipeline) -> None:
+    f = _violent(pipeline, "وقال مصدر إن مسلحين مجهولين أطلقوا النار باتجاه دورية للشرطة العسكرية في مدينة الباب.")
+    assert "النار" not in _text(f["actor2"])
+    assert (f["actor2"] or {}).get("id") or "دورية" in _text(f["actor2"])
