@@ -283,8 +283,10 @@ def _settle_roles(ctx: SentenceContext, d: _Draft) -> None:
     # Unlinked texts that name a place, a weapon or a verb are no actors.
     # (a time is no actor either: "اقتحمت نهاية شهر مايو مطار حلب")
     not_actors = [*ctx.place_spans, *((t[0], t[1]) for t in ctx.times)]
-    actor1 = checked_actor(view, lex, actor1, not_actors, main.end)
-    actor2 = checked_actor(view, lex, actor2, not_actors)
+    # (names the knowledge base does not link, "حركة طالبان", may act though no party noun is in them)
+    unlinked_names = [(a.start, a.end) for a in d.players if not a.id]
+    actor1 = checked_actor(view, lex, actor1, not_actors, main.end, named=unlinked_names)
+    actor2 = checked_actor(view, lex, actor2, not_actors, named=unlinked_names)
     if actor2 is None and actor1 is not None and actor1.id and d.trigger.event_type == Acled.BATTLES:
         # "اقتحمت المطار وطردت الميليشيات الإيرانية منه": the place took the object slot; the
         # group named next in the clause is who the fight was with.

@@ -346,6 +346,8 @@ def _absorb(target: Candidate, c: Candidate, lex: EventLexicon) -> None:
         fa.actor1 = fb.actor1
     if fa.actor2 is None and fb.actor2 is not None and (fb.actor2.id or same_sentence):
         fa.actor2 = fb.actor2
+    elif fa.actor2 is not None and not fa.actor2.id and not fa.actor2.side and fb.actor2 is not None and fb.actor2.id:
+        fa.actor2 = fb.actor2  # (a known party named in another report wins over bare words: "جنود")
     if fa.location is None and fb.location is not None:
         fa.location = fb.location
     if fa.date is None and fb.date is not None:
