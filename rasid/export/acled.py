@@ -140,10 +140,13 @@ def _source_names(record: dict[str, Any]) -> list[str]:
 
 
 def fatalities_of(killed: dict[str, Any]) -> int:
-    """ACLED's conservative count: best, else low, else 0 (`total` for records stored before ranges)."""
-    for key in ("best", "low"):
-        if killed.get(key) is not None:
-            return int(killed[key])
+    """ACLED's conservative count: the best figure; an open "more than N" its low end; a vague
+    amount with both ends ("عشرات": 20–99, "مئات") no figure, 0, as ACLED and the coding guide
+    record "dozens" (the range stays in fatalities_low/high); `total` for records stored before ranges."""
+    if killed.get("best") is not None:
+        return int(killed["best"])
+    if killed.get("low") is not None and killed.get("high") is None:
+        return int(killed["low"])
     return 0 if "best" in killed or "low" in killed else int(killed.get("total") or 0)
 
 
