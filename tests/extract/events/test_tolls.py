@@ -223,3 +223,8 @@ def test_counts_of_two_sides_joined_by_and_add_up_with_their_sides(pipeline: Pip
     assert totals(pipeline, text) == [16]
     combatants = killed(pipeline, text)[0]["combatants"]
     assert sorted(c["count"] for c in combatants) == [4, 12]
+
+
+def test_deaths_told_as_victims_of_the_attack_are_counted(pipeline: Pipeline) -> None:
+    assert totals(pipeline, "وقصفت الطائرات بلدة كفرنبل في غارة راح ضحيتها أحد عشر مدنيا اليوم.") == [11]
+    assert totals(pipeline, "وانفجرت سيارة مفخخة في سوق مدينة إعزاز أودت بحياة 6 مدنيين اليوم.") == [6]
