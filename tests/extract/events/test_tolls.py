@@ -228,3 +228,7 @@ def test_counts_of_two_sides_joined_by_and_add_up_with_their_sides(pipeline: Pip
 def test_deaths_told_as_victims_of_the_attack_are_counted(pipeline: Pipeline) -> None:
     assert totals(pipeline, "وقصفت الطائرات بلدة كفرنبل في غارة راح ضحيتها أحد عشر مدنيا اليوم.") == [11]
     assert totals(pipeline, "وانفجرت سيارة مفخخة في سوق مدينة إعزاز أودت بحياة 6 مدنيين اليوم.") == [6]
+
+
+def test_kin_named_with_the_victim_count_too(pipeline: Pipeline) -> None:
+    assert totals(pipeline, "وقتل شاب وشقيقه برصاص مسلحين مجهولين في بلدة الحراك اليوم.") == [2]
