@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from rasid.document import Document
 from rasid.extract.events.candidate import Candidate
 from rasid.extract.events.incident_rules import IncidentRules, incident_rules
 from rasid.knowledge.places import load_places
@@ -33,9 +34,10 @@ ONE_SIDE = "one_side"
 NO_ACTOR = "no_actor"
 COURT_CASE = "court_case"
 MEDIA = "media"
+NOT_A_REPORT = "not_a_report"
 REASONS = (
     BACKGROUND, AFTER_PUBLICATION, HEDGED, NO_PLACE, COUNTRY_ONLY, NOT_AN_INCIDENT, WORDS_ONLY, ONE_SIDE, NO_ACTOR,
-    COURT_CASE, MEDIA,
+    COURT_CASE, MEDIA, NOT_A_REPORT,
 )
 
 
@@ -118,11 +120,31 @@ def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple
     return out
 
 
-def assess(candidates: Sequence[Candidate], published: dt.date | None) -> None:
-    """Write each candidate's `special` reasons (after merging: a merged report is judged whole)."""
+def assess(candidates: Sequence[Candidate], published: dt.date | None, *, report: bool = True) -> None:
+    """Write each candidate's `special` reasons (after merging: a merged report is judged whole);
+    `report` False: the article is no report (`reads_as_report`), none of its events is an incident."""
     rules = incident_rules()
     for c in candidates:
         c.fields.special = reasons(c, published, rules)
+        if not report:
+            c.fields.special.append(NOT_A_REPORT)
+
+
+def reads_as_report(doc: Document, citations: int, rules: IncidentRules | None = None) -> bool:
+    """Whether an article reads as a news report: it names a day of the last few before publication,
+    or cites sources (`citations`: its reporting verbs and "بحسب"-phrases). An essay or a column
+    does neither; an article with no publication date is given the benefit of the doubt."""
+    rules = rules or incident_rules()
+    published = doc.published
+    if published is None or citations >= rules.report_min_citations:
+        return True
+    for m in doc.mentions:
+        if m.type != "time" or not m.attrs.get("value"):
+            continue
+        day = _day(str(m.attrs["value"]))
+        if day is not None and 0 <= (published - day).days <= rules.report_recent_days:
+            return True
+    return False
 
 
 def is_incident(record: dict[str, Any]) -> bool:

@@ -31,6 +31,8 @@ class IncidentRules:
     need_actor1: frozenset[str]
     court_phrases: tuple[tuple[str, ...], ...]
     media_phrases: tuple[tuple[str, ...], ...]
+    report_recent_days: int
+    report_min_citations: int
     place_list_words: frozenset[str]
     list_nouns: frozenset[str]
     name_heads: frozenset[str]
@@ -41,6 +43,13 @@ def _strings(raw: Any, where: str) -> frozenset[str]:
     if not isinstance(raw, list) or not all(isinstance(x, str) and x for x in raw):
         raise IncidentRulesError(f"{where}: expected a list of names")
     return frozenset(raw)
+
+
+def _whole(raw: dict[str, Any], key: str, where: str) -> int:
+    value = raw[key]
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise IncidentRulesError(f"{where}: {key} must be a whole number ≥ 0")
+    return value
 
 
 def _phrases(raw: Any, where: str) -> tuple[tuple[str, ...], ...]:
@@ -55,11 +64,12 @@ def read_rules(path: Path = RULES_PATH) -> IncidentRules:
         raise IncidentRulesError(f"{path}: cannot read the incident rules ({exc})") from exc
     if not isinstance(raw, dict):
         raise IncidentRulesError(f"{path}: expected a mapping")
-    known = {"version", *IncidentRules.__dataclass_fields__}
-    unknown = sorted(set(raw) - known)
+    # (the not_a_report mapping gives the two report_* fields)
+    keys = {f for f in IncidentRules.__dataclass_fields__ if not f.startswith("report_")} | {"not_a_report"}
+    unknown = sorted(set(raw) - keys - {"version"})
     if unknown:
         raise IncidentRulesError(f"{path}: unknown key {unknown[0]!r}")
-    missing = sorted(set(IncidentRules.__dataclass_fields__) - set(raw))
+    missing = sorted(keys - set(raw))
     if missing:
         raise IncidentRulesError(f"{path}: missing key {missing[0]!r}")
     days = raw["max_days_after_publication"]
@@ -70,6 +80,9 @@ def read_rules(path: Path = RULES_PATH) -> IncidentRules:
         isinstance(p, dict) and set(p) == {"event_type", "sub_event_type"} for p in pairs
     ):
         raise IncidentRulesError(f"{path}: not_incidents must list {{event_type, sub_event_type}} pairs")
+    report = raw["not_a_report"]
+    if not isinstance(report, dict) or set(report) != {"recent_days", "min_citations"}:
+        raise IncidentRulesError(f"{path}: not_a_report must hold recent_days and min_citations")
     return IncidentRules(
         max_days_after_publication=days,
         excluded_hedges=_strings(raw["excluded_hedges"], f"{path}: excluded_hedges"),
@@ -81,6 +94,8 @@ def read_rules(path: Path = RULES_PATH) -> IncidentRules:
         need_actor1=_strings(raw["need_actor1"], f"{path}: need_actor1"),
         court_phrases=_phrases(raw["court_phrases"], f"{path}: court_phrases"),
         media_phrases=_phrases(raw["media_phrases"], f"{path}: media_phrases"),
+        report_recent_days=_whole(report, "recent_days", f"{path}: not_a_report"),
+        report_min_citations=_whole(report, "min_citations", f"{path}: not_a_report"),
         place_list_words=frozenset(fold_word(w) for w in _strings(raw["place_list_words"], f"{path}: place_list_words")),
         list_nouns=frozenset(fold_word(w) for w in _strings(raw["list_nouns"], f"{path}: list_nouns")),
         name_heads=frozenset(fold_word(w) for w in _strings(raw["name_heads"], f"{path}: name_heads")),

@@ -8,7 +8,7 @@ import re
 from rasid.document import Document
 from rasid.extract.events.candidate import Candidate
 from rasid.extract.events.context import fill_context, mark_background
-from rasid.extract.events.incident import assess
+from rasid.extract.events.incident import assess, reads_as_report
 from rasid.extract.events.lexicon import EventLexicon
 from rasid.extract.events.load import event_lexicon
 from rasid.extract.events.merging import merge_all
@@ -59,6 +59,7 @@ class EventStage:
         if doc.published is not None:
             mark_background(candidates, doc.published)
         merged = merge_all(candidates, lex)
-        assess(merged, doc.published)
+        citations = len(index.hits(lex.attribution.verbs)[1]) + len(index.hits(lex.attribution.preps)[1])
+        assess(merged, doc.published, report=reads_as_report(doc, citations) if merged else True)
         events = tuple(to_event(c) for c in merged)
         return doc.evolve(events=events)

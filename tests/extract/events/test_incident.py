@@ -134,3 +134,15 @@ def test_one_sentence_with_two_places_hit_gives_two_events(pipeline: Pipeline) -
     text = "قصفت طائرات النظام مدينة معرة النعمان اليوم، كما تعرضت مدينة سراقب لغارات جوية مماثلة في ريف إدلب."
     places = {(r["location"] or {}).get("name_en") for r in records(pipeline, text) if is_incident(r)}
     assert len(places) == 2
+
+
+def test_an_essay_that_names_no_recent_day_and_cites_no_source_reports_no_incident(pipeline: Pipeline) -> None:
+    essay = (
+        "لا يمكن فهم ما يجري في سوريا من دون العودة إلى البدايات.\n"
+        "فقد قصفت طائرات النظام مدينة حلب مرارا، وقتل آلاف المدنيين في أحيائها الشرقية.\n"
+        "والسؤال الذي يطرح نفسه: إلى متى يصمت العالم؟"
+    )
+    recs = records(pipeline, essay)
+    assert recs and all("not_a_report" in r["special"] and not is_incident(r) for r in recs)
+    report = "وقال ناشطون إن طائرات النظام قصفت مدينة حلب أمس، ما أدى إلى مقتل ثلاثة مدنيين."
+    assert any(is_incident(r) for r in records(pipeline, report))
