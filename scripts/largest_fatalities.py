@@ -97,8 +97,16 @@ def _report(
     def fatalities(row: dict[str, str]) -> int:
         return int(row.get("fatalities") or 0)
 
-    # Rows and records come out in the same order (one row per stored event).
-    pairs = sorted(zip(rows, records, strict=False), key=lambda p: -fatalities(p[0]))
+    # The CSV rolls an article's incidents of one type, day and place into one row: pair each row with
+    # the (rolled-up) record it was written from, the same way the export does.
+    from rasid.export.acled import acled_row
+    from rasid.export.rollup import one_per_place_day
+
+    rolled = one_per_place_day(records)
+    written = [{k: str(v) for k, v in acled_row(r).items()} for r in rolled]
+    if len(written) != len(rows):
+        raise SystemExit(f"the ACLED export has {len(rows)} rows, the records roll up to {len(written)}")
+    pairs = sorted(zip(written, rolled, strict=True), key=lambda p: -fatalities(p[0]))
     total = sum(fatalities(r) for r in rows)
     print(f"war reports: {n}  events: {len(rows)}  sum of fatalities: {total}")
     print(f"events above 500: {sum(1 for r in rows if fatalities(r) > 500)}")
