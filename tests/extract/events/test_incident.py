@@ -146,3 +146,10 @@ def test_an_essay_that_names_no_recent_day_and_cites_no_source_reports_no_incide
     assert recs and all("not_a_report" in r["special"] and not is_incident(r) for r in recs)
     report = "وقال ناشطون إن طائرات النظام قصفت مدينة حلب أمس، ما أدى إلى مقتل ثلاثة مدنيين."
     assert any(is_incident(r) for r in records(pipeline, report))
+
+
+def test_a_condemnation_or_a_trial_reports_no_incident_of_its_own(pipeline: Pipeline) -> None:
+    condemned = records(pipeline, "وأدان البرلمان العربي التفجير الإرهابي الذي استهدف مسجدا في مدينة أبها أمس.")
+    assert all(not is_incident(r) for r in condemned)
+    trial = records(pipeline, "وأقر متهمون بالتفجير الذي استهدف مسجدا في مدينة الكويت أمام القضاء في أولى جلسات المحاكمة أمس.")
+    assert all(not is_incident(r) for r in trial)
