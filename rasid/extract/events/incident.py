@@ -35,9 +35,10 @@ NO_ACTOR = "no_actor"
 COURT_CASE = "court_case"
 MEDIA = "media"
 NOT_A_REPORT = "not_a_report"
+LOW_CONFIDENCE = "low_confidence"
 REASONS = (
     BACKGROUND, AFTER_PUBLICATION, HEDGED, NO_PLACE, COUNTRY_ONLY, NOT_AN_INCIDENT, WORDS_ONLY, ONE_SIDE, NO_ACTOR,
-    COURT_CASE, MEDIA, NOT_A_REPORT,
+    COURT_CASE, MEDIA, NOT_A_REPORT, LOW_CONFIDENCE,
 )
 
 
@@ -87,6 +88,8 @@ def reasons(c: Candidate, published: dt.date | None, rules: IncidentRules | None
         out.append(COURT_CASE)
     if says_any(f.evidence.text, rules.media_phrases):
         out.append(MEDIA)
+    if c.confidence < rules.min_confidence:
+        out.append(LOW_CONFIDENCE)
     return out
 
 

@@ -21,6 +21,7 @@ class IncidentRulesError(ValueError):
 
 @dataclass(frozen=True)
 class IncidentRules:
+    min_confidence: float
     max_days_after_publication: int
     excluded_hedges: frozenset[str]
     unlocated_place_types: frozenset[str]
@@ -83,7 +84,11 @@ def read_rules(path: Path = RULES_PATH) -> IncidentRules:
     report = raw["not_a_report"]
     if not isinstance(report, dict) or set(report) != {"recent_days", "min_citations"}:
         raise IncidentRulesError(f"{path}: not_a_report must hold recent_days and min_citations")
+    confidence = raw["min_confidence"]
+    if not isinstance(confidence, (int, float)) or isinstance(confidence, bool) or not 0 <= confidence <= 1:
+        raise IncidentRulesError(f"{path}: min_confidence must be a number from 0 to 1")
     return IncidentRules(
+        min_confidence=float(confidence),
         max_days_after_publication=days,
         excluded_hedges=_strings(raw["excluded_hedges"], f"{path}: excluded_hedges"),
         unlocated_place_types=_strings(raw["unlocated_place_types"], f"{path}: unlocated_place_types"),

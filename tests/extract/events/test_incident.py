@@ -153,3 +153,19 @@ def test_a_condemnation_or_a_trial_reports_no_incident_of_its_own(pipeline: Pipe
     assert all(not is_incident(r) for r in condemned)
     trial = records(pipeline, "وأقر متهمون بالتفجير الذي استهدف مسجدا في مدينة الكويت أمام القضاء في أولى جلسات المحاكمة أمس.")
     assert all(not is_incident(r) for r in trial)
+
+
+def test_an_event_coded_with_little_confidence_is_kept_but_not_an_incident(pipeline: Pipeline) -> None:
+    loose = records(pipeline, "وتعرضت مدينة الرقة لهجوم.")
+    assert loose and all("low_confidence" in r["special"] for r in loose)
+    firm = records(pipeline, "قتل ثلاثة مدنيين بغارة جوية على مدينة الرقة أمس بحسب ناشطين.")
+    assert firm and all("low_confidence" not in r["special"] and is_incident(r) for r in firm)
+
+
+def test_the_confidence_threshold_is_checked_data(tmp_path: Path) -> None:
+    from rasid.extract.events.incident_rules import RULES_PATH
+
+    bad = tmp_path / "rules.yaml"
+    bad.write_text(RULES_PATH.read_text(encoding="utf-8").replace("min_confidence: 0.75", "min_confidence: 2"), encoding="utf-8")
+    with pytest.raises(IncidentRulesError, match="min_confidence"):
+        read_rules(bad)
