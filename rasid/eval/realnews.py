@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -148,9 +147,9 @@ def predict(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Prediction]:
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
+    from rasid.knowledge.places import km_between
+
+    return km_between(a[0], a[1], b[0], b[1])
 
 
 def _coords(row: Mapping[str, Any]) -> tuple[float, float] | None:

@@ -10,12 +10,11 @@ a city count as the city), unless their attackers are two different named partie
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from rasid.knowledge.places import Place, country_of, load_places
+from rasid.knowledge.places import Place, country_of, km_between, load_places
 
 # Place types that are parts of a city, and the types a city has.
 _QUARTERS = frozenset({"neighbourhood"})
@@ -60,7 +59,7 @@ def _nearest_city(place: Place) -> Place | None:
     for city in _cities():
         if city.country != place.country:
             continue
-        km = _km(place.lat, place.lon, city.lat, city.lon)
+        km = km_between(place.lat, place.lon, city.lat, city.lon)
         if km <= _QUARTER_KM and (best is None or km < best[0]):
             best = (km, city)
     return best[1] if best else None
@@ -71,10 +70,6 @@ def _cities() -> tuple[Place, ...]:
     return tuple(p for p in load_places().all() if p.type in _CITIES)
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
 # An attacker no one named does not tell two events apart.

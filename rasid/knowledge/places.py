@@ -11,6 +11,7 @@ bounding box), and indexed by normalised name for the geocoder.
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -142,6 +143,13 @@ def load_countries() -> dict[str, Country]:
 def country_of(iso3: str) -> Country | None:
     """The country with this ISO-3 code ("YEM"), or None."""
     return load_countries().get(iso3)
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two points (degrees)."""
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def normalize_word(word: str) -> str:

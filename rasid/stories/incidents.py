@@ -25,13 +25,13 @@ The limits (distance, which places are vague) are data: stories.yaml, `incidents
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from rasid.document import Document
+from rasid.knowledge.places import km_between
 from rasid.stories._data import LexiconError, read_mapping
 
 # A day an undated article names: ("day", n) once the article says which weekday "today" is;
@@ -103,9 +103,7 @@ def _own_coordinates(place: Mapping[str, Any]) -> tuple[float, float] | None:
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance between two (lat, lon) points."""
-    (la1, lo1), (la2, lo2) = (tuple(math.radians(v) for v in p) for p in (a, b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return km_between(a[0], a[1], b[0], b[1])
 
 
 def _lineage(place: Mapping[str, Any]) -> set[str]:

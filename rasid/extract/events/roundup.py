@@ -10,7 +10,6 @@ single place: the split events carry no count unless the list has one place left
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Sequence
 
@@ -18,7 +17,7 @@ from rasid.document import Mention
 from rasid.extract.events.fields import Location
 from rasid.extract.events.incident_rules import IncidentRules
 from rasid.extract.events.sentence import SentenceView
-from rasid.knowledge.places import country_of, load_places
+from rasid.knowledge.places import country_of, km_between, load_places
 
 _GAP_SPLIT = re.compile(r"[\s،,؛;]+")
 
@@ -159,10 +158,6 @@ def list_locations(
 _NAMESAKE_KM = 100.0
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _nearest_namesake(m: Mention, anchor: Location) -> Location:
@@ -171,7 +166,7 @@ def _nearest_namesake(m: Mention, anchor: Location) -> Location:
     lat, lon = m.attrs.get("lat"), m.attrs.get("lon")
     if anchor.lat is None or anchor.lon is None or lat is None or lon is None:
         return Location.of(m)
-    if _km(lat, lon, anchor.lat, anchor.lon) <= _NAMESAKE_KM:
+    if km_between(lat, lon, anchor.lat, anchor.lon) <= _NAMESAKE_KM:
         return Location.of(m)
     kb = load_places()
     own = kb.get(str(m.kb_id)) if m.kb_id else None
@@ -179,7 +174,7 @@ def _nearest_namesake(m: Mention, anchor: Location) -> Location:
     namesakes = {p.id: p for n in names for p in kb.lookup(n)}
     near = sorted(
         (d, p) for p in namesakes.values()
-        if (d := _km(p.lat, p.lon, anchor.lat, anchor.lon)) <= _NAMESAKE_KM and p.type != "country"
+        if (d := km_between(p.lat, p.lon, anchor.lat, anchor.lon)) <= _NAMESAKE_KM and p.type != "country"
     )
     if not near:
         return Location.of(m)

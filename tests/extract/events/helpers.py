@@ -70,3 +70,10 @@ def only(pipeline: Pipeline, text: str) -> dict[str, Any]:
 
 def actor_id(value: dict[str, Any] | None) -> str | None:
     return None if value is None else value.get("id")
+
+
+def violent_fields(pipeline: Pipeline, text: str) -> dict[str, Any]:
+    """The fields of the first violent event of `text` (not a strategic development)."""
+    evs = [e for e in events(pipeline, text) if e.event_type != "Strategic developments"]
+    assert evs, "no violent event"
+    return dict(evs[0].fields)

@@ -16,7 +16,7 @@ from rasid.extract.events import actor_text_ok, event_lexicon
 from rasid.extract.events.phrases import count_before
 from rasid.extract.events.sentence import SentenceView
 from rasid.pipeline import Pipeline
-from tests.extract.events.helpers import actor_id, events, full_pipeline
+from tests.extract.events.helpers import actor_id, events, full_pipeline, violent_fields
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +25,7 @@ def pipeline() -> Pipeline:
 
 
 def _violent(pipeline: Pipeline, text: str) -> dict[str, Any]:
-    """The fields of the first violent event of `text`."""
-    evs = [e for e in events(pipeline, text) if e.event_type != "Strategic developments"]
-    assert evs, "no violent event"
-    return dict(evs[0].fields)
+    return violent_fields(pipeline, text)
 
 
 def _text(actor: dict[str, Any] | None) -> str:

@@ -19,7 +19,7 @@ from rasid.extract.events.fields import RoleActor
 from rasid.extract.events.roles import outside_place_clauses, place_metonym, victims_groups
 from rasid.extract.events.sentence import ActorRef, SentenceView
 from rasid.pipeline import Pipeline
-from tests.extract.events.helpers import actor_id, events, full_pipeline
+from tests.extract.events.helpers import actor_id, events, full_pipeline, violent_fields
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +28,7 @@ def pipeline() -> Pipeline:
 
 
 def _violent(pipeline: Pipeline, text: str) -> dict[str, Any]:
-    """The fields of the first violent event of `text`."""
-    evs = [e for e in events(pipeline, text) if e.event_type != "Strategic developments"]
-    assert evs, "no violent event"
-    return dict(evs[0].fields)
+    return violent_fields(pipeline, text)
 
 
 def _view(text: str) -> SentenceView:
