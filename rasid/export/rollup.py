@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from rasid.knowledge.places import Place, country_of, km_between, load_places
+from rasid.extract.events.fields import Location
+from rasid.knowledge.places import Place, km_between, load_places
 
 # Place types that are parts of a city, and the types a city has.
 _QUARTERS = frozenset({"neighbourhood"})
@@ -107,16 +108,6 @@ def one_per_place_day(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
-def _city_location(city: Place, text: str) -> dict[str, Any]:
-    country = country_of(city.country)
-    return {
-        "place_id": city.id, "name": city.name_ar, "text": text, "name_en": city.name_en, "lat": city.lat,
-        "lon": city.lon, "admin1": city.admin1, "admin2": city.admin2, "geo_precision": city.geo_precision,
-        "container_id": city.parent, "country": country.name_en if country else None,
-        "iso": country.iso if country else None,
-    }
-
-
 def _add_tolls(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
     if not a or not b:
         return a or b
@@ -140,7 +131,7 @@ def _added(first: dict[str, Any], other: dict[str, Any], city: Place | None) -> 
             out[key] = other[key]
     if city is not None:
         texts = [str((r.get("location") or {}).get("text") or "") for r in (first, other)]
-        out["location"] = _city_location(city, "، ".join(dict.fromkeys(t for t in texts if t)))
+        out["location"] = Location.of_place(city, "، ".join(dict.fromkeys(t for t in texts if t))).record()
     evidence = dict(first.get("evidence") or {})
     evidence["text"] = " / ".join(
         t for t in dict.fromkeys([str(evidence.get("text") or ""), str((other.get("evidence") or {}).get("text") or "")]) if t

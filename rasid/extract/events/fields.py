@@ -16,6 +16,7 @@ from rasid.document import Mention
 from rasid.extract.events.attribution import Attribution
 from rasid.extract.events.lexicon import KnownActor
 from rasid.extract.events.sentence import ActorRef
+from rasid.knowledge.places import Place, country_of
 
 
 @dataclass(slots=True)
@@ -119,6 +120,15 @@ class Location:
             m.kb_id, a.get("name") or m.text, m.text, a.get("name_en"), a.get("lat"), a.get("lon"),
             a.get("admin1"), a.get("admin2"), a.get("geo_precision"), a.get("container_id"),
             a.get("country"), a.get("iso"),
+        )
+
+    @classmethod
+    def of_place(cls, place: Place, text: str) -> Location:
+        """A gazetteer place as an event's location, named in the text by `text`."""
+        country = country_of(place.country)
+        return cls(
+            place.id, place.name_ar, text, place.name_en, place.lat, place.lon, place.admin1, place.admin2,
+            place.geo_precision, place.parent, country.name_en if country else None, country.iso if country else None,
         )
 
     @property

@@ -17,7 +17,7 @@ from rasid.document import Mention
 from rasid.extract.events.fields import Location
 from rasid.extract.events.incident_rules import IncidentRules
 from rasid.extract.events.sentence import SentenceView
-from rasid.knowledge.places import country_of, km_between, load_places
+from rasid.knowledge.places import km_between, load_places
 
 _GAP_SPLIT = re.compile(r"[\s،,؛;]+")
 
@@ -178,9 +178,4 @@ def _nearest_namesake(m: Mention, anchor: Location) -> Location:
     )
     if not near:
         return Location.of(m)
-    place = near[0][1]
-    country = country_of(place.country)
-    return Location(
-        place.id, place.name_ar, m.text, place.name_en, place.lat, place.lon, place.admin1, place.admin2,
-        place.geo_precision, place.parent, country.name_en if country else None, country.iso if country else None,
-    )
+    return Location.of_place(near[0][1], m.text)
