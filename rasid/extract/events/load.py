@@ -8,10 +8,7 @@ are errors naming the file and line.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from rasid.extract.events.kinds import ACLED_EVENT_TYPES, CATEGORIES, HEDGE_KINDS, Plover, TriggerName
 from rasid.extract.events.lexicon import (
@@ -35,7 +32,7 @@ from rasid.extract.events.lexicon import (
 )
 from rasid.extract.events.matching import PhraseSet
 from rasid.extract.events.resolvers import RESOLVERS
-from rasid.extract.events.yaml_lines import Reader, load_lines, words
+from rasid.extract.events.yaml_lines import Reader, read_data_file, words
 from rasid.knowledge.schema import SIDES
 from rasid.text.normalize import normalize_word
 
@@ -53,15 +50,7 @@ def event_lexicon() -> EventLexicon:
 def load_event_lexicon(path: str | None = None) -> EventLexicon:
     """Read and validate the lexicon (default: the packaged `data/event_lexicon.yaml`)."""
     where = path or DEFAULT_PATH
-    try:
-        if path is None:
-            raw = resources.files("rasid.extract").joinpath("data/event_lexicon.yaml").read_text(encoding="utf-8")
-        else:
-            with open(path, encoding="utf-8") as handle:
-                raw = handle.read()
-        data = load_lines(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise EventLexiconError(f"{where}: cannot read event lexicon: {exc}") from exc
+    data = read_data_file("event_lexicon.yaml", path, "event lexicon")
     if not isinstance(data, dict):
         raise EventLexiconError(f"{where}: expected a mapping at the top level")
     top = Reader(data, where, "")

@@ -15,15 +15,11 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Protocol, TypeVar
 
-import yaml
-
-from rasid.extract.events.lexicon import EventLexiconError
 from rasid.extract.events.matching import Hit, PhraseSet
 from rasid.extract.events.sentence import SentenceView
-from rasid.extract.events.yaml_lines import Reader, load_lines, words
+from rasid.extract.events.yaml_lines import Reader, read_data_file, words
 
 
 class _Fact(Protocol):
@@ -91,15 +87,7 @@ def _positive(sec: Reader, key: str) -> int:
 def load_toll_rules(path: str | None = None) -> TollRules:
     """Read and check `data/tolls.yaml` (or `path`)."""
     where = path or DEFAULT_PATH
-    try:
-        if path is None:
-            raw = resources.files("rasid.extract").joinpath("data/tolls.yaml").read_text(encoding="utf-8")
-        else:
-            with open(path, encoding="utf-8") as handle:
-                raw = handle.read()
-        data = load_lines(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise EventLexiconError(f"{where}: cannot read toll rules: {exc}") from exc
+    data = read_data_file("tolls.yaml", path, "toll rules")
     top = Reader(data, where, "")
     top.get("version", int, required=False)
     per, tot, nv = top.sub("period"), top.sub("totals"), top.sub("not_victims")

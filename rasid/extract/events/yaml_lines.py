@@ -7,6 +7,7 @@ and a key no rule reads (a typo, a retired list) is an error rather than silentl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from importlib import resources
 from typing import Any
 
 import yaml
@@ -56,6 +57,21 @@ def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> Iterator[Lin
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def read_data_file(name: str, path: str | None, what: str) -> Any:
+    """The YAML (with line numbers) of the packaged `rasid/extract/data/<name>`, or of `path`; an
+    unreadable file is an `EventLexiconError` naming it and `what` was being read."""
+    where = path or f"rasid/extract/data/{name}"
+    try:
+        if path is None:
+            raw = resources.files("rasid.extract").joinpath(f"data/{name}").read_text(encoding="utf-8")
+        else:
+            with open(path, encoding="utf-8") as handle:
+                raw = handle.read()
+        return load_lines(raw)
+    except (OSError, yaml.YAMLError) as exc:
+        raise EventLexiconError(f"{where}: cannot read {what}: {exc}") from exc
 
 
 def load_lines(text: str) -> Any:
