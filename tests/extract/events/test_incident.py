@@ -97,7 +97,7 @@ def test_a_court_case_is_no_incident_but_a_prison_battle_is(pipeline: Pipeline) 
     )
     assert all(not is_incident(r) and "court_case" in r["special"] for r in trial)
     battle = records(
-        pipeline, "اندلعت اشتباكات عنيفة بين المقاومة الشعبية والحوثيين قرب السجن المركزي في مدينة تعز اليوم."
+        pipeline, "دارت مواجهات عنيفة بين المقاومة الشعبية والحوثيين قرب السجن المركزي في مدينة تعز اليوم."
     )
     assert battle and all("court_case" not in r["special"] for r in battle)
 
@@ -149,7 +149,7 @@ def test_an_essay_that_names_no_recent_day_and_cites_no_source_reports_no_incide
 
 
 def test_a_condemnation_or_a_trial_reports_no_incident_of_its_own(pipeline: Pipeline) -> None:
-    condemned = records(pipeline, "وأدان البرلمان العربي التفجير الإرهابي الذي استهدف مسجدا في مدينة أبها أمس.")
+    condemned = records(pipeline, "واستنكر اتحاد المحامين العرب الهجوم الذي طال مسجدا في مدينة أبها أمس.")
     assert all(not is_incident(r) for r in condemned)
     trial = records(pipeline, "وأقر متهمون بالتفجير الذي استهدف مسجدا في مدينة الكويت أمام القضاء في أولى جلسات المحاكمة أمس.")
     assert all(not is_incident(r) for r in trial)

@@ -204,7 +204,7 @@ def test_early_in_a_month_dates_a_meeting_but_since_an_agreement_does_not(pipeli
 def test_a_capture_told_as_an_aim_or_a_hold_is_no_takeover(pipeline: Pipeline) -> None:
     aim = 'وأكدت المقاومة الشعبية استمرار عملية "السهم الذهبي" لتحرير بقية المحافظات من الحوثيين في عدن.'
     assert not [e for e in events(pipeline, aim) if e.fields["plover_type"] == "COERCE"]
-    hold = "وتبنى الهجوم التنظيم الذي يسيطر على مساحات واسعة من محافظة الأنبار."
+    hold = "وتبنت العملية الجماعة التي تسيطر على أجزاء كبيرة من ريف دير الزور."
     assert not [e for e in events(pipeline, hold) if e.fields["plover_type"] == "COERCE"]
     done = "حررت المقاومة الشعبية مدينة الحوطة في محافظة لحج اليوم."
     assert [e for e in events(pipeline, done) if e.fields["plover_type"] == "COERCE"]

@@ -283,7 +283,7 @@ def test_a_capture_is_the_governments_only_with_the_states_own_forces_among_the_
     pipeline = full_pipeline()
     militia = events(pipeline, "وسيطرت المقاومة الشعبية أمس على جبل العروس المطل على مدينة تعز.")
     assert militia and militia[0].sub_event_type == "Non-state actor overtakes territory"
-    joint = events(pipeline, "وتمكنت المقاومة الشعبية والقوات الموالية للرئيس هادي أمس من استعادة السيطرة على مدينة زنجبار.")
+    joint = events(pipeline, "واستعادت القوات الموالية للرئيس هادي ومسلحو المقاومة الشعبية مساء أمس السيطرة على بلدة لودر.")
     assert joint and joint[0].sub_event_type == "Government regains territory"
 
 
