@@ -169,3 +169,8 @@ def test_the_confidence_threshold_is_checked_data(tmp_path: Path) -> None:
     bad.write_text(RULES_PATH.read_text(encoding="utf-8").replace("min_confidence: 0.75", "min_confidence: 2"), encoding="utf-8")
     with pytest.raises(IncidentRulesError, match="min_confidence"):
         read_rules(bad)
+
+
+def test_a_trial_hearing_of_bombers_is_a_court_case(pipeline: Pipeline) -> None:
+    recs = records(pipeline, "وفي الجلسة الأولى لمحاكمة المتهمين بتفجير سوق مدينة الكويت الذي قتل فيه 9 أشخاص، طلب الدفاع التأجيل.")
+    assert recs and all("court_case" in r["special"] for r in recs)
