@@ -85,6 +85,7 @@ class Rasid:
             ingestor.retry_stage_failures(report)
             if cross_check:
                 report.grouped = self._group_pending(progress)
+                self.refresh_track_records(progress)
         except KeyboardInterrupt:  # each step commits as a whole; the next run redoes the one cut short
             report.interrupted = True
         return report
@@ -104,6 +105,13 @@ class Rasid:
         from rasid.indexing import after_ingest
 
         after_ingest(self.store, article_ids)
+        self.refresh_track_records()
+
+    def refresh_track_records(self, progress: PhaseProgress | None = None) -> int:
+        """Recompute the per-outlet track record of the stories that changed; how many were."""
+        from rasid.verify.track_record import refresh_track_records
+
+        return refresh_track_records(self.store, progress=progress)
 
     def _group_pending(self, progress: PhaseProgress | None) -> int:
         """Group every stored article in no story: this run's and any an interrupted run left."""

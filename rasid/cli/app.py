@@ -21,7 +21,9 @@ from typer.exceptions import TyperException
 
 from rasid.cli import bench, check, demo, doctor, entities, eval_furniture, events, ingest, stories, train
 from rasid.cli import eval as eval_commands
+from rasid.cli.claim_check_cmds import train_claim_check_cmd
 from rasid.cli.common import DEFAULT_DB, err_console
+from rasid.cli.outlets import outlets_cmd
 
 app = typer.Typer(help="Rasid (راصد): Arabic conflict-news monitor.", no_args_is_help=True, add_completion=False)
 eval_app = typer.Typer(help="Measure quality on public datasets (precision/recall/F1).", no_args_is_help=True)
@@ -76,13 +78,14 @@ app.command("analyze")(on_db(ingest.analyze, writes=True))
 app.command("search")(on_db(ingest.search))
 app.command("articles")(on_db(ingest.articles))
 app.command("demo")(demo.demo)
-app.command("bench")(bench.bench)
+app.add_typer(bench.bench_app, name="bench")
 app.command("entities")(on_db(entities.entities))
 app.command("events")(on_db(events.events_command))
 app.command("check")(on_db(check.check))
 app.command("claims")(on_db(check.claims))
 app.command("stories")(on_db(stories.stories_cmd))
 app.command("story")(on_db(stories.story_cmd))
+app.command("outlets")(on_db(outlets_cmd))
 app.command("doctor")(doctor.doctor)
 
 eval_app.command("dates")(eval_commands.eval_dates)
@@ -98,6 +101,7 @@ train_app.command("ner")(train.train_ner)
 train_app.command("dense")(train.train_dense_cmd)
 train_app.command("stance")(train.train_stance_cmd)
 train_app.command("claims")(train.train_claims_cmd)
+train_app.command("claim-check")(train_claim_check_cmd)
 train_app.command("checkworthy")(train.train_checkworthy_cmd)
 
 

@@ -1,16 +1,22 @@
-"""`rasid bench`: ingest and pipeline throughput, story grouping time and peak memory."""
+"""`rasid bench`: ingest and pipeline throughput, story grouping time and peak memory;
+`rasid bench check`: claim-check latency on a database."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from rasid.cli.common import JsonOption, console
+from rasid.cli.common import DEFAULT_DB, JsonOption, console, fail, open_store_or_fail
+
+bench_app = typer.Typer(help="Measure throughput (`rasid bench`) and claim-check latency (`rasid bench check`).")
 
 
+@bench_app.callback(invoke_without_command=True)
 def bench(
+    ctx: typer.Context,
     articles: Annotated[int, typer.Option("--articles", "-n", help="Corpus size to generate (with --corpus: the first N records of a JSONL file).")] = 10000,
     corpus: Annotated[
         str | None, typer.Option(help="Benchmark on this file/folder instead of a generated corpus.")
@@ -19,7 +25,12 @@ def bench(
     stories: Annotated[bool, typer.Option(help="Also time story grouping after ingest.")] = True,
     as_json: JsonOption = False,
 ) -> None:
-    """Measure ingest + pipeline throughput (articles/s), story grouping, and peak memory."""
+    """Measure ingest + pipeline throughput (articles/s), story grouping, and peak memory.
+
+    `rasid bench check --db DB --claims FILE` measures claim-check latency instead.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from rasid.eval.bench import run_bench
 
     result = run_bench(articles=articles, corpus=corpus, stages=stages, progress=not as_json, stories=stories)
@@ -46,3 +57,50 @@ def bench(
             "memory (RSS MB) after each quarter: " + ", ".join(f"{m:.0f}" for m in result["rss_mb_checkpoints"]),
             highlight=False,
         )
+
+
+@bench_app.command("check")
+def bench_check(
+    claims: Annotated[
+        str, typer.Option("--claims", help="UnifiedFC claims (.jsonl/.jsonl.gz), or a text file with one claim a line.")
+    ],
+    db: Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")] = "",
+    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Claims to check, spread evenly over the file.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="Evidence passages to weigh per claim.")] = 12,
+    as_json: JsonOption = False,
+) -> None:
+    """Measure `rasid check` latency: models loaded once, N claims, median/p90/max and time per phase."""
+    from rasid.eval.bench import pick_claims, read_check_claims, run_check_bench
+    from rasid.eval.unifiedfc import UnifiedFCError
+
+    try:
+        texts = pick_claims(read_check_claims(Path(claims)), n)
+    except (OSError, UnicodeDecodeError, UnifiedFCError) as exc:
+        fail(f"{claims}: cannot read claims ({exc})")
+        return
+    if not texts:
+        fail(f"{claims}: no Arabic claims to check")
+    store = open_store_or_fail(db or DEFAULT_DB)
+    try:
+        result = run_check_bench(store, texts, limit=limit)
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_check_bench(result)
+
+
+def _print_check_bench(result: dict[str, Any]) -> None:
+    wall, cpu = result["seconds"], result["cpu_seconds"]
+    console.print(
+        f"{result['claims']} claims on {result['articles']} articles: median [bold]{wall['median']:.3f} s[/bold],"
+        f" p90 {wall['p90']:.3f} s, max {wall['max']:.3f} s (CPU median {cpu['median']:.3f} s);"
+        f" models loaded once in {result['model_load_seconds']:.2f} s",
+        highlight=False,
+    )
+    console.print("per phase (s)    median     p90    mean", highlight=False)
+    for name, row in result["phases"].items():
+        console.print(f"  {name:<12} {row['median']:>8.3f} {row['p90']:>7.3f} {row['mean']:>7.3f}", highlight=False)
+    console.print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(result["verdicts"].items())), highlight=False)
+    console.print("labels: " + ", ".join(f"{k} {v}" for k, v in sorted(result["labels"].items())), highlight=False)

@@ -15,6 +15,41 @@ STANCE_STYLE = {"supports": "green", "refutes": "red", "discusses": "yellow", "u
 VERDICT_STYLE = {"supported": "green", "refuted": "red", "conflicting": "yellow", "not_enough_evidence": "cyan"}
 
 
+LABEL_STYLE = {"true": "green", "misleading": "yellow", "false": "red", "unverified": "cyan"}
+PAGE_STYLE = {"agree": "green", "disagree": "red", "discuss": "yellow", "unrelated": "dim"}
+
+
+def _record_text(record: dict[str, Any] | None) -> str:
+    if not record or not record.get("articles"):
+        return "[dim]not seen before[/dim]"
+    return (
+        f"{record['articles']} articles; {record['facts_held']} facts: "
+        f"{record['contradicted_by_majority']} against the majority, {record['agreed_by_others']} agreed; "
+        f"{record['retractions']} retractions, {record['recycled']} recycled"
+    )
+
+
+def _print_sources(result: Any) -> None:
+    """One row per independent source: its stance, the sentence it rests on, its copies."""
+    shown = [s for s in result.sources if s.stance != "unrelated"][:8]
+    if not shown:
+        return
+    table = Table(title="independent sources (pages read whole; copies joined)", show_lines=True)
+    for col in ("page stance", "outlet / date", "sentence", "copies", "outlet's record"):
+        table.add_column(col, overflow="fold")
+    for source in shown:
+        a = source.article
+        probs = ", ".join(f"{k} {v:.2f}" for k, v in source.probs.items())
+        table.add_row(
+            f"[{PAGE_STYLE[source.stance]}]{source.stance}[/]\n[dim]{probs}[/dim]",
+            f"{a.source or '?'}\n{a.published or 'date unknown'}\n#{a.id}",
+            source.sentence.text.strip() if source.sentence else "",
+            str(len(source.copies)) if source.copies else "",
+            _record_text(source.track_record),
+        )
+    console.print(table)
+
+
 def _print_check(result: Any) -> None:
     style = VERDICT_STYLE.get(result.verdict, "white")
     console.print(f"[bold]claim:[/bold] {result.claim}", highlight=False)
@@ -23,6 +58,10 @@ def _print_check(result: Any) -> None:
         f"[bold {style}]{result.verdict.replace('_', ' ')}[/bold {style}]  confidence {result.confidence:.2f}{when}",
         highlight=False,
     )
+    label_style = LABEL_STYLE.get(result.label, "white")
+    p_true = "" if result.p_true is None else f"  P(true) {result.p_true:.2f}"
+    console.print(f"[bold {label_style}]label: {result.label}[/bold {label_style}]{p_true}", highlight=False)
+    _print_sources(result)
     # Weighed passages first, then at most two that only discuss the claim.
     weighed = [e for e in result.evidence if e.weight > 0]
     shown = weighed[:8] + [e for e in result.evidence if e.weight == 0 and e.stance == "discusses"][:2]

@@ -413,14 +413,34 @@ def eval_stance_cmd(data: DataOption, as_json: JsonOption = False, model: ModelO
     )
 
 
-def eval_claims_cmd(data: DataOption, as_json: JsonOption = False, model: ModelOption = None) -> None:
-    """True/fake claim model on the ANS claim test split: macro F1 and accuracy."""
+def eval_claims_cmd(
+    data: Annotated[Path | None, typer.Option("--data", help="ANS root: score the true/fake claim model.")] = None,
+    unifiedfc: Annotated[
+        Path | None,
+        typer.Option("--unifiedfc", help="UnifiedFC file or folder: check its claims against its pages."),
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="With --unifiedfc: database of its pages (built if empty).")] = None,
+    folds: Annotated[str | None, typer.Option("--folds", help="With --unifiedfc: folds to report (default 3,4).")] = None,
+    as_json: JsonOption = False,
+    model: ModelOption = None,
+) -> None:
+    """Claim checking: --unifiedfc checks real Syrian-war claims (verdicts, page stance, evidence
+    recall, latency); --data scores the ANS true/fake claim model on its test split."""
+    if (data is None) == (unifiedfc is None):
+        fail("give either --unifiedfc FILE (claim checking on UnifiedFC) or --data DIR (ANS claim model)", 2)
+    if unifiedfc is not None:
+        from rasid.cli.claim_check_cmds import eval_unifiedfc
+
+        eval_unifiedfc(unifiedfc, db, folds, model, as_json)
+        return
     from rasid.eval.verify import eval_claims
     from rasid.verify.claims_model import CLAIM_MODEL_PATH, load_claim_model
 
+    assert data is not None
+    ans = data
     _run_eval(
         lambda: load_claim_model(model or CLAIM_MODEL_PATH),
-        lambda m: eval_claims(data, m),
+        lambda m: eval_claims(ans, m),
         as_json,
         [("macro_f1", "macro F1"), ("accuracy", "accuracy")],
     )

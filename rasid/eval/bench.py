@@ -1,4 +1,5 @@
-"""`rasid bench`: throughput and memory of ingest + pipeline on a large generated corpus.
+"""`rasid bench`: throughput and memory of ingest + pipeline on a large generated corpus;
+`rasid bench check`: latency of claim checks on a stored database.
 
 The corpus is synthesised from the bundled sample reports: each article is a fresh
 combination of their sentences with changed numbers, so nothing is an exact duplicate
@@ -9,11 +10,14 @@ file or folder is analysed instead (of a JSONL corpus, plain or gzipped, the fir
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import math
 import random
 import re
 import resource
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -159,4 +163,183 @@ def run_bench(
         "peak_rss_mb": round(peak_kb / 1024, 1),
         "db_mb": round(db_size / 1e6, 1),
         "cores_used": 1,
+    }
+
+
+# -- claim-check latency --------------------------------------------------------------------
+
+CHECK_PHASES = ("search", "split", "bm25", "dense", "stance", "weighing")
+
+
+class _TimedStance:
+    """The stance model, with the seconds its predictions take summed in `seconds`."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self.seconds = 0.0
+
+    def predict_many(self, pairs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self._model.predict_many(pairs)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def predict(self, claim: str, passage: str) -> Any:
+        started = time.perf_counter()
+        try:
+            return self._model.predict(claim, passage)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+
+class _TimedPages:
+    """The claim-check model, with the seconds its page and verdict predictions take summed in `seconds`."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self.thresholds = model.thresholds
+        self.info = model.info
+        self.seconds = 0.0
+
+    def page_probs(self, readings: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self._model.page_probs(readings)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def p_true(self, page_probs: Any) -> float:
+        started = time.perf_counter()
+        try:
+            return float(self._model.p_true(page_probs))
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def _load_check_models() -> tuple[Any | None, Any | None]:
+    """Load (and cache) the models as `check_claim` would: (claim-check model, ANS stance model).
+
+    `rasid check` uses the claim-check model and needs the ANS model only without it.
+    """
+    from rasid.verify.dense import DenseModelError, load_dense_model
+
+    with contextlib.suppress(DenseModelError):
+        load_dense_model()
+    try:
+        from rasid.verify.page_stance import load_claim_check_model
+
+        return load_claim_check_model(), None
+    except (ImportError, FileNotFoundError, KeyError, ValueError):
+        pass
+    try:
+        from rasid.verify.stance import load_stance_model
+
+        return None, load_stance_model()
+    except (ImportError, FileNotFoundError, KeyError, ValueError):
+        return None, None
+
+
+def read_check_claims(path: Path) -> list[str]:
+    """Claims to time: the `claim` of each UnifiedFC record (.jsonl/.jsonl.gz), else one per line of a text file;
+    claims `check_claim` would refuse (too long, not Arabic) are left out."""
+    from rasid.verify.check import ClaimError, validate_claim
+
+    if path.name.lower().endswith((".jsonl", ".jsonl.gz")) or path.is_dir():
+        from rasid.eval.unifiedfc import read_claims
+
+        texts = [c.text for c in read_claims(path)]
+    else:
+        texts = [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
+    kept = []
+    for text in texts:
+        with contextlib.suppress(ClaimError):
+            validate_claim(text)
+            kept.append(text)
+    return kept
+
+
+def pick_claims(texts: list[str], n: int) -> list[str]:
+    """`n` claims spread evenly over `texts` (all of them when there are fewer), in file order."""
+    if n >= len(texts):
+        return list(texts)
+    step = len(texts) / n
+    return [texts[int(i * step)] for i in range(n)]
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {
+        "median": round(statistics.median(values), 6) if values else 0.0,
+        "p90": round(_quantile(values, 0.9), 6),
+        "max": round(max(values, default=0.0), 6),
+        "mean": round(statistics.fmean(values), 6) if values else 0.0,
+    }
+
+
+def run_check_bench(store: Any, claims: list[str], *, limit: int = 12, warmup: bool = True) -> dict[str, Any]:
+    """Latency of `check_claim` over `claims` on `store`, models loaded once, with a per-phase breakdown.
+
+    Phases: the four of `rasid.verify.retrieve` (candidate search with the article fetch, sentence
+    split, sentence BM25, LSA cosines with the fusion), the stance predictions (the claim-check
+    model's pages and verdict, or the ANS model when that one is missing), and
+    weighing: the rest of the check (claim framing, cues, weights, verdict, the page reading of
+    the candidates and the label, explanation).
+    """
+    from rasid.verify.check import check_claim
+    from rasid.verify.retrieve import PHASES, timed_retrieval
+
+    started = time.perf_counter()
+    page_model, stance_model = _load_check_models()
+    load_seconds = time.perf_counter() - started
+    if warmup and claims:  # the first check reads lexicons and warms SQLite's page cache: not counted
+        check_claim(store, claims[0], limit=limit, stance_model=stance_model, claim_check_model=page_model)
+    timed: _TimedStance | _TimedPages | None = None
+    if page_model is not None:
+        timed = _TimedPages(page_model)
+    elif stance_model is not None:
+        timed = _TimedStance(stance_model)
+    totals: list[float] = []
+    cpu: list[float] = []
+    phases: dict[str, list[float]] = {name: [] for name in CHECK_PHASES}
+    verdicts: dict[str, int] = {}
+    labels: dict[str, int] = {}
+    for claim in claims:
+        if timed is not None:
+            timed.seconds = 0.0
+        with timed_retrieval() as seconds:
+            wall, cpu_started = time.perf_counter(), time.process_time()
+            if isinstance(timed, _TimedPages):
+                result = check_claim(store, claim, limit=limit, claim_check_model=timed)
+            else:
+                result = check_claim(store, claim, limit=limit, stance_model=timed)
+            wall, cpu_used = time.perf_counter() - wall, time.process_time() - cpu_started
+        totals.append(wall)
+        cpu.append(cpu_used)
+        for name in PHASES:
+            phases[name].append(seconds[name])
+        stance = timed.seconds if timed is not None else 0.0
+        phases["stance"].append(stance)
+        phases["weighing"].append(max(0.0, wall - sum(seconds.values()) - stance))
+        verdicts[result.verdict] = verdicts.get(result.verdict, 0) + 1
+        labels[result.label] = labels.get(result.label, 0) + 1
+    return {
+        "claims": len(claims),
+        "articles": store.count_articles(),
+        "model_load_seconds": round(load_seconds, 3),
+        "seconds": _summary(totals),
+        "cpu_seconds": _summary(cpu),
+        "phases": {name: _summary(values) for name, values in phases.items()},
+        "verdicts": verdicts,
+        "labels": labels,
+        "stance_model": "claim-check" if page_model is not None else ("ans" if stance_model is not None else None),
     }

@@ -159,4 +159,25 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (article_id, stage)
     )
     """,
+    # 7: per-outlet track record (rasid.verify.track_record): what each story adds to the record of
+    # each outlet in it, and the digest of the story's members it was computed from (a story whose
+    # digest changed is recomputed). No foreign key to stories: a story emptied by regrouping is
+    # deleted, and its records are dropped at the next refresh.
+    """
+    CREATE TABLE outlet_records (
+        outlet TEXT NOT NULL,
+        story_id INTEGER NOT NULL,
+        facts_held INTEGER NOT NULL,
+        contradicted_by_majority INTEGER NOT NULL,
+        agreed_by_others INTEGER NOT NULL,
+        retractions INTEGER NOT NULL,
+        examples TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (outlet, story_id)
+    );
+    CREATE INDEX outlet_records_story ON outlet_records(story_id);
+    CREATE TABLE outlet_record_stories (
+        story_id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL
+    )
+    """,
 ]

@@ -14,9 +14,13 @@ Pipeline
      only discusses; a negated predicate or a denial refutes; a disputed-fact cue
      ("لم تتضح الأسباب حتى الآن") makes it discuss (counted as doubt);
      otherwise it supports, flagged partial / redeployment / hedged when those cues occur;
-   * the ANS stance model (`rasid.verify.stance`) gives the probabilities; it picks
-     the label alone only when the claim's predicate is in no cue family. The final
-     probabilities are 0.6 × cue distribution + 0.4 × model probabilities.
+   * the claim-check page model (`rasid.verify.page_check`, trained on real Syrian-war
+     claims) reads each candidate page whole; the passage that is its page's closest
+     sentence to the claim takes the page's probabilities (agree → supports, disagree →
+     refutes, discuss → discusses), and picks the label alone only when the claim's
+     predicate is in no cue family. The final probabilities are 0.6 × cue distribution +
+     0.4 × page probabilities. Without that model, or when a `stance_model` is passed,
+     the ANS sentence-pair model (`rasid.verify.stance`) gives the probabilities instead.
 3. Weight of a supporting or refuting passage (0–1):
    probability of its label × relevance (0.5 + coverage / 2)
    × 0.5 if hedged × 0.6 if partial × 0.85 if framed as redeployment
@@ -34,6 +38,9 @@ Pipeline
    * otherwise supported (S > R) or refuted.
    Confidence: for supported/refuted (top − others) / (top + others + 0.5) scaled into
    [0.05, 0.95]; for the others 1 − |S − R| / (S + R + 1).
+6. The publishable label (true / misleading / false / unverified) comes from the page
+   reading (independent sources → P(true), `page_check.label_claim`), reconciled with the
+   passage verdict by `publishable_label`.
 """
 
 from __future__ import annotations
@@ -53,12 +60,13 @@ from rasid.text.lang import detect_language
 from rasid.text.stem import stem
 from rasid.text.tokens import search_terms
 from rasid.verify.explain import explain
-from rasid.verify.retrieve import Passage, claim_groups, retrieve
+from rasid.verify.retrieve import Passage, candidate_articles, claim_groups, retrieve
 from rasid.verify.types import CheckResult, Evidence
 
 VERDICTS = ("supported", "refuted", "conflicting", "not_enough_evidence")
 STANCES = ("supports", "refutes", "discusses", "unrelated")
 CUE_WEIGHT = 0.6
+CANDIDATE_PAGES = 20  # articles read for a check, as passages and as whole pages
 
 
 # A claim is a sentence or two; a page of text takes many seconds to weigh and is no claim.
@@ -358,7 +366,7 @@ def _weigh(frame: ClaimFrame, p: Passage, probs: dict[str, float], claim_time: d
     if label is None:
         if not probs:
             label = "discusses"
-            e.notes.append("no cue for the claim's predicate and no stance model: stance not decided")
+            e.notes.append("no cue for the claim's predicate: this passage's stance is left to its page's reading")
         else:
             label = max(probs, key=lambda k: probs[k])
     cue_dist = {k: (0.8 if k == label else 0.1) for k in ("supports", "refutes", "discusses")}
@@ -392,6 +400,7 @@ def check_claim(
     stance_model: Any | None = None,
     use_model: bool = True,
     use_dense: bool = True,
+    claim_check_model: Any | None = None,
 ) -> CheckResult:
     """Retrieve evidence for `claim`, weigh it and return a verdict with an explanation.
 
@@ -403,7 +412,8 @@ def check_claim(
     validate_claim(claim)
     frame = frame_claim(claim, as_of)
     claim_time = frame.time or as_of
-    passages = retrieve(store, claim, limit=limit * 2, use_dense=use_dense)
+    candidates = candidate_articles(store, claim_groups(claim), limit=CANDIDATE_PAGES)
+    passages = retrieve(store, claim, limit=limit * 2, use_dense=use_dense, candidates=candidates)
     excluded = 0
     kept: list[Passage] = []
     for p in passages:
@@ -412,13 +422,30 @@ def check_claim(
             continue
         kept.append(p)
     kept = kept[:limit]
-    model = stance_model if stance_model is not None else (_load_stance_model() if use_model else None)
-    model_probs: list[dict[str, float]] = []
+    check_model = claim_check_model if claim_check_model is not None else (_load_claim_check_model() if use_model else None)
+    pages = None
+    if check_model is not None:
+        from rasid.verify.page_check import (
+            attach_track_records,
+            independent_sources,
+            label_claim,
+            read_candidates,
+        )
+
+        read = read_candidates(store, claim, check_model, as_of=as_of, candidates=candidates)
+        pages = label_claim(check_model, independent_sources(read))
+        attach_track_records(store, pages.pages)
+        model_probs = _page_passage_probs(kept, read)
+        stance_name = f"claim-check page model ({check_model.info.get('trained_on', '?')}) + cues"
+    model = stance_model if stance_model is not None else (_load_stance_model() if use_model and pages is None else None)
     if model is not None and kept:
+        # The ANS sentence-pair model: used when asked for, or when the claim-check model is missing.
         model_probs = [probs for _, probs in model.predict_many([(claim, p.text) for p in kept])]
-    evidence = [
-        _weigh(frame, p, model_probs[i] if model_probs else {}, claim_time) for i, p in enumerate(kept)
-    ]
+        stance_name = "ans-stance"
+    elif pages is None:
+        model_probs = [{} for _ in kept]
+        stance_name = "cues only (stance model not available)"
+    evidence = [_weigh(frame, p, model_probs[i], claim_time) for i, p in enumerate(kept)]
     supports = side_total([e for e in evidence if e.stance == "supports"])
     refutes = side_total([e for e in evidence if e.stance == "refutes"])
     doubt = side_total([e for e in evidence if "disputed" in e.flags])
@@ -438,8 +465,80 @@ def check_claim(
         excluded_after_as_of=excluded,
         totals={"supports": supports, "refutes": refutes, "doubt": doubt},
         outlets=outlets,
-        model="ans-stance" if model is not None else "cues only (stance model not available)",
+        model=stance_name,
     )
+    if pages is not None:
+        stances = [p.stance for p in pages.pages]
+        result.label, result.label_reasons = publishable_label(verdict, evidence, pages.label, pages.reasons, stances)
+        result.p_true, result.sources = pages.p_true, pages.pages
+    else:
+        result.label, result.label_reasons = publishable_label(verdict, evidence, None, ["no_claim_check_model"])
     result.explanation_ar, result.explanation_en = explain(result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+PAGE_TO_PASSAGE = {"agree": "supports", "disagree": "refutes", "discuss": "discusses"}
+
+
+def _page_passage_probs(passages: Sequence[Passage], pages: Sequence[Any]) -> list[dict[str, float]]:
+    """A passage that is its page's closest sentence to the claim takes the page's stance probabilities.
+
+    Other passages get none (their stance is left to the cues): a page confirms the claim
+    once, through the sentence that tells it.
+    """
+    best = {
+        (page.article.id, page.sentence.start): page.probs for page in pages if page.sentence is not None
+    }
+    out: list[dict[str, float]] = []
+    for p in passages:
+        probs = best.get((p.article.id, p.start))
+        if probs is None:
+            out.append({})
+            continue
+        related = sum(probs[k] for k in PAGE_TO_PASSAGE) or 1.0
+        out.append({PAGE_TO_PASSAGE[k]: probs[k] / related for k in PAGE_TO_PASSAGE})
+    return out
+
+
+def _load_claim_check_model() -> Any | None:
+    try:
+        from rasid.verify.page_stance import load_claim_check_model
+
+        return load_claim_check_model()
+    except (ImportError, FileNotFoundError, KeyError, ValueError):
+        return None
+
+
+def publishable_label(
+    verdict: str,
+    evidence: Sequence[Evidence],
+    page_label: str | None,
+    page_reasons: Sequence[str],
+    page_stances: Sequence[str] = (),
+) -> tuple[str, list[str]]:
+    """true / misleading / false / unverified from the two readings of the evidence.
+
+    The page reading (independent sources, learned on real claims) decides; the passage reading
+    (cue families, explicit denials) corrects it where it is sharper: reports that contradict one
+    another make the claim misleading (false only when independent sources deny it); an explicit denial turns a "true" into misleading; support
+    read from the passages alone, against a page reading of "false", leaves the claim unverified.
+    """
+    reasons = list(page_reasons)
+    denied = any(e.stance == "refutes" and {"denial", "negated"} & set(e.flags) for e in evidence)
+    if page_label is None:
+        label = {"supported": "true", "refuted": "false", "conflicting": "misleading"}.get(verdict, "unverified")
+        return label, reasons
+    if verdict == "conflicting" and "sources_deny" not in reasons:
+        return "misleading", [*reasons, "reports_conflict"]
+    if page_label == "true" and verdict == "refuted" and denied:
+        return "misleading", [*reasons, "explicit_denial"]
+    if page_label == "false" and verdict == "supported":
+        # The passages support it and a source's page, read whole, confirms it with none denying:
+        # the sources are few rather than silent.
+        if "agree" in page_stances and "disagree" not in page_stances:
+            return "true", ["passages_supported", "a_source_confirms"]
+        return "unverified", [*reasons, "passages_support_pages_do_not"]
+    if page_label == "unverified" and verdict in ("supported", "refuted"):
+        return ("true" if verdict == "supported" else "false"), [*reasons, f"passages_{verdict}"]
+    return page_label, reasons

@@ -16,7 +16,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,33 +50,61 @@ class DenseModel:
     def dims(self) -> int:
         return int(self.components.shape[0])
 
+    @cached_property
+    def _term_vectors(self) -> np.ndarray:
+        """(V, k): each vocabulary term's row of the projection, IDF-weighted, contiguous float32."""
+        return np.ascontiguousarray((self.components.T * self.idf[:, None]).astype(np.float32))
+
+    def _counts(self, terms: Sequence[str]) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for term in terms:
+            if len(term) > 1 and not term.isdigit():
+                j = self.vocabulary.get(stem(term))
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+        return counts
+
     def tfidf(self, texts: Sequence[str]) -> np.ndarray:
         """Sublinear TF-IDF rows, L2-normalised (dense: passages are few per query)."""
         rows = np.zeros((len(texts), len(self.vocabulary)), dtype=np.float32)
         for i, text in enumerate(texts):
-            counts: dict[int, int] = {}
-            for term in analyze(text):
-                j = self.vocabulary.get(term)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            for j, c in counts.items():
+            for j, c in self._counts(search_terms(text)).items():
                 rows[i, j] = (1.0 + math.log(c)) * self.idf[j]
         norms = np.linalg.norm(rows, axis=1, keepdims=True)
         return rows / np.where(norms == 0, 1.0, norms)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit-length LSA vectors, one row per text (zero rows for out-of-vocabulary texts)."""
-        if not texts:
-            return np.zeros((0, self.dims), dtype=np.float32)
-        vectors = self.tfidf(texts) @ self.components.T.astype(np.float32)
+    def embed_terms(self, term_lists: Sequence[Sequence[str]]) -> np.ndarray:
+        """`embed` of texts already split into normalised words (`rasid.text.tokens.search_terms`).
+
+        A text's LSA vector is the sum of its terms' projected rows weighted by sublinear TF
+        (the TF-IDF row's own length only scales it, and the result is made unit length anyway):
+        a few hundred multiply-adds per text instead of a product with the whole vocabulary.
+        """
+        vectors = np.zeros((len(term_lists), self.dims), dtype=np.float32)
+        table = self._term_vectors
+        for i, terms in enumerate(term_lists):
+            counts = self._counts(terms)
+            if counts:
+                tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float32, count=len(counts))
+                vectors[i] = tf @ table[list(counts)]
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms == 0, 1.0, norms)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length LSA vectors, one row per text (zero rows for out-of-vocabulary texts)."""
+        return self.embed_terms([search_terms(text) for text in texts])
 
     def similarity(self, query: str, texts: Sequence[str]) -> list[float]:
         """Cosine similarity of `query` to each text, in [-1, 1]."""
         if not texts:
             return []
-        vectors = self.embed([query, *texts])
+        return self.similarity_terms(search_terms(query), [search_terms(text) for text in texts])
+
+    def similarity_terms(self, query: Sequence[str], term_lists: Sequence[Sequence[str]]) -> list[float]:
+        """`similarity` of texts already split into normalised words."""
+        if not term_lists:
+            return []
+        vectors = self.embed_terms([query, *term_lists])
         return [float(x) for x in vectors[1:] @ vectors[0]]
 
 

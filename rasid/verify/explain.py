@@ -24,7 +24,8 @@ def templates() -> dict[str, dict[str, Any]]:
     raw = yaml.safe_load(resources.files("rasid.verify").joinpath("data/explain_templates.yaml").read_text("utf-8"))
     if not isinstance(raw, dict) or set(raw) != {"ar", "en"}:
         raise ValueError("explain_templates.yaml: expected exactly the languages 'ar' and 'en'")
-    if set(raw["ar"]) != set(raw["en"]) or set(raw["ar"]["verdict"]) != set(raw["en"]["verdict"]):
+    nested = ("verdict", "label", "label_reason", "page_stance", "would_change")
+    if set(raw["ar"]) != set(raw["en"]) or any(set(raw["ar"][k]) != set(raw["en"][k]) for k in nested):
         raise ValueError("explain_templates.yaml: 'ar' and 'en' must define the same keys")
     return raw
 
@@ -102,7 +103,35 @@ def _time_sentences(result: CheckResult, weighed: list[Evidence], t: dict[str, A
     return out
 
 
+SOURCES_CITED = 3
+
+
+def _label_paragraph(result: CheckResult, t: dict[str, Any]) -> str:
+    """The publishable label, its reasons, the closest independent sources and what would change it."""
+    parts = [t["label"][result.label]]
+    parts.extend(t["label_reason"][r] for r in result.label_reasons if r in t["label_reason"])
+    cited = [s for s in result.sources if s.stance != "unrelated" and s.sentence is not None][:SOURCES_CITED]
+    if cited:
+        parts.append(t["sources_intro"])
+        for source in cited:
+            a = source.article
+            parts.append(
+                t["source_cite"].format(
+                    outlet=a.source or t["unknown_outlet"],
+                    date=a.published.isoformat() if a.published else t["unknown_date"],
+                    stance=t["page_stance"][source.stance],
+                    text=_quote(source.sentence.text),
+                )
+            )
+            if source.copies:
+                parts.append(t["copies"].format(count=len(source.copies)))
+    parts.append(t["would_change"][result.label])
+    return " ".join(parts)
+
+
 def explain(result: CheckResult) -> tuple[str, str]:
-    """(Arabic paragraph, English paragraph)."""
+    """(Arabic paragraph, English paragraph): the label first, then how the passages weigh."""
     raw = templates()
-    return _paragraph(result, raw["ar"]), _paragraph(result, raw["en"])
+    return tuple(  # type: ignore[return-value]
+        _label_paragraph(result, raw[lang]) + " " + _paragraph(result, raw[lang]) for lang in ("ar", "en")
+    )

@@ -49,6 +49,7 @@ def tokenize(text: str) -> list[str]:
     return normalize(text).split()
 
 
+@lru_cache(maxsize=200_000)  # pure, and called for every word of every pair: a check repeats many
 def stem(word: str) -> str:
     """A light stem (strip article/conjunction prefixes and common suffixes) for overlap tests."""
     if word.isdigit():
@@ -101,6 +102,7 @@ def _char_ngrams(text: str, n: int = 3) -> set[str]:
     return {padded[i : i + n] for i in range(max(len(padded) - n + 1, 0))}
 
 
+@lru_cache(maxsize=200_000)
 def _same_word(a: str, b: str) -> bool:
     """Loose match for alignment: same light stem or mostly shared letters (انسحبت ~ انسحاب)."""
     if a == b:

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from rasid.records import ArticleRow, ArticleStore
@@ -27,6 +30,30 @@ from rasid.verify.dense import DenseModel, DenseModelError, load_dense_model
 RRF_K = 60
 MIN_DENSE = 0.25  # below this cosine a passage with no shared word is noise
 MAX_PASSAGE_CHARS = 600
+
+# Phases of `retrieve`, timed for `rasid bench check` (seconds summed while `timed_retrieval` is open).
+PHASES = ("search", "split", "bm25", "dense")
+_PHASE_SECONDS: ContextVar[dict[str, float] | None] = ContextVar("rasid_retrieve_phases", default=None)
+
+
+@contextmanager
+def timed_retrieval() -> Iterator[dict[str, float]]:
+    """Sum the seconds each phase of `retrieve` takes inside the block into the dict yielded."""
+    seconds = dict.fromkeys(PHASES, 0.0)
+    token = _PHASE_SECONDS.set(seconds)
+    try:
+        yield seconds
+    finally:
+        _PHASE_SECONDS.reset(token)
+
+
+def _lap(phase: str, started: float) -> float:
+    """Add the time since `started` to `phase` (when timing is on); the time now."""
+    now = time.perf_counter()
+    seconds = _PHASE_SECONDS.get()
+    if seconds is not None:
+        seconds[phase] += now - started
+    return now
 
 
 @dataclass
@@ -65,6 +92,7 @@ def candidate_articles(store: ArticleStore, groups: Sequence[Sequence[str]], *, 
     """Article ids by reciprocal-rank fusion of the all-words search and one search per word."""
     if not groups:
         return []
+    started = time.perf_counter()
     rankings = [store.search([list(g) for g in groups], limit=limit)]
     if len(groups) > 1:
         rankings.extend(store.search([list(g)], limit=limit) for g in groups)
@@ -73,6 +101,7 @@ def candidate_articles(store: ArticleStore, groups: Sequence[Sequence[str]], *, 
         weight = 2.0 if i == 0 else 1.0  # matching every word counts more
         for rank, (article_id, _) in enumerate(ranking):
             fused[article_id] = fused.get(article_id, 0.0) + weight / (RRF_K + rank)
+    _lap("search", started)
     return [a for a, _ in sorted(fused.items(), key=lambda x: -x[1])[:limit]]
 
 
@@ -91,17 +120,26 @@ def retrieve(
     limit: int = 12,
     dense: DenseModel | None = None,
     use_dense: bool = True,
+    candidates: Sequence[int] | None = None,
 ) -> list[Passage]:
-    """The `limit` best evidence passages for `claim`, best first."""
+    """The `limit` best evidence passages for `claim`, best first.
+
+    `candidates`: article ids already found by `candidate_articles` (a check reads the same
+    candidates twice, as passages and as whole pages: it searches once).
+    """
+    started = time.perf_counter()
     groups = claim_groups(claim)
     if not groups:
         return []
-    passages: list[Passage] = []
-    for article_id in candidate_articles(store, groups, limit=articles):
+    found = []
+    ids = candidates if candidates is not None else candidate_articles(store, groups, limit=articles)
+    for article_id in ids:
         row = store.get_article(article_id)
-        if row is None:
-            continue
-        text = store.get_text(article_id)
+        if row is not None:
+            found.append((row, store.get_text(article_id)))
+    started = _lap("search", started)
+    passages: list[Passage] = []
+    for row, text in found:
         for index, (start, end) in enumerate(split_sentences(text)):
             piece = text[start:end].strip()
             if len(piece) < 12:
@@ -110,12 +148,15 @@ def retrieve(
                 piece = piece[:MAX_PASSAGE_CHARS]
                 end = start + len(piece)
             passages.append(Passage(row, start, end, piece, index, terms=tuple(search_terms(piece))))
+    started = _lap("split", started)
     if not passages:
         return []
     _score_lexical(passages, groups)
+    started = _lap("bm25", started)
     model = dense if dense is not None else (_dense_model() if use_dense else None)
     if model is not None:
-        for passage, sim in zip(passages, model.similarity(claim, [p.text for p in passages]), strict=True):
+        sims = model.similarity_terms(search_terms(claim), [p.terms for p in passages])
+        for passage, sim in zip(passages, sims, strict=True):
             passage.dense = round(sim, 4)
     kept = [p for p in passages if p.lexical > 0 or p.dense >= MIN_DENSE]
     by_lex = sorted(kept, key=lambda p: -p.lexical)
@@ -128,6 +169,7 @@ def retrieve(
     kept.sort(key=lambda p: (-p.score, -p.lexical))
     for p in kept:
         p.score = round(p.score * RRF_K / 2, 4)  # 1.0 = first in both rankings
+    _lap("dense", started)  # the LSA cosines and the fusion of the two rankings
     return kept[:limit]
 
 
@@ -135,7 +177,18 @@ def _score_lexical(passages: Sequence[Passage], groups: Sequence[Sequence[str]],
     keys = [_group_keys(g) for g in groups]
     n = len(passages)
     avg_len = sum(len(p.terms) for p in passages) / n or 1.0
-    tfs = [[sum(1 for t in p.terms if _matches(k, t)) for k in keys] for p in passages]
+    # The groups each distinct word matches, worked out once (a word recurs across passages).
+    matched: dict[str, list[int]] = {}
+    tfs = []
+    for p in passages:
+        row = [0] * len(keys)
+        for t in p.terms:
+            hits = matched.get(t)
+            if hits is None:
+                hits = matched[t] = [j for j, k in enumerate(keys) if _matches(k, t)]
+            for j in hits:
+                row[j] += 1
+        tfs.append(row)
     df = [sum(1 for row in tfs if row[j]) for j in range(len(keys))]
     idf = [math.log(1.0 + (n - d + 0.5) / (d + 0.5)) for d in df]
     for p, row in zip(passages, tfs, strict=True):

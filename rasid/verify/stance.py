@@ -102,7 +102,11 @@ class StanceModel:
     def predict_many(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, dict[str, float]]]:
         if not pairs:
             return []
-        proba = adjusted_probabilities(self.pipeline, pairs, self.bias)
+        from threadpoolctl import threadpool_limits
+
+        # One thread: on a busy machine OpenMP workers spin far longer than a dozen pairs take.
+        with threadpool_limits(limits=1, user_api="openmp"):
+            proba = adjusted_probabilities(self.pipeline, pairs, self.bias)
         out = []
         for row in proba:
             probs = {label: float(p) for label, p in zip(self.labels, row, strict=True)}

@@ -73,6 +73,12 @@ class CheckResult:
     explanation_en: str = ""
     model: str = ""
     seconds: float = 0.0
+    # The publishable label (true / misleading / false / unverified) and what it rests on:
+    # the independent sources' pages read by the claim-check model (`rasid.verify.page_check`).
+    label: str = "unverified"
+    p_true: float | None = None
+    label_reasons: list[str] = field(default_factory=list)
+    sources: list[Any] = field(default_factory=list)  # PageEvidence, one per independent source
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +87,10 @@ class CheckResult:
             "claim_time": self.claim_time.isoformat() if self.claim_time else None,
             "verdict": self.verdict,
             "confidence": round(self.confidence, 3),
+            "label": self.label,
+            "p_true": None if self.p_true is None else round(self.p_true, 3),
+            "label_reasons": list(self.label_reasons),
+            "sources": [s.to_dict() for s in self.sources],
             "totals": {k: round(v, 3) for k, v in self.totals.items()},
             "independent_sources": self.outlets,
             "excluded_after_as_of": self.excluded_after_as_of,

@@ -98,7 +98,7 @@ def _readme_commands() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     text = (REPO / "README.md").read_text(encoding="utf-8")
     for line in text.splitlines():
-        m = re.match(r"rasid (eval|train) ([a-z|]+)\s(.*)", line)
+        m = re.match(r"rasid (eval|train) ([a-z|-]+)\s(.*)", line)
         if m:
             for name in m.group(2).split("|"):
                 found.setdefault(f"{m.group(1)} {name}", []).append(m.group(3).split("#")[0])

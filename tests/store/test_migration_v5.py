@@ -79,6 +79,8 @@ def v4_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         # Today's analyze reads the stage failures table of migration 6; a v4 release had none,
         # so it exists only while this run writes (and is dropped below, before v5 is applied).
         rasid.store.execute(MIGRATIONS[5])
+        for statement in MIGRATIONS[6].split(";"):  # and the outlet track records of migration 7
+            rasid.store.execute(statement)
         report = rasid.analyze([str(sample_corpus_path()), str(tmp_path / "repost")])
         assert report.added >= 10 and not report.interrupted
         store = rasid.store
@@ -90,6 +92,8 @@ def v4_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             store.save_signature(first, sig.to_bytes(), sig.band_keys())
         assert store.query("SELECT COUNT(*) FROM lsh_bands")[0][0] > len(set(store.query("SELECT * FROM lsh_bands")))
         store.execute("DROP TABLE stage_failures")
+        for table in ("outlet_records", "outlet_record_stories"):
+            store.execute(f"DROP TABLE {table}")
         rasid.close()
     return path
 

@@ -1,0 +1,174 @@
+"""Read the candidate pages of a claim, join copies into independent sources, label the claim.
+
+1. Candidates: the store's BM25 search for the claim's words (`retrieve.candidate_articles`);
+   pages published after `--as-of` are left out.
+2. Each page is read by the page model (`page_stance`): agree / disagree / discuss / unrelated,
+   with the sentence it rests on.
+3. Independence: a page that is a near-copy of another (`duplicate_of`, found at ingest) joins
+   its original's group, and pages of one outlet form one group: four sites relaying one text are
+   one source. A group speaks through its most related page.
+4. The verdict model turns the groups' probabilities into P(true); the label is
+   true / false outside the thresholds chosen on the tuning folds, unverified between them or
+   when no page at all is found, misleading when the lean is true but an independent source
+   disagrees (part of it holds, part is contested).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasid.records import ArticleRow, ArticleStore
+from rasid.verify.claim_pairs import profile_claim
+from rasid.verify.page_stance import PAGE_LABELS, ClaimCheckModel, PageSentence, page_sentences, read_page
+from rasid.verify.retrieve import candidate_articles, claim_groups
+
+LABELS = ("true", "misleading", "false", "unverified")
+RELATED = 0.5  # a page whose P(unrelated) is below this is about the claim
+DISAGREES = 0.4  # P(disagree) from which an independent source counts as contesting the claim
+
+
+@dataclass
+class PageEvidence:
+    article: ArticleRow
+    stance: str
+    probs: dict[str, float]
+    sentence: PageSentence | None
+    source_group: str = ""
+    copies: list[int] = field(default_factory=list)  # other pages of the same source group
+    track_record: dict[str, Any] | None = None  # the outlet's record (`rasid.verify.track_record`)
+
+    @property
+    def related(self) -> float:
+        return 1.0 - self.probs.get("unrelated", 1.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.article
+        return {
+            "article_id": a.id,
+            "doc_id": a.doc_id,
+            "url": a.url,
+            "outlet": a.source,
+            "published": a.published.isoformat() if a.published else None,
+            "stance": self.stance,
+            "probs": {k: round(v, 3) for k, v in self.probs.items()},
+            "sentence": self.sentence.text.strip() if self.sentence else None,
+            "start": self.sentence.start if self.sentence else None,
+            "end": self.sentence.end if self.sentence else None,
+            "source_group": self.source_group,
+            "copies": list(self.copies),
+            "track_record": self.track_record,
+        }
+
+
+@dataclass
+class PageVerdict:
+    label: str
+    p_true: float
+    pages: list[PageEvidence]  # one per independent source, most related first
+    reasons: list[str]
+
+
+def read_candidates(
+    store: ArticleStore,
+    claim: str,
+    model: ClaimCheckModel,
+    *,
+    as_of: dt.date | None = None,
+    limit: int = 20,
+    candidates: Sequence[int] | None = None,
+) -> list[PageEvidence]:
+    """The candidate pages of `claim` (found here unless given), each with its stance and best sentence."""
+    profile = profile_claim(claim)
+    if candidates is None:
+        candidates = candidate_articles(store, claim_groups(claim), limit=limit)
+    rows: list[ArticleRow] = []
+    sentences: list[list[PageSentence]] = []
+    for article_id in candidates:
+        row = store.get_article(article_id)
+        if row is None or (as_of is not None and row.published is not None and row.published > as_of):
+            continue
+        rows.append(row)
+        sentences.append(page_sentences(store.get_text(article_id)))
+    readings = [read_page(profile, s) for s in sentences]
+    probs = model.page_probs(readings)
+    out = []
+    for row, found, reading, p in zip(rows, sentences, readings, probs, strict=True):
+        dist = {label: float(v) for label, v in zip(PAGE_LABELS, p, strict=True)}
+        best = found[reading.best] if reading.best >= 0 else None
+        out.append(PageEvidence(row, max(dist, key=lambda k: dist[k]), dist, best))
+    return out
+
+
+def independent_sources(pages: Sequence[PageEvidence]) -> list[PageEvidence]:
+    """One page per independent source (copies and one outlet's pages joined), most related first."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        parent[find(a)] = find(b)
+
+    for p in pages:
+        node = f"article:{p.article.id}"
+        if p.article.duplicate_of is not None:
+            union(node, f"article:{p.article.duplicate_of}")
+        if p.article.source:
+            union(node, f"outlet:{p.article.source}")
+    groups: dict[str, list[PageEvidence]] = {}
+    for p in pages:
+        groups.setdefault(find(f"article:{p.article.id}"), []).append(p)
+    chosen = []
+    for key, members in groups.items():
+        members.sort(key=lambda p: -p.related)
+        head = members[0]
+        head.source_group = key
+        head.copies = [m.article.id for m in members[1:]]
+        chosen.append(head)
+    chosen.sort(key=lambda p: -p.related)
+    return chosen
+
+
+def attach_track_records(store: ArticleStore, sources: Sequence[PageEvidence]) -> None:
+    """Put each source's outlet record beside it: what Rasid has seen of that outlet so far."""
+    from rasid.verify.track_record import track_records_for
+
+    outlets = {s.article.source for s in sources if s.article.source}
+    if not outlets:
+        return
+    records = track_records_for(store, outlets)
+    for source in sources:
+        record = records.get(source.article.source or "")
+        if record is not None:
+            source.track_record = record.to_json()
+
+
+def label_claim(model: ClaimCheckModel, sources: Sequence[PageEvidence]) -> PageVerdict:
+    """The claim's label from its independent sources (see the module docstring)."""
+    related = [s for s in sources if s.related >= RELATED]
+    p_true = model.p_true([[s.probs[label] for label in PAGE_LABELS] for s in sources])
+    low, high = model.thresholds
+    reasons: list[str] = []
+    if not sources:
+        return PageVerdict("unverified", p_true, [], ["no_source"])
+    contested = [s for s in related if s.probs["disagree"] >= DISAGREES]
+    if p_true >= high:
+        label = "misleading" if contested else "true"
+        reasons.append("independent_sources_agree")
+        if contested:
+            reasons.append("an_independent_source_disagrees")
+    elif p_true <= low:
+        label = "false"
+        if contested:
+            reasons.append("sources_deny")
+        reasons.append("no_independent_confirmation" if not related else "related_sources_do_not_confirm")
+    else:
+        label = "unverified"
+        reasons.append("evidence_too_weak")
+    return PageVerdict(label, p_true, list(sources), reasons)

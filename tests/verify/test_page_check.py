@@ -1,0 +1,188 @@
+"""Page-level claim checking: passage signals, independent sources, labels (reports written for these tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+
+from rasid.records import ArticleRow
+from rasid.text.tokens import search_terms
+from rasid.verify.check import publishable_label
+from rasid.verify.claim_pairs import PAIR_FEATURES, pair_vector, profile_claim
+from rasid.verify.page_check import LABELS, PageEvidence, independent_sources, label_claim
+from rasid.verify.page_stance import (
+    PAGE_LABELS,
+    PAGE_VECTOR_SIZE,
+    VERDICT_FEATURES,
+    ClaimCheckModel,
+    load_claim_check_model,
+    page_sentences,
+    read_page,
+    verdict_vector,
+)
+from rasid.verify.types import Evidence
+
+CLAIM = "أعلنت وزارة الصحة في إدلب مقتل 14 مدنياً في قصف على سوق مدينة أريحا يوم الأحد"
+
+
+def _vector(claim: str, passage: str) -> dict[str, float]:
+    return dict(zip(PAIR_FEATURES, pair_vector(profile_claim(claim), search_terms(passage)), strict=True))
+
+
+def test_a_passage_repeating_the_claim_covers_it_whole() -> None:
+    v = _vector(CLAIM, CLAIM)
+    assert v["coverage"] == 1.0 and v["weighted_coverage"] == 1.0 and v["longest_run"] == 1.0
+    assert v["rarest_found"] == 1.0 and v["numbers_found"] == 1.0 and v["other_numbers"] == 0.0
+
+
+def test_a_passage_on_another_subject_covers_little() -> None:
+    v = _vector(CLAIM, "افتتحت البلدية حديقة عامة جديدة للأطفال في حي الميدان بحضور عدد من الأهالي")
+    assert v["weighted_coverage"] < 0.2 and v["rarest_found"] == 0.0
+
+
+def test_another_toll_for_the_same_event_is_a_number_mismatch() -> None:
+    v = _vector(CLAIM, "قتل 9 مدنيين في قصف على سوق مدينة أريحا يوم الأحد بحسب الدفاع المدني")
+    assert v["numbers_found"] == 0.0 and v["other_numbers"] == 1.0
+    assert v["weighted_coverage"] > 0.4
+
+
+def test_denial_and_negation_are_counted_on_the_passage_side() -> None:
+    v = _vector(CLAIM, "نفت وزارة الصحة الأنباء عن قصف سوق أريحا وقالت إن السوق لم يتعرض لأي قصف")
+    assert v["denial"] >= 1 and v["passage_negated"] >= 1
+    assert v["claim_negated"] == 0.0 and v["negation_mismatch"] == 1.0
+
+
+def test_rare_words_weigh_more_than_common_ones() -> None:
+    # "أريحا" (a town) is rarer in the news than "أعلنت": a passage with only the town covers more.
+    town = _vector(CLAIM, "سوق أريحا")
+    verb = _vector(CLAIM, "أعلنت يوم")
+    assert town["weighted_coverage"] > verb["weighted_coverage"]
+
+
+def test_page_reading_points_at_the_closest_sentence() -> None:
+    text = (
+        "الطقس اليوم مشمس في معظم المناطق مع ارتفاع طفيف في درجات الحرارة.\n"
+        "وأعلنت وزارة الصحة في إدلب مقتل 14 مدنياً في قصف استهدف سوق مدينة أريحا يوم الأحد.\n"
+        "وتستمر الامتحانات في المدارس حتى نهاية الشهر المقبل حسب وزارة التربية."
+    )
+    sentences = page_sentences(text)
+    reading = read_page(profile_claim(CLAIM), sentences)
+    assert reading.vector.shape == (PAGE_VECTOR_SIZE,)
+    assert "أريحا" in sentences[reading.best].text
+    assert text[sentences[reading.best].start : sentences[reading.best].end] == sentences[reading.best].text
+    assert read_page(profile_claim(CLAIM), []).best == -1
+
+
+def _row(article_id: int, source: str | None, duplicate_of: int | None = None) -> ArticleRow:
+    return ArticleRow(
+        article_id, f"doc{article_id}", f"t{article_id}.txt", None, source, "", dt.date(2024, 3, 1), "ar", 100,
+        duplicate_of, None, f"h{article_id}",
+    )
+
+
+def _page(article_id: int, source: str | None, agree: float, duplicate_of: int | None = None) -> PageEvidence:
+    rest = (1.0 - agree) / 3
+    probs = {"agree": agree, "disagree": rest, "discuss": rest, "unrelated": rest}
+    return PageEvidence(_row(article_id, source, duplicate_of), "agree" if agree > 0.5 else "unrelated", probs, None)
+
+
+def test_one_outlet_and_copies_count_as_one_source() -> None:
+    pages = [
+        _page(1, "وكالة الرصد", 0.9),
+        _page(2, "وكالة الرصد", 0.6),  # the same outlet again
+        _page(3, "موقع الشرق", 0.8, duplicate_of=1),  # a near-copy of article 1 on another site
+        _page(4, "شبكة الفرات", 0.7),
+        _page(5, None, 0.4),
+    ]
+    sources = independent_sources(pages)
+    assert len(sources) == 3
+    head = sources[0]
+    assert head.article.id == 1 and sorted(head.copies) == [2, 3]
+    assert [s.article.id for s in sources] == [1, 4, 5]
+
+
+@pytest.fixture(scope="module")
+def model() -> ClaimCheckModel:
+    return load_claim_check_model()
+
+
+def test_the_shipped_model_reads_its_own_features(model: ClaimCheckModel) -> None:
+    assert model.info.get("trained_on", "").startswith("UnifiedFC folds")
+    low, high = model.thresholds
+    assert 0.0 < low <= high < 1.0
+    assert verdict_vector([]).shape == (len(VERDICT_FEATURES),)
+
+
+def test_no_page_is_unverified(model: ClaimCheckModel) -> None:
+    verdict = label_claim(model, [])
+    assert verdict.label == "unverified" and verdict.reasons == ["no_source"]
+
+
+def test_independent_confirmations_make_a_claim_true_and_a_denial_makes_it_misleading(
+    model: ClaimCheckModel,
+) -> None:
+    confirming = [_page(i, f"outlet{i}", 0.95) for i in range(1, 6)]
+    verdict = label_claim(model, confirming)
+    assert verdict.p_true > model.thresholds[1]
+    assert verdict.label == "true"
+    denial = PageEvidence(
+        _row(9, "outlet9"), "disagree", {"agree": 0.05, "disagree": 0.85, "discuss": 0.05, "unrelated": 0.05}, None
+    )
+    contested = label_claim(model, [*confirming, denial])
+    assert contested.label in ("misleading", "false", "unverified")
+    assert contested.p_true < verdict.p_true
+
+
+def test_pages_that_only_touch_the_subject_do_not_confirm(model: ClaimCheckModel) -> None:
+    unrelated = [
+        PageEvidence(_row(i, f"o{i}"), "unrelated", {"agree": 0.02, "disagree": 0.02, "discuss": 0.1, "unrelated": 0.86}, None)
+        for i in range(1, 8)
+    ]
+    verdict = label_claim(model, unrelated)
+    assert verdict.label in ("false", "unverified")
+    assert verdict.label in LABELS
+
+
+def test_page_probabilities_follow_the_label_order(model: ClaimCheckModel) -> None:
+    text = "وأعلنت وزارة الصحة في إدلب مقتل 14 مدنياً في قصف على سوق مدينة أريحا يوم الأحد."
+    probs = model.page_probs([read_page(profile_claim(CLAIM), page_sentences(text))])
+    assert probs.shape == (1, len(PAGE_LABELS))
+    assert np.isclose(probs.sum(), 1.0)
+    assert PAGE_LABELS[int(probs.argmax())] == "agree"
+
+
+def _evidence(stance: str, flags: list[str]) -> Any:
+    e = Evidence.__new__(Evidence)
+    e.stance, e.flags = stance, flags
+    return e
+
+
+@pytest.mark.parametrize(
+    ("verdict", "evidence", "page_label", "expected"),
+    [
+        ("conflicting", [], "true", "misleading"),
+        ("conflicting", [], "false", "misleading"),
+        ("refuted", [("refutes", ["denial"])], "true", "misleading"),
+        ("supported", [("supports", [])], "false", "unverified"),
+        ("supported", [("supports", [])], "unverified", "true"),
+        ("not_enough_evidence", [], "false", "false"),
+        ("supported", [], None, "true"),
+        ("not_enough_evidence", [], None, "unverified"),
+    ],
+)
+def test_publishable_label_reconciles_the_two_readings(
+    verdict: str, evidence: list[tuple[str, list[str]]], page_label: str | None, expected: str
+) -> None:
+    label, _ = publishable_label(verdict, [_evidence(s, f) for s, f in evidence], page_label, [])
+    assert label == expected
+
+
+def test_few_sources_that_confirm_are_not_silence() -> None:
+    supported = [_evidence("supports", [])]
+    assert publishable_label("supported", supported, "false", [], ["agree", "unrelated"])[0] == "true"
+    assert publishable_label("supported", supported, "false", [], ["agree", "disagree"])[0] == "unverified"
+    assert publishable_label("refuted", [], "false", ["sources_deny"], ["disagree"])[0] == "false"
+    assert publishable_label("conflicting", [], "false", ["sources_deny"], ["disagree"])[0] == "false"
