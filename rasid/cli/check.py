@@ -44,7 +44,8 @@ def _print_sources(result: Any) -> None:
             f"[{PAGE_STYLE[source.stance]}]{source.stance}[/]\n[dim]{probs}[/dim]",
             f"{a.source or '?'}\n{a.published or 'date unknown'}\n#{a.id}",
             source.sentence.text.strip() if source.sentence else "",
-            str(len(source.copies)) if source.copies else "",
+            (str(len(source.copies)) if source.copies else "")
+            + (f"\nrelays {', '.join(source.relays)}" if source.relays else ""),
             _record_text(source.track_record),
         )
     console.print(table)

@@ -73,6 +73,30 @@ def outlet_of(name: str | None) -> Outlet | None:
     return _outlet_names().get(normalize_alias(name)) if name else None
 
 
+@lru_cache(maxsize=1)
+def _outlet_domains() -> dict[str, Outlet]:
+    return {d.lower().removeprefix("www."): o for o in load_outlets().all() for d in o.domains}
+
+
+def outlet_for_source(source: str | None) -> Outlet | None:
+    """The known outlet behind an article's `source`: a name ("الجزيرة نت") or a site ("aljazeera.net")."""
+    if not source:
+        return None
+    known = outlet_of(source)
+    if known is not None:
+        return known
+    host = source.strip().lower().removeprefix("www.")
+    domains = _outlet_domains()
+    while host and host not in domains and "." in host:
+        host = host.split(".", 1)[1]  # "arabic.rt.com" -> "rt.com"
+    return domains.get(host)
+
+
+def named_outlets(words: list[str]) -> list[tuple[int, Outlet]]:
+    """(word index, outlet) for each known outlet named in `words` ("لأورينت نت", spoken to, is not)."""
+    return [(f.start, f.outlet) for f in _known_names(words) if f.outlet is not None]
+
+
 @dataclass(frozen=True)
 class _Found:
     start: int  # word index in the phrase

@@ -114,6 +114,8 @@ class Cues:
     hedges: tuple[tuple[str, ...], ...]
     place_scopes: dict[str, tuple[tuple[str, ...], ...]]
     attribution: tuple[tuple[str, ...], ...]
+    relay: tuple[tuple[str, ...], ...] = ()
+    relay_window: int = 5
 
 
 def _phrases(values: Any, where: str) -> tuple[tuple[str, ...], ...]:
@@ -132,6 +134,12 @@ def _families(values: Any, where: str) -> dict[str, tuple[tuple[str, ...], ...]]
     if not isinstance(values, dict) or not values:
         raise CueDataError(f"check_cues.yaml: '{where}' must map names to word lists")
     return {str(k): _phrases(v, f"{where}.{k}") for k, v in values.items()}
+
+
+def _positive(value: Any, where: str) -> int:
+    if not isinstance(value, int) or value < 1:
+        raise CueDataError(f"check_cues.yaml: '{where}' must be a positive integer")
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -153,6 +161,8 @@ def load_cues() -> Cues:
         hedges=_phrases(raw.get("hedges"), "hedges"),
         place_scopes=_families(raw.get("place_scopes"), "place_scopes"),
         attribution=_phrases(raw.get("attribution"), "attribution"),
+        relay=_phrases(raw.get("relay"), "relay"),
+        relay_window=_positive(raw.get("relay_window", 5), "relay_window"),
     )
 
 

@@ -123,6 +123,8 @@ def _label_paragraph(result: CheckResult, t: dict[str, Any]) -> str:
                     text=_quote(source.sentence.text),
                 )
             )
+            if source.relays:
+                parts.append(t["relays"].format(outlets="، ".join(source.relays)))
             if source.copies:
                 parts.append(t["copies"].format(count=len(source.copies)))
     parts.append(t["would_change"][result.label])

@@ -20,7 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rasid.knowledge.actors import Outlet
 from rasid.records import ArticleRow, ArticleStore
+from rasid.stories.holders import named_outlets, outlet_for_source
+from rasid.text.tokens import search_terms
 from rasid.verify.claim_pairs import profile_claim
 from rasid.verify.page_stance import PAGE_LABELS, ClaimCheckModel, PageSentence, page_sentences, read_page
 from rasid.verify.retrieve import candidate_articles, claim_groups
@@ -39,6 +42,7 @@ class PageEvidence:
     source_group: str = ""
     copies: list[int] = field(default_factory=list)  # other pages of the same source group
     track_record: dict[str, Any] | None = None  # the outlet's record (`rasid.verify.track_record`)
+    relays: list[str] = field(default_factory=list)  # outlets its sentence cites as the origin
 
     @property
     def related(self) -> float:
@@ -60,6 +64,7 @@ class PageEvidence:
             "source_group": self.source_group,
             "copies": list(self.copies),
             "track_record": self.track_record,
+            "relays": list(self.relays),
         }
 
 
@@ -102,8 +107,36 @@ def read_candidates(
     return out
 
 
+def relayed_outlets(sentence: str, own_source: str | None) -> list[Outlet]:
+    """Outlets the sentence names as its origin ("نقلا عن رويترز", "كشفت صحيفة الوطن"), not its own."""
+    from rasid.verify.check import find_phrases, load_cues
+
+    cues = load_cues()
+    words = [w.strip("،,.:؛!؟?\"«»“”()") for w in sentence.split()]
+    words = [w for w in words if w]
+    terms = [next(iter(search_terms(w)), "") for w in words]
+    own = outlet_for_source(own_source)
+    found: list[Outlet] = []
+    for i in find_phrases(terms, cues.relay):
+        for _, outlet in named_outlets(words[i + 1 : i + 1 + cues.relay_window]):
+            if (own is None or outlet.id != own.id) and outlet not in found:
+                found.append(outlet)
+    return found
+
+
+def _outlet_node(source: str | None) -> str | None:
+    if not source:
+        return None
+    known = outlet_for_source(source)
+    return f"outlet:{known.id}" if known is not None else f"outlet:{source}"
+
+
 def independent_sources(pages: Sequence[PageEvidence]) -> list[PageEvidence]:
-    """One page per independent source (copies and one outlet's pages joined), most related first."""
+    """One page per independent source, most related first.
+
+    Joined into one source: a page and its near-copies, one outlet's pages (by name or site), and
+    a page with the outlet it relays ("نقلا عن …"): four sites relaying one paper are one source.
+    """
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -119,8 +152,14 @@ def independent_sources(pages: Sequence[PageEvidence]) -> list[PageEvidence]:
         node = f"article:{p.article.id}"
         if p.article.duplicate_of is not None:
             union(node, f"article:{p.article.duplicate_of}")
-        if p.article.source:
-            union(node, f"outlet:{p.article.source}")
+        own = _outlet_node(p.article.source)
+        if own is not None:
+            union(node, own)
+        if p.sentence is not None and p.related >= RELATED:
+            relayed = relayed_outlets(p.sentence.text, p.article.source)
+            p.relays = [o.name_ar for o in relayed]
+            for outlet in relayed:
+                union(node, f"outlet:{outlet.id}")
     groups: dict[str, list[PageEvidence]] = {}
     for p in pages:
         groups.setdefault(find(f"article:{p.article.id}"), []).append(p)

@@ -186,3 +186,48 @@ def test_few_sources_that_confirm_are_not_silence() -> None:
     assert publishable_label("supported", supported, "false", [], ["agree", "disagree"])[0] == "unverified"
     assert publishable_label("refuted", [], "false", ["sources_deny"], ["disagree"])[0] == "false"
     assert publishable_label("conflicting", [], "false", ["sources_deny"], ["disagree"])[0] == "false"
+
+
+def test_a_page_relaying_another_outlet_names_it() -> None:
+    from rasid.verify.page_check import relayed_outlets
+
+    names = [o.name_ar for o in relayed_outlets("وذكرت وكالة رويترز أن الحكومة رفعت أسعار الخبز", "الجزيرة نت")]
+    assert names == ["رويترز"]
+    # Its own outlet named in its sentence, or an outlet it merely spoke to, is no relay.
+    assert relayed_outlets("وقالت الجزيرة نت إن الحكومة رفعت الأسعار", "aljazeera.net") == []
+    assert relayed_outlets("وقال مسؤول لأورينت نت إن الأسعار ارتفعت", "عنب بلدي") == []
+    assert relayed_outlets("رفعت الحكومة أسعار الخبز صباح اليوم", "عنب بلدي") == []
+
+
+def _relaying(article_id: int, source: str, sentence: str) -> PageEvidence:
+    from rasid.verify.page_stance import PageSentence
+
+    probs = {"agree": 0.9, "disagree": 0.03, "discuss": 0.04, "unrelated": 0.03}
+    return PageEvidence(_row(article_id, source), "agree", probs, PageSentence(0, len(sentence), sentence, ()))
+
+
+def test_sites_relaying_one_paper_are_one_source() -> None:
+    rumour = "كشفت صحيفة الوطن السورية أن أسعار المطاعم في دمشق تضاعفت"
+    pages = [
+        _relaying(1, "orient-news.net", rumour),
+        _relaying(2, "عنب بلدي", "وبحسب صحيفة الوطن فإن أسعار المطاعم في دمشق تضاعفت"),
+        _relaying(3, "alwatan.sy", "تضاعفت أسعار المطاعم في دمشق خلال الشهر الماضي"),  # the paper itself
+        _relaying(4, "سكاي نيوز عربية", "تضاعفت أسعار المطاعم في دمشق بحسب جولة لمراسلنا"),
+    ]
+    sources = independent_sources(pages)
+    assert len(sources) == 2
+    joined = next(s for s in sources if s.copies)
+    assert sorted([joined.article.id, *joined.copies]) == [1, 2, 3]
+    assert pages[0].relays == ["صحيفة الوطن السورية"]
+
+
+def test_a_site_is_its_outlet() -> None:
+    from rasid.stories.holders import outlet_for_source
+
+    assert outlet_for_source("aljazeera.net").id == "aljazeera"  # type: ignore[union-attr]
+    assert outlet_for_source("arabic.rt.com").id == "rt_arabic"  # type: ignore[union-attr]
+    assert outlet_for_source("الجزيرة نت").id == "aljazeera"  # type: ignore[union-attr]
+    assert outlet_for_source("example.org") is None
+    # One outlet under its name and under its site is one source.
+    same = independent_sources([_page(1, "aljazeera.net", 0.9), _page(2, "الجزيرة نت", 0.8)])
+    assert len(same) == 1
