@@ -5,9 +5,10 @@ checked the way `rasid check` checks it: against every page Rasid holds, not onl
 
 Training (`rasid train claim-check`) uses the tuning folds only (`unifiedfc.TUNE_FOLDS`):
 * the page model learns each tuning page's hand-labelled stance from `page_stance.read_page`;
-* the verdict model learns the claim's truth from the pages its check retrieves, read by page
-  models that never saw that claim (cross-fitted by fold), so it learns from page probabilities
-  as noisy as they will be on new claims;
+* the verdict model learns the claim's truth from a full check of it (`check_claim`): the pages
+  retrieved, read by page models that never saw that claim (cross-fitted by fold), so it learns
+  from page probabilities as noisy as they will be on new claims, and the passage reading's totals
+  and verdict;
 * the thresholds for true / false (unverified between) are chosen on cross-fitted P(true) of the
   tuning claims: the best accuracy with at least 85 % of claims answered.
 
@@ -34,11 +35,12 @@ from rasid.eval.unifiedfc import REPORT_FOLDS, TUNE_FOLDS, Claim, in_folds, read
 from rasid.records import ArticleStore
 from rasid.verify.check import check_claim
 from rasid.verify.claim_pairs import profile_claim
-from rasid.verify.page_check import RELATED, independent_sources, read_candidates
+from rasid.verify.page_check import RELATED
 from rasid.verify.page_stance import (
     PAGE_LABELS,
     ClaimCheckModel,
     PageReading,
+    PassageReading,
     page_sentences,
     read_page,
     verdict_vector,
@@ -147,8 +149,11 @@ def choose_thresholds(p_true: Sequence[float], facts: Sequence[str]) -> tuple[fl
 
 
 def _claim_vector(store: ArticleStore, claim: Claim, model: ClaimCheckModel) -> np.ndarray:
-    sources = independent_sources(read_candidates(store, claim.text, model))
-    return verdict_vector([[s.probs[label] for label in PAGE_LABELS] for s in sources])
+    """The verdict model's input for one claim, from a full check with a page model that never saw it."""
+    result = check_claim(store, claim.text, claim_check_model=model)
+    totals = result.totals
+    passages = PassageReading(totals["supports"], totals["refutes"], totals["doubt"], result.verdict)
+    return verdict_vector([[s.probs[label] for label in PAGE_LABELS] for s in result.sources], passages)
 
 
 def train_claim_check(

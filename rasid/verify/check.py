@@ -433,26 +433,20 @@ def check_claim(
         kept.append(p)
     kept = kept[:limit]
     check_model = claim_check_model if claim_check_model is not None else (_load_claim_check_model() if use_model else None)
-    pages = None
+    sources = None
     if check_model is not None:
-        from rasid.verify.page_check import (
-            attach_track_records,
-            independent_sources,
-            label_claim,
-            read_candidates,
-        )
+        from rasid.verify.page_check import independent_sources, read_candidates
 
         read = read_candidates(store, claim, check_model, as_of=as_of, candidates=candidates)
-        pages = label_claim(check_model, independent_sources(read))
-        attach_track_records(store, pages.pages)
+        sources = independent_sources(read)
         model_probs = _page_passage_probs(kept, read)
         stance_name = f"claim-check page model ({check_model.info.get('trained_on', '?')}) + cues"
-    model = stance_model if stance_model is not None else (_load_stance_model() if use_model and pages is None else None)
+    model = stance_model if stance_model is not None else (_load_stance_model() if use_model and sources is None else None)
     if model is not None and kept:
         # The ANS sentence-pair model: used when asked for, or when the claim-check model is missing.
         model_probs = [probs for _, probs in model.predict_many([(claim, p.text) for p in kept])]
         stance_name = "ans-stance"
-    elif pages is None:
+    elif sources is None:
         model_probs = [{} for _ in kept]
         stance_name = "cues only (stance model not available)"
     evidence = [_weigh(frame, p, model_probs[i], claim_time) for i, p in enumerate(kept)]
@@ -477,15 +471,29 @@ def check_claim(
         outlets=outlets,
         model=stance_name,
     )
-    if pages is not None:
-        stances = [p.stance for p in pages.pages]
-        result.label, result.label_reasons = publishable_label(verdict, evidence, pages.label, pages.reasons, stances)
-        result.p_true, result.sources = pages.p_true, pages.pages
+    if check_model is not None and sources is not None:
+        _label_from_pages(store, result, check_model, sources)
     else:
         result.label, result.label_reasons = publishable_label(verdict, evidence, None, ["no_claim_check_model"])
     result.explanation_ar, result.explanation_en = explain(result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _label_from_pages(store: ArticleStore, result: CheckResult, model: Any, sources: list[Any]) -> None:
+    """The label from the independent sources and the passage reading; track records beside them."""
+    from rasid.verify.page_check import attach_track_records, label_claim
+    from rasid.verify.page_stance import PassageReading
+
+    totals = result.totals
+    passages = PassageReading(totals["supports"], totals["refutes"], totals["doubt"], result.verdict)
+    pages = label_claim(model, sources, passages)
+    attach_track_records(store, pages.pages)
+    stances = [p.stance for p in pages.pages]
+    result.label, result.label_reasons = publishable_label(
+        result.verdict, result.evidence, pages.label, pages.reasons, stances
+    )
+    result.p_true, result.sources = pages.p_true, pages.pages
 
 
 PAGE_TO_PASSAGE = {"agree": "supports", "disagree": "refutes", "discuss": "discusses"}

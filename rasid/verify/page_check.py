@@ -25,7 +25,14 @@ from rasid.records import ArticleRow, ArticleStore
 from rasid.stories.holders import named_outlets, outlet_for_source
 from rasid.text.tokens import search_terms
 from rasid.verify.claim_pairs import profile_claim
-from rasid.verify.page_stance import PAGE_LABELS, ClaimCheckModel, PageSentence, page_sentences, read_page
+from rasid.verify.page_stance import (
+    PAGE_LABELS,
+    ClaimCheckModel,
+    PageSentence,
+    PassageReading,
+    page_sentences,
+    read_page,
+)
 from rasid.verify.retrieve import candidate_articles, claim_groups
 
 LABELS = ("true", "misleading", "false", "unverified")
@@ -188,10 +195,12 @@ def attach_track_records(store: ArticleStore, sources: Sequence[PageEvidence]) -
             source.track_record = record.to_json()
 
 
-def label_claim(model: ClaimCheckModel, sources: Sequence[PageEvidence]) -> PageVerdict:
-    """The claim's label from its independent sources (see the module docstring)."""
+def label_claim(
+    model: ClaimCheckModel, sources: Sequence[PageEvidence], passages: PassageReading | None = None
+) -> PageVerdict:
+    """The claim's label from its independent sources and the passage reading (module docstring)."""
     related = [s for s in sources if s.related >= RELATED]
-    p_true = model.p_true([[s.probs[label] for label in PAGE_LABELS] for s in sources])
+    p_true = model.p_true([[s.probs[label] for label in PAGE_LABELS] for s in sources], passages)
     low, high = model.thresholds
     reasons: list[str] = []
     if not sources:

@@ -9,7 +9,8 @@ Syrian-war claims of UnifiedFC (`rasid train claim-check`), do that here:
   (how many sentences cover half the claim, denial words, length). It gives probabilities for
   agree / disagree / discuss / unrelated and names the sentence it rests on;
 * the **verdict model** reads the pages of a claim's independent sources (one per outlet, copies
-  joined) as sums and maxima of their stance probabilities and gives P(true). It sees the evidence
+  joined) as sums and maxima of their stance probabilities, with the passage reading's totals and
+  verdict (`check.py`: cue families, denials, hedges), and gives P(true). It sees the evidence
   only: never the claim's wording, outlet names or anything that would let a rumour's style
   decide its truth.
 
@@ -97,21 +98,42 @@ PAGE_VECTOR_SIZE = 18 * 2 + 8 + 8
 
 # -- the verdict model's input ------------------------------------------------------------------
 
+PASSAGE_VERDICTS = ("supported", "refuted", "conflicting")
 VERDICT_FEATURES = (
     *(f"{agg}_{label}" for agg in ("sum", "max") for label in PAGE_LABELS),
     "sources",
     "related_sources",
+    # The passage reading of the same candidates (check.py): side totals and its verdict.
+    "passage_supports",
+    "passage_refutes",
+    "passage_doubt",
+    *(f"passage_{v}" for v in PASSAGE_VERDICTS),
 )
 
 
-def verdict_vector(page_probs: Sequence[Sequence[float]]) -> np.ndarray:
-    """Sums and maxima of the independent sources' page probabilities, and how many there are."""
+@dataclass(frozen=True)
+class PassageReading:
+    """What the passage reading concluded: the side totals and the verdict (check.decide)."""
+
+    supports: float = 0.0
+    refutes: float = 0.0
+    doubt: float = 0.0
+    verdict: str = "not_enough_evidence"
+
+
+def verdict_vector(page_probs: Sequence[Sequence[float]], passages: PassageReading | None = None) -> np.ndarray:
+    """Sums and maxima of the independent sources' page probabilities, how many there are, and
+    the passage reading's totals and verdict."""
+    p = passages or PassageReading()
+    passage_part = [p.supports, p.refutes, p.doubt, *(float(p.verdict == v) for v in PASSAGE_VERDICTS)]
     if not page_probs:
-        return np.zeros(len(VERDICT_FEATURES))
+        return np.concatenate([np.zeros(len(VERDICT_FEATURES) - len(passage_part)), passage_part])
     matrix = np.asarray(page_probs, dtype=float)
     unrelated = PAGE_LABELS.index("unrelated")
     related = float((matrix[:, unrelated] < 0.5).sum())
-    return np.concatenate([matrix.sum(axis=0), matrix.max(axis=0), [float(len(matrix)), related]])
+    return np.concatenate(
+        [matrix.sum(axis=0), matrix.max(axis=0), [float(len(matrix)), related], passage_part]
+    )
 
 
 # -- the shipped models -------------------------------------------------------------------------
@@ -144,8 +166,10 @@ class ClaimCheckModel:
                 out[:, j] = proba[:, classes.index(label)]
         return out
 
-    def p_true(self, page_probs: Sequence[Sequence[float]]) -> float:
-        vector = verdict_vector(page_probs).reshape(1, -1)
+    def p_true(self, page_probs: Sequence[Sequence[float]], passages: PassageReading | None = None) -> float:
+        if self.verdict_model is None:  # a page model alone, while the verdict model is being fitted
+            return 0.5
+        vector = verdict_vector(page_probs, passages).reshape(1, -1)
         proba = self.verdict_model.predict_proba(vector)[0]
         return float(proba[list(self.verdict_model.classes_).index("true")])
 
@@ -178,5 +202,7 @@ def load_claim_check_model(path: Path = CLAIM_CHECK_MODEL_PATH) -> ClaimCheckMod
         raise ClaimCheckModelError(f"{path}: not a claim-check model bundle; {hint}")
     if tuple(bundle.get("page_labels", ())) != PAGE_LABELS:
         raise ClaimCheckModelError(f"{path}: trained for other page labels; {hint}")
+    if tuple(bundle.get("verdict_features", ())) != VERDICT_FEATURES:
+        raise ClaimCheckModelError(f"{path}: its verdict model reads other features; {hint}")
     low, high = (float(x) for x in bundle["thresholds"])
     return ClaimCheckModel(bundle["page_model"], bundle["verdict_model"], (low, high), dict(bundle.get("info", {})))

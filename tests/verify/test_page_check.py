@@ -231,3 +231,31 @@ def test_a_site_is_its_outlet() -> None:
     # One outlet under its name and under its site is one source.
     same = independent_sources([_page(1, "aljazeera.net", 0.9), _page(2, "الجزيرة نت", 0.8)])
     assert len(same) == 1
+
+
+def test_the_verdict_vector_carries_the_passage_reading() -> None:
+    from rasid.verify.page_stance import PassageReading
+
+    vector = verdict_vector([[0.7, 0.1, 0.1, 0.1], [0.1, 0.1, 0.2, 0.6]], PassageReading(0.9, 0.2, 0.0, "supported"))
+    named = dict(zip(VERDICT_FEATURES, vector.tolist(), strict=True))
+    assert named["sum_agree"] == pytest.approx(0.8) and named["max_unrelated"] == pytest.approx(0.6)
+    assert named["sources"] == 2 and named["related_sources"] == 1
+    assert named["passage_supports"] == 0.9 and named["passage_supported"] == 1.0 and named["passage_refuted"] == 0.0
+    assert dict(zip(VERDICT_FEATURES, verdict_vector([]).tolist(), strict=True))["passage_conflicting"] == 0.0
+
+
+def test_a_bundle_for_other_features_is_refused(tmp_path: Any) -> None:
+    import joblib
+
+    from rasid.verify.page_stance import CLAIM_CHECK_MODEL_PATH, ClaimCheckModelError
+
+    bundle = joblib.load(CLAIM_CHECK_MODEL_PATH)
+    bundle["verdict_features"] = bundle["verdict_features"][:-1]
+    path = tmp_path / "old.joblib"
+    joblib.dump(bundle, path)
+    with pytest.raises(ClaimCheckModelError, match="other features"):
+        load_claim_check_model(path)
+    other = tmp_path / "other.joblib"
+    joblib.dump({"kind": "stance"}, other)
+    with pytest.raises(ClaimCheckModelError, match="not a claim-check model"):
+        load_claim_check_model(other)
