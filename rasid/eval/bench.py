@@ -212,10 +212,10 @@ class _TimedPages:
         finally:
             self.seconds += time.perf_counter() - started
 
-    def p_true(self, page_probs: Any) -> float:
+    def p_true(self, page_probs: Any, passages: Any = None) -> float:
         started = time.perf_counter()
         try:
-            return float(self._model.p_true(page_probs))
+            return float(self._model.p_true(page_probs, passages))
         finally:
             self.seconds += time.perf_counter() - started
 

@@ -48,17 +48,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from rasid.errors import RasidError
 from rasid.records import ArticleStore
 from rasid.text.lang import detect_language
 from rasid.text.stem import stem
 from rasid.text.tokens import search_terms
+from rasid.verify.cues import find_phrases, load_cues
 from rasid.verify.explain import explain
 from rasid.verify.retrieve import Passage, candidate_articles, claim_groups, retrieve
 from rasid.verify.types import CheckResult, Evidence
@@ -72,10 +69,6 @@ CANDIDATE_PAGES = 20  # articles read for a check, as passages and as whole page
 # A claim is a sentence or two; a page of text takes many seconds to weigh and is no claim.
 MAX_CLAIM_CHARS = 1_000
 _LANGUAGE_NAMES = {"en": "English", "other": "another language"}
-
-
-class CueDataError(ValueError):
-    """The cue lexicon file is malformed."""
 
 
 class ClaimError(RasidError):
@@ -97,93 +90,6 @@ def validate_claim(claim: str) -> None:
     else:
         return
     raise ClaimError(f"{problem}; Rasid checks claims written in Arabic: translate it first")
-
-
-# -- cue lexicons ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cues:
-    predicates: dict[str, tuple[tuple[str, ...], ...]]
-    negation: tuple[tuple[str, ...], ...]
-    negation_window: int
-    denial: tuple[tuple[str, ...], ...]
-    disputed: tuple[tuple[str, ...], ...]
-    partial: tuple[tuple[str, ...], ...]
-    redeployment: tuple[tuple[str, ...], ...]
-    hedges: tuple[tuple[str, ...], ...]
-    place_scopes: dict[str, tuple[tuple[str, ...], ...]]
-    attribution: tuple[tuple[str, ...], ...]
-    relay: tuple[tuple[str, ...], ...] = ()
-    relay_window: int = 5
-
-
-def _phrases(values: Any, where: str) -> tuple[tuple[str, ...], ...]:
-    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
-        raise CueDataError(f"check_cues.yaml: '{where}' must be a list of non-empty strings")
-    out = []
-    for value in values:
-        terms = tuple(search_terms(value))
-        if not terms:
-            raise CueDataError(f"check_cues.yaml: '{where}' entry {value!r} has no words")
-        out.append(terms)
-    return tuple(dict.fromkeys(out))
-
-
-def _families(values: Any, where: str) -> dict[str, tuple[tuple[str, ...], ...]]:
-    if not isinstance(values, dict) or not values:
-        raise CueDataError(f"check_cues.yaml: '{where}' must map names to word lists")
-    return {str(k): _phrases(v, f"{where}.{k}") for k, v in values.items()}
-
-
-def _positive(value: Any, where: str) -> int:
-    if not isinstance(value, int) or value < 1:
-        raise CueDataError(f"check_cues.yaml: '{where}' must be a positive integer")
-    return value
-
-
-@lru_cache(maxsize=1)
-def load_cues() -> Cues:
-    raw = yaml.safe_load(resources.files("rasid.verify").joinpath("data/check_cues.yaml").read_text("utf-8"))
-    if not isinstance(raw, dict):
-        raise CueDataError("check_cues.yaml: expected a mapping at the top level")
-    window = raw.get("negation_window", 3)
-    if not isinstance(window, int) or window < 1:
-        raise CueDataError("check_cues.yaml: 'negation_window' must be a positive integer")
-    return Cues(
-        predicates=_families(raw.get("predicates"), "predicates"),
-        negation=_phrases(raw.get("negation"), "negation"),
-        negation_window=window,
-        denial=_phrases(raw.get("denial"), "denial"),
-        disputed=_phrases(raw.get("disputed"), "disputed"),
-        partial=_phrases(raw.get("partial"), "partial"),
-        redeployment=_phrases(raw.get("redeployment"), "redeployment"),
-        hedges=_phrases(raw.get("hedges"), "hedges"),
-        place_scopes=_families(raw.get("place_scopes"), "place_scopes"),
-        attribution=_phrases(raw.get("attribution"), "attribution"),
-        relay=_phrases(raw.get("relay"), "relay"),
-        relay_window=_positive(raw.get("relay_window", 5), "relay_window"),
-    )
-
-
-def _word_matches(cue: str, word: str) -> bool:
-    # One-word cues match as prefixes ("انسحب" ~ "انسحبت"); short cues must match exactly.
-    return word == cue or (len(cue) >= 4 and word.startswith(cue))
-
-
-def find_phrases(terms: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[int]:
-    """Positions in `terms` where one of `phrases` starts."""
-    hits = []
-    for i in range(len(terms)):
-        for phrase in phrases:
-            if len(phrase) == 1:
-                if _word_matches(phrase[0], terms[i]):
-                    hits.append(i)
-                    break
-            elif tuple(terms[i : i + len(phrase)]) == phrase:
-                hits.append(i)
-                break
-    return hits
 
 
 # -- the claim ----------------------------------------------------------------------------

@@ -10,7 +10,9 @@
 4. The verdict model turns the groups' probabilities into P(true); the label is
    true / false outside the thresholds chosen on the tuning folds, unverified between them or
    when no page at all is found, misleading when the lean is true but an independent source
-   disagrees (part of it holds, part is contested).
+   disagrees (part of it holds, part is contested). A fact-checker's page (`fact_checkers` in
+   `data/check_cues.yaml`) outweighs repetition: its denial makes the claim false, its
+   confirmation (with no source contesting) true.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlparse
 
 from rasid.knowledge.actors import Outlet
 from rasid.records import ArticleRow, ArticleStore
@@ -116,7 +119,7 @@ def read_candidates(
 
 def relayed_outlets(sentence: str, own_source: str | None) -> list[Outlet]:
     """Outlets the sentence names as its origin ("نقلا عن رويترز", "كشفت صحيفة الوطن"), not its own."""
-    from rasid.verify.check import find_phrases, load_cues
+    from rasid.verify.cues import find_phrases, load_cues
 
     cues = load_cues()
     words = [w.strip("،,.:؛!؟?\"«»“”()") for w in sentence.split()]
@@ -195,6 +198,16 @@ def attach_track_records(store: ArticleStore, sources: Sequence[PageEvidence]) -
             source.track_record = record.to_json()
 
 
+def is_fact_checker(article: ArticleRow) -> bool:
+    """The page comes from a fact-checker (`fact_checkers` in check_cues.yaml), by source name or site."""
+    from rasid.verify.cues import load_cues
+
+    known = load_cues().fact_checkers
+    host = urlparse(article.url or "").netloc.lower().removeprefix("www.")
+    source = (article.source or "").strip().lower().removeprefix("www.")
+    return bool({source, host} & known) or any(host.endswith("." + k) for k in known if "." in k)
+
+
 def label_claim(
     model: ClaimCheckModel, sources: Sequence[PageEvidence], passages: PassageReading | None = None
 ) -> PageVerdict:
@@ -206,6 +219,11 @@ def label_claim(
     if not sources:
         return PageVerdict("unverified", p_true, [], ["no_source"])
     contested = [s for s in related if s.probs["disagree"] >= DISAGREES]
+    checked = [s for s in related if is_fact_checker(s.article)]
+    if any(s.probs["disagree"] >= DISAGREES for s in checked):
+        return PageVerdict("false", p_true, list(sources), ["a_fact_checker_refutes"])
+    if any(s.stance == "agree" for s in checked) and not contested:
+        return PageVerdict("true", p_true, list(sources), ["a_fact_checker_confirms"])
     if p_true >= high:
         label = "misleading" if contested else "true"
         reasons.append("independent_sources_agree")

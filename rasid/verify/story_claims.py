@@ -17,7 +17,7 @@ from rasid.records import ArticleStore
 from rasid.text.numbers import find_numbers
 from rasid.text.sentences import split_sentences
 from rasid.text.tokens import search_terms
-from rasid.verify.check import find_phrases, load_cues
+from rasid.verify.cues import find_phrases, load_cues
 
 MIN_SENTENCE_CHARS = 25
 

@@ -259,3 +259,18 @@ def test_a_bundle_for_other_features_is_refused(tmp_path: Any) -> None:
     joblib.dump({"kind": "stance"}, other)
     with pytest.raises(ClaimCheckModelError, match="not a claim-check model"):
         load_claim_check_model(other)
+
+
+def test_a_fact_checkers_debunk_outweighs_repetition(model: ClaimCheckModel) -> None:
+    repeated = [_page(i, f"outlet{i}", 0.95) for i in range(1, 6)]
+    assert label_claim(model, repeated).label == "true"
+    debunk_row = ArticleRow(
+        9, "doc9", "t9.txt", "https://www.misbar.com/factcheck/2024/03/01/x", "misbar.com", "", dt.date(2024, 3, 2),
+        "ar", 100, None, None, "h9",
+    )
+    debunk = PageEvidence(debunk_row, "disagree", {"agree": 0.05, "disagree": 0.8, "discuss": 0.1, "unrelated": 0.05}, None)
+    verdict = label_claim(model, [*repeated, debunk])
+    assert verdict.label == "false" and verdict.reasons == ["a_fact_checker_refutes"]
+    # The same denial from an ordinary outlet only contests the claim.
+    ordinary = PageEvidence(_row(10, "outlet10"), "disagree", dict(debunk.probs), None)
+    assert label_claim(model, [*repeated, ordinary]).reasons != ["a_fact_checker_refutes"]
