@@ -45,7 +45,8 @@ def _print_sources(result: Any) -> None:
             f"{a.source or '?'}\n{a.published or 'date unknown'}\n#{a.id}",
             source.sentence.text.strip() if source.sentence else "",
             (str(len(source.copies)) if source.copies else "")
-            + (f"\nrelays {', '.join(source.relays)}" if source.relays else ""),
+            + (f"\nrelays {', '.join(source.relays)}" if source.relays else "")
+            + (f"\n[red]denied by {source.party_denial}[/red]" if source.party_denial else ""),
             _record_text(source.track_record),
         )
     console.print(table)

@@ -92,6 +92,11 @@ def outlet_for_source(source: str | None) -> Outlet | None:
     return domains.get(host)
 
 
+def named_actors(words: list[str]) -> list[tuple[int, Actor]]:
+    """(word index, actor) for each known, non-generic actor named in `words`."""
+    return [(f.start, f.actor) for f in _known_names(words) if f.actor is not None]
+
+
 def named_outlets(words: list[str]) -> list[tuple[int, Outlet]]:
     """(word index, outlet) for each known outlet named in `words` ("لأورينت نت", spoken to, is not)."""
     return [(f.start, f.outlet) for f in _known_names(words) if f.outlet is not None]

@@ -274,3 +274,22 @@ def test_a_fact_checkers_debunk_outweighs_repetition(model: ClaimCheckModel) -> 
     # The same denial from an ordinary outlet only contests the claim.
     ordinary = PageEvidence(_row(10, "outlet10"), "disagree", dict(debunk.probs), None)
     assert label_claim(model, [*repeated, ordinary]).reasons != ["a_fact_checker_refutes"]
+
+
+def test_a_denial_by_the_party_the_claim_names_contests_it(model: ClaimCheckModel) -> None:
+    from rasid.verify.page_check import _actors_in, party_denial
+
+    claim = "قصفت القوات الروسية مستشفى في بلدة كفرنبل بريف إدلب"
+    parties = _actors_in(claim)
+    assert parties, "the claim names an actor the knowledge base knows"
+    name = next(iter(parties.values()))
+    assert party_denial(f"ونفت {name} قصف أي مستشفى في ريف إدلب", parties) == name
+    assert party_denial(f"وقالت {name} إنها استهدفت مواقع المسلحين", parties) is None  # no denial word
+    assert party_denial("ونفى الدفاع المدني وجود ضحايا", parties) is None  # a denial, not by the party
+    repeated = [_page(i, f"outlet{i}", 0.95) for i in range(1, 6)]
+    denial = _page(9, "outlet9", 0.5)
+    denial.party_denial = name
+    verdict = label_claim(model, [*repeated, denial])
+    # Shown among the reasons; the label still follows the sources (see label_claim).
+    assert "the_party_concerned_denies" in verdict.reasons
+    assert verdict.label == label_claim(model, [*repeated, _page(9, "outlet9", 0.5)]).label
