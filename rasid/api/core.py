@@ -5,6 +5,8 @@
         report = rasid.analyze(["reports/"])
         for hit in rasid.search("القوات الروسية"):
             print(hit.article.title, hit.score)
+        result = rasid.check("انسحبت القوات الروسية من مدينة حلب")
+        print(result.label, [s.article.source for s in result.sources])
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rasid.api.search import SearchResult, search
 from rasid.document import Document
@@ -22,6 +25,10 @@ from rasid.pipeline import Pipeline
 from rasid.records import ArticleRow
 from rasid.stages import default_pipeline
 from rasid.store import Store, open_store
+
+if TYPE_CHECKING:
+    from rasid.verify.track_record import OutletRecord
+    from rasid.verify.types import CheckResult
 
 
 def sample_corpus_path() -> Path:
@@ -121,6 +128,23 @@ class Rasid:
 
     def search(self, query: str, *, limit: int = 10) -> list[SearchResult]:
         return search(self.store, query, limit=limit)
+
+    def check(self, claim: str, *, as_of: dt.date | None = None, limit: int = 12) -> CheckResult:
+        """Check a claim against the stored reports (as `rasid check`): label, sources, passages, reasons.
+
+        Models are loaded once per process, so repeated checks (an HTTP API) pay only the check.
+        Raises `rasid.verify.check.ClaimError` for a claim too long or not in Arabic.
+        """
+        from rasid.verify.check import check_claim
+
+        return check_claim(self.store, claim, as_of=as_of, limit=limit)
+
+    def outlets(self) -> dict[str, OutletRecord]:
+        """Each outlet's track record (facts contradicted by the majority, agreed, retractions, recycled)."""
+        from rasid.verify.track_record import track_records_for
+
+        self.refresh_track_records()
+        return track_records_for(self.store)
 
     def articles(self) -> Iterator[ArticleRow]:
         return self.store.articles()
