@@ -261,7 +261,7 @@ def label_claim(
         return PageVerdict("true", p_true, list(sources), ["a_fact_checker_confirms"])
     if p_true >= high:
         label = "misleading" if contested else "true"
-        reasons.append("independent_sources_agree")
+        reasons.append("independent_sources_agree" if any(s.stance == "agree" for s in related) else "evidence_leans_true")
         if contested:
             reasons.append("an_independent_source_disagrees")
     elif p_true <= low:
