@@ -40,6 +40,7 @@ from rasid.verify.page_stance import (
     read_page,
 )
 from rasid.verify.retrieve import candidate_articles, claim_groups
+from rasid.verify.types import article_fields
 
 LABELS = ("true", "misleading", "false", "unverified")
 RELATED = 0.5  # a page whose P(unrelated) is below this is about the claim
@@ -63,13 +64,9 @@ class PageEvidence:
         return 1.0 - self.probs.get("unrelated", 1.0)
 
     def to_dict(self) -> dict[str, Any]:
-        a = self.article
         return {
-            "article_id": a.id,
-            "doc_id": a.doc_id,
-            "url": a.url,
-            "outlet": a.source,
-            "published": a.published.isoformat() if a.published else None,
+            **article_fields(self.article),
+            "doc_id": self.article.doc_id,
             "stance": self.stance,
             "probs": {k: round(v, 3) for k, v in self.probs.items()},
             "sentence": self.sentence.text.strip() if self.sentence else None,

@@ -10,7 +10,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from rasid.records import ArticleRow
 from rasid.verify.retrieve import Passage
+
+
+def article_fields(a: ArticleRow) -> dict[str, Any]:
+    """How a cited article is named in a check's JSON: id, address, outlet, publication date."""
+    return {
+        "article_id": a.id,
+        "url": a.url,
+        "outlet": a.source,
+        "published": a.published.isoformat() if a.published else None,
+    }
 
 
 @dataclass
@@ -35,11 +46,8 @@ class Evidence:
     def to_dict(self) -> dict[str, Any]:
         a = self.passage.article
         return {
-            "article_id": a.id,
+            **article_fields(a),
             "path": a.origin,
-            "url": a.url,
-            "outlet": a.source,
-            "published": a.published.isoformat() if a.published else None,
             "duplicate_of": a.duplicate_of,
             "passage": self.passage.text,
             "start": self.passage.start,
