@@ -32,6 +32,7 @@ import numpy as np
 
 from rasid.eval.baselines import classification_baselines
 from rasid.eval.unifiedfc import REPORT_FOLDS, TUNE_FOLDS, Claim, in_folds, read_claims, write_pages
+from rasid.eval.verify import per_class
 from rasid.records import ArticleStore
 from rasid.verify.check import check_claim
 from rasid.verify.claim_pairs import profile_claim
@@ -57,8 +58,11 @@ def _quiet(phase: str, done: int, total: int) -> None:
 # -- the database of pages -------------------------------------------------------------------
 
 
-def open_pages_store(stack: ExitStack, claims: Sequence[Claim], db: Path | None) -> ArticleStore:
-    """A store holding every page of `claims`: `db` if it has them, else analysed into `db` or a temp file."""
+def open_pages_store(
+    stack: ExitStack, claims: Sequence[Claim], db: Path | None, progress: Progress = _quiet
+) -> ArticleStore:
+    """A store holding every page of `claims`: `db` if it has them, else analysed into `db` or a temp file
+    (`progress` follows the analysis phases with their totals)."""
     from rasid.api import Rasid
 
     if db is None:
@@ -69,7 +73,7 @@ def open_pages_store(stack: ExitStack, claims: Sequence[Claim], db: Path | None)
         pages = db.parent / f"{db.stem}.pages.jsonl"
         write_pages(claims, pages)
         try:
-            rasid.analyze([pages])
+            rasid.analyze([pages], progress=progress)
         finally:
             pages.unlink(missing_ok=True)
     return rasid.store
@@ -163,8 +167,7 @@ def train_claim_check(
     claims = read_claims(data)
     tune = in_folds(claims, folds)
     with ExitStack() as stack:
-        progress("analysing pages", 0, 1)
-        store = open_pages_store(stack, claims, db)
+        store = open_pages_store(stack, claims, db, progress)
         articles = page_articles(store, claims)
         readings = read_own_pages(store, tune, articles)
         page_model = _fit_pages(readings)
@@ -212,16 +215,20 @@ def _answer_scores(p_true: Sequence[float], facts: Sequence[str], thresholds: tu
 
 
 def _prf(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
-    per = {}
-    for label in labels:
-        tp = sum(g == label and p == label for g, p in zip(gold, pred, strict=True))
-        fp = sum(g != label and p == label for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == label and p != label for g, p in zip(gold, pred, strict=True))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per[label] = {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3), "support": tp + fn}
-    return {"macro_f1": round(sum(v["f1"] for v in per.values()) / len(labels), 4), "per_class": per}
+    """`rasid.eval.verify.per_class` and its macro F1, rounded for the report."""
+    per = per_class(gold, pred, labels)
+    return {
+        "macro_f1": round(sum(v["f1"] for v in per.values()) / len(labels), 4),
+        "per_class": {
+            label: {
+                "precision": round(v["precision"], 3),
+                "recall": round(v["recall"], 3),
+                "f1": round(v["f1"], 3),
+                "support": int(v["support"]),
+            }
+            for label, v in per.items()
+        },
+    }
 
 
 def evaluate_claim_check(
@@ -238,8 +245,7 @@ def evaluate_claim_check(
     gold_facts, predicted, seconds, recalls = [], [], [], []
     page_gold, page_pred = [], []
     with ExitStack() as stack:
-        progress("analysing pages", 0, 1)
-        store = open_pages_store(stack, claims, db)
+        store = open_pages_store(stack, claims, db, progress)
         articles = page_articles(store, claims)
         for i, claim in enumerate(chosen):
             progress("checking claims", i, len(chosen))

@@ -17,7 +17,6 @@ N words, N the best on the tune part.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from collections import Counter
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rasid.eval.unifiedfc import records
 from rasid.ingest.clean import line_verdicts
 
 LABELS = ("article", "furniture", "mixed")
@@ -70,20 +70,14 @@ def load_key(path: Path) -> list[KeyPage]:
 
 
 def load_pages(data: Path) -> dict[str, str]:
-    """Page id → text for every article of the UnifiedFC JSONL files under `data` (a file or folder)."""
-    files = [data] if data.is_file() else sorted(data.glob("*.jsonl.gz")) + sorted(data.glob("*.jsonl"))
-    if not files:
-        raise ValueError(f"{data}: no UnifiedFC .jsonl(.gz) file found")
+    """Page id → text for every article of the UnifiedFC JSONL files under `data` (a file or folder).
+
+    Only the texts are read: a page needs no stance label here (`unifiedfc.read_claims` checks those).
+    """
     texts: dict[str, str] = {}
-    for file in files:
-        opener = gzip.open if file.suffix == ".gz" else open
-        with opener(file, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                if not line.strip():
-                    continue
-                claim = json.loads(line)
-                for i, article in enumerate(claim.get("articles") or []):
-                    texts[f"{claim['id']}#{i}"] = article.get("text") or ""
+    for _, claim in records(data):
+        for i, article in enumerate(claim.get("articles") or []):
+            texts[f"{claim['id']}#{i}"] = article.get("text") or ""
     return texts
 
 

@@ -87,18 +87,27 @@ def _files(path: Path) -> list[Path]:
     raise UnifiedFCError(f"{path}: no UnifiedFC .jsonl(.gz) file here; pass the file or its folder")
 
 
-def read_claims(path: Path) -> list[Claim]:
-    """Every claim of the UnifiedFC file(s) at `path` (a file or a folder)."""
-    claims: list[Claim] = []
+def records(path: Path) -> Iterator[tuple[str, Any]]:
+    """("file:line", parsed JSON) for every non-blank line of the UnifiedFC file(s) at `path`."""
     for file in _files(path):
         opener: Any = gzip.open if file.suffix == ".gz" else open
         try:
             with opener(file, "rt", encoding="utf-8") as handle:
                 for lineno, line in enumerate(handle, 1):
-                    if line.strip():
-                        claims.append(_claim(json.loads(line), f"{file}:{lineno}"))
-        except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    if not line.strip():
+                        continue
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise UnifiedFCError(f"{file}:{lineno}: cannot read ({exc})") from exc
+                    yield f"{file}:{lineno}", row
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
             raise UnifiedFCError(f"{file}: cannot read ({exc})") from exc
+
+
+def read_claims(path: Path) -> list[Claim]:
+    """Every claim of the UnifiedFC file(s) at `path` (a file or a folder)."""
+    claims = [_claim(row, where) for where, row in records(path)]
     if not claims:
         raise UnifiedFCError(f"{path}: no claims found")
     return claims

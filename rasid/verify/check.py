@@ -445,8 +445,9 @@ def publishable_label(
 
     The page reading (independent sources, learned on real claims) decides; the passage reading
     (cue families, explicit denials) corrects it where it is sharper: reports that contradict one
-    another make the claim misleading (false only when independent sources deny it); an explicit denial turns a "true" into misleading; support
-    read from the passages alone, against a page reading of "false", leaves the claim unverified.
+    another make the claim misleading (false only when independent sources deny it); an explicit
+    denial turns a "true" into misleading; support read from the passages, against a page reading
+    of "false", makes it true when a source's page agrees and none disagrees, else unverified.
     """
     reasons = list(page_reasons)
     denied = any(e.stance == "refutes" and {"denial", "negated"} & set(e.flags) for e in evidence)

@@ -10,7 +10,7 @@ The stance models (`rasid.verify.page_stance`) learn from these vectors; they ar
 microseconds a passage), so a check can read every sentence of its candidate pages.
 
 Word rarity comes from the corpus word counts that ship with the NER model
-(`rasid/models/ner_word_counts.tsv`), cue words from `data/cues.yaml` and `data/check_cues.yaml`.
+(`rasid/models/ner_word_counts.tsv`, read by `rasid.extract.ner_spans.load_word_counts`), cue words from `data/cues.yaml` and `data/check_cues.yaml`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from rasid.extract.ner_spans import load_word_counts
 from rasid.text.stem import stem
 from rasid.text.tokens import search_terms
 from rasid.verify.retrieve import claim_groups
 
-WORD_COUNTS = Path(__file__).resolve().parents[1] / "models" / "ner_word_counts.tsv"
 NEGATION = frozenset({"لم", "لن", "لا", "ليس", "ليست", "غير", "عدم", "ما", "بالا", "الا", "دون"})
 # Words that deny, correct or debunk a report, and words that carry a rumour; normalised on load.
 DENIAL_WORDS = (
@@ -68,17 +67,9 @@ PAIR_FEATURES = (
 def word_counts() -> tuple[dict[str, int], int]:
     """Normalised word -> corpus count, and the corpus total; empty when the file is missing."""
     counts: dict[str, int] = {}
-    if not WORD_COUNTS.is_file():
-        return counts, 1
-    with WORD_COUNTS.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#"):
-                continue
-            word, _, n = line.rstrip("\n").partition("\t")
-            if not n.isdigit():
-                continue
-            for term in search_terms(word):
-                counts[term] = counts.get(term, 0) + int(n)
+    for word, n in load_word_counts().items():
+        for term in search_terms(word):
+            counts[term] = counts.get(term, 0) + n
     return counts, max(1, sum(counts.values()))
 
 

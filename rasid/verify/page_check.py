@@ -128,6 +128,12 @@ def _words(text: str) -> list[str]:
     return [w for w in words if w]
 
 
+def _words_and_terms(text: str) -> tuple[list[str], list[str]]:
+    """The sentence's words (for name lookup) and, aligned with them, their first search term (for cues)."""
+    words = _words(text)
+    return words, [next(iter(search_terms(w)), "") for w in words]
+
+
 def _actors_in(text: str) -> dict[str, str]:
     """Actor id -> Arabic name for the actors a text names."""
     return {actor.id: actor.name_ar for _, actor in named_actors(_words(text))}
@@ -137,10 +143,9 @@ def party_denial(sentence: str, parties: dict[str, str]) -> str | None:
     """The claim's party that denies it in `sentence` ("نفت وزارة الدفاع الروسية …"), if any.
 
     A denial word and an actor the claim names must both be in the sentence; the actor is then
-    the party concerned, and its denial weighs more than outlets repeating the claim.
+    the party concerned (shown with the source; `label_claim` does not weigh it).
     """
-    words = _words(sentence)
-    terms = [next(iter(search_terms(w)), "") for w in words]
+    words, terms = _words_and_terms(sentence)
     if not find_phrases(terms, load_cues().denial):
         return None
     for _, actor in named_actors(words):
@@ -152,9 +157,7 @@ def party_denial(sentence: str, parties: dict[str, str]) -> str | None:
 def relayed_outlets(sentence: str, own_source: str | None) -> list[Outlet]:
     """Outlets the sentence names as its origin ("نقلا عن رويترز", "كشفت صحيفة الوطن"), not its own."""
     cues = load_cues()
-    words = [w.strip("،,.:؛!؟?\"«»“”()") for w in sentence.split()]
-    words = [w for w in words if w]
-    terms = [next(iter(search_terms(w)), "") for w in words]
+    words, terms = _words_and_terms(sentence)
     own = outlet_for_source(own_source)
     found: list[Outlet] = []
     for i in find_phrases(terms, cues.relay):

@@ -30,7 +30,7 @@ import numpy as np
 
 from rasid.text.sentences import split_sentences
 from rasid.text.tokens import search_terms
-from rasid.verify.claim_pairs import ClaimProfile, pair_vector
+from rasid.verify.claim_pairs import PAIR_FEATURES, ClaimProfile, pair_vector
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 CLAIM_CHECK_MODEL_PATH = MODELS_DIR / "claim_check.joblib"
@@ -75,25 +75,30 @@ def read_page(profile: ClaimProfile, sentences: Sequence[PageSentence]) -> PageR
         return PageReading(np.zeros(PAGE_VECTOR_SIZE), -1, 0.0)
     n = len(sentences)
     rows = np.array([pair_vector(profile, s.terms, i / n) for i, s in enumerate(sentences)])
-    order = np.argsort(-rows[:, 1], kind="stable")
+    weighted = rows[:, _COLUMN["weighted_coverage"]]
+    order = np.argsort(-weighted, kind="stable")
     top = rows[order[:3]]
     whole_terms = [t for s in sentences for t in s.terms]
-    whole = pair_vector(profile, whole_terms)[:8]
+    whole = pair_vector(profile, whole_terms)[:WHOLE_PAGE_FEATURES]
     counts = [
-        float((rows[:, 1] > COVERS_HALF).sum()),
-        float((rows[:, 1] > COVERS_THIRD).sum()),
+        float((weighted > COVERS_HALF).sum()),
+        float((weighted > COVERS_THIRD).sum()),
         float(n),
-        float(rows[:, 0].max()),
-        float(rows[:, 3].max()),
-        float(rows[:, 4].max()),
-        float(rows[:, 11].sum()),
-        float(rows[:, 12].sum()),
+        float(rows[:, _COLUMN["coverage"]].max()),
+        float(rows[:, _COLUMN["longest_run"]].max()),
+        float(rows[:, _COLUMN["rarest_found"]].max()),
+        float(rows[:, _COLUMN["denial"]].sum()),
+        float(rows[:, _COLUMN["rumour"]].sum()),
     ]
     vector = np.concatenate([rows[order[0]], top.mean(axis=0), whole, counts])
-    return PageReading(vector, int(order[0]), float(rows[order[0], 1]))
+    return PageReading(vector, int(order[0]), float(weighted[order[0]]))
 
 
-PAGE_VECTOR_SIZE = 18 * 2 + 8 + 8
+_COLUMN = {name: i for i, name in enumerate(PAIR_FEATURES)}
+# The whole page read as one passage: its coverage features only (coverage … other_numbers).
+WHOLE_PAGE_FEATURES = 8
+PAGE_COUNTS = 8  # the `counts` block of `read_page`
+PAGE_VECTOR_SIZE = len(PAIR_FEATURES) * 2 + WHOLE_PAGE_FEATURES + PAGE_COUNTS
 
 
 # -- the verdict model's input ------------------------------------------------------------------

@@ -127,12 +127,12 @@ def retrieve(
     `candidates`: article ids already found by `candidate_articles` (a check reads the same
     candidates twice, as passages and as whole pages: it searches once).
     """
-    started = time.perf_counter()
     groups = claim_groups(claim)
     if not groups:
         return []
     found = []
     ids = candidates if candidates is not None else candidate_articles(store, groups, limit=articles)
+    started = time.perf_counter()  # the candidate search laps "search" itself; from here, the fetch
     for article_id in ids:
         row = store.get_article(article_id)
         if row is not None:
