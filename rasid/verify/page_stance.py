@@ -28,9 +28,11 @@ from typing import Any
 
 import numpy as np
 
+from rasid.knowledge.geocode import resolve_phrase
 from rasid.text.sentences import split_sentences
 from rasid.text.tokens import search_terms
 from rasid.verify.claim_pairs import PAIR_FEATURES, ClaimProfile, pair_vector
+from rasid.verify.cues import find_phrases, load_cues
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 CLAIM_CHECK_MODEL_PATH = MODELS_DIR / "claim_check.joblib"
@@ -67,6 +69,44 @@ class PageReading:
     vector: np.ndarray  # the page model's input
     best: int  # index of the sentence closest to the claim (-1 for an empty page)
     coverage: float  # rarity-weighted coverage of that sentence
+    # The page gives a reason to refute: a denial or correction word among its closest sentences,
+    # negation on one side only, or other numbers where the claim's rarest word (its anchor) is.
+    can_refute: bool = False
+
+
+@lru_cache(maxsize=256)
+def _places(text: str) -> tuple[tuple[str, str, str, bool], ...]:
+    """(place id, first-level area, country, is a country) of the places a text names."""
+    return tuple((g.place_id, g.admin1, g.country_code, g.place_type == "country") for _, _, g in resolve_phrase(text))
+
+
+def elsewhere(claim: str, sentence: str) -> bool:
+    """The sentence tells of another place than the claim: both name places, and none of the
+    sentence's lies in the claim's place, its first-level area or (for a country) its country."""
+    ours, theirs = _places(claim), _places(sentence)
+    if not ours or not theirs:
+        return False
+    for place, area, country, whole in theirs:
+        for own_place, own_area, own_country, own_whole in ours:
+            if place == own_place or (area and area == own_area and country == own_country):
+                return False
+            if country == own_country and (whole or own_whole):
+                return False
+    return True
+
+
+def _can_refute(profile: ClaimProfile, sentences: Sequence[PageSentence], rows: np.ndarray, order: np.ndarray) -> bool:
+    best = rows[order[0]]
+    # The denial phrases of check_cues.yaml ("لا صحة", "نفت"), not the page model's looser
+    # denial words, which also count "وزارة الصحة".
+    denial = load_cues().denial
+    if best[_COLUMN["negation_mismatch"]] > 0 or any(find_phrases(sentences[i].terms, denial) for i in order[:3]):
+        return True
+    # A different toll counts against the claim only in a report of the claim's own event: a bombing
+    # elsewhere with another toll is another event, not a contradiction.
+    if not (best[_COLUMN["other_numbers"]] > 0 and best[_COLUMN["rarest_found"]] > 0):
+        return False
+    return not elsewhere(profile.text, sentences[int(order[0])].text)
 
 
 def read_page(profile: ClaimProfile, sentences: Sequence[PageSentence]) -> PageReading:
@@ -91,7 +131,7 @@ def read_page(profile: ClaimProfile, sentences: Sequence[PageSentence]) -> PageR
         float(rows[:, _COLUMN["rumour"]].sum()),
     ]
     vector = np.concatenate([rows[order[0]], top.mean(axis=0), whole, counts])
-    return PageReading(vector, int(order[0]), float(weighted[order[0]]))
+    return PageReading(vector, int(order[0]), float(weighted[order[0]]), _can_refute(profile, sentences, rows, order))
 
 
 _COLUMN = {name: i for i, name in enumerate(PAIR_FEATURES)}
@@ -169,6 +209,12 @@ class ClaimCheckModel:
         for j, label in enumerate(PAGE_LABELS):
             if label in classes:
                 out[:, j] = proba[:, classes.index(label)]
+        # "Disagree" needs a reason on the page (see PageReading.can_refute); without one the page
+        # only discusses the subject.
+        silent = np.array([not r.can_refute for r in readings])
+        disagree, discuss = PAGE_LABELS.index("disagree"), PAGE_LABELS.index("discuss")
+        out[silent, discuss] += out[silent, disagree]
+        out[silent, disagree] = 0.0
         return out
 
     def p_true(self, page_probs: Sequence[Sequence[float]], passages: PassageReading | None = None) -> float:

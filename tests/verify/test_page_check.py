@@ -18,6 +18,7 @@ from rasid.verify.page_stance import (
     PAGE_VECTOR_SIZE,
     VERDICT_FEATURES,
     ClaimCheckModel,
+    elsewhere,
     load_claim_check_model,
     page_sentences,
     read_page,
@@ -293,3 +294,29 @@ def test_a_denial_by_the_party_the_claim_names_contests_it(model: ClaimCheckMode
     # Shown among the reasons; the label still follows the sources (see label_claim).
     assert "the_party_concerned_denies" in verdict.reasons
     assert verdict.label == label_claim(model, [*repeated, _page(9, "outlet9", 0.5)]).label
+
+
+BOMBING = "قتل 15 شخصا في تفجير انتحاري استهدف مسجدا في مدينة حمص"
+
+
+def _reading(claim: str, text: str) -> Any:
+    return read_page(profile_claim(claim), page_sentences(text))
+
+
+def test_another_place_is_another_event_not_a_contradiction() -> None:
+    assert elsewhere(BOMBING, "قتل 27 شخصا في تفجير استهدف مسجدا في مدينة الموصل العراقية.")
+    assert not elsewhere(BOMBING, "قتل 27 شخصا في تفجير استهدف مسجدا في حي الوعر بمدينة حمص.")
+    assert not elsewhere(BOMBING, "قتل 27 شخصا في تفجير استهدف مسجدا في سوريا.")  # the claim's country
+    assert not elsewhere(BOMBING, "قتل 27 شخصا في تفجير استهدف مسجدا.")  # no place: cannot tell
+
+
+def test_disagree_needs_a_reason_on_the_page(model: ClaimCheckModel) -> None:
+    other_event = _reading(BOMBING, "وقتل 27 شخصا في تفجير انتحاري استهدف مسجدا في مدينة الموصل العراقية يوم الجمعة.")
+    other_toll = _reading(BOMBING, "وقتل 27 شخصا في تفجير انتحاري استهدف مسجدا في مدينة حمص يوم الجمعة.")
+    denied = _reading(BOMBING, "ونفت مصادر محلية الأنباء عن تفجير انتحاري استهدف مسجدا في حمص، وقالت إنه لا صحة لها.")
+    health = _reading(BOMBING, "وقالت وزارة الصحة إن تفجيرا انتحاريا استهدف مسجدا في مدينة الموصل وقتل 27 شخصا.")
+    assert not other_event.can_refute and not health.can_refute  # "وزارة الصحة" is no denial
+    assert other_toll.can_refute and denied.can_refute
+    probs = model.page_probs([other_event, health])
+    assert (probs[:, PAGE_LABELS.index("disagree")] == 0.0).all()
+    assert np.allclose(probs.sum(axis=1), 1.0)
