@@ -37,7 +37,7 @@ DOMAIN = ("rasid.text", "rasid.knowledge", "rasid.extract", "rasid.stories", "ra
 SERVICES = ("rasid.ingest", "rasid.pipeline", "rasid.stages", "rasid.store", "rasid.indexing")
 API = ("rasid.api", "rasid.web")
 EVAL = ("rasid.eval",)
-CLI = ("rasid.cli",)
+CLI = ("rasid.cli", "rasid.__main__")
 
 # What each group of modules must not import.
 FORBIDDEN: dict[tuple[str, ...], tuple[str, ...]] = {

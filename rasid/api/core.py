@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rasid.api.search import SearchResult, search
 from rasid.document import Document
@@ -27,6 +27,7 @@ from rasid.stages import default_pipeline
 from rasid.store import Store, open_store
 
 if TYPE_CHECKING:
+    from rasid.api.events import EventFilter, EventPage
     from rasid.verify.track_record import OutletRecord
     from rasid.verify.types import CheckResult
 
@@ -145,6 +146,28 @@ class Rasid:
 
         self.refresh_track_records()
         return track_records_for(self.store)
+
+    def events(self, filt: EventFilter | None = None, *, limit: int = 100, cursor: str | None = None) -> EventPage:
+        """One page of stored events (reviewed values applied), the count of all matches and the
+        next page's cursor (`rasid.api.events.query_events`)."""
+        from rasid.api.events import EventFilter, query_events
+
+        return query_events(self.store, filt or EventFilter(), limit=limit, cursor=cursor)
+
+    def review(
+        self, event_id: str, action: str, *, changes: dict[str, Any] | None = None, note: str = "", reviewer: str = ""
+    ) -> dict[str, Any]:
+        """Confirm, correct or reject an event; the event as it now reads, with its review history.
+        Raises `rasid.store.reviews.ReviewError` (`UnknownEventError` for an unknown event)."""
+        from rasid.store.reviews import add_review
+
+        return add_review(self.store, event_id, action, changes=changes, note=note, reviewer=reviewer)
+
+    def reviews(self) -> list[dict[str, Any]]:
+        """Every stored review, oldest first."""
+        from rasid.store.reviews import all_reviews
+
+        return all_reviews(self.store)
 
     def articles(self) -> Iterator[ArticleRow]:
         return self.store.articles()

@@ -24,6 +24,8 @@ from rasid.cli import eval as eval_commands
 from rasid.cli.claim_check_cmds import train_claim_check_cmd
 from rasid.cli.common import DEFAULT_DB, err_console
 from rasid.cli.outlets import outlets_cmd
+from rasid.cli.reviews import reviews_command
+from rasid.cli.serve import serve as serve_cmd
 
 app = typer.Typer(help="Rasid (راصد): Arabic conflict-news monitor.", no_args_is_help=True, add_completion=False)
 eval_app = typer.Typer(help="Measure quality on public datasets (precision/recall/F1).", no_args_is_help=True)
@@ -81,12 +83,14 @@ app.command("demo")(demo.demo)
 app.add_typer(bench.bench_app, name="bench")
 app.command("entities")(on_db(entities.entities))
 app.command("events")(on_db(events.events_command))
+app.command("reviews")(on_db(reviews_command))
 app.command("check")(on_db(check.check))
 app.command("claims")(on_db(check.claims))
 app.command("stories")(on_db(stories.stories_cmd))
 app.command("story")(on_db(stories.story_cmd))
 app.command("outlets")(on_db(outlets_cmd))
 app.command("doctor")(doctor.doctor)
+app.command("serve")(on_db(serve_cmd))
 
 eval_app.command("dates")(eval_commands.eval_dates)
 eval_app.command("events")(eval_commands.eval_events)

@@ -1,5 +1,5 @@
 """`rasid bench`: ingest and pipeline throughput, story grouping time and peak memory;
-`rasid bench check`: claim-check latency on a database."""
+`rasid bench check`: claim-check latency on a database; `rasid bench api`: HTTP API latency on localhost."""
 
 from __future__ import annotations
 
@@ -104,3 +104,45 @@ def _print_check_bench(result: dict[str, Any]) -> None:
         console.print(f"  {name:<12} {row['median']:>8.3f} {row['p90']:>7.3f} {row['mean']:>7.3f}", highlight=False)
     console.print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(result["verdicts"].items())), highlight=False)
     console.print("labels: " + ", ".join(f"{k} {v}" for k, v in sorted(result["labels"].items())), highlight=False)
+
+
+@bench_app.command("api")
+def bench_api(
+    db: Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")] = "",
+    n: Annotated[int, typer.Option("--n", "-n", min=1, max=5000, help="Event-page requests to send.")] = 200,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Events per page.")] = 500,
+    page: Annotated[bool, typer.Option("--page", help="Also time the web page's first load in headless Chromium.")] = False,
+    screenshot: Annotated[str | None, typer.Option(help="With --page: save the loaded page as this PNG.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the random filters.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Load check of `rasid serve` on localhost: p50/p95/max per endpoint (events pages, points, timeline)."""
+    from rasid.web.loadcheck import run_loadcheck
+
+    path = Path(db or DEFAULT_DB)
+    if not path.is_file():
+        fail(f"{path}: no such database")
+    result = run_loadcheck(path, n=n, limit=limit, seed=seed, page=page or bool(screenshot), screenshot=screenshot)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    console.print(f"{result['events_in_db']} events in {path}; pages of {result['limit']}; localhost", highlight=False)
+    console.print("endpoint     requests   p50 ms   p95 ms   max ms  errors   CPU p50/p95 ms", highlight=False)
+    for name, row in result["endpoints"].items():
+        console.print(
+            f"  {name:<10} {row['requests']:>8} {row.get('p50_ms', 0):>8.1f} {row.get('p95_ms', 0):>8.1f}"
+            f" {row.get('max_ms', 0):>8.1f} {row.get('errors', 0):>7}"
+            f"   {row.get('cpu_p50_ms', 0):.1f}/{row.get('cpu_p95_ms', 0):.1f}",
+            highlight=False,
+        )
+    console.print(
+        "slowest: " + "; ".join(f"{row['ms']:.0f} ms {row['path']}" for row in result["slowest"][:3]),
+        highlight=False, soft_wrap=True,
+    )
+    if "page" in result:
+        p = result["page"]
+        console.print(
+            f"page: first full load {p['first_load_s']:.2f} s (points answered after {p['points_response_s']} s),"
+            f" {p['clusters_drawn']} clusters drawn; a zoom frame {p['zoom_frame_s']:.3f} s",
+            highlight=False,
+        )

@@ -20,7 +20,7 @@ FORMATS = ("table", "json", "jsonl", "csv", "acled", "plover", "geojson")
 _FLAT_COLUMNS = (
     "id", "event_date", "event_type", "sub_event_type", "plover_type", "actor1", "actor2", "victims", "place",
     "latitude", "longitude", "geo_precision", "killed", "killed_civilians", "killed_children", "killed_women", "injured",
-    "attributed_to", "hedged", "background", "confidence", "article_id", "article_path", "evidence",
+    "attributed_to", "hedged", "background", "confidence", "reviewed", "article_id", "article_path", "evidence",
 )  # fmt: skip
 
 
@@ -55,6 +55,7 @@ def flat_row(r: dict[str, Any]) -> dict[str, Any]:
         "hedged": r.get("hedged"),
         "background": bool(r.get("background")),
         "confidence": r.get("confidence"),
+        "reviewed": (r.get("review") or {}).get("status") or "",
         "article_id": art.get("id"),
         "article_path": art.get("path"),
         "evidence": " ".join(str((r.get("evidence") or {}).get("text", "")).split()),
@@ -98,7 +99,7 @@ def render(records: list[dict[str, Any]], fmt: str, *, special_column: bool = Fa
 
 def _table(records: list[dict[str, Any]], db: str) -> None:
     table = Table(title=f"{len(records)} events in {db}")
-    for col in ("id", "date", "type", "actor1", "actor2", "place", "killed", "injured", "source", "hedged"):
+    for col in ("id", "date", "type", "actor1", "actor2", "place", "killed", "injured", "source", "hedged", "reviewed"):
         table.add_column(col, overflow="fold")
     for r in records:
         f = flat_row(r)
@@ -108,6 +109,7 @@ def _table(records: list[dict[str, Any]], db: str) -> None:
             f"{f['event_type']} / {f['sub_event_type']}", f["actor1"],
             f["actor2"], str(f["place"] or ""), str(f["killed"] if f["killed"] is not None else ""),
             str(f["injured"] if f["injured"] is not None else ""), f["attributed_to"][:60], "yes" if f["hedged"] else "",
+            f["reviewed"],
         )
     Console().print(table)
 
@@ -125,30 +127,35 @@ def events_command(
         typer.Option(
             "--all",
             help="Also list events that are no reportable incident (background, denied or rumoured, unlocated, "
-            "words only); CSV exports then say why in a `special` column.",
+            "words only) and events an analyst rejected; CSV exports then say why in a `special` column.",
         ),
     ] = False,
+    reviewed: Annotated[
+        bool, typer.Option("--reviewed", help="Only events an analyst reviewed (confirmed, corrected or rejected).")
+    ] = False,
 ) -> None:
-    """List or export the coded incidents of stored articles (`--all`: every coded event)."""
+    """List or export the coded incidents of stored articles (`--all`: every coded event).
+
+    Reviewed events read as the analyst left them; every format says so (`review` in JSON, a
+    `reviewed` column or property in CSV, ACLED and GeoJSON)."""
     if fmt not in FORMATS:
         fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}", 2)
     start, end = parse_day(since, "--since", 2), parse_day(until, "--until", 2)
     if not Path(db).is_file():
         fail(f"{db}: no such database; run `rasid analyze PATH --db {db}` first")
-    from rasid.extract.event_index import load_events
+    from rasid.api.events import EventFilter, iter_events
 
+    filt = EventFilter(
+        since=start, until=end, place=place, actor=actor, include_all=include_all, reviewed=True if reviewed else None
+    )
     try:
         store = open_store(db)
     except StoreError as exc:
         fail(str(exc))
     try:
-        records = load_events(store, since=start, until=end, place=place, actor=actor)
+        records = list(iter_events(store, filt))
     finally:
         store.close()
-    if not include_all:
-        from rasid.extract.events.incident import is_incident
-
-        records = [r for r in records if is_incident(r)]
     if fmt == "table" and output is None:
         _table(records, db)
         return

@@ -226,21 +226,32 @@ def acled_rows(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [acled_row(r) for r in records]
 
 
+def review_status(record: dict[str, Any]) -> str:
+    """An analyst's review of the event: "confirmed", "corrected", "rejected", or "" (none); a
+    reviewed record holds the reviewed values."""
+    return str((record.get("review") or {}).get("status") or "")
+
+
 def write_acled(
     records: Sequence[dict[str, Any]], out: TextIO, *, special_column: bool = False, roll_up: bool = True
 ) -> int:
     """ACLED CSV of `records`; with `special_column`, a last column says why an event is no
-    reportable incident (background, hedged:denial, no_place, …; empty for an incident). With
+    reportable incident (background, hedged:denial, no_place, …; empty for an incident). When an
+    analyst reviewed any of the events, a `reviewed` column (before `special`) gives each row's
+    review status (`review_status`) and the rows hold the reviewed values. With
     `roll_up` (ACLED's unit of record), an article's incidents of one type, day and place (a
     city with its quarters) are one row with their deaths added up (`rollup.one_per_place_day`)."""
     from rasid.export.rollup import one_per_place_day
 
-    columns = [*ACLED_COLUMNS, "special"] if special_column else list(ACLED_COLUMNS)
+    reviewed = any(record.get("review") for record in records)
+    columns = [*ACLED_COLUMNS, *(["reviewed"] if reviewed else []), *(["special"] if special_column else [])]
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     count = 0
     for record in one_per_place_day(records) if roll_up else records:
         row = acled_row(record)
+        if reviewed:
+            row["reviewed"] = review_status(record)
         if special_column:
             row["special"] = "; ".join(record.get("special") or (["background"] if record.get("background") else []))
         writer.writerow(row)

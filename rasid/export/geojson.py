@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rasid.export.acled import fatalities_of
+from rasid.export.acled import fatalities_of, review_status
 
 
 def to_geojson(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -40,6 +40,7 @@ def to_geojson(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
                     "fatalities_best": killed.get("best", killed.get("total")),
                     "fatalities_high": killed.get("high", killed.get("total")),
                     "hedged": r.get("hedged", False),
+                    "reviewed": review_status(r) or None,
                     "article": (r.get("article") or {}).get("path"),
                 },
             }

@@ -7,6 +7,14 @@ import json
 from typing import Any
 
 from rasid.document import Document
+from rasid.extract.event_review import (
+    ACTIONS,
+    apply_changes,
+    filter_columns,
+    fingerprint,
+    review_state,
+    review_summary,
+)
 from rasid.extract.events import event_record
 from rasid.text.normalize import normalize_word
 
@@ -16,45 +24,89 @@ from rasid.text.normalize import normalize_word
 _encode_record = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
 
 
-def _actor_label(actor: dict[str, Any] | None) -> str | None:
-    if not actor:
-        return None
-    return actor.get("name") or actor.get("id") or actor.get("text")
+_COLUMNS = (
+    "event_type", "sub_event_type", "event_date", "date_precision", "place_id", "place_name", "latitude", "longitude",
+    "actor1", "actor2", "fatalities", "incident", "confidence", "side1", "side2", "place_key", "actor_key",
+)  # fmt: skip
+_INSERT = (
+    f"INSERT INTO events (article_id, event_index, {', '.join(_COLUMNS)}, outlet, review, record)"
+    f" VALUES ({', '.join('?' * (len(_COLUMNS) + 5))})"
+)
+_UPDATE = f"UPDATE events SET {', '.join(c + ' = ?' for c in _COLUMNS)}, review = ? WHERE id = ?"
+
+
+def reviews_of_article(store: Any, article_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The stored reviews of an article's events (by event fingerprint, oldest first)."""
+    rows = store.query(
+        "SELECT r.fingerprint, r.id, r.action, r.changes, r.before, r.note, r.reviewer, r.at FROM reviews r"
+        " WHERE r.article_hash = (SELECT content_hash FROM articles WHERE id = ?) ORDER BY r.id",
+        (article_id,),
+    )
+    out: dict[str, list[dict[str, Any]]] = {}
+    for fp, review_id, action, changes, before, note, reviewer, at in rows:
+        out.setdefault(fp, []).append(
+            {
+                "id": review_id,
+                "action": action,
+                "status": ACTIONS.get(action),
+                "changes": json.loads(changes or "{}"),
+                "before": json.loads(before or "{}"),
+                "note": note,
+                "reviewer": reviewer,
+                "at": at,
+            }
+        )
+    return out
+
+
+def reviewed_record(
+    record: dict[str, Any], reviews: list[dict[str, Any]] | None
+) -> tuple[dict[str, Any], str | None]:
+    """The record with its reviews applied, and the review status (None: not reviewed)."""
+    state = review_state(reviews or [])
+    if state is None:
+        return record, None
+    status, changes, latest = state
+    out = apply_changes(record, changes)
+    out["review"] = review_summary(status, changes, latest, record)
+    return out, status
+
+
+def update_reviewed_rows(store: Any, article_id: int) -> None:
+    """Rewrite the filter columns of an article's events from their reviews (after a review)."""
+    reviews = reviews_of_article(store, article_id)
+    rows = store.query("SELECT id, record FROM events WHERE article_id = ?", (article_id,))
+    updates = []
+    for row_id, text in rows:
+        record = json.loads(text)
+        effective, status = reviewed_record(record, reviews.get(fingerprint(record)))
+        columns = filter_columns(effective)
+        updates.append((*(columns[c] for c in _COLUMNS), status, row_id))
+    if updates:
+        store.executemany(_UPDATE, updates)
 
 
 def index_events(store: Any, article_id: int, doc: Document) -> None:
-    """Replace the article's rows in `events` with the events of `doc` (call inside a transaction)."""
+    """Replace the article's rows in `events` with the events of `doc` (call inside a transaction).
+
+    The filter columns hold the reviewed values of events an analyst reviewed (the reviews of the
+    same article text find their events again by fingerprint); `record` is what Rasid computed.
+    """
     store.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
+    if not doc.events:
+        return
+    reviews = reviews_of_article(store, article_id)
     rows = []
     for i, event in enumerate(doc.events):
         record = event_record(event)
-        loc = record.get("location") or {}
-        killed = record.get("killed") or {}
+        effective, status = (
+            reviewed_record(record, reviews.get(fingerprint(record))) if reviews else (record, None)
+        )
+        columns = filter_columns(effective)
         rows.append(
-            (
-                article_id,
-                i,
-                event.event_type,
-                event.sub_event_type,
-                record.get("date"),
-                record.get("date_precision"),
-                loc.get("place_id"),
-                loc.get("name"),
-                loc.get("lat"),
-                loc.get("lon"),
-                _actor_label(record.get("actor1")),
-                _actor_label(record.get("actor2")),
-                killed.get("total"),
-                _encode_record(record),
-            )
+            (article_id, i, *(columns[c] for c in _COLUMNS), doc.source, status, _encode_record(record))
         )
-    if rows:
-        store.executemany(
-            "INSERT INTO events (article_id, event_index, event_type, sub_event_type, event_date, date_precision,"
-            " place_id, place_name, latitude, longitude, actor1, actor2, fatalities, record)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
-        )
+    store.executemany(_INSERT, rows)
 
 
 def _matches(needle: str, *values: Any) -> bool:
@@ -94,7 +146,14 @@ def load_events(
         record = json.loads(row[3])
         if place:
             loc = record.get("location") or {}
-            if not _matches(place, loc.get("name"), loc.get("name_en"), loc.get("place_id"), loc.get("admin1"), loc.get("admin2")):
+            if not _matches(
+                place,
+                loc.get("name"),
+                loc.get("name_en"),
+                loc.get("place_id"),
+                loc.get("admin1"),
+                loc.get("admin2"),
+            ):
                 continue
         if actor:
             values = _actor_values(record.get("actor1")) + _actor_values(record.get("actor2"))
@@ -113,3 +172,43 @@ def load_events(
         }
         out.append(record)
     return out
+
+
+# Columns of a stored event as `stored_record` reads them (events e JOIN articles a).
+RECORD_COLUMNS = (
+    "e.id, e.article_id, e.event_index, e.record, e.review, a.origin, a.url, a.source, a.title, a.published"
+)
+
+
+def stored_records(store: Any, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Records of `RECORD_COLUMNS` rows with `id`, `article` and their reviews applied (`review`:
+    None, or the status, who, when, note, corrections and the values Rasid computed)."""
+    reviewed_articles = {int(r[1]) for r in rows if r[4] is not None}
+    reviews = {a: reviews_of_article(store, a) for a in sorted(reviewed_articles)}
+    out = []
+    for row in rows:
+        record = json.loads(row[3])
+        if row[4] is not None:
+            record, _status = reviewed_record(record, reviews[int(row[1])].get(fingerprint(record)))
+        record.setdefault("review", None)
+        record["id"] = f"{row[1]}-{row[2]}"
+        record["article"] = {"id": row[1], "path": row[5], "url": row[6], "source": row[7]}
+        record["article"].update(title=row[8], published=row[9])
+        out.append(record)
+    return out
+
+
+def stored_event(store: Any, article_id: int, event_index: int) -> dict[str, Any] | None:
+    """One stored event as `stored_records` gives it, plus `reviews`: its whole review history."""
+    rows = store.query(
+        f"SELECT {RECORD_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id"
+        " WHERE e.article_id = ? AND e.event_index = ?",
+        (article_id, event_index),
+    )
+    if not rows:
+        return None
+    record = stored_records(store, rows)[0]
+    computed = json.loads(rows[0][3])
+    history = reviews_of_article(store, article_id).get(fingerprint(computed)) or []
+    record["reviews"] = history
+    return record

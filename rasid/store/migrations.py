@@ -180,4 +180,72 @@ MIGRATIONS: list[str] = [
         fingerprint TEXT NOT NULL
     )
     """,
+    # 8: what the event API filters on, as columns (so every filter and the keyset order run in SQL):
+    # `incident` (is_incident), confidence, the two actors' sides, the article's outlet, folded
+    # place/actor search keys (written by index_events and, for older rows, by the first query that
+    # needs them: the folding is Python's), and `review`, the status an analyst's review gave. The
+    # plain columns of a reviewed event hold its reviewed values. The table is rebuilt so that the
+    # large `record` comes last, and one index holding every filter column in (event_date, id)
+    # order answers filters, counts, map points and day counts without reading the records.
+    # `reviews` keeps every review apart from what Rasid computed, keyed by the article's content
+    # hash and the event's fingerprint so that it survives re-analysis of the same article.
+    """
+    CREATE TABLE events_v8 (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        event_index INTEGER NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        event_date TEXT,
+        date_precision TEXT,
+        place_id TEXT,
+        place_name TEXT,
+        latitude REAL,
+        longitude REAL,
+        actor1 TEXT,
+        actor2 TEXT,
+        fatalities INTEGER,
+        incident INTEGER NOT NULL DEFAULT 1,
+        confidence REAL,
+        side1 TEXT,
+        side2 TEXT,
+        outlet TEXT,
+        review TEXT,
+        place_key TEXT,
+        actor_key TEXT,
+        record TEXT NOT NULL
+    );
+    INSERT INTO events_v8 (id, article_id, event_index, event_type, sub_event_type, event_date, date_precision,
+        place_id, place_name, latitude, longitude, actor1, actor2, fatalities, incident, confidence, side1, side2,
+        outlet, record)
+    SELECT e.id, e.article_id, e.event_index, e.event_type, e.sub_event_type, e.event_date, e.date_precision,
+        e.place_id, e.place_name, e.latitude, e.longitude, e.actor1, e.actor2, e.fatalities,
+        CASE WHEN json_type(e.record, '$.special') = 'array' THEN json_array_length(e.record, '$.special') = 0
+            ELSE NOT coalesce(json_extract(e.record, '$.background'), 0) END,
+        json_extract(e.record, '$.confidence'), json_extract(e.record, '$.actor1.side'),
+        json_extract(e.record, '$.actor2.side'), a.source, e.record
+    FROM events e LEFT JOIN articles a ON a.id = e.article_id ORDER BY e.id;
+    DROP TABLE events;
+    ALTER TABLE events_v8 RENAME TO events;
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_date ON events(event_date);
+    CREATE INDEX events_place ON events(place_id);
+    CREATE INDEX events_scan ON events(event_date, id, incident, review, event_type, outlet, side1, side2,
+        confidence, latitude, longitude, fatalities, article_id, event_index, actor1, actor2, place_key, actor_key);
+    CREATE INDEX events_unkeyed ON events(id) WHERE place_key IS NULL;
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        event_key TEXT NOT NULL,
+        article_id INTEGER,
+        article_hash TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('confirm', 'correct', 'reject')),
+        changes TEXT NOT NULL DEFAULT '{}',
+        before TEXT NOT NULL DEFAULT '{}',
+        note TEXT NOT NULL DEFAULT '',
+        reviewer TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL
+    );
+    CREATE INDEX reviews_event ON reviews(article_hash, fingerprint, id)
+    """,
 ]

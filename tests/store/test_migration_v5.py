@@ -21,6 +21,7 @@ from rasid.store import StoreError
 from rasid.store.migrations import MIGRATIONS
 from rasid.store.sqlite import SQLiteStore
 from rasid.stories.build import _lsh_stories
+from tests.store.schema_v7 import EVENT_COLUMNS_V2, drop_migration_8
 
 _TABLES = {
     "articles": "id",
@@ -48,7 +49,7 @@ _REPOST = """نقلا عن وكالة محلية
 def _rows(store: SQLiteStore) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for table, order in _TABLES.items():
-        columns = "rowid, *" if table == "articles_fts" else "*"
+        columns = "rowid, *" if table == "articles_fts" else EVENT_COLUMNS_V2 if table == "events" else "*"
         out[table] = store.query(f"SELECT {columns} FROM {table} ORDER BY {order}")
     # The old table allowed a repeated (bucket, article) row; every read takes distinct ids.
     out["lsh_bands"] = sorted(set(store.query("SELECT band, bucket, article_id FROM lsh_bands")))
@@ -81,6 +82,8 @@ def v4_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         rasid.store.execute(MIGRATIONS[5])
         for statement in MIGRATIONS[6].split(";"):  # and the outlet track records of migration 7
             rasid.store.execute(statement)
+        for statement in MIGRATIONS[7].split(";"):  # and the event columns and reviews of migration 8
+            rasid.store.execute(statement)
         report = rasid.analyze([str(sample_corpus_path()), str(tmp_path / "repost")])
         assert report.added >= 10 and not report.interrupted
         store = rasid.store
@@ -94,6 +97,7 @@ def v4_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         store.execute("DROP TABLE stage_failures")
         for table in ("outlet_records", "outlet_record_stories"):
             store.execute(f"DROP TABLE {table}")
+        drop_migration_8(store, version=False)
         rasid.close()
     return path
 
