@@ -254,6 +254,50 @@ def story(request: Request, story_id: int) -> dict[str, Any]:
     return found
 
 
+CONTRADICTIONS_MAX = 20  # stories aligned per request: aligning one reads all its articles
+STORIES_SCANNED = 200  # stories looked at per request, so a sparse database still answers quickly
+
+
+@router.get("/api/contradictions", tags=["stories"])
+def contradictions(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=CONTRADICTIONS_MAX, description="Stories per page.")] = 10,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """Stories whose outlets contradict each other, in story order, each with its contradicted facts
+    (fact, incident, and every value with the outlets holding it). At most 200 stories are looked at
+    per request: follow `next` until it is null."""
+    from rasid.stories.align import align_story
+
+    after = decode_cursor(cursor, int)
+    store = server(request).rasid().store
+    ids = [r[0] for r in store.query(
+        "SELECT id FROM stories WHERE id > ? AND article_count > 1 ORDER BY id LIMIT ?",
+        [after[0] if after else 0, STORIES_SCANNED],
+    )]  # fmt: skip
+    items: list[dict[str, Any]] = []
+    last = None
+    for story_id in ids:
+        last = story_id
+        try:
+            story = align_story(store, story_id)
+        except KeyError:  # regrouped since the ids were read
+            continue
+        facts = [
+            {"fact": f["fact"], "incident": f["incident"], "values": f["values"]}
+            for f in story["facts"]
+            if f["status"] == "contradicted"
+        ]
+        if facts:
+            items.append({"story": {k: story.get(k) for k in ("id", "title", "first_date", "last_date", "outlets")},
+                          "contradicted": facts})  # fmt: skip
+            if len(items) == limit:
+                break
+    more = last is not None and (len(ids) == STORIES_SCANNED or last != ids[-1])
+    following = encode_cursor(last) if more else None
+    return {"items": items, "limit": limit, "next": next_url(request, following)}
+
+
 class CheckRequest(BaseModel):
     claim: str = Field(min_length=1, max_length=2000, description="The claim, in Arabic.")
     as_of: str | None = Field(None, description="Judge as of this day (YYYY-MM-DD); later reports are ignored.")

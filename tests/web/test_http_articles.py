@@ -147,3 +147,19 @@ def test_check_is_bounded_in_time(sample_store: Any) -> None:
         response = client.post("/api/check", json={"claim": "قتل مدنيون في قصف على سوق بنش في ريف إدلب"})
     assert response.status_code == 503
     assert response.json()["error"]["message"]
+
+
+def test_contradictions_across_stories_name_both_holders(api: TestClient) -> None:
+    found = walk(api, "/api/contradictions?limit=1")
+    assert found
+    for item in found:
+        assert item["story"]["id"] and item["contradicted"]
+        for fact in item["contradicted"]:
+            values = fact["values"]
+            assert len(values) >= 2 and all(v["holders"] for v in values)
+    story = api.get(f"/api/stories/{found[0]['story']['id']}").json()
+    assert [f["fact"] for f in story["facts"] if f["status"] == "contradicted"] == [
+        f["fact"] for f in found[0]["contradicted"]
+    ]
+    assert api.get("/api/contradictions?limit=21").status_code == 400
+    assert api.get("/api/contradictions?cursor=zzz").status_code == 400
