@@ -107,6 +107,7 @@ train_app.command("stance")(train.train_stance_cmd)
 train_app.command("claims")(train.train_claims_cmd)
 train_app.command("claim-check")(train_claim_check_cmd)
 train_app.command("checkworthy")(train.train_checkworthy_cmd)
+train_app.command("incidents")(train.train_incidents_cmd)
 
 
 def _db_argument(argv: Sequence[str]) -> str:

@@ -18,6 +18,9 @@ OutOption = Annotated[
     Path | None, typer.Option("--out", help="Where to write the model (default: the package).")
 ]
 
+# The hand-coded real-news key shipped in the package.
+REALNEWS_KEY = Path(__file__).resolve().parents[1] / "eval" / "keys" / "realnews_dev.jsonl"
+
 
 def _run_train(train: Callable[[Path, Path], dict[str, Any]], data: Path, out: Path, as_json: bool) -> None:
     from rasid.eval.verify import DatasetError
@@ -140,3 +143,39 @@ def train_checkworthy_cmd(data: DataOption, out: OutOption = None, as_json: Json
     from rasid.verify.checkworthy import CHECKWORTHY_MODEL_PATH
 
     _run_train(train_checkworthy, data, out or CHECKWORTHY_MODEL_PATH, as_json)
+
+
+def train_incidents_cmd(
+    key: Annotated[
+        Path, typer.Option("--key", help="Hand-coded key (its tune part is used).")
+    ] = REALNEWS_KEY,
+    corpus: Annotated[
+        Path, typer.Option("--corpus", help="The corpus the key's articles come from.")
+    ] = Path("../shared/data/realnews/saudinewsnet_dev.jsonl.gz"),
+    out: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Learn the incident filter from the key's tune part (cross-validated by article) and save it."""
+    from rasid.eval.incident_train import train
+    from rasid.extract.events.likely import MODEL_PATH
+
+    for path in (key, corpus):
+        if not path.is_file():
+            fail(f"{path}: not found", 2)
+    target = out or MODEL_PATH
+    try:
+        result = train(key, corpus, target)
+    except ValueError as exc:
+        fail(str(exc), 2)
+        return
+    if as_json:
+        typer.echo(json.dumps({**result, "out": str(target)}, ensure_ascii=False, indent=2))
+        return
+    before, after = result["cv"]["no_filter"], result["cv"]["filtered"]
+    typer.echo(
+        f"wrote {target}: {result['events']} events of {result['articles']} tune articles "
+        f"({result['positives']} match the key); C {result['cv']['c']}, threshold {result['threshold']}\n"
+        f"export by article, 5-fold CV: without the filter P {before['precision']:.3f} R {before['recall']:.3f} "
+        f"F1 {before['f1']:.3f}; with it P {after['precision']:.3f} R {after['recall']:.3f} F1 {after['f1']:.3f}"
+        + ("" if result["kept"] else " (not better: threshold 0, the filter only scores)")
+    )

@@ -21,10 +21,13 @@ import gzip
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rasid.document import Document
 
 PLACE_KM = 15.0
 _VIOLENCE_TITLE = re.compile(
@@ -112,31 +115,39 @@ class Prediction:
     first_place: Mapping[str, Any] | None  # the first place mention's attributes (for the baseline)
 
 
+def read_article(
+    pipeline: Callable[[Document], Document], article_id: str, record: Mapping[str, Any]
+) -> Document:
+    """The analysed `Document` of one corpus record, read as `rasid analyze` reads a JSONL line."""
+    from rasid.ingest.readers import RawArticle
+    from rasid.ingest.runner import build_document
+
+    published = dt.date.fromisoformat(record["published"]) if record.get("published") else None
+    raw = RawArticle(
+        origin=f"key:{article_id}",
+        kind="text",
+        body=str(record.get("text") or ""),
+        external_id=article_id,
+        url=record.get("url"),
+        source=record.get("source"),
+        published=published,
+        title=record.get("title"),
+    )
+    return pipeline(build_document(raw))
+
+
 def predict(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Prediction]:
     """Rasid's events for each record, read as `rasid analyze` reads a JSONL line."""
     from rasid.export.acled import acled_row
     from rasid.export.rollup import one_per_place_day
     from rasid.extract.events import event_record
     from rasid.extract.events.incident import is_incident
-    from rasid.ingest.readers import RawArticle
-    from rasid.ingest.runner import build_document
     from rasid.stages import default_pipeline
 
     pipeline = default_pipeline()
     out: dict[str, Prediction] = {}
     for article_id, record in records.items():
-        published = dt.date.fromisoformat(record["published"]) if record.get("published") else None
-        raw = RawArticle(
-            origin=f"key:{article_id}",
-            kind="text",
-            body=str(record.get("text") or ""),
-            external_id=article_id,
-            url=record.get("url"),
-            source=record.get("source"),
-            published=published,
-            title=record.get("title"),
-        )
-        doc = pipeline(build_document(raw))
+        doc = read_article(pipeline, article_id, record)
         place = next((m for m in doc.mentions if m.type == "place"), None)
         out[article_id] = Prediction(
             # What the ACLED export holds by default: incidents, not background or denied reports.

@@ -22,7 +22,8 @@ from rasid.text.fold import fold_word
 
 _PUNCT = "«»\"'()[]{}.,:;!?،؛؟-–—"
 
-# The reasons an event is not a reportable incident (the words exports and the API show).
+# The reasons an event is not a reportable incident (the words exports and the API show); the events
+# stage may add one more after these rules, `likely.UNLIKELY`, the learned filter's.
 BACKGROUND = "background"
 AFTER_PUBLICATION = "after_publication"
 HEDGED = "hedged"  # followed by ":" and the hedge kind (denial, rumour)

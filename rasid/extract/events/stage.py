@@ -10,6 +10,7 @@ from rasid.extract.events.candidate import Candidate
 from rasid.extract.events.context import fill_context, mark_background
 from rasid.extract.events.incident import assess, reads_as_report
 from rasid.extract.events.lexicon import EventLexicon
+from rasid.extract.events.likely import load_filter, screen
 from rasid.extract.events.load import event_lexicon
 from rasid.extract.events.merging import merge_all
 from rasid.extract.events.reading import SentenceSpot, read_sentence
@@ -61,5 +62,6 @@ class EventStage:
         merged = merge_all(candidates, lex)
         citations = len(index.hits(lex.attribution.verbs)[1]) + len(index.hits(lex.attribution.preps)[1])
         assess(merged, doc.published, report=reads_as_report(doc, citations) if merged else True)
-        events = tuple(to_event(c) for c in merged)
+        # (the learned second opinion on what the rules left as incidents: likely.py)
+        events = screen(tuple(to_event(c) for c in merged), doc, load_filter())
         return doc.evolve(events=events)
