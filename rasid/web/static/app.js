@@ -178,6 +178,14 @@ async function refreshPoints() {
   if (state.event) eventMap.select(state.event);
 }
 
+// A date is shown as precisely as it is known: "2015" for a year, "2015-07" for a month.
+function shownDate(rec) {
+  if (!rec.date) return "—";
+  if (rec.date_precision === "year") return rec.date.slice(0, 4);
+  if (rec.date_precision === "month") return rec.date.slice(0, 7);
+  return rec.date;
+}
+
 function eventRow(rec) {
   const loc = rec.location || {};
   const place = state.lang === "ar" ? loc.name || loc.name_en : loc.name_en || loc.name;
@@ -185,7 +193,7 @@ function eventRow(rec) {
   const row = el(
     "li",
     { class: `event-item${rec.id === state.event ? " selected" : ""}`, "data-testid": "event-item", "data-id": rec.id, tabindex: "0" },
-    el("span", { class: "date", dir: "ltr", text: rec.date || "—" }),
+    el("span", { class: "date", dir: "ltr", text: shownDate(rec) }),
     el("span", { class: "type", dir: "auto", text: typeName(rec.event_type) }),
     el("span", { class: "place", dir: "auto", text: place || "—" }),
     el("span", { class: "killed", text: killed ? `☠ ${killed}` : "" }),
