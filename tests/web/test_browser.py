@@ -436,3 +436,30 @@ def test_bench_page_timing_reads_a_loaded_page(server: Server, tmp_path: Path) -
     assert result["points_response_s"] is not None and result["points_response_s"] <= result["first_load_s"]
     assert result["marker_icons"] > 0
     assert (tmp_path / "page.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_all_events_filter_lists_non_incidents_and_says_why(server: Server, session: PageSession) -> None:
+    page = load(server, session)
+    before = listed_count(page)
+    everything = server.get_json("/api/events?all=true&limit=1000")
+    special = [item for item in everything["items"] if item.get("special")]
+    assert special and everything["count"] > before
+    page.locator("[data-testid=filter-all]").select_option("true")
+    assert wait_count_change(page, before) == everything["count"]
+    assert "all=true" in page.url
+    row = page.locator(f"[data-testid=event-item][data-id='{special[0]['id']}']")
+    if row.count() == 0:  # not on the list's first page: open it by its link instead
+        page.goto(server.url(f"/?all=true&ev={special[0]['id']}"))
+    else:
+        row.click()
+    panel = page.locator("[data-testid=event-panel]")
+    panel.wait_for(state="visible")
+    i18n = server.get_json("/static/i18n.json")["ar"]
+    reason = special[0]["special"][0].split(":")[0]
+    expected = i18n.get(f"special_{reason}", reason)
+    page.wait_for_function(
+        "([label, reason]) => { const p = document.querySelector('[data-testid=event-panel]');"
+        " return p && p.textContent.includes(label) && p.textContent.includes(reason); }",
+        arg=[i18n["special"], expected],
+        timeout=15_000,
+    )

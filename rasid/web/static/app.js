@@ -8,7 +8,7 @@ import { setupClaimBox, setupSearch } from "./side.js";
 import { renderStory } from "./story.js";
 import { Timeline, rangeLabel } from "./timeline.js";
 
-const FILTERS = ["type", "actor", "side", "outlet", "place", "min_confidence", "reviewed"];
+const FILTERS = ["type", "actor", "side", "outlet", "place", "min_confidence", "reviewed", "all"];
 const PAGE = 50;
 
 const state = { filters: {}, since: null, until: null, event: null, story: null, lang: "ar", view: null };

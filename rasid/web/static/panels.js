@@ -36,6 +36,17 @@ function placeText(loc) {
   return `${[...new Set(names)].join(" / ")}${where ? ` — ${where}` : ""}`;
 }
 
+// Why an event is left out of the incidents ("hedged:denial" is the reason and its kind).
+function specialText(t, reasons) {
+  return reasons
+    .map((reason) => {
+      const [name, kind] = String(reason).split(":");
+      const label = t(`special_${name}`, name);
+      return kind ? `${label} (${t(`hedge_${kind}`, kind)})` : label;
+    })
+    .join("؛ ");
+}
+
 function dateText(t, rec) {
   if (!rec.date) return t("date_unknown");
   const notes = [];
@@ -84,6 +95,8 @@ export async function renderEvent(panel, rec, ctx) {
     row(t("hedged"), rec.hedged ? `${t("yes")}${rec.hedge_cue ? ` «${rec.hedge_cue}»` : ""}${rec.hedge_kind ? ` (${rec.hedge_kind})` : ""}` : t("no")),
     denials(rec.denied_by) ? row(t("denied"), denials(rec.denied_by)) : null,
     row(t("confidence"), rec.confidence === null || rec.confidence === undefined ? "–" : Number(rec.confidence).toFixed(2)),
+    rec.special?.length ? row(t("special"), specialText(t, rec.special)) : null,
+    typeof rec.incident_probability === "number" ? row(t("incident_probability"), rec.incident_probability.toFixed(2)) : null,
     rec.review?.before && Object.keys(rec.review.before).length ? row(t("before_review"), JSON.stringify(rec.review.before)) : null,
   );
   const art = rec.article || {};
