@@ -15,26 +15,9 @@ from rasid.records import ArticleStore
 
 def list_stories(store: ArticleStore) -> list[dict[str, Any]]:
     """Every story with its span, places, outlets, size, contradiction count and recycled members."""
-    from rasid.stories.align import align_story
+    from rasid.stories.stored import list_stories as stored_list
 
-    rows = store.query("SELECT id FROM stories ORDER BY COALESCE(first_date, '9999'), id")
-    out = []
-    for (story_id,) in rows:
-        full = align_story(store, int(story_id))
-        out.append(
-            {
-                "id": full["id"],
-                "title": full["title"],
-                "first_date": full["first_date"],
-                "last_date": full["last_date"],
-                "places": [p["name"] for p in full["places"]],
-                "outlets": full["outlets"],
-                "article_count": full["article_count"],
-                "contradictions": full["contradictions"],
-                "recycled": [a["id"] for a in full["articles"] if a["recycled"]],
-            }
-        )
-    return out
+    return stored_list(store)
 
 
 def stories_cmd(
@@ -78,12 +61,12 @@ def story_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """One story as a source-by-fact matrix: agreed, contradicted, updated or single-source facts."""
-    from rasid.stories.align import align_story
+    from rasid.stories.stored import stored_alignment
 
     store = open_store_or_fail(db)
     try:
         try:
-            story = align_story(store, story_id)
+            story = stored_alignment(store, story_id)
         except KeyError:
             fail(f"{db}: no story with id {story_id}; list them with `rasid stories --db {db}`")
             return

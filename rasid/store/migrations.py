@@ -248,4 +248,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX reviews_event ON reviews(article_hash, fingerprint, id)
     """,
+    # 9: each story's claim alignment (rasid.stories.stored): the part that depends on its members and
+    # their events, as zlib-compressed compact JSON, with the digest of the members it was computed from
+    # (the track record's digest: a story whose digest changed is realigned) and the counts a listing
+    # shows. No foreign key to stories: a story emptied by regrouping is deleted, and its row dropped at
+    # the next refresh.
+    """
+    CREATE TABLE story_alignments (
+        story_id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        contradictions INTEGER NOT NULL,
+        facts INTEGER NOT NULL,
+        incidents INTEGER NOT NULL,
+        alignment BLOB NOT NULL
+    )
+    """,
 ]

@@ -453,16 +453,22 @@ def _status(claims: Sequence[Claim]) -> str:
     return "updated" if updated else "single-source"
 
 
-def align_story(store: ArticleStore, story_id: int) -> dict[str, Any]:
-    """The source-by-fact matrix of one story, ready for JSON."""
+def story_header(store: ArticleStore, story_id: int) -> tuple[Any, ...]:
+    """The story's own row: (id, title, first date, last date, places, outlets, article count)."""
     row = store.query(
         "SELECT id, title, first_date, last_date, places, outlets, article_count FROM stories WHERE id = ?",
         (story_id,),
     )
     if not row:
         raise KeyError(story_id)
-    sid, title, first, last, places, outlets, count = row[0]
-    claims, taken_back, incidents = story_claims(store, story_id)
+    return row[0]
+
+
+def align_claims(
+    claims: Sequence[Claim], taken_back: list[dict[str, Any]], incidents: Sequence[Incident]
+) -> dict[str, Any]:
+    """What a story's claims say, fact by fact: the part of `align_story` that depends only on the
+    members and their events (stored by `rasid.stories.stored`)."""
     groups: dict[tuple[int, str], list[Claim]] = {}
     for claim in claims:
         groups.setdefault((claim.incident, claim.fact), []).append(claim)
@@ -491,13 +497,28 @@ def align_story(store: ArticleStore, story_id: int) -> dict[str, Any]:
                 "claims": [asdict(c) | {"holder": c.holder} for c in items],
             }
         )
-    from rasid.stories.recycled import recycled_links
+    return {
+        "incidents": [
+            {"incident": i.index, "kind": i.family, "places": sorted(i.place_names), "dates": sorted(i.dates)}
+            for i in incidents
+        ],
+        "holders": holders,
+        "facts": facts,
+        "retractions": taken_back,
+        "contradictions": sum(1 for f in facts if f["status"] == "contradicted"),
+    }
 
-    links = recycled_links(store)
+
+def assemble_story(store: ArticleStore, header: Sequence[Any], aligned: dict[str, Any]) -> dict[str, Any]:
+    """The full story: its row (`story_header`), its members with their recycled links (read now)
+    and the aligned claims (`align_claims`)."""
+    sid, title, first, last, places, outlets, count = header
     members = store.query(
-        "SELECT a.id, a.title, a.source, a.published, s.score, s.reason FROM story_articles s"
-        " JOIN articles a ON a.id = s.article_id WHERE s.story_id = ? ORDER BY a.published, a.id",
-        (story_id,),
+        "SELECT a.id, a.title, a.source, a.published, s.score, s.reason,"
+        " r.article_id, r.original_article_id, r.original_story_id, r.reason, r.gap_days FROM story_articles s"
+        " JOIN articles a ON a.id = s.article_id LEFT JOIN recycled r ON r.article_id = a.id"
+        " WHERE s.story_id = ? ORDER BY a.published, a.id",
+        (sid,),
     )
     return {
         "id": sid,
@@ -509,22 +530,24 @@ def align_story(store: ArticleStore, story_id: int) -> dict[str, Any]:
         "article_count": count,
         "articles": [
             {
-                "id": a,
-                "title": t,
-                "outlet": o,
-                "published": p,
-                "score": s,
-                "reason": r,
-                "recycled": links.get(a),
+                "id": m[0],
+                "title": m[1],
+                "outlet": m[2],
+                "published": m[3],
+                "score": m[4],
+                "reason": m[5],
+                "recycled": None
+                if m[6] is None
+                else {"original_article_id": m[7], "original_story_id": m[8], "reason": m[9], "gap_days": m[10]},
             }
-            for a, t, o, p, s, r in members
+            for m in members
         ],
-        "incidents": [
-            {"incident": i.index, "kind": i.family, "places": sorted(i.place_names), "dates": sorted(i.dates)}
-            for i in incidents
-        ],
-        "holders": holders,
-        "facts": facts,
-        "retractions": taken_back,
-        "contradictions": sum(1 for f in facts if f["status"] == "contradicted"),
+        **aligned,
     }
+
+
+def align_story(store: ArticleStore, story_id: int) -> dict[str, Any]:
+    """The source-by-fact matrix of one story, ready for JSON, computed afresh (`rasid.stories.stored`
+    reads it stored when the story has not changed)."""
+    header = story_header(store, story_id)
+    return assemble_story(store, header, align_claims(*story_claims(store, story_id)))

@@ -14,12 +14,13 @@ that source, and an unnamed source ("مصادر محلية") is the outlet's own
 
 The per-story part is stored (`outlet_records`, one row per story and outlet) and refreshed for
 the stories that changed (`refresh_track_records`, run at the end of `rasid analyze`);
-`track_records_for` only reads it, so a claim check can show it beside each cited passage.
+`track_records_for` only reads it, so a claim check can show it beside each cited passage. The
+same refresh stores the story alignments (`rasid.stories.stored`) of the stories that changed,
+reading each story's claims once for both.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -32,6 +33,14 @@ from rasid.records import ArticleStore
 from rasid.stories._data import lexicon, norm_phrase
 from rasid.stories.align import Claim, _agree, holder_positions, story_claims
 from rasid.stories.holders import holder_lexicon, outlet_of
+from rasid.stories.stored import (
+    ClaimsFound,
+    compute_alignment,
+    drop_alignments,
+    save_alignment,
+    stored_fingerprints,
+    story_fingerprints,
+)
 
 MAX_EXAMPLES = 5  # kept per outlet (and per story) for display
 _SENTENCE_CHARS = 300
@@ -178,8 +187,11 @@ def _counts_as_retraction(item: dict[str, Any], claims: Sequence[Claim]) -> bool
     )
 
 
-def story_records(store: ArticleStore, story_id: int) -> dict[str, OutletRecord]:
-    """What one story adds to the record of each outlet in it (articles and recycled not counted)."""
+def story_records(
+    store: ArticleStore, story_id: int, found: ClaimsFound | None = None
+) -> dict[str, OutletRecord]:
+    """What one story adds to the record of each outlet in it (articles and recycled not counted);
+    `found`: the story's claims (`story_claims`) when the caller has them already."""
     outlets = {
         str(source)
         for (source,) in store.query(
@@ -191,7 +203,7 @@ def story_records(store: ArticleStore, story_id: int) -> dict[str, OutletRecord]
     records: dict[str, OutletRecord] = {}
     if not outlets:
         return records
-    claims, taken_back, _incidents = story_claims(store, story_id)
+    claims, taken_back, _incidents = found if found is not None else story_claims(store, story_id)
     groups: dict[tuple[int, str], list[Claim]] = {}
     for claim in claims:
         groups.setdefault((claim.incident, claim.fact), []).append(claim)
@@ -275,35 +287,28 @@ def _merge_older(total: OutletRecord, older: OutletRecord) -> None:
     total.examples = (total.examples + older.examples)[:MAX_EXAMPLES]
 
 
-def story_fingerprints(store: ArticleStore) -> dict[int, str]:
-    """A digest of each story's members and their coded events: a story whose digest changed
-    (an article joined, a stage was run again) has its records recomputed."""
-    digests: dict[int, Any] = {}
-    rows = store.query(
-        "SELECT s.story_id, s.article_id, COALESCE(a.source, ''), COALESCE(MAX(e.id), 0), COUNT(e.id)"
-        " FROM story_articles s JOIN articles a ON a.id = s.article_id"
-        " LEFT JOIN events e ON e.article_id = s.article_id"
-        " GROUP BY s.article_id ORDER BY s.story_id, s.article_id"
-    )
-    for story_id, *member in rows:
-        digest = digests.get(int(story_id))
-        if digest is None:
-            digest = digests[int(story_id)] = hashlib.blake2b(digest_size=12)
-        digest.update(json.dumps(member, ensure_ascii=False).encode())
-    return {story_id: digest.hexdigest() for story_id, digest in digests.items()}
-
-
-def _stale_stories(store: ArticleStore) -> tuple[dict[int, str], list[int], list[int]]:
-    """(current digests, stories to recompute, stories gone) of the stored records."""
+def _stale_stories(store: ArticleStore) -> tuple[dict[int, str], list[int], list[int], list[int]]:
+    """(current digests, stories whose records are out of date, stories whose stored alignment is,
+    stories gone) of the stored records and alignments."""
     current = story_fingerprints(store)
-    stored = {
+    records = {
         int(s): str(f) for s, f in store.query("SELECT story_id, fingerprint FROM outlet_record_stories")
     }
-    stale = sorted(s for s, f in current.items() if stored.get(s) != f)
-    return current, stale, sorted(set(stored) - set(current))
+    alignments = stored_fingerprints(store)
+    stale = sorted(s for s, f in current.items() if records.get(s) != f)
+    unaligned = sorted(s for s, f in current.items() if alignments.get(s) != f)
+    return current, stale, unaligned, sorted((set(records) | set(alignments)) - set(current))
 
 
-def _store_story(store: ArticleStore, story_id: int, fingerprint: str) -> None:
+def _store_story(
+    store: ArticleStore, story_id: int, fingerprint: str, *, records: bool = True, alignment: bool = True
+) -> None:
+    """Recompute one story's records and/or alignment from one reading of its claims."""
+    found = story_claims(store, story_id)
+    if alignment:
+        save_alignment(store, story_id, fingerprint, compute_alignment(store, story_id, found))
+    if not records:
+        return
     store.execute("DELETE FROM outlet_records WHERE story_id = ?", (story_id,))
     store.executemany(
         "INSERT INTO outlet_records (outlet, story_id, facts_held, contradicted_by_majority,"
@@ -318,7 +323,7 @@ def _store_story(store: ArticleStore, story_id: int, fingerprint: str) -> None:
                 r.retractions,
                 json.dumps(r.examples, ensure_ascii=False, default=str),
             )
-            for outlet, r in sorted(story_records(store, story_id).items())
+            for outlet, r in sorted(story_records(store, story_id, found).items())
         ],
     )
     store.execute(
@@ -330,24 +335,35 @@ def _store_story(store: ArticleStore, story_id: int, fingerprint: str) -> None:
 def refresh_track_records(
     store: ArticleStore, *, progress: Callable[[str, int, int], None] | None = None
 ) -> int:
-    """Bring the stored per-story records up to date with the stories; how many were recomputed.
+    """Bring the stored per-story records and story alignments (`rasid.stories.stored`) up to date
+    with the stories; how many stories were recomputed.
 
-    Stories whose members (or their events) changed since the last refresh are recomputed, the
-    records of stories that no longer exist are dropped; one transaction, so an interrupted
-    refresh leaves the previous records and the next one redoes it."""
+    Stories whose members (or their events) changed since the last refresh are recomputed (their
+    claims read once for both), the records and alignments of stories that no longer exist are
+    dropped; one transaction, so an interrupted refresh leaves the previous ones and the next one
+    redoes it."""
     report = progress or (lambda _phase, _done, _total: None)
-    _current, stale, gone = _stale_stories(store)
-    if not stale and not gone:
+    _current, stale, unaligned, gone = _stale_stories(store)
+    if not stale and not unaligned and not gone:
         return 0  # the common case checked without taking the write lock
     with store.transaction():
-        current, stale, gone = _stale_stories(store)  # again, under the lock
+        current, stale, unaligned, gone = _stale_stories(store)  # again, under the lock
         for story_id in gone:
             store.execute("DELETE FROM outlet_records WHERE story_id = ?", (story_id,))
             store.execute("DELETE FROM outlet_record_stories WHERE story_id = ?", (story_id,))
-        for done, story_id in enumerate(stale, start=1):
-            _store_story(store, story_id, current[story_id])
-            report("outlet track records", done, len(stale))
-    return len(stale)
+        drop_alignments(store, gone)
+        todo = sorted(set(stale) | set(unaligned))
+        stale_set, unaligned_set = set(stale), set(unaligned)
+        for done, story_id in enumerate(todo, start=1):
+            _store_story(
+                store,
+                story_id,
+                current[story_id],
+                records=story_id in stale_set,
+                alignment=story_id in unaligned_set,
+            )
+            report("outlet track records", done, len(todo))
+    return len(todo)
 
 
 def track_records_for(store: ArticleStore, outlets: Iterable[str] | None = None) -> dict[str, OutletRecord]:

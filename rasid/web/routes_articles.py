@@ -245,10 +245,10 @@ def _json_list(text: str | None) -> list[Any]:
 def story(request: Request, story_id: int) -> dict[str, Any]:
     """One story: articles by outlet and date, the source-by-fact matrix (contradicted facts with their
     holders), incidents, recycled items and single-source facts (as `rasid story ID --json`)."""
-    from rasid.stories.align import align_story
+    from rasid.stories.stored import stored_alignment
 
-    try:
-        found: dict[str, Any] = align_story(server(request).rasid().store, story_id)
+    try:  # read-only here: `rasid analyze` stores the alignments of the stories it changes
+        found: dict[str, Any] = stored_alignment(server(request).rasid().store, story_id, save=False)
     except KeyError:
         raise ApiError(404, f"no story with id {story_id}") from None
     return found
@@ -267,7 +267,7 @@ def contradictions(
     """Stories whose outlets contradict each other, in story order, each with its contradicted facts
     (fact, incident, and every value with the outlets holding it). At most 200 stories are looked at
     per request: follow `next` until it is null."""
-    from rasid.stories.align import align_story
+    from rasid.stories.stored import stored_alignment
 
     after = decode_cursor(cursor, int)
     store = server(request).rasid().store
@@ -280,7 +280,7 @@ def contradictions(
     for story_id in ids:
         last = story_id
         try:
-            story = align_story(store, story_id)
+            story = stored_alignment(store, story_id, save=False)
         except KeyError:  # regrouped since the ids were read
             continue
         facts = [

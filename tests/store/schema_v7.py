@@ -17,7 +17,9 @@ EVENT_COLUMNS_V2 = (
 
 
 def drop_migration_8(store: SQLiteStore, *, version: bool = True) -> None:
-    """Drop what migration 8 added: its new indexes, the `reviews` table, the new `events` columns."""
+    """Drop what migration 8 added: its new indexes, the `reviews` table, the new `events` columns
+    (and the `story_alignments` table of migration 9, which comes after it)."""
+    store.execute("DROP TABLE IF EXISTS story_alignments")
     old_indexes = set(re.findall(r"CREATE INDEX (\w+)", MIGRATIONS[1]))
     for index in set(re.findall(r"CREATE INDEX (\w+)", V8)) - old_indexes:
         store.execute(f"DROP INDEX IF EXISTS {index}")

@@ -84,6 +84,7 @@ def v4_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             rasid.store.execute(statement)
         for statement in MIGRATIONS[7].split(";"):  # and the event columns and reviews of migration 8
             rasid.store.execute(statement)
+        rasid.store.execute(MIGRATIONS[8])  # and the story alignments of migration 9
         report = rasid.analyze([str(sample_corpus_path()), str(tmp_path / "repost")])
         assert report.added >= 10 and not report.interrupted
         store = rasid.store

@@ -33,13 +33,13 @@ def test_unknown_routes_and_methods_are_json(api: TestClient) -> None:
 
 
 def test_unexpected_errors_are_500_without_details(sample_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rasid.stories import align
+    from rasid.stories import stored
     from rasid.web.app import create_app
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(align, "align_story", broken)
+    monkeypatch.setattr(stored, "stored_alignment", broken)
     with TestClient(create_app(str(sample_store)), raise_server_exceptions=False) as client:
         response = client.get("/api/stories/1")
     assert response.status_code == 500
