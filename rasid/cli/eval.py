@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rasid.cli.common import JsonOption, fail
-from rasid.extract.ner_crf import DEFAULT_MODEL, ENTITY_TYPES
+from rasid.extract.ner_names import DEFAULT_MODEL, ENTITY_TYPES
 
 # Types Wojood shares with ANERcorp (after GPE -> LOC); used with --types shared.
 SHARED_TYPES = ("PERS", "LOC", "ORG")

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from rasid.cli.common import JsonOption, fail
 from rasid.cli.eval import DataOption, score_table
-from rasid.extract.ner_crf import DEFAULT_MODEL
+from rasid.extract.ner_names import DEFAULT_MODEL
 
 OutOption = Annotated[
     Path | None, typer.Option("--out", help="Where to write the model (default: the package).")

@@ -33,15 +33,13 @@ import numpy as np
 from rasid.document import Document, Token, report_progress
 from rasid.extract import ner_infer as infer
 from rasid.extract.ner_infer import DOC_WINDOW, CrfWeights, iob_spans, marginals, viterbi
+from rasid.extract.ner_names import DEFAULT_MODEL, PACKAGE_DIR
 from rasid.text.fold import NER_FEATURES, fold_word
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-DEFAULT_MODEL = PACKAGE_DIR / "models" / "ner.crfsuite"
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parent / "data" / "ner_lexicon"
 DEFAULT_CLUSTERS = PACKAGE_DIR / "models" / "ner_clusters.tsv"
 CLUSTER_FILE = "clusters.tsv"  # beside the word lists of a model trained elsewhere than the package
 
-ENTITY_TYPES = ("PERS", "LOC", "ORG", "MISC")
 # Gazetteer lists the features consult; each is a file `<name>.txt` of phrases.
 LEXICON_NAMES = (
     "pers",
