@@ -165,6 +165,9 @@ class Pipeline:
         check_order(stages, known)
         self.stages = list(stages)
         self.strict = strict
+        # The registered stage names it was built from (`rasid.stages.build_pipeline`), if so:
+        # enough to build the same pipeline again in a worker process.
+        self.built_from: tuple[str, ...] | None = None
 
     @property
     def names(self) -> list[str]:

@@ -35,7 +35,10 @@ def make_stage(name: str) -> Stage:
 
 def build_pipeline(names: Iterable[str], *, strict: bool = False) -> Pipeline:
     """The pipeline of the stages registered under `names`, in that order (checked)."""
-    return Pipeline([make_stage(name) for name in names], known=_known_stages, strict=strict)
+    names = tuple(names)
+    pipeline = Pipeline([make_stage(name) for name in names], known=_known_stages, strict=strict)
+    pipeline.built_from = names
+    return pipeline
 
 
 def default_pipeline() -> Pipeline:

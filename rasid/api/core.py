@@ -20,7 +20,7 @@ from rasid.api.search import SearchResult, search
 from rasid.document import Document
 from rasid.indexing import PhaseProgress
 from rasid.ingest.readers import DEFAULT_MAX_BYTES
-from rasid.ingest.runner import Ingestor, IngestReport
+from rasid.ingest.runner import BatchRunner, Ingestor, IngestReport
 from rasid.pipeline import Pipeline
 from rasid.records import ArticleRow
 from rasid.stages import default_pipeline
@@ -28,6 +28,7 @@ from rasid.store import Store, open_store
 
 if TYPE_CHECKING:
     from rasid.api.events import EventFilter, EventPage
+    from rasid.ingest.parallel import AnalysisPool
     from rasid.verify.track_record import OutletRecord
     from rasid.verify.types import CheckResult
 
@@ -37,6 +38,25 @@ def sample_corpus_path() -> Path:
     import rasid
 
     return Path(rasid.__file__).resolve().parent / "data" / "sample"
+
+
+def _parallel(
+    workers: int, pool: AnalysisPool | None, paths: Sequence[str | Path], batch_size: int
+) -> BatchRunner | None:
+    """The ingest runner for `workers` processes (or `pool`); None: the pipeline in this process.
+
+    A batch is the unit of work, so an input of one batch (a few files) is analysed here: starting
+    workers and loading their models would cost more than it saves.
+    """
+    if pool is None and workers > 1:
+        from rasid.ingest.runner import count_records
+
+        workers = min(workers, -(-count_records(paths) // max(1, batch_size)))
+    if pool is None and workers <= 1:
+        return None
+    from rasid.ingest.parallel import Parallel
+
+    return Parallel(workers, pool)
 
 
 class Rasid:
@@ -63,6 +83,8 @@ class Rasid:
         on_warning: Callable[[str], None] | None = None,
         cross_check: bool = True,
         progress: PhaseProgress | None = None,
+        workers: int = 1,
+        pool: AnalysisPool | None = None,
     ) -> IngestReport:
         """Store and analyse the articles under `paths`, then finish every pending step.
 
@@ -71,6 +93,10 @@ class Rasid:
         run again. An interruption (KeyboardInterrupt) keeps what was committed and sets
         `report.interrupted`; the same call finishes the job. `progress(phase, done, total)`
         follows each phase ("analyzing", "grouping stories", …) against a total counted up front.
+        `workers` > 1 runs the pipeline in that many worker processes (models loaded once in each)
+        and stores through this process, in input order: the database and the stories are what
+        `workers=1` gives (an input of one batch is analysed in this process). `pool`: an
+        `rasid.ingest.parallel.AnalysisPool` already started, reused.
         """
         ingestor = Ingestor(
             self.store,
@@ -83,6 +109,7 @@ class Rasid:
             on_error=on_error,
             on_progress=on_progress,
             progress=progress,
+            runner=_parallel(workers, pool, paths, batch_size),
         )
         if on_warning is not None:
             ingestor.on_warning = on_warning

@@ -23,6 +23,9 @@ def bench(
     ] = None,
     stages: Annotated[str, typer.Option(help="Comma-separated stages, or 'default' for the full pipeline.")] = "default",
     stories: Annotated[bool, typer.Option(help="Also time story grouping after ingest.")] = True,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Also measure `analyze --workers N` (after one process), and the speedup.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Measure ingest + pipeline throughput (articles/s), story grouping, and peak memory.
@@ -33,30 +36,51 @@ def bench(
         return
     from rasid.eval.bench import run_bench
 
-    result = run_bench(articles=articles, corpus=corpus, stages=stages, progress=not as_json, stories=stories)
+    result = run_bench(
+        articles=articles, corpus=corpus, stages=stages, progress=not as_json, stories=stories, workers=workers
+    )
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
+        return
+    for run in result["runs"][:-1]:
         console.print(
-            f"{result['articles']} articles in {result['seconds']:.1f} s: "
-            f"[bold]{result['articles_per_second']:.0f} articles/s[/bold] "
-            f"({', '.join(result['stages'])}); peak memory {result['peak_rss_mb']:.0f} MB",
+            f"{run['workers']} process: {run['articles_per_second']:.1f} articles/s ({run['seconds']:.1f} s,"
+            f" load average {run['load_average']:.2f}); peak memory {run['sampled_total_rss_mb']:.0f} MB",
             highlight=False,
         )
-        # CPU time stays comparable on a shared machine, where wall time counts others' turns too.
+    _print_bench(result)
+
+
+def _print_bench(result: dict[str, Any]) -> None:
+    """One run's figures; with workers, first their speedup and memory (main process and workers)."""
+    if result["workers"] > 1:
         console.print(
-            f"CPU: {result['cpu_seconds']:.2f} s, {result['articles_per_cpu_second']:.0f} articles per CPU second",
+            f"{result['workers']} workers: [bold]{result['articles_per_second']:.1f} articles/s[/bold]"
+            f" ({result['speedup']}× one process; load average {result['load_average']:.2f});"
+            f" peak memory {result['sampled_total_rss_mb']:.0f} MB together (main"
+            f" {result['sampled_main_rss_mb']:.0f} MB, largest worker {result['sampled_worker_rss_mb']:.0f} MB)",
             highlight=False,
         )
-        if result["story_seconds"] is not None:
-            console.print(
-                f"story grouping: {result['story_seconds']:.1f} s ({result['stories_articles_per_second']:.0f} articles/s)",
-                highlight=False,
-            )
+    console.print(
+        f"{result['articles']} articles in {result['seconds']:.1f} s: "
+        f"[bold]{result['articles_per_second']:.0f} articles/s[/bold] "
+        f"({', '.join(result['stages'])}); peak memory {result['peak_rss_mb']:.0f} MB",
+        highlight=False,
+    )
+    # CPU time stays comparable on a shared machine, where wall time counts others' turns too.
+    console.print(
+        f"CPU: {result['cpu_seconds']:.2f} s, {result['articles_per_cpu_second']:.0f} articles per CPU second",
+        highlight=False,
+    )
+    if result["story_seconds"] is not None:
         console.print(
-            "memory (RSS MB) after each quarter: " + ", ".join(f"{m:.0f}" for m in result["rss_mb_checkpoints"]),
+            f"story grouping: {result['story_seconds']:.1f} s ({result['stories_articles_per_second']:.0f} articles/s)",
             highlight=False,
         )
+    console.print(
+        "memory (RSS MB) after each quarter: " + ", ".join(f"{m:.0f}" for m in result["rss_mb_checkpoints"]),
+        highlight=False,
+    )
 
 
 @bench_app.command("check")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -53,6 +54,7 @@ def run_analyze(
     quiet: bool = False,
     max_mb: float = 10.0,
     batch_size: int = 200,
+    workers: int = 1,
 ) -> Any:
     day = parse_day(published, "--published")
     rasid = open_rasid(db)
@@ -94,8 +96,17 @@ def run_analyze(
             on_error=on_error,
             on_warning=on_warning,
             progress=on_phase if show_progress else None,
+            workers=workers,
         )
     return rasid, report
+
+
+def default_workers() -> int:
+    """Every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on every platform
+        return max(1, os.cpu_count() or 1)
 
 
 def stage_failure_line(report: IngestReport) -> str | None:
@@ -118,6 +129,10 @@ def analyze(
     batch_size: Annotated[
         int, typer.Option(min=1, help="Articles analysed and committed together (an interruption loses at most one batch).")
     ] = 200,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes analysing articles (default: every core); 1 analyses in this process."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read, clean, analyse and store articles; prints what was added.
@@ -128,7 +143,7 @@ def analyze(
     """
     install_signal_handlers()
     try:
-        _analyze(paths, db, source, published, max_mb, batch_size, as_json)
+        _analyze(paths, db, source, published, max_mb, batch_size, as_json, workers or default_workers())
     except KeyboardInterrupt:  # a signal anywhere: transactions roll back as the exception unwinds
         exit_interrupted()
 
@@ -141,8 +156,11 @@ def _analyze(
     max_mb: float,
     batch_size: int,
     as_json: bool,
+    workers: int = 1,
 ) -> None:
-    rasid, report = run_analyze(paths, db, source, published, quiet=as_json, max_mb=max_mb, batch_size=batch_size)
+    rasid, report = run_analyze(
+        paths, db, source, published, quiet=as_json, max_mb=max_mb, batch_size=batch_size, workers=workers
+    )
     summary = {
         "db": db,
         "files": report.files,

@@ -4,8 +4,9 @@
 The corpus is synthesised from the bundled sample reports: each article is a fresh
 combination of their sentences with changed numbers, so nothing is an exact duplicate
 and the text looks like the real input. It is written to a temporary JSONL file and
-ingested exactly as `rasid analyze` would, on one process (one core). With `--corpus`, a real
-file or folder is analysed instead (of a JSONL corpus, plain or gzipped, the first `--articles` records).
+ingested exactly as `rasid analyze` would, on one process (one core), and with `--workers N` on N
+worker processes as well. With `--corpus`, a real file or folder is analysed instead (of a JSONL
+corpus, plain or gzipped, the first `--articles` records).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import gzip
 import json
 import math
+import os
 import random
 import re
 import resource
@@ -90,8 +92,15 @@ def run_bench(
     stages: str = "default",
     progress: bool = True,
     stories: bool = True,
+    workers: int | None = None,
 ) -> dict[str, Any]:
+    """Throughput of `analyze` on one process; with `workers` N > 1, also on N worker processes.
+
+    The result is the last run's (N workers when given), with `runs`: every run's result, and
+    `speedup`: N workers' articles/s over one process's. Each run analyses into a new database.
+    """
     pipeline = default_pipeline() if stages == "default" else build_pipeline(s.strip() for s in stages.split(","))
+    counts = [1] if not workers or workers <= 1 else [1, workers]
     with tempfile.TemporaryDirectory(prefix="rasid-bench-") as tmp:
         tmpdir = Path(tmp)
         if corpus is None:
@@ -105,48 +114,85 @@ def run_bench(
                 # the first `articles` records: a benchmark of a 30,000-article file need not read all of it
                 total = _first_records(source, articles, tmpdir / "corpus.jsonl")
                 source = tmpdir / "corpus.jsonl"
-        # Warm up models and lexicons so load time is not counted as throughput.
-        warm = Rasid(tmpdir / "warm.db", pipeline=pipeline)
-        sample = next(iter(sorted(sample_corpus_path().glob("*.txt"))), None)
-        if sample is not None:
-            warm.analyze([str(sample)])
-        warm.close()
+        runs = [_timed_run(tmpdir, source, total, pipeline, n, progress=progress, stories=stories) for n in counts]
+    result = dict(runs[-1])
+    result["runs"] = runs
+    result["speedup"] = (
+        round(runs[-1]["articles_per_second"] / runs[0]["articles_per_second"], 2)
+        if len(runs) > 1 and runs[0]["articles_per_second"]
+        else None
+    )
+    return result
 
-        rasid = Rasid(tmpdir / "bench.db", pipeline=pipeline)
-        checkpoints: list[float] = []
-        done = 0
-        quarter = max(1, total // 4) if total else 0
-        next_mark = quarter
 
-        def on_progress(n: int) -> None:
-            nonlocal done, next_mark
-            done += n
-            while quarter and done >= next_mark and len(checkpoints) < 4:
-                checkpoints.append(round(_rss_mb(), 1))
-                next_mark += quarter
-            if progress and quarter and done % (quarter // 2 or 1) < n:
-                print(f"  bench: {done}/{total} articles", flush=True)
+def _warm_up(tmpdir: Path, pipeline: Any) -> None:
+    """Load models and lexicons in this process so that load time is not counted as throughput."""
+    warm = Rasid(tmpdir / "warm.db", pipeline=pipeline)
+    sample = next(iter(sorted(sample_corpus_path().glob("*.txt"))), None)
+    if sample is not None:
+        warm.analyze([str(sample)])
+    warm.close()
 
-        start_rss = _rss_mb()
-        started = time.perf_counter()
-        cpu_started = time.process_time()
-        report = rasid.analyze([str(source)], on_progress=on_progress, cross_check=False)
-        seconds = time.perf_counter() - started
-        # CPU time as well: on a shared machine wall time also counts other processes' turns.
-        cpu_seconds = time.process_time() - cpu_started
-        story_seconds = None
-        if stories:
-            story_started = time.perf_counter()
-            rasid.cross_check(report.added_ids)
-            story_seconds = time.perf_counter() - story_started
-        stored = rasid.store.count_articles()
-        rasid.close()
-        db_size = (tmpdir / "bench.db").stat().st_size
+
+def _timed_run(
+    tmpdir: Path, source: Path, total: int, pipeline: Any, workers: int, *, progress: bool, stories: bool
+) -> dict[str, Any]:
+    """One timed `analyze` of `source` into a new database, on `workers` processes (started and warmed first)."""
+    from rasid.ingest.parallel import AnalysisPool, worker_rss_mb
+
+    pool: AnalysisPool | None = None
+    if workers > 1:
+        pool = AnalysisPool(pipeline, workers)
+        pool.start()  # every worker has loaded its models before the clock starts
+    else:
+        _warm_up(tmpdir, pipeline)
+    db = tmpdir / f"bench-{workers}.db"
+    rasid = Rasid(db, pipeline=pipeline)
+    checkpoints: list[float] = []
+    peaks = {"total": 0.0, "main": 0.0, "worker": 0.0}
+    done = 0
+    quarter = max(1, total // 4) if total else 0
+    next_mark = quarter
+
+    def on_progress(n: int) -> None:
+        nonlocal done, next_mark
+        done += n
+        # This process and each worker, sampled after each stored batch.
+        main, each = _rss_mb(), worker_rss_mb(pool) if pool is not None else []
+        peaks["main"] = max(peaks["main"], main)
+        peaks["worker"] = max([peaks["worker"], *each])
+        peaks["total"] = max(peaks["total"], main + sum(each))
+        while quarter and done >= next_mark and len(checkpoints) < 4:
+            checkpoints.append(round(_rss_mb(), 1))
+            next_mark += quarter
+        if progress and quarter and done % (quarter // 2 or 1) < n:
+            print(f"  bench ({workers} worker{'s' if workers > 1 else ''}): {done}/{total} articles", flush=True)
+
+    start_rss = _rss_mb()
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    try:
+        report = rasid.analyze([str(source)], on_progress=on_progress, cross_check=False, pool=pool)
+    finally:
+        if pool is not None:
+            pool.close()
+    seconds = time.perf_counter() - started
+    # CPU time as well: on a shared machine wall time also counts other processes' turns.
+    # With workers, this process's CPU only (reading, de-duplication, storing).
+    cpu_seconds = time.process_time() - cpu_started
+    story_seconds = None
+    if stories:
+        story_started = time.perf_counter()
+        rasid.cross_check(report.added_ids)
+        story_seconds = time.perf_counter() - story_started
+    stored = rasid.store.count_articles()
+    rasid.close()
     if not checkpoints or len(checkpoints) < 4:
         checkpoints.append(round(_rss_mb(), 1))
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     processed = report.seen
     return {
+        "workers": workers,
         "articles": processed,
         "stored": stored,
         "near_duplicates": report.near_duplicates,
@@ -160,9 +206,14 @@ def run_bench(
         "stories_articles_per_second": round(processed / story_seconds, 1) if story_seconds else None,
         "start_rss_mb": round(start_rss, 1),
         "rss_mb_checkpoints": checkpoints,
-        "peak_rss_mb": round(peak_kb / 1024, 1),
-        "db_mb": round(db_size / 1e6, 1),
-        "cores_used": 1,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "sampled_main_rss_mb": round(peaks["main"], 1),
+        "sampled_worker_rss_mb": round(peaks["worker"], 1) if pool is not None else None,
+        "sampled_total_rss_mb": round(peaks["total"], 1),
+        "db_mb": round(db.stat().st_size / 1e6, 1),
+        "load_average": round(load, 2),
+        "load_average_after": round(os.getloadavg()[0], 2),
+        "cores_used": workers,
     }
 
 

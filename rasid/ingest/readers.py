@@ -237,11 +237,12 @@ def _text_field(record: dict[str, Any], key: str, origin: str, line: int) -> str
 
 def _without_lone_surrogates(value: str) -> str:
     # JSON may escape half of a surrogate pair ("\ud800"): it cannot be stored or hashed as UTF-8.
-    return (
-        value.encode("utf-8", "replace").decode("utf-8")
-        if any("\ud800" <= c <= "\udfff" for c in value)
-        else value
-    )
+    # Strict UTF-8 encoding fails on exactly those characters (U+D800-U+DFFF), at C speed.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def _record_to_article(record: dict[str, Any], origin: str, line: int) -> RawArticle:

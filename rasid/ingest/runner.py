@@ -66,12 +66,19 @@ class AfterStore(Protocol):
     """Indexes a stored article inside its transaction (mentions, events).
 
     `stages`: index only what those stages produced, replacing the article's rows (stages run
-    again on a stored article); None: everything the Document holds (a new article).
+    again on a stored article); None: everything the Document holds (a new article). With worker
+    processes the Document comes without its tokens, which are not stored either.
     """
 
     def __call__(
         self, article_id: int, doc: Document, /, *, stages: Collection[str] | None = None
     ) -> None: ...
+
+
+class BatchRunner(Protocol):
+    """Does what `Ingestor.run_documents` does, another way (`rasid.ingest.parallel.Parallel`)."""
+
+    def __call__(self, ingestor: Ingestor, docs: Iterable[Document], report: IngestReport, /) -> IngestReport: ...
 
 
 @dataclass(frozen=True)
@@ -288,12 +295,15 @@ class Ingestor:
         after_store: AfterStore | None = None,
         progress: Callable[[str, int, int], None] | None = None,
         version: str | None = None,
+        runner: BatchRunner | None = None,
     ):
         """`on_progress(n)`: n more articles done (per batch). `progress(phase, done, total)`: the
         same as a count against the total `count_records` finds, for a progress bar (the count is
         made only when it is given). `after_store(article_id, doc, stages=None)` indexes a stored
         article inside its transaction (`stages`: only what those stages produced, when run again).
-        `version`: recorded with stage failures, which are run again when it changes."""
+        `version`: recorded with stage failures, which are run again when it changes.
+        `runner`: analyses and stores the documents some other way than batch by batch in this
+        process (worker processes: `rasid.ingest.parallel.Parallel`), with the same result."""
         self.store = store
         self.pipeline = pipeline
         self.source = source
@@ -306,6 +316,7 @@ class Ingestor:
         self.after_store = after_store
         self.progress = progress
         self.version = version or __version__
+        self.runner = runner
         self._handled = 0  # input records dealt with (stored, unchanged or skipped): the progress count
         self._total = 0
 
@@ -358,6 +369,8 @@ class Ingestor:
 
     def run_documents(self, docs: Iterable[Document], report: IngestReport | None = None) -> IngestReport:
         report = report or IngestReport()
+        if self.runner is not None:
+            return self.runner(self, docs, report)
         batch: list[Document] = []
         try:
             for doc in docs:
@@ -376,15 +389,7 @@ class Ingestor:
             self._flush_batch(batch, report)
 
     def _flush_batch(self, batch: list[Document], report: IngestReport) -> None:
-        fresh: list[Document] = []
-        hashes_in_batch: set[str] = set()
-        unchanged = 0
-        for doc in batch:
-            if doc.content_hash in hashes_in_batch or self.store.find_by_hash(doc.content_hash) is not None:
-                unchanged += 1
-                continue
-            hashes_in_batch.add(doc.content_hash)
-            fresh.append(doc)
+        fresh, unchanged = self._fresh(batch)
         prepared: list[tuple[Prepared, Failed | None]] = []
         # The whole batch goes through the pipeline together (stages may share work across
         # articles); a stage failing on one article costs only that article's later stages.
@@ -396,6 +401,25 @@ class Ingestor:
             except Exception as exc:  # a failure on one article must not stop the run
                 problem = f"analysis failed ({type(exc).__name__}: {exc})"
                 self._error(report, IngestError(problem, origin=doc.origin))
+        self._commit(len(batch), prepared, unchanged, report)
+
+    def _fresh(self, batch: Sequence[Document]) -> tuple[list[Document], int]:
+        """The batch's articles not stored yet (nor earlier in the batch), and how many were."""
+        fresh: list[Document] = []
+        hashes_in_batch: set[str] = set()
+        unchanged = 0
+        for doc in batch:
+            if doc.content_hash in hashes_in_batch or self.store.find_by_hash(doc.content_hash) is not None:
+                unchanged += 1
+                continue
+            hashes_in_batch.add(doc.content_hash)
+            fresh.append(doc)
+        return fresh, unchanged
+
+    def _commit(
+        self, size: int, prepared: Sequence[tuple[Prepared, Failed | None]], unchanged: int, report: IngestReport
+    ) -> None:
+        """Store one batch's analysed articles in one transaction; `size`: the records it held."""
         done = _Batch(unchanged=unchanged)
         with self.store.transaction():
             self._store_batch(prepared, done)
@@ -406,8 +430,8 @@ class Ingestor:
         report.added_ids.extend(done.added_ids)
         report.near_duplicates += done.near_duplicates
         report.stage_failures.extend(done.failures)
-        self.on_progress(len(batch))
-        self._advance(len(batch))
+        self.on_progress(size)
+        self._advance(size)
 
     def _store_batch(self, prepared: Sequence[tuple[Prepared, Failed | None]], done: _Batch) -> None:
         stored: list[tuple[int, Document]] = []

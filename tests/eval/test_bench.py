@@ -17,6 +17,16 @@ def test_bench_reports_wall_and_cpu_throughput() -> None:
     assert result["articles_per_second"] > 0
 
 
+def test_bench_with_workers_reports_both_runs_and_the_speedup() -> None:
+    result = run_bench(articles=12, stages="text", progress=False, stories=False, workers=2)
+    one, two = result["runs"]
+    assert (one["workers"], two["workers"], result["workers"]) == (1, 2, 2)
+    assert one["stored"] == two["stored"] == 12 and two["errors"] == 0
+    assert result["speedup"] == round(two["articles_per_second"] / one["articles_per_second"], 2)
+    # Memory of the workers is sampled too, not only this process's.
+    assert two["sampled_worker_rss_mb"] > 0 and two["sampled_total_rss_mb"] > two["sampled_main_rss_mb"]
+
+
 def _claims_store(root: Path) -> Path:
     """A database of three short reports written for this test (text stage only)."""
     from rasid.api import Rasid
