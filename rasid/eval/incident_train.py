@@ -38,6 +38,9 @@ class ArticleEvents:
     labels: list[int]
 
 
+MIN_POSITIVES = 5  # coded examples of an event type before the filter may judge that type
+
+
 def _unfiltered(record: dict[str, Any]) -> dict[str, Any]:
     """The record as the rules alone left it (the filter's reason and score taken off)."""
     from rasid.extract.events.likely import PROBABILITY, UNLIKELY
@@ -121,10 +124,22 @@ def out_of_fold(articles: Sequence[ArticleEvents], fold: Mapping[str, int], c: f
     for k in sorted(set(fold.values())):
         train = [a for a in articles if fold[a.id] != k]
         model = _fit([x for a in train for x in a.features], [y for a in train for y in a.labels], c)
+        judged = screened_types(train)
         for i, a in enumerate(articles):
             if fold[a.id] == k and a.records:
-                probs[i] = [float(p) for p in model.predict_proba(a.features)[:, 1]]
+                found = model.predict_proba(a.features)[:, 1]
+                probs[i] = [float(p) if r.get("event_type") in judged else 1.0 for p, r in zip(found, a.records, strict=True)]
     return probs
+
+
+def screened_types(articles: Sequence[ArticleEvents]) -> tuple[str, ...]:
+    """The event types the filter may judge: those with at least MIN_POSITIVES coded examples. A type
+    the key never codes (protests, in war reports) would otherwise be learned as "never an incident"."""
+    counts: dict[str, int] = {}
+    for a in articles:
+        for record, label in zip(a.records, a.labels, strict=True):
+            counts[str(record.get("event_type"))] = counts.get(str(record.get("event_type")), 0) + label
+    return tuple(sorted(t for t, n in counts.items() if n >= MIN_POSITIVES))
 
 
 def _best_threshold(articles: Sequence[ArticleEvents], probs: Sequence[Sequence[float]]) -> tuple[float, float]:
@@ -195,6 +210,7 @@ def train(key_path: str | Path, corpus_path: str | Path, out: Path) -> dict[str,
         coef=tuple(float(x) for x in logistic.coef_[0]),
         intercept=float(logistic.intercept_[0]),
         threshold=float(cv["threshold"]) if keep else 0.0,
+        screened_types=screened_types(articles),
         meta={"key": Path(key_path).name, "part": "tune", "C": cv["c"], **summary},
     )
     import json

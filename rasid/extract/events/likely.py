@@ -182,7 +182,12 @@ class IncidentFilter:
     coef: tuple[float, ...]
     intercept: float
     threshold: float
+    # The event types it may set aside (those its training key codes); None: every type.
+    screened_types: tuple[str, ...] | None = None
     meta: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def judges(self, event_type: str) -> bool:
+        return self.screened_types is None or event_type in self.screened_types
 
     def probability(self, feats: Mapping[str, float]) -> float:
         z = self.intercept
@@ -194,6 +199,7 @@ class IncidentFilter:
         return {
             "format": FORMAT,
             "threshold": self.threshold,
+            "screened_types": list(self.screened_types) if self.screened_types is not None else None,
             "intercept": self.intercept,
             "features": [
                 {"name": n, "mean": m, "scale": s, "coef": c}
@@ -220,6 +226,7 @@ def read_filter(path: Path) -> IncidentFilter:
             coef=tuple(float(r["coef"]) for r in rows),
             intercept=float(raw["intercept"]),
             threshold=float(raw["threshold"]),
+            screened_types=None if raw.get("screened_types") is None else tuple(str(t) for t in raw["screened_types"]),
             meta=dict(raw.get("meta") or {}),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -247,7 +254,7 @@ def screen(events: Sequence[Event], doc: Document, model: IncidentFilter | None)
         p = model.probability(features(record, context))
         fields = dict(event.fields)
         special = fields.get("special")
-        if special is not None and not special and p < model.threshold:
+        if special is not None and not special and p < model.threshold and model.judges(event.event_type):
             fields["special"] = [UNLIKELY]
         fields[PROBABILITY] = round(p, 3)
         out.append(dataclasses.replace(event, fields=fields))

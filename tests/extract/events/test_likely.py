@@ -132,6 +132,20 @@ def test_screen_sets_aside_a_low_scored_incident_and_keeps_every_score() -> None
     assert not is_incident({"special": low.fields["special"]})
 
 
+def test_types_the_key_never_codes_are_not_judged(model: IncidentFilter) -> None:
+    """A protest scored low is kept when the model was never shown a coded protest (war reports)."""
+    import dataclasses
+
+    doc = Document(id="t", text="نص", published=PUBLISHED)
+    judging = dataclasses.replace(_toy(0.5), screened_types=("Battles",))
+    protest = Event("Protests", "Peaceful protest", fields={"special": [], "date": None}, confidence=0.2)
+    clash, kept = screen((_event(0.2, []), protest), doc, judging)
+    assert clash.fields["special"] == [UNLIKELY]
+    assert kept.fields["special"] == [] and kept.fields[PROBABILITY] < 0.1
+    assert model.screened_types and "Protests" not in model.screened_types
+    assert read_filter(MODEL_PATH).screened_types == model.screened_types
+
+
 def test_the_pipeline_keeps_a_clear_strike(model: IncidentFilter) -> None:
     pipeline = build_pipeline(["text", "entities", "events"])
     records = [event_record(e) for e in pipeline(Document(id="t", text=STRIKE, published=PUBLISHED)).events]
