@@ -262,7 +262,7 @@ def event_facets(store: Any, *, top_actors: int = 200) -> dict[str, Any]:
         r[0]
         for r in store.query(
             "SELECT name FROM (SELECT actor1 AS name FROM events UNION ALL SELECT actor2 FROM events)"
-            " WHERE name IS NOT NULL GROUP BY name ORDER BY count(*) DESC, name LIMIT ?",
+            " WHERE name IS NOT NULL AND name != '' GROUP BY name ORDER BY count(*) DESC, name LIMIT ?",
             (top_actors,),
         )
     ]

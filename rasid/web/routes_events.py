@@ -88,26 +88,9 @@ def meta(request: Request) -> dict[str, Any]:
 
 
 def _meta_facts(store: Any) -> dict[str, Any]:
-    first, last = store.query("SELECT MIN(event_date), MAX(event_date) FROM events WHERE event_date IS NOT NULL")[0]
-    types = [r[0] for r in store.query("SELECT DISTINCT event_type FROM events ORDER BY event_type")]
-    outlets = [r[0] for r in store.query("SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source")]
-    sides = [
-        r[0]
-        for r in store.query(
-            "SELECT DISTINCT side FROM (SELECT json_extract(record, '$.actor1.side') AS side FROM events"
-            " UNION SELECT json_extract(record, '$.actor2.side') FROM events) WHERE side IS NOT NULL ORDER BY side"
-        )
-    ]
-    actors = [
-        r[0]
-        for r in store.query(
-            "SELECT name FROM (SELECT actor1 AS name FROM events UNION ALL SELECT actor2 FROM events)"
-            " WHERE name IS NOT NULL AND name != '' GROUP BY name ORDER BY COUNT(*) DESC, name LIMIT ?",
-            (TOP_ACTORS,),
-        )
-    ]
-    return {"first_day": first, "last_day": last, "event_types": types, "outlets": outlets, "sides": sides,
-            "actors": actors}  # fmt: skip
+    from rasid.api.events import event_facets
+
+    return event_facets(store, top_actors=TOP_ACTORS)
 
 
 def _page(request: Request, filt: Any, limit: int, cursor: str | None) -> Any:
