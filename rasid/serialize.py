@@ -3,10 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
 from rasid.document import Clitic, Document, Event, Mention, Sentence, Span, Token
+
+# The preset zlib dictionary of Rasid's compressed JSON (the stored annotations of rasid.store.codec,
+# stored event records): the keys and common values of what is compressed, so that even a short
+# text compresses well. FROZEN: what was written with it is read with it, byte for byte; a new
+# dictionary needs a new format byte wherever it is used.
+ZDICT_V1 = (
+    b'"event_type":"Battles","sub_event_type":"Armed clash","fields":{"plover_type":"ASSAULT","plover_mode":'
+    b'"firearms","trigger":"actor1":{"id":"side":"inter":"name":},"actor2":null,"assoc_actors":[],"victims":null,'
+    b'"protest_target":null,"location":{"place_id":null,"name":"name_en":null,"lat":null,"lon":null,"admin1":null,'
+    b'"admin2":null,"geo_precision":null,"container_id":null,"country":null,"iso":null},"date":"date_precision":'
+    b'"day","date_from":"text","killed":null,"injured":null,"attributed_to":[],"hedged":false,"hedge_cue":null,'
+    b'"hedge_kind":null,"denied_by":[],"evidence":{"\\u0000t":0,"start":"end":},"sentence_index":"background":'
+    b'false,"more_evidence":[],"special":["no_place"],"incident_probability":"confidence":"spans":{"trigger":[[],'
+    b'"location":"date":"evidence":"actor1":["value","value_max","bound","kind","unit","unit_start","unit_end"],'
+    b'["value","end_value","precision","kind","resolved","part_of_day","grain"],["side","parent","inter","name_en",'
+    b'"acled_name","actor_type","generic"],["name","name_en","lat","lon","admin1","admin2","geo_precision",'
+    b'"container_id","qualifier","place_type","country","iso"],"number",null,1.0,0,"cardinal",null,null,null],'
+    b'"time",null,0.9,1,"relative",true,null,"day"],"place",null,0.7,"actor","person","outlet","sentences":[[0,'
+    b'"mentions":[[[],[["events":[{"stages":["text","entities","events"]}'
+)
+
+# An event record as stored (`events.record`): this byte, then the zlib stream (with ZDICT_V1) of the
+# record's JSON text; older rows hold the JSON text itself.
+RECORD_ZLIB = 1
 
 # Exact types that JSON encodes as they are; checked by identity, which is far cheaper than the
 # isinstance/ABC checks of the general case. Annotations are almost entirely made of these.
@@ -32,6 +58,11 @@ def _jsonable(value: Any) -> Any:
             return list(value)
         return [v if type(v) in plain else _jsonable(v) for v in value]
     return _jsonable_general(value)
+
+
+def to_jsonable(value: Any) -> Any:
+    """`value` as JSON writes it back: dates as ISO strings, Spans as [start, end], str-keyed dicts, lists."""
+    return _jsonable(value)
 
 
 def _jsonable_general(value: Any) -> Any:
@@ -158,3 +189,32 @@ def document_from_dict(data: Mapping[str, Any]) -> Document:
         ),
         stages=tuple(data.get("stages", ())),
     )
+
+
+def pack_record(text: str) -> bytes:
+    """An event record's JSON text as stored: `RECORD_ZLIB`, then the text compressed with ZDICT_V1."""
+    packer = zlib.compressobj(6, zdict=ZDICT_V1)
+    return bytes([RECORD_ZLIB]) + packer.compress(text.encode("utf-8")) + packer.flush()
+
+
+def record_text(stored: str | bytes) -> str:
+    """The JSON text of a stored event record (either stored form)."""
+    if isinstance(stored, str):
+        return stored
+    data = bytes(stored)
+    if not data or data[0] != RECORD_ZLIB:
+        raise ValueError(f"stored event record of unknown format {data[:1]!r} (written by a newer Rasid?)")
+    unpacker = zlib.decompressobj(zdict=ZDICT_V1)
+    return (unpacker.decompress(data[1:]) + unpacker.flush()).decode("utf-8")
+
+
+def load_record(stored: str | bytes) -> Any:
+    """A stored event record (`events.record`, either stored form) as the dict it was written from."""
+    return json.loads(record_text(stored))
+
+
+def pack_legacy_record(stored: str | bytes | None) -> bytes | None:
+    """A stored record in the current form (for the schema migration: older rows hold the JSON text)."""
+    if stored is None:
+        return None
+    return pack_record(stored) if isinstance(stored, str) else bytes(stored)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rasid.eval.realnews import _VIOLENCE_TITLE
+from rasid.store.codec import unpack_text
 
 
 def _records(path: Path) -> Iterator[dict[str, Any]]:
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             records = [json.loads(line) for line in f if line.strip()]
         ids = {f"{reports}:{i}": str(r.get("id")) for i, r in enumerate(_records(reports), 1)}
         with sqlite3.connect(db) as con:  # the stored (cleaned) text: the offsets of `spans` point into it
-            stored = dict(con.execute("SELECT id, text FROM articles"))
+            stored = {i: unpack_text(t) for i, t in con.execute("SELECT id, text FROM articles")}
         texts = {
             str((r.get("article") or {}).get("path")): {
                 "id": ids.get(str((r.get("article") or {}).get("path"))),

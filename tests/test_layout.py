@@ -10,7 +10,7 @@ Layers, lowest first (a layer never imports one above it):
   base      rasid, rasid.document, rasid.errors, rasid.serialize, rasid.records
   domain    rasid.text, .knowledge, .extract, .stories, .verify, .export
   services  rasid.ingest (reads files, runs the pipeline, writes the store), .pipeline, .stages,
-            .store, .indexing
+            .store, .indexing, .watch (follows feeds and folders through the ingest path)
   api       rasid.api, rasid.web
   eval      rasid.eval (evaluation, training, benchmark)
   cli       rasid.cli
@@ -34,7 +34,7 @@ MAX_FUNCTION_LINES = 100
 
 BASE = ("rasid.document", "rasid.errors", "rasid.serialize", "rasid.records")
 DOMAIN = ("rasid.text", "rasid.knowledge", "rasid.extract", "rasid.stories", "rasid.verify", "rasid.export")
-SERVICES = ("rasid.ingest", "rasid.pipeline", "rasid.stages", "rasid.store", "rasid.indexing")
+SERVICES = ("rasid.ingest", "rasid.pipeline", "rasid.stages", "rasid.store", "rasid.indexing", "rasid.watch")
 API = ("rasid.api", "rasid.web")
 EVAL = ("rasid.eval",)
 CLI = ("rasid.cli", "rasid.__main__")

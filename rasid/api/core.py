@@ -28,7 +28,7 @@ from rasid.store import Store, open_store
 
 if TYPE_CHECKING:
     from rasid.api.events import EventFilter, EventPage
-    from rasid.ingest.parallel import AnalysisPool
+    from rasid.ingest.parallel import WorkerPool
     from rasid.verify.track_record import OutletRecord
     from rasid.verify.types import CheckResult
 
@@ -41,7 +41,7 @@ def sample_corpus_path() -> Path:
 
 
 def _parallel(
-    workers: int, pool: AnalysisPool | None, paths: Sequence[str | Path], batch_size: int
+    workers: int, pool: WorkerPool | None, paths: Sequence[str | Path], batch_size: int
 ) -> BatchRunner | None:
     """The ingest runner for `workers` processes (or `pool`); None: the pipeline in this process.
 
@@ -84,7 +84,8 @@ class Rasid:
         cross_check: bool = True,
         progress: PhaseProgress | None = None,
         workers: int = 1,
-        pool: AnalysisPool | None = None,
+        pool: WorkerPool | None = None,
+        dask: str | None = None,
     ) -> IngestReport:
         """Store and analyse the articles under `paths`, then finish every pending step.
 
@@ -96,8 +97,19 @@ class Rasid:
         `workers` > 1 runs the pipeline in that many worker processes (models loaded once in each)
         and stores through this process, in input order: the database and the stories are what
         `workers=1` gives (an input of one batch is analysed in this process). `pool`: an
-        `rasid.ingest.parallel.AnalysisPool` already started, reused.
+        `rasid.ingest.parallel.AnalysisPool` already started, reused. `dask`: the address of a Dask
+        scheduler, or "local" for a cluster of `workers` processes on this machine; the pipeline runs
+        on its workers, one partition (batch) per task, and this process stores as above.
         """
+        if dask is not None and pool is None:
+            from rasid.ingest.dask_pool import DaskPool
+
+            with DaskPool(self.pipeline, dask, workers) as cluster:
+                return self.analyze(
+                    paths, source=source, published=published, max_bytes=max_bytes, batch_size=batch_size,
+                    on_error=on_error, on_progress=on_progress, on_warning=on_warning, cross_check=cross_check,
+                    progress=progress, workers=cluster.workers, pool=cluster,
+                )
         ingestor = Ingestor(
             self.store,
             self.pipeline,

@@ -14,14 +14,16 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import itertools
 import json
 import math
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from rasid.extract.event_index import RECORD_COLUMNS, stored_event, stored_records
 from rasid.extract.event_review import filter_columns, fold_needle
+from rasid.serialize import load_record
 from rasid.store.reviews import parse_event_id
 
 MAX_LIMIT = 1000
@@ -107,7 +109,7 @@ def _where(filt: EventFilter) -> tuple[str, list[Any]]:
     if filt.story_id is not None:
         clauses.append("e.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
         params.append(filt.story_id)
-    return (" AND ".join(clauses) or "1"), params
+    return (" AND ".join(clauses) or "1 = 1"), params
 
 
 def ensure_search_keys(store: Any) -> int:
@@ -119,7 +121,7 @@ def ensure_search_keys(store: Any) -> int:
             return done
         updates = []
         for row_id, text in rows:
-            columns = filter_columns(json.loads(text))
+            columns = filter_columns(load_record(text))
             updates.append((columns["place_key"], columns["actor_key"], row_id))
         with store.transaction():
             store.executemany("UPDATE events SET place_key = ?, actor_key = ? WHERE id = ?", updates)
@@ -202,14 +204,26 @@ def query_events(store: Any, filt: EventFilter, *, limit: int = 100, cursor: str
 
 
 def iter_events(store: Any, filt: EventFilter, *, page: int = MAX_LIMIT) -> Iterator[dict[str, Any]]:
-    """Every event matching `filt`, page by page (the exports)."""
-    cursor: str | None = None
-    while True:
-        result = query_events(store, filt, limit=page, cursor=cursor)
-        yield from result.items
-        if result.next_cursor is None:
-            return
-        cursor = result.next_cursor
+    """Every event matching `filt` in page order (event day, then row), for the exports: one query
+    whose rows are read `page` at a time (`iter_query`) and made records a batch at a time, so
+    that memory does not grow with the number of events."""
+    where, params = _prepare(store, filt)
+    rows = store.iter_query(
+        f"SELECT {RECORD_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id"
+        f" WHERE {where} ORDER BY e.event_date, e.id",
+        params,
+        batch=page,
+    )
+    while batch := list(itertools.islice(rows, page)):
+        yield from stored_records(store, batch)
+
+
+def any_reviewed(store: Any, filt: EventFilter) -> bool:
+    """Whether an analyst reviewed any event matching `filt` (what the ACLED export must know before
+    its first row), read from the few reviewed events alone."""
+    if filt.reviewed is False:
+        return False
+    return any(record.get("review") for record in iter_events(store, replace(filt, reviewed=True)))
 
 
 def event_points(store: Any, filt: EventFilter) -> list[tuple[str, float, float, str, int, str | None]]:

@@ -26,6 +26,7 @@ from rasid.cli.common import DEFAULT_DB, err_console
 from rasid.cli.outlets import outlets_cmd
 from rasid.cli.reviews import reviews_command
 from rasid.cli.serve import serve as serve_cmd
+from rasid.cli.watch import watch as watch_cmd
 
 app = typer.Typer(help="Rasid (راصد): Arabic conflict-news monitor.", no_args_is_help=True, add_completion=False)
 eval_app = typer.Typer(help="Measure quality on public datasets (precision/recall/F1).", no_args_is_help=True)
@@ -52,13 +53,13 @@ def on_db(command: Callable[..., None], *, writes: bool = False) -> Callable[...
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
-        from rasid.store import StoreError
+        from rasid.store import StoreError, is_server_url
         from rasid.store.doctor import recover_hint, sqlite_check
         from rasid.store.sqlite import busy_timeout_from_env, check_file, sqlite_error
 
         db = str(kwargs.get("db") or DEFAULT_DB)
         try:
-            if Path(db).exists():
+            if not is_server_url(db) and Path(db).exists():
                 check_file(Path(db), create=writes)
             command(*args, **kwargs)
         except (typer.Exit, typer.Abort, TyperException):
@@ -68,7 +69,7 @@ def on_db(command: Callable[..., None], *, writes: bool = False) -> Callable[...
         except sqlite3.Error as exc:
             _fail(str(sqlite_error(db, exc, busy_timeout_from_env())))
         except Exception:
-            findings = sqlite_check(db, quick=True) if Path(db).is_file() else []
+            findings = sqlite_check(db, quick=True) if not is_server_url(db) and Path(db).is_file() else []
             if not findings:
                 raise  # not the file's fault: a bug, which must show its traceback
             _fail(f"{db}: the database file is damaged ({findings[0]}); {recover_hint(db)}")
@@ -77,6 +78,7 @@ def on_db(command: Callable[..., None], *, writes: bool = False) -> Callable[...
 
 
 app.command("analyze")(on_db(ingest.analyze, writes=True))
+app.command("watch")(on_db(watch_cmd, writes=True))
 app.command("search")(on_db(ingest.search))
 app.command("articles")(on_db(ingest.articles))
 app.command("demo")(demo.demo)

@@ -88,7 +88,7 @@ def bench_check(
     claims: Annotated[
         str, typer.Option("--claims", help="UnifiedFC claims (.jsonl/.jsonl.gz), or a text file with one claim a line.")
     ],
-    db: Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")] = "",
+    db: Annotated[str, typer.Option("--db", help="SQLite file or postgresql:// URL. Env RASID_DB sets the default.")] = "",
     n: Annotated[int, typer.Option("--n", "-n", min=1, help="Claims to check, spread evenly over the file.")] = 50,
     limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="Evidence passages to weigh per claim.")] = 12,
     as_json: JsonOption = False,
@@ -132,7 +132,7 @@ def _print_check_bench(result: dict[str, Any]) -> None:
 
 @bench_app.command("api")
 def bench_api(
-    db: Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")] = "",
+    db: Annotated[str, typer.Option("--db", help="SQLite file or postgresql:// URL. Env RASID_DB sets the default.")] = "",
     n: Annotated[int, typer.Option("--n", "-n", min=1, max=5000, help="Event-page requests to send.")] = 200,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Events per page.")] = 500,
     page: Annotated[bool, typer.Option("--page", help="Also time the web page's first load in headless Chromium.")] = False,

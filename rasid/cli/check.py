@@ -88,7 +88,7 @@ def _print_check(result: Any) -> None:
 
 def check(
     claim: Annotated[str, typer.Argument(help="The claim to check, in Arabic.")],
-    db: Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")] = "",
+    db: Annotated[str, typer.Option("--db", help="SQLite file or postgresql:// URL. Env RASID_DB sets the default.")] = "",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Judge as of this date (YYYY-MM-DD); later reports are ignored.")
     ] = None,
@@ -117,7 +117,7 @@ def check(
 
 
 def claims(
-    db: Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")] = "",
+    db: Annotated[str, typer.Option("--db", help="SQLite file or postgresql:// URL. Env RASID_DB sets the default.")] = "",
     threshold: Annotated[
         float | None, typer.Option("--threshold", min=0.0, max=1.0, help="Score cut-off (default: the model's).")
     ] = None,

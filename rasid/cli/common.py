@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-from pathlib import Path
 from types import FrameType
 from typing import Annotated, Any
 
@@ -13,14 +12,14 @@ import typer
 from rich.console import Console
 
 from rasid.errors import RasidError
-from rasid.store import Store, StoreError, open_store
+from rasid.store import Store, StoreError, is_server_url, missing_database, open_store
 
 console = Console()
 # soft_wrap: an error stays on one line however long the file name is.
 err_console = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_DB = os.environ.get("RASID_DB", "rasid.db")
-DbOption = Annotated[str, typer.Option("--db", help="Database file (SQLite). Env RASID_DB sets the default.")]
+DbOption = Annotated[str, typer.Option("--db", help="SQLite file or postgresql:// URL. Env RASID_DB sets the default.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -92,10 +91,11 @@ def parse_day(value: str | None, option: str, code: int = 1) -> dt.date | None:
 
 def open_store_or_fail(db: str) -> Store:
     """The store at `db`, or a one-line error saying how to create it."""
-    if not Path(db).exists():
+    if missing_database(db):
         fail(f"{db}: no such database; run `rasid analyze PATH --db {db}` first")
     try:
-        return open_store(db)
+        # A server's database without Rasid's tables is refused here, not filled with empty ones.
+        return open_store(db, create=not is_server_url(db))
     except StoreError as exc:
         fail(str(exc))
         raise  # unreachable: fail exits
@@ -104,7 +104,7 @@ def open_store_or_fail(db: str) -> Store:
 def open_rasid(db: str, *, must_exist: bool = False) -> Any:
     from rasid.api import Rasid
 
-    if must_exist and not Path(db).exists():
+    if must_exist and missing_database(db):
         fail(f"{db}: no such database; run `rasid analyze PATH --db {db}` first")
     try:
         return Rasid(db)

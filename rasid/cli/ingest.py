@@ -18,8 +18,10 @@ from rasid.cli.common import (
     console,
     err_console,
     exit_interrupted,
+    fail,
     install_signal_handlers,
     open_rasid,
+    open_store_or_fail,
     parse_day,
     signals_done,
 )
@@ -55,6 +57,7 @@ def run_analyze(
     max_mb: float = 10.0,
     batch_size: int = 200,
     workers: int = 1,
+    dask: str | None = None,
 ) -> Any:
     day = parse_day(published, "--published")
     rasid = open_rasid(db)
@@ -97,6 +100,7 @@ def run_analyze(
             on_warning=on_warning,
             progress=on_phase if show_progress else None,
             workers=workers,
+            dask=dask,
         )
     return rasid, report
 
@@ -133,6 +137,13 @@ def analyze(
         int | None,
         typer.Option(min=1, help="Processes analysing articles (default: every core); 1 analyses in this process."),
     ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Analyse on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' (--workers processes here).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read, clean, analyse and store articles; prints what was added.
@@ -143,7 +154,7 @@ def analyze(
     """
     install_signal_handlers()
     try:
-        _analyze(paths, db, source, published, max_mb, batch_size, as_json, workers or default_workers())
+        _analyze(paths, db, source, published, max_mb, batch_size, as_json, workers or default_workers(), dask)
     except KeyboardInterrupt:  # a signal anywhere: transactions roll back as the exception unwinds
         exit_interrupted()
 
@@ -157,10 +168,17 @@ def _analyze(
     batch_size: int,
     as_json: bool,
     workers: int = 1,
+    dask: str | None = None,
 ) -> None:
-    rasid, report = run_analyze(
-        paths, db, source, published, quiet=as_json, max_mb=max_mb, batch_size=batch_size, workers=workers
-    )
+    from rasid.ingest.dask_pool import DaskUnavailableError
+
+    try:
+        rasid, report = run_analyze(
+            paths, db, source, published, quiet=as_json, max_mb=max_mb, batch_size=batch_size, workers=workers,
+            dask=dask,
+        )
+    except DaskUnavailableError as exc:
+        fail(str(exc))
     summary = {
         "db": db,
         "files": report.files,
@@ -206,9 +224,14 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Full-text search (BM25) over normalised Arabic, with highlighted snippets."""
-    rasid = open_rasid(db, must_exist=True)
-    hits = rasid.search(query, limit=limit)
-    rasid.close()
+    from rasid.api.search import search as search_store
+
+    # The store alone: `Rasid` would import the ingest path (over half a second), which a search never uses.
+    store = open_store_or_fail(db)
+    try:
+        hits = search_store(store, query, limit=limit)
+    finally:
+        store.close()
     if as_json:
         print(
             json.dumps(

@@ -9,14 +9,14 @@ from typing import Annotated
 
 import typer
 
-from rasid.cli.common import fail
-from rasid.store import StoreError, open_store
+from rasid.cli.common import DEFAULT_DB, DbOption, fail
+from rasid.store import StoreError, missing_database, open_store
 
 FORMATS = ("json", "jsonl", "gold")
 
 
 def reviews_command(
-    db: Annotated[str, typer.Option("--db", help="Database file (SQLite).")] = "rasid.db",
+    db: DbOption = DEFAULT_DB,
     fmt: Annotated[
         str,
         typer.Option(
@@ -33,12 +33,12 @@ def reviews_command(
     """Export the reviews of coded events (or a gold key made of them)."""
     if fmt not in FORMATS:
         fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}", 2)
-    if not Path(db).is_file():
+    if missing_database(db):
         fail(f"{db}: no such database; run `rasid analyze PATH --db {db}` first")
     from rasid.store.reviews import all_reviews, gold_key
 
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
     except StoreError as exc:
         fail(str(exc))
     try:

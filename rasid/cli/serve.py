@@ -69,9 +69,9 @@ def serve(
 ) -> None:
     """Serve the HTTP API, its docs (/docs) and the web page (/) for a database. Read-only without a token."""
     from rasid.api.events import ensure_search_keys
-    from rasid.store import StoreError, open_store
+    from rasid.store import StoreError, missing_database, open_store
 
-    if not Path(db).is_file():
+    if missing_database(db):
         fail(f"{db}: no such database; run `rasid analyze PATH --db {db}` first")
     try:  # checked (and migrated) once here, so each worker thread opens it quickly
         store = open_store(db, create=False)

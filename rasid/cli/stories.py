@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from rasid.cli.common import fail, open_store_or_fail
+from rasid.cli.common import DEFAULT_DB, DbOption, fail, open_store_or_fail
+from rasid.cli.tables import RICH_ROWS, print_lines
 from rasid.records import ArticleStore
 
 
@@ -21,7 +23,7 @@ def list_stories(store: ArticleStore) -> list[dict[str, Any]]:
 
 
 def stories_cmd(
-    db: Annotated[str, typer.Option("--db", help="Database file (SQLite).")] = "rasid.db",
+    db: DbOption = DEFAULT_DB,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Group all stored articles again first.")
@@ -41,23 +43,33 @@ def stories_cmd(
     if as_json:
         typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(items)} stories in {db}")
-    for column in ("id", "title", "span", "places", "outlets", "articles", "contradictions", "recycled"):
+    title = f"{len(items)} stories in {db}"
+    columns = ("id", "title", "span", "places", "outlets", "articles", "contradictions", "recycled")
+    rows = [_story_row(s) for s in items]
+    if len(rows) > RICH_ROWS:
+        print_lines(title, columns, rows)
+        return
+    table = Table(title=title)
+    for column in columns:
         table.add_column(column, overflow="fold")
-    for s in items:
-        span = s["first_date"] or "?"
-        if s["last_date"] and s["last_date"] != s["first_date"]:
-            span += f" → {s['last_date']}"
-        table.add_row(
-            str(s["id"]), s["title"], span, "، ".join(s["places"][:4]), "، ".join(s["outlets"]),
-            str(s["article_count"]), str(s["contradictions"]), ", ".join(map(str, s["recycled"])),
-        )  # fmt: skip
+    for row in rows:
+        table.add_row(*row)
     Console().print(table)
+
+
+def _story_row(s: dict[str, Any]) -> list[str]:
+    span = s["first_date"] or "?"
+    if s["last_date"] and s["last_date"] != s["first_date"]:
+        span += f" → {s['last_date']}"
+    return [
+        str(s["id"]), s["title"], span, "، ".join(s["places"][:4]), "، ".join(s["outlets"]),
+        str(s["article_count"]), str(s["contradictions"]), ", ".join(map(str, s["recycled"])),
+    ]  # fmt: skip
 
 
 def story_cmd(
     story_id: Annotated[int, typer.Argument(help="Story id (see `rasid stories`).")],
-    db: Annotated[str, typer.Option("--db", help="Database file (SQLite).")] = "rasid.db",
+    db: DbOption = DEFAULT_DB,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """One story as a source-by-fact matrix: agreed, contradicted, updated or single-source facts."""
@@ -84,40 +96,54 @@ def _print_story(story: dict[str, Any]) -> None:
     console.print(
         f"[bold]Story {story['id']}[/bold]: {story['title']}  ({span}, {story['article_count']} articles)"
     )
+    many = len(story["articles"]) > RICH_ROWS  # (then plain lines: rich wraps each, a millisecond a line)
     for a in story["articles"]:
         note = ""
         if a["recycled"]:
             link = a["recycled"]
-            note = f"  [yellow]recycled[/yellow] ({link['reason']}, {link['gap_days']} days; original article {link['original_article_id']})"
-        console.print(
-            f"  [{a['id']}] {a['published'] or '?'} {a['outlet'] or '?'}: {a['title']}{note}", highlight=False
-        )
+            recycled = "recycled" if many else "[yellow]recycled[/yellow]"
+            note = f"  {recycled} ({link['reason']}, {link['gap_days']} days; original article {link['original_article_id']})"
+        line = f"  [{a['id']}] {a['published'] or '?'} {a['outlet'] or '?'}: {a['title']}{note}"
+        if many:
+            sys.stdout.write(line + "\n")
+        else:
+            console.print(line, highlight=False)
     # One column per outlet keeps the matrix readable; the quoted source goes in the cell.
     outlets = list(dict.fromkeys(c["outlet"] for f in story["facts"] for c in f["claims"]))
-    table = Table(title="claims by outlet (quoted source in brackets)", show_lines=True)
-    table.add_column("incident")
-    table.add_column("fact")
-    table.add_column("status")
-    for outlet in outlets:
-        table.add_column(outlet, overflow="fold")
-    colours = {"contradicted": "red", "agreed": "green", "updated": "yellow", "single-source": "dim"}
-    for f in story["facts"]:
-        status = f"[{colours[f['status']]}]{f['status']}[/]"
-        cells = []
+    title = "claims by outlet (quoted source in brackets)"
+    if len(story["facts"]) > RICH_ROWS:
+        rows = ([str(f["incident"] or "story"), f["fact"], f["status"], *_cells(f, outlets)] for f in story["facts"])
+        print_lines(title, ["incident", "fact", "status", *outlets], rows)
+    else:
+        table = Table(title=title, show_lines=True)
+        table.add_column("incident")
+        table.add_column("fact")
+        table.add_column("status")
         for outlet in outlets:
-            shown: list[str] = []
-            for c in f["claims"]:
-                if c["outlet"] != outlet:
-                    continue
-                text = str(c["value"]) + (f" [{c['source']}]" if c["source"] else "")
-                text += " (retracted)" if c["retracted"] else ""
-                if text not in shown:
-                    shown.append(text)
-            cells.append("\n".join(shown))
-        table.add_row(str(f["incident"] or "story"), f["fact"], status, *cells, style=None)
-    console.print(table)
+            table.add_column(outlet, overflow="fold")
+        colours = {"contradicted": "red", "agreed": "green", "updated": "yellow", "single-source": "dim"}
+        for f in story["facts"]:
+            status = f"[{colours[f['status']]}]{f['status']}[/]"
+            table.add_row(str(f["incident"] or "story"), f["fact"], status, *_cells(f, outlets), style=None)
+        console.print(table)
     for r in story["retractions"]:
         console.print(
             f"  [magenta]retraction[/magenta] ({r['outlet']}, article {r['article_id']}): {r['sentence']}",
             highlight=False,
         )
+
+
+def _cells(fact: dict[str, Any], outlets: list[str]) -> list[str]:
+    """What each outlet claimed of a fact (one line a value, the quoted source in brackets)."""
+    cells = []
+    for outlet in outlets:
+        shown: list[str] = []
+        for c in fact["claims"]:
+            if c["outlet"] != outlet:
+                continue
+            text = str(c["value"]) + (f" [{c['source']}]" if c["source"] else "")
+            text += " (retracted)" if c["retracted"] else ""
+            if text not in shown:
+                shown.append(text)
+        cells.append("\n".join(shown))
+    return cells

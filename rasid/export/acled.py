@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, TextIO
 
@@ -233,22 +233,37 @@ def review_status(record: dict[str, Any]) -> str:
 
 
 def write_acled(
-    records: Sequence[dict[str, Any]], out: TextIO, *, special_column: bool = False, roll_up: bool = True
+    records: Iterable[dict[str, Any]],
+    out: TextIO,
+    *,
+    special_column: bool = False,
+    roll_up: bool = True,
+    reviewed: bool | None = None,
 ) -> int:
     """ACLED CSV of `records`; with `special_column`, a last column says why an event is no
     reportable incident (background, hedged:denial, no_place, …; empty for an incident). When an
     analyst reviewed any of the events, a `reviewed` column (before `special`) gives each row's
     review status (`review_status`) and the rows hold the reviewed values. With
     `roll_up` (ACLED's unit of record), an article's incidents of one type, day and place (a
-    city with its quarters) are one row with their deaths added up (`rollup.one_per_place_day`)."""
-    from rasid.export.rollup import one_per_place_day
+    city with its quarters) are one row with their deaths added up (`rollup.one_per_place_day`).
 
-    reviewed = any(record.get("review") for record in records)
+    `reviewed` None: the records are read first to see whether any was reviewed. Given (whether
+    any of them was), they are written as they come, which needs them in the order of
+    `rasid.api.events.iter_events` for the roll-up (`rollup.rolled_up_in_order`)."""
+    from rasid.export.rollup import one_per_place_day, rolled_up_in_order
+
+    rows: Iterable[dict[str, Any]]
+    if reviewed is None:
+        records = list(records)
+        reviewed = any(record.get("review") for record in records)
+        rows = one_per_place_day(records) if roll_up else records
+    else:
+        rows = rolled_up_in_order(records) if roll_up else records
     columns = [*ACLED_COLUMNS, *(["reviewed"] if reviewed else []), *(["special"] if special_column else [])]
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     count = 0
-    for record in one_per_place_day(records) if roll_up else records:
+    for record in rows:
         row = acled_row(record)
         if reviewed:
             row["reviewed"] = review_status(record)

@@ -10,7 +10,7 @@ a city count as the city), unless their attackers are two different named partie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -106,6 +106,23 @@ def one_per_place_day(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
             continue
         out[at] = _added(out[at], record, unit[1])
     return out
+
+
+def rolled_up_in_order(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """`one_per_place_day` of records that come day by day with each article's events of a day
+    together (as `rasid.api.events.iter_events` gives them: by event day, then by row, an article's
+    rows having consecutive ids), holding only one article's events of one day at a time."""
+    chunk: list[dict[str, Any]] = []
+    key: tuple[str, Any] | None = None
+    for record in records:
+        here = (str(record.get("date") or "")[:10], (record.get("article") or {}).get("id"))
+        if chunk and here != key:
+            yield from one_per_place_day(chunk)
+            chunk = []
+        key = here
+        chunk.append(record)
+    if chunk:
+        yield from one_per_place_day(chunk)
 
 
 def _add_tolls(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:

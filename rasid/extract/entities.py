@@ -204,6 +204,23 @@ def _may_start_title(surface: str) -> bool:
     return _title_form(surface, False) in heads or _title_form(surface, True) in heads
 
 
+# surface -> `_may_start_title`: read for every word of every article, so looked up in bulk (bounded).
+_TITLE_STARTS: dict[str, bool] = {}
+
+
+def _title_starts(surfaces: Sequence[str]) -> list[int]:
+    """Positions of the words that may start a title (`_may_start_title`)."""
+    memo = _TITLE_STARTS
+    flags = list(map(memo.get, surfaces))
+    if None in flags:
+        if len(memo) > 200_000:
+            memo.clear()
+        for k, surface in enumerate(surfaces):
+            if flags[k] is None:
+                flags[k] = memo[surface] = _may_start_title(surface)
+    return [k for k, flag in enumerate(flags) if flag]
+
+
 def _geo_attrs(geo: Any) -> dict[str, Any]:
     return {
         "name": geo.name,
@@ -461,7 +478,7 @@ class EntityStage:
         taken = [(c.start, c.end) for c in found if c.type in ("actor", "place", "outlet")]
         out: list[_Candidate] = []
         pending: tuple[int, int, str] | None = None
-        starts = [k for k, w in enumerate(words) if _may_start_title(w.text)]
+        starts = _title_starts([w.text for w in words])
         matches = self._ngram_matches(words, titles, lambda k: _with_article(words[k]), starts)
         for first, last, title in matches:
             cursor = last + 1

@@ -16,10 +16,12 @@ from rasid.extract.event_review import (
     review_summary,
 )
 from rasid.extract.events import event_record
+from rasid.serialize import load_record, pack_record
 from rasid.text.normalize import normalize_word
 
 # Built once: json.dumps with options constructs a new encoder per call, and this runs per event.
-# Writes the same text as json.dumps(record, ensure_ascii=False, default=str). No circular check:
+# Writes the same text as json.dumps(record, ensure_ascii=False, default=str); it is stored compressed
+# (`rasid.serialize.pack_record`) and read back with `load_record`. No circular check:
 # a record is a tree built by event_record (a cycle would still fail, by recursion).
 _encode_record = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
 
@@ -78,7 +80,7 @@ def update_reviewed_rows(store: Any, article_id: int) -> None:
     rows = store.query("SELECT id, record FROM events WHERE article_id = ?", (article_id,))
     updates = []
     for row_id, text in rows:
-        record = json.loads(text)
+        record = load_record(text)
         effective, status = reviewed_record(record, reviews.get(fingerprint(record)))
         columns = filter_columns(effective)
         updates.append((*(columns[c] for c in _COLUMNS), status, row_id))
@@ -104,7 +106,7 @@ def index_events(store: Any, article_id: int, doc: Document) -> None:
         )
         columns = filter_columns(effective)
         rows.append(
-            (article_id, i, *(columns[c] for c in _COLUMNS), doc.source, status, _encode_record(record))
+            (article_id, i, *(columns[c] for c in _COLUMNS), doc.source, status, pack_record(_encode_record(record)))
         )
     store.executemany(_INSERT, rows)
 
@@ -143,7 +145,7 @@ def load_events(
     sql += " ORDER BY e.event_date, e.article_id, e.event_index"
     out = []
     for row in store.query(sql, params):
-        record = json.loads(row[3])
+        record = load_record(row[3])
         if place:
             loc = record.get("location") or {}
             if not _matches(
@@ -187,7 +189,7 @@ def stored_records(store: Any, rows: list[tuple[Any, ...]]) -> list[dict[str, An
     reviews = {a: reviews_of_article(store, a) for a in sorted(reviewed_articles)}
     out = []
     for row in rows:
-        record = json.loads(row[3])
+        record = load_record(row[3])
         if row[4] is not None:
             record, _status = reviewed_record(record, reviews[int(row[1])].get(fingerprint(record)))
         record.setdefault("review", None)
@@ -208,7 +210,7 @@ def stored_event(store: Any, article_id: int, event_index: int) -> dict[str, Any
     if not rows:
         return None
     record = stored_records(store, rows)[0]
-    computed = json.loads(rows[0][3])
+    computed = load_record(rows[0][3])
     history = reviews_of_article(store, article_id).get(fingerprint(computed)) or []
     record["reviews"] = history
     return record

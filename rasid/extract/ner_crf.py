@@ -23,8 +23,9 @@ import contextlib
 import functools
 import itertools
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from rasid.document import Document, Token, report_progress
 from rasid.extract import ner_infer as infer
 from rasid.extract.ner_infer import DOC_WINDOW, CrfWeights, iob_spans, marginals, viterbi
 from rasid.extract.ner_names import DEFAULT_MODEL, PACKAGE_DIR
+from rasid.extract.ner_rows import FormNumbering, FormRows, sum_segments
 from rasid.text.fold import NER_FEATURES, fold_word
 
 DEFAULT_LEXICON_DIR = Path(__file__).resolve().parent / "data" / "ner_lexicon"
@@ -210,12 +212,25 @@ def clusters_override(clusters: Mapping[str, tuple[str, ...]]) -> Iterator[None]
         _CLUSTER_OVERRIDE.pop()
 
 
+_NUMBER_SHAPE = re.compile(r"[\d.,/:\-]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _char_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One character of a Unicode punctuation category (P*); a run of punctuation or symbols (P*, S*)."""
+    kinds = [(chr(c), unicodedata.category(chr(c))[0]) for c in range(sys.maxunicode + 1)]
+    marks = "".join(re.escape(c) for c, k in kinds if k == "P")
+    symbols = "".join(re.escape(c) for c, k in kinds if k == "S")
+    return re.compile(f"[{marks}]"), re.compile(f"[{marks}{symbols}]+")
+
+
 def _shape(word: str) -> str:
     if not word:
         return "empty"
-    if _DIGIT.fullmatch(word) or re.fullmatch(r"[\d.,/:\-]+", word):
+    if _DIGIT.fullmatch(word) or _NUMBER_SHAPE.fullmatch(word):
         return "num"
-    if all(unicodedata.category(c).startswith("P") or unicodedata.category(c).startswith("S") for c in word):
+    punctuation, marks_only = _char_classes()
+    if marks_only.fullmatch(word):  # every character punctuation or a symbol
         return "punct"
     has_ar = bool(_ARABIC_LETTER.search(word))
     has_lat = bool(_LATIN.search(word))
@@ -223,7 +238,7 @@ def _shape(word: str) -> str:
     kind = "ar" if has_ar and not has_lat else "lat" if has_lat and not has_ar else "mix"
     if has_dig:
         kind += "+d"
-    if any(unicodedata.category(c).startswith("P") for c in word):
+    if punctuation.search(word):
         kind += "+p"
     return kind
 
@@ -383,11 +398,7 @@ class FeatureExtractor:
             clusters = _CLUSTER_OVERRIDE[-1] if _CLUSTER_OVERRIDE else load_clusters(DEFAULT_CLUSTERS)
         self.clusters = clusters
         self._forms: dict[str, WordForm] = {}  # feature strings per form, for `token_features`
-        # Forms numbered for a tagger's score tables (`form_id`); only their bases are kept.
-        self.numbered: dict[str, int] = {}
-        self.bases: list[str] = []
-        self._fresh: list[WordForm] = []  # numbered since the last `take_fresh`
-        self.generation = 0  # bumped when the numbering restarts
+        self.numbering = FormNumbering(lambda tok: _analyse(tok, lexicon_dir)[2])  # for the score tables
         # First word of any list phrase -> the lists that have a phrase starting with it.
         heads: dict[str, list[tuple[str, PhraseLexicon]]] = {}
         for name, lex in self.lexicons.items():
@@ -403,7 +414,6 @@ class FeatureExtractor:
         return self.clusters.get(norm) or self.clusters.get(base) or ()
 
     _MAX_FORMS = 200_000
-    _MAX_NUMBERED = 50_000  # bounds the taggers' score tables (two models x 5 rows x 9 labels per form)
 
     def form(self, tok: str) -> WordForm:
         """The cached per-form features of `tok`."""
@@ -413,33 +423,6 @@ class FeatureExtractor:
                 self._forms.clear()
             found = self._forms[tok] = self._build_form(tok)
         return found
-
-    def make_room(self, count: int) -> None:
-        """Restart the numbering if `count` more forms might not fit (call before numbering a text)."""
-        if len(self.bases) + count > self._MAX_NUMBERED:
-            self.numbered.clear()
-            self.bases.clear()
-            self._fresh.clear()
-            self.generation += 1
-
-    def form_id(self, tok: str) -> int:
-        """The number of `tok`'s form; a new form is queued for `take_fresh`."""
-        found = self.numbered.get(tok)
-        if found is None:
-            found = self.numbered[tok] = len(self.bases)
-            form = self._forms.get(tok) or self._build_form(tok)
-            self.bases.append(form.base)
-            self._fresh.append(form)
-        return found
-
-    def take_fresh(self) -> tuple[int, int, list[WordForm]]:
-        """(generation, number of the first, forms) numbered since the last call.
-
-        The feature strings of numbered forms are not kept: a tagger turns them into
-        weight sums once, so one FeatureExtractor serves one tagger's scorers.
-        """
-        fresh, self._fresh = self._fresh, []
-        return self.generation, len(self.bases) - len(fresh), fresh
 
     def _build_form(self, tok: str) -> WordForm:
         w, cl, b, shape = _analyse(tok, self.lexicon_dir)
@@ -552,7 +535,7 @@ class _Layout:
     than one word form: base bigrams and gazetteer marks.
     """
 
-    ids: np.ndarray  # form number of each token (`FeatureExtractor.form_id`)
+    ids: np.ndarray  # form number of each token (`FormNumbering.form_id`)
     starts: np.ndarray  # flat index of each sentence's first token
     pos: np.ndarray  # index of each token within its sentence
     size: np.ndarray  # length of each token's sentence
@@ -623,11 +606,17 @@ def _layout(features: FeatureExtractor, sentences: Sequence[Sequence[str]], attr
     total = int(lengths.sum())
     pos = np.arange(total) - np.repeat(starts, lengths)
     size = np.repeat(lengths, lengths)
-    features.make_room(total)
+    numbering = features.numbering
+    numbering.make_room(total)
     tokens = [t for s in sentences for t in s]
-    known = list(map(features.numbered.get, tokens))
-    ids: list[int] = [features.form_id(t) for t in tokens] if None in known else known  # type: ignore[assignment]
-    flat = list(map(features.bases.__getitem__, ids))
+    known = list(map(numbering.numbered.get, tokens))
+    if None in known:  # number the new forms (a form met twice gets its number from the first)
+        form_id = numbering.form_id
+        known = [form_id(t) if k is None else k for t, k in zip(tokens, known, strict=True)]
+    ids: list[int] = known  # type: ignore[assignment]
+    flat = list(map(numbering.bases.__getitem__, ids))
+    form_ids = np.array(ids, dtype=np.intp)
+    numbering.touch(form_ids)
     # Base bigrams over the flat token list; pairs that straddle two sentences are dropped.
     found = np.fromiter(
         map(attrs.pairs.get, itertools.pairwise(flat), itertools.repeat(0)), dtype=np.intp, count=max(total - 1, 0)
@@ -651,7 +640,7 @@ def _layout(features: FeatureExtractor, sentences: Sequence[Sequence[str]], attr
     # Row by row, so the sparse weights are summed in the same order as mark by mark.
     inside = (near >= at[:, None] - pos[at, None]) & (near < (at - pos[at] + size[at])[:, None])
     return _Layout(
-        np.array(ids, dtype=np.intp),
+        form_ids,
         starts,
         pos,
         size,
@@ -690,7 +679,7 @@ class _Scorer:
         self.features = features
         width = len(weights.labels)
         self._sparse = weights.aligned(attrs.index)  # weights of the layout's sparse attributes
-        self._generation = features.generation
+        self._generation = features.numbering.generation
         self._filled = 0  # forms 0.._filled-1 have their rows in `_table`
         self._table = np.zeros((4096, 1 + len(OFFSETS), width))
         self._bos = weights.vector("BOS")
@@ -700,22 +689,29 @@ class _Scorer:
         self._hint_rows: dict[tuple[str, ...], int] = {(): 0}
         self._hint_table = np.zeros((256, 3, width))
 
-    def add_forms(self, generation: int, first: int, forms: Sequence[WordForm]) -> None:
-        """Weight sums for newly numbered forms (`FeatureExtractor.take_fresh`)."""
+    def add_forms(
+        self, generation: int, first: int, rows: tuple[np.ndarray, np.ndarray], carry: tuple[int, np.ndarray] | None = None
+    ) -> None:
+        """Weight sums for newly numbered forms (`FormNumbering.take_fresh`, `FormRows.padded`)."""
         if generation != self._generation:
-            self._generation, self._filled = generation, 0
+            kept = carry[1] if carry is not None and carry[0] == self._generation else None
+            if kept is not None and len(kept) and kept.max() >= self._filled:
+                kept = None  # rows this table never had: out of step (raised below)
+            if kept is not None:
+                self._table[: len(kept)] = self._table[kept]  # the forms a restart kept, renumbered
+            self._generation, self._filled = generation, 0 if kept is None else len(kept)
         if first != self._filled:
             raise RuntimeError("form numbers out of step with the score table")
-        end = first + len(forms)
+        own, near = rows
+        count = len(own)
+        end = first + count
         if end > len(self._table):
             grown = np.zeros((max(end, 2 * len(self._table)), *self._table.shape[1:]))
             grown[:first] = self._table[:first]
             self._table = grown
-        score = self.weights.score
-        for k, form in enumerate(forms, first):
-            self._table[k, 0] = score(form.own)
-            for j, ctx in enumerate(form.context):
-                self._table[k, 1 + j] = score(ctx)
+        if count:  # the same sums as `CrfWeights.score` of each form's feature strings
+            self._table[first:end, 0] = sum_segments(self._sparse, own)
+            self._table[first:end, 1:] = sum_segments(self._sparse, near).reshape(count, len(OFFSETS), -1)
         self._filled = end
 
     def _hint_row(self, hints: tuple[str, ...]) -> int:
@@ -828,6 +824,9 @@ class CrfTagger:
         # One numbering of the attributes either model knows, so a document's sparse
         # features are looked up once for both passes.
         self._attrs = _Attributes.of(models)
+        self._numbering = FormRows(self._attrs.index)
+        lexicon_dir = self.features.lexicon_dir  # positional, as `form_id` calls the cached `_analyse`
+        self._analyse: Callable[[str], tuple[str, str, str, str]] = lambda tok: _analyse(tok, lexicon_dir)
         self._final = _Scorer(weights, features, self._attrs)
         self._pass1 = _Scorer(models[1], features, self._attrs) if len(models) > 1 else None
 
@@ -861,10 +860,11 @@ class CrfTagger:
                 first_scores.append([])
                 continue
             layout = _layout(self.features, full, self._attrs)
-            fresh = self.features.take_fresh()
+            generation, start, tokens, carry = self.features.numbering.take_fresh()
+            rows = self._numbering.padded(tokens, self._analyse, self.features._cluster)
             for scorer in (self._final, self._pass1):
                 if scorer is not None:
-                    scorer.add_forms(*fresh)
+                    scorer.add_forms(generation, start, rows, carry)
             layouts.append(layout)
             totals.append(self._final.base_scores(layout))
             if self._pass1 is not None:
@@ -939,14 +939,17 @@ class CrfTagger:
         all_groups: list[list[list[tuple[int, int, int]]]] = []
         texts: list[list[list[str]]] = []
         for k, doc in enumerate(docs):
-            items: Sequence[Token | tuple[int, int, int]] = doc.tokens or simple_tokenize(doc.text)
+            simple = None if doc.tokens else simple_tokenize(doc.text)
+            items: Sequence[Token | tuple[int, int, int]] = doc.tokens if simple is None else simple
             if len(items) > infer.WINDOW_TOKENS:
                 out[k] = self._tag_long(doc.text, items)
                 continue
-            groups = [[_item(items[j]) for j in range(a, b)] for a, b in infer.sentence_ranges(_sentence_ids(items))]
+            flat = [(t.start, t.end, t.sentence) for t in doc.tokens] if simple is None else simple
+            ranges = infer.sentence_ranges([t[2] for t in flat])  # a Token's text is its span's text
             together.append(k)
-            all_groups.append(groups)
-            texts.append([[doc.text[s:e] for s, e, _ in g] for g in groups])
+            all_groups.append([flat[a:b] for a, b in ranges])
+            words = [t.text for t in doc.tokens] if simple is None else [doc.text[s:e] for s, e, _ in flat]
+            texts.append([words[a:b] for a, b in ranges])
         for k, groups, decoded in zip(together, all_groups, self._decode_texts(texts, True, spans_only=True), strict=True):
             out[k] = infer.decoded_spans(groups, decoded)
         return out

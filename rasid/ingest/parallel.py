@@ -36,7 +36,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rasid.document import Document
 from rasid.errors import IngestError
@@ -97,18 +97,22 @@ def _init_worker(spec: bytes, parent: int) -> None:
     """Build the pipeline and load its models, once per worker; Ctrl-C is the main process's to handle."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(parent,), name="rasid-parent-watch", daemon=True).start()
+    _pipeline[:] = [_init_worker_pipeline(spec)]
+
+
+def _init_worker_pipeline(spec: bytes) -> Pipeline:
+    """The pipeline `spec` describes, its models and lexicons loaded (not inside the first batch)."""
     kind, *rest = pickle.loads(spec)
     if kind == "names":
         from rasid.stages import build_pipeline
 
         names, strict = rest
-        pipeline = build_pipeline(names, strict=strict)
+        pipeline: Pipeline = build_pipeline(names, strict=strict)
     else:
         pipeline = rest[0]
-    # Models and lexicons load on first use: load them now, not inside the first batch.
     warm = Document(id="warm-up", text=_WARM_TEXT, language="ar", content_hash="warm-up")
     pipeline.run_batch_kept([warm])
-    _pipeline[:] = [pipeline]
+    return pipeline
 
 
 def _exit_with(parent: int) -> None:
@@ -136,9 +140,13 @@ def _exit_with(parent: int) -> None:
 
 def analyse(docs: Sequence[Document]) -> list[Outcome | str]:
     """The worker's task: one result per document, an `Outcome` or the error that makes it skipped."""
+    return analyse_with(_pipeline[0], docs)
+
+
+def analyse_with(pipeline: Pipeline, docs: Sequence[Document]) -> list[Outcome | str]:
+    """`docs` through `pipeline`, each result made ready to send back to the writer."""
     from rasid.ingest.runner import _collector_paused, _prepared
 
-    pipeline = _pipeline[0]
     out: list[Outcome | str] = []
     with _collector_paused():
         for result in pipeline.run_batch_kept(docs):
@@ -169,6 +177,26 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
+class WorkerPool(Protocol):
+    """Where batches are analysed: `AnalysisPool` (processes here) or `rasid.ingest.dask_pool.DaskPool`."""
+
+    workers: int
+    max_in_flight: int
+    lost_errors: tuple[type[BaseException], ...]
+
+    def submit(self, docs: Sequence[Document]) -> Any: ...
+
+    def start(self) -> list[int]: ...
+
+    def pids(self) -> list[int]: ...
+
+    def restart(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class AnalysisPool:
     """`workers` processes, each with its own pipeline built from `pipeline`, analysing batches."""
 
@@ -189,6 +217,9 @@ class AnalysisPool:
             )
         return self._executor
 
+    # What a task's result raises when the worker analysing it died.
+    lost_errors: tuple[type[BaseException], ...] = (BrokenProcessPool,)
+
     def submit(self, docs: Sequence[Document]) -> Future[list[Outcome | str]]:
         return self._pool().submit(analyse, list(docs))
 
@@ -206,10 +237,9 @@ class AnalysisPool:
         return [p.pid for p in processes.values() if p.pid is not None]
 
     def restart(self) -> None:
-        """New workers after one died (the old pool is broken: every task it had is lost)."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-        self._executor = None
+        """New workers after one died (the old pool is broken: every task it had is lost). The old
+        workers are stopped, not waited for: waiting on a broken pool's shutdown can hang."""
+        self.abort()
 
     def abort(self) -> None:
         """Stop at once (an interruption): queued tasks are dropped and running workers terminated."""
@@ -246,7 +276,7 @@ class _InFlight:
     size: int
     unchanged: int
     docs: list[Document]
-    future: Future[list[Outcome | str]] | None
+    future: Any  # a concurrent.futures or Dask future of list[Outcome | str], or None
 
 
 class Parallel:
@@ -256,7 +286,7 @@ class Parallel:
     started for the run and closed after it.
     """
 
-    def __init__(self, workers: int, pool: AnalysisPool | None = None):
+    def __init__(self, workers: int, pool: WorkerPool | None = None):
         self.workers = workers
         self.pool = pool
 
@@ -273,7 +303,7 @@ class Parallel:
                 pool.close()
 
 
-def _run(ingestor: Ingestor, pool: AnalysisPool, docs: Iterable[Document], report: IngestReport) -> IngestReport:
+def _run(ingestor: Ingestor, pool: WorkerPool, docs: Iterable[Document], report: IngestReport) -> IngestReport:
     in_flight: deque[_InFlight] = deque()
     batch: list[Document] = []
     try:
@@ -297,13 +327,13 @@ def _run(ingestor: Ingestor, pool: AnalysisPool, docs: Iterable[Document], repor
     return report
 
 
-def _send(ingestor: Ingestor, pool: AnalysisPool, batch: list[Document]) -> _InFlight:
+def _send(ingestor: Ingestor, pool: WorkerPool, batch: list[Document]) -> _InFlight:
     """Send the batch's articles not stored yet; the others are counted as one process counts them."""
     fresh, unchanged = ingestor._fresh(batch)
     return _InFlight(len(batch), unchanged, fresh, pool.submit(fresh) if fresh else None)
 
 
-def _write(ingestor: Ingestor, pool: AnalysisPool, in_flight: deque[_InFlight], report: IngestReport) -> None:
+def _write(ingestor: Ingestor, pool: WorkerPool, in_flight: deque[_InFlight], report: IngestReport) -> None:
     """Store the oldest batch in flight once analysed, exactly as one process would have."""
     from rasid.ingest.runner import _collector_paused
 
@@ -324,13 +354,13 @@ def _write(ingestor: Ingestor, pool: AnalysisPool, in_flight: deque[_InFlight], 
         ingestor._commit(head.size, prepared, unchanged, report)
 
 
-def _outcomes(pool: AnalysisPool, head: _InFlight, in_flight: deque[_InFlight]) -> list[Outcome | str]:
+def _outcomes(pool: WorkerPool, head: _InFlight, in_flight: deque[_InFlight]) -> list[Outcome | str]:
     """The head batch's results; after a worker died, its articles one by one, and the rest sent again."""
     if head.future is None:
         return []
     try:
         return head.future.result()
-    except BrokenProcessPool:
+    except pool.lost_errors:
         pass
     pool.restart()
     outcomes = [_alone(pool, doc) for doc in head.docs]
@@ -339,15 +369,15 @@ def _outcomes(pool: AnalysisPool, head: _InFlight, in_flight: deque[_InFlight]) 
     return outcomes
 
 
-def _alone(pool: AnalysisPool, doc: Document) -> Outcome | str:
+def _alone(pool: WorkerPool, doc: Document) -> Outcome | str:
     try:
         return pool.submit([doc]).result()[0]
-    except BrokenProcessPool:
+    except pool.lost_errors:
         pool.restart()
         return CRASHED
 
 
-def _resent(pool: AnalysisPool, item: _InFlight) -> Future[list[Outcome | str]] | None:
+def _resent(pool: WorkerPool, item: _InFlight) -> Any:
     """A batch's future that holds its results: its own if it finished before the crash, else a new one."""
     future = item.future
     if future is None:

@@ -518,10 +518,7 @@ class Ingestor:
         if "text" in ran:
             # The article was stored without tokens, so with no search terms and no signature.
             item = _prepared(doc)
-            self.store.execute(
-                "UPDATE articles_fts SET title = ?, body = ? WHERE rowid = ?",
-                (item.title_terms, item.search_text, article_id),
-            )
+            self.store.set_search_terms(article_id, item.title_terms, item.search_text)
             if item.signature is not None:
                 self.store.save_signature(article_id, item.signature.to_bytes(), item.signature.band_keys())
         if self.after_store is not None:

@@ -39,6 +39,14 @@ class Store(ArticleStore, Protocol):
 
     def save_annotations(self, article_id: int, doc: Document) -> None: ...
 
+    def set_search_terms(self, article_id: int, title_terms: str, search_text: str) -> None: ...
+
+    def search_terms_of(self, article_ids: Sequence[int]) -> dict[int, tuple[str, str]]: ...
+
+    def rebuild_search_index(self) -> None:
+        """Index every article's kept search terms again; index rows of no article go."""
+        ...
+
     def log(self, origin: str, status: str, message: str) -> None: ...
 
     def record_stage_failure(self, article_id: int, stage: str, error: str, version: str) -> None:
@@ -52,6 +60,11 @@ class Store(ArticleStore, Protocol):
     def schema_version(self) -> int: ...
 
     def close(self) -> None: ...
+
+
+def is_server_url(location: str) -> bool:
+    """Whether `location` names a database server (PostgreSQL) rather than a SQLite file."""
+    return location.startswith(("postgresql://", "postgres://"))
 
 
 class StoreError(Exception):

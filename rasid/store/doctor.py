@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rasid.records import StageFailure
-from rasid.store.base import Store, StoreError
+from rasid.store.base import Store, StoreError, is_server_url
 from rasid.store.migrations import MIGRATIONS
 from rasid.store.sqlite import SQLiteStore, check_file
 
@@ -106,6 +106,8 @@ def sqlite_check(location: str | Path, *, quick: bool = False, limit: int = 20) 
 def diagnose(location: str) -> Diagnosis:
     """Check the database at `location` without changing it (beyond bringing an old schema up to date)."""
     result = Diagnosis(location)
+    if is_server_url(location):
+        return _diagnose_server(result, location)
     try:
         check_file(Path(location), create=False)
     except StoreError as exc:
@@ -122,6 +124,23 @@ def diagnose(location: str) -> Diagnosis:
     except StoreError as exc:
         result.problems.append(Problem("file", 1, str(exc), recover_hint(location), False))
         return result
+    try:
+        _fill(result, store)
+    finally:
+        store.close()
+    return result
+
+
+def _diagnose_server(result: Diagnosis, location: str) -> Diagnosis:
+    """A PostgreSQL database: Rasid's invariants (the server checks its own pages and keys)."""
+    from rasid.store import open_store
+
+    try:
+        store = open_store(location, create=False)
+    except StoreError as exc:
+        result.problems.append(Problem("file", 1, str(exc), "give the URL of a Rasid database", False))
+        return result
+    result.location = store.location  # without a password
     try:
         _fill(result, store)
     finally:
@@ -163,30 +182,41 @@ def _ids(store: Store, sql: str) -> list[int]:
 _NOT_ANNOTATED = (
     "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id) ORDER BY id"
 )
-_NOT_IN_FTS = "SELECT id FROM articles WHERE id NOT IN (SELECT rowid FROM articles_fts) ORDER BY id"
+# The index is contentless: each article's terms are kept in `article_terms`, which must have them too.
+_NOT_IN_FTS = (
+    "SELECT id FROM articles WHERE id NOT IN (SELECT rowid FROM articles_fts)"
+    " OR id NOT IN (SELECT article_id FROM article_terms) ORDER BY id"
+)
 _FTS_ORPHANS = "SELECT rowid FROM articles_fts WHERE rowid NOT IN (SELECT id FROM articles) ORDER BY rowid"
-# Annotated articles whose annotations hold indexed entity mentions (or events) with no row in the table.
-_MENTIONS_MISSING = (
-    "SELECT n.article_id FROM annotations n"
+# Annotated articles with no mention rows or no event rows: their annotations are read to see whether
+# they hold indexed entity mentions (or events) that should have rows.
+_MAYBE_UNINDEXED = (
+    "SELECT n.article_id, n.data,"
+    " EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = n.article_id),"
+    " EXISTS (SELECT 1 FROM events e WHERE e.article_id = n.article_id)"
+    " FROM annotations n"
     " WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = n.article_id)"
-    " AND EXISTS (SELECT 1 FROM json_each(n.data, '$.mentions') j WHERE json_extract(j.value, '$.type') IN ({types}))"
-    " ORDER BY n.article_id"
-)
-_EVENTS_MISSING = (
-    "SELECT n.article_id FROM annotations n"
-    " WHERE json_array_length(n.data, '$.events') > 0"
-    " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.article_id = n.article_id)"
+    " OR NOT EXISTS (SELECT 1 FROM events e WHERE e.article_id = n.article_id)"
     " ORDER BY n.article_id"
 )
 
 
-def _indexed_types() -> str:
+def _unindexed(store: Store) -> list[int]:
+    """Annotated articles whose annotations hold indexed entity mentions (or events) with no row in the table."""
     from rasid.indexing import _INDEXED_TYPES  # the mention types `index_article` writes to the table
+    from rasid.store.codec import annotation_summary
 
-    return ",".join(f"'{t}'" for t in sorted(_INDEXED_TYPES))
+    found = []
+    for article_id, data, has_mentions, has_events in store.query(_MAYBE_UNINDEXED):
+        types, events = annotation_summary(data)
+        if (not has_mentions and types & _INDEXED_TYPES) or (not has_events and events):
+            found.append(int(article_id))
+    return found
 
 
 def _fts_consistent(store: Store) -> bool:
+    if is_server_url(store.location):  # a server's index is a table the server keeps sound itself
+        return True
     try:
         with store.transaction():
             store.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
@@ -198,7 +228,8 @@ def _fts_consistent(store: Store) -> bool:
 def check_store(store: Store) -> list[Problem]:
     """Rasid's invariants and SQLite's foreign keys on an open store; the problems found."""
     problems: list[Problem] = []
-    fk = Counter(str(r[0]) for r in store.query("PRAGMA foreign_key_check"))
+    # PostgreSQL enforces foreign keys on every write; SQLite is asked.
+    fk = Counter() if is_server_url(store.location) else Counter(str(r[0]) for r in store.query("PRAGMA foreign_key_check"))
     if fk:
         detail = "rows pointing at missing rows: " + ", ".join(f"{t}: {n}" for t, n in sorted(fk.items()))
         problems.append(
@@ -229,7 +260,7 @@ def check_store(store: Store) -> list[Problem]:
         problems.append(
             Problem("search_index", 1, "the search index does not match its stored text", "rebuild the search index", True)
         )
-    unindexed = sorted(set(_ids(store, _MENTIONS_MISSING.format(types=_indexed_types()))) | set(_ids(store, _EVENTS_MISSING)))
+    unindexed = _unindexed(store)
     if unindexed:
         problems.append(
             Problem(
@@ -255,7 +286,9 @@ def repair(location: str) -> Diagnosis:
     if before.damaged or not any(p.repairable for p in before.problems):
         return before
     done: list[str] = []
-    store = SQLiteStore(location, create=False)
+    from rasid.store import open_store
+
+    store = open_store(location, create=False)
     try:
         checks = {p.check for p in before.problems if p.repairable}
         if "search_index" in checks:
@@ -284,19 +317,29 @@ def _search_rows(store: Store, article_id: int) -> tuple[str, str]:
     return title, body
 
 
+def _reindex_all(store: Store) -> None:
+    store.rebuild_search_index()
+
+
 def _repair_search_index(store: Store) -> str:
+    from rasid.store.codec import pack_text
+
     not_indexed, orphans = _ids(store, _NOT_IN_FTS), _ids(store, _FTS_ORPHANS)
-    rows = {article_id: _search_rows(store, article_id) for article_id in not_indexed}
+    kept = {int(r[0]) for r in store.query("SELECT article_id FROM article_terms")}
+    # Terms the index lost are indexed again as they were kept; an article with none kept is read again.
+    rows = {article_id: _search_rows(store, article_id) for article_id in not_indexed if article_id not in kept}
     with store.transaction():
-        for rowid in orphans:
-            store.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
         for article_id, (title, body) in rows.items():
-            store.execute("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", (article_id, title, body))
+            store.execute(
+                "INSERT INTO article_terms (article_id, title, body) VALUES (?, ?, ?)", (article_id, title, pack_text(body))
+            )
+        if not_indexed or orphans:
+            _reindex_all(store)
     done = [f"search index: {len(not_indexed)} articles indexed again, {len(orphans)} stray rows removed"]
     if not _fts_consistent(store):
-        # The index's own pages disagree with the stored text: rebuild it from that text.
+        # The index's own pages are damaged: build it again from the kept terms.
         with store.transaction():
-            store.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+            _reindex_all(store)
         done.append("rebuilt from the stored text")
     return "; ".join(done) if not_indexed or orphans else "search index rebuilt from the stored text"
 
@@ -304,7 +347,7 @@ def _repair_search_index(store: Store) -> str:
 def _repair_mentions_events(store: Store) -> str:
     from rasid.indexing import index_article
 
-    ids = sorted(set(_ids(store, _MENTIONS_MISSING.format(types=_indexed_types()))) | set(_ids(store, _EVENTS_MISSING)))
+    ids = _unindexed(store)
     with store.transaction():
         for article_id in ids:
             store.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))

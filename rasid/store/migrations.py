@@ -263,4 +263,130 @@ MIGRATIONS: list[str] = [
         alignment BLOB NOT NULL
     )
     """,
+    # 10: annotations in their compact stored form (rasid.store.codec: a format byte, then compressed
+    # compact JSON with no article fields, keys or span texts repeated) instead of plain JSON text,
+    # in a BLOB column. Older rows are converted by `rasid_pack_annotations(data, text)`, a function the
+    # store defines on its connection (the codec's `pack_legacy`). Article texts are stored zlib-compressed
+    # (`rasid_pack_text`, the codec's `pack_text`; older plain texts still read). The full-text index keeps
+    # no copy of its terms (contentless FTS5): `article_terms` holds each article's title terms and its
+    # folded body, compressed, for ranking and for telling the index what to forget when they change.
+    # MinHash signatures are kept as 32-bit values (`rasid_pack_signature`). Event records are stored
+    # compressed (`rasid_pack_record`, rasid.serialize's `pack_record`) in a BLOB column: the events table
+    # is rebuilt as migration 8 left it but for that column's type. The file keeps its size until VACUUM.
+    """
+    CREATE TABLE annotations_v10 (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        stages TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    INSERT INTO annotations_v10 (article_id, stages, data)
+    SELECT n.article_id, n.stages, rasid_pack_annotations(n.data, a.text)
+    FROM annotations n JOIN articles a ON a.id = n.article_id ORDER BY n.article_id;
+    DROP TABLE annotations;
+    ALTER TABLE annotations_v10 RENAME TO annotations;
+    UPDATE articles SET text = rasid_pack_text(text) WHERE typeof(text) = 'text';
+    CREATE TABLE IF NOT EXISTS article_terms (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        title TEXT NOT NULL,
+        body BLOB NOT NULL
+    );
+    INSERT OR IGNORE INTO article_terms (article_id, title, body)
+    SELECT rowid, coalesce(title, ''), rasid_pack_text(coalesce(body, '')) FROM articles_fts
+    WHERE rowid IN (SELECT id FROM articles) ORDER BY rowid;
+    DROP TABLE IF EXISTS articles_vocab;
+    DROP TABLE articles_fts;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content = '', tokenize = 'unicode61 remove_diacritics 2');
+    INSERT INTO articles_fts (rowid, title, body) SELECT article_id, title, rasid_unpack_text(body) FROM article_terms;
+    CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
+    UPDATE minhash SET signature = rasid_pack_signature(signature);
+    CREATE TABLE events_v10 (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        event_index INTEGER NOT NULL,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        event_date TEXT,
+        date_precision TEXT,
+        place_id TEXT,
+        place_name TEXT,
+        latitude REAL,
+        longitude REAL,
+        actor1 TEXT,
+        actor2 TEXT,
+        fatalities INTEGER,
+        incident INTEGER NOT NULL DEFAULT 1,
+        confidence REAL,
+        side1 TEXT,
+        side2 TEXT,
+        outlet TEXT,
+        review TEXT,
+        place_key TEXT,
+        actor_key TEXT,
+        record BLOB NOT NULL
+    );
+    INSERT INTO events_v10 (id, article_id, event_index, event_type, sub_event_type, event_date, date_precision,
+        place_id, place_name, latitude, longitude, actor1, actor2, fatalities, incident, confidence, side1, side2,
+        outlet, review, place_key, actor_key, record)
+    SELECT id, article_id, event_index, event_type, sub_event_type, event_date, date_precision,
+        place_id, place_name, latitude, longitude, actor1, actor2, fatalities, incident, confidence, side1, side2,
+        outlet, review, place_key, actor_key, rasid_pack_record(record)
+    FROM events ORDER BY id;
+    DROP TABLE events;
+    ALTER TABLE events_v10 RENAME TO events;
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_date ON events(event_date);
+    CREATE INDEX events_place ON events(place_id);
+    CREATE INDEX events_scan ON events(event_date, id, incident, review, event_type, outlet, side1, side2,
+        confidence, latitude, longitude, fatalities, article_id, event_index, actor1, actor2, place_key, actor_key);
+    CREATE INDEX events_unkeyed ON events(id) WHERE place_key IS NULL
+    """,
+    # 11: what `rasid watch` remembers (rasid.watch.state): each feed, sitemap or folder followed, with the
+    # validators of its last fetch; each article link or file seen, keyed by its link, with its page's
+    # validators, the article stored from it and its status (pending, stored, duplicate, failed), so a
+    # restarted watch fetches and stores nothing twice; and each article stored from an item, with the one
+    # it replaces when the page changed after it was analysed.
+    """
+    CREATE TABLE watch_sources (
+        url TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        outlet TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        stamp TEXT,
+        status TEXT NOT NULL,
+        error TEXT,
+        items INTEGER NOT NULL DEFAULT 0,
+        first_polled TEXT NOT NULL,
+        last_polled TEXT NOT NULL
+    );
+    CREATE TABLE watch_items (
+        id INTEGER PRIMARY KEY,
+        item_key TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        link TEXT NOT NULL,
+        outlet TEXT,
+        title TEXT,
+        published TEXT,
+        stamp TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        content_hash TEXT,
+        article_id INTEGER,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        fetched_at TEXT
+    );
+    CREATE INDEX watch_items_pending ON watch_items(status, source);
+    CREATE TABLE watch_versions (
+        item_id INTEGER NOT NULL REFERENCES watch_items(id),
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        previous_article_id INTEGER,
+        content_hash TEXT NOT NULL,
+        stored_at TEXT NOT NULL,
+        PRIMARY KEY (item_id, article_id)
+    )
+    """,
 ]

@@ -31,6 +31,7 @@ from rasid.extract.event_review import (
     fingerprint,
     resolve_changes,
 )
+from rasid.serialize import load_record
 
 __all__ = [
     "REVIEWABLE_FIELDS",
@@ -67,7 +68,7 @@ def event_row(store: Any, event_id: str) -> tuple[int, int, dict[str, Any], str]
     if not rows:
         return None
     row_id, article_id, record, content_hash = rows[0]
-    return int(row_id), int(article_id), json.loads(record), str(content_hash)
+    return int(row_id), int(article_id), load_record(record), str(content_hash)
 
 
 def _check_text(name: str, value: Any, limit: int) -> str:
@@ -167,7 +168,7 @@ def _current_ids(store: Any, article_ids: set[int]) -> dict[tuple[int, str], str
         for index, record in store.query(
             "SELECT event_index, record FROM events WHERE article_id = ? ORDER BY event_index", (article_id,)
         ):
-            out.setdefault((article_id, fingerprint(json.loads(record))), f"{article_id}-{index}")
+            out.setdefault((article_id, fingerprint(load_record(record))), f"{article_id}-{index}")
     return out
 
 

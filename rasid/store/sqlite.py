@@ -23,8 +23,19 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from rasid.document import Document
 from rasid.records import ArticleRow, StageFailure
-from rasid.serialize import document_from_dict, document_to_dict
+from rasid.serialize import pack_legacy_record
 from rasid.store.base import StoreDamagedError, StoreError, StoreLockedError
+from rasid.store.codec import (
+    CodecError,
+    decode_document,
+    encode_annotations,
+    pack_legacy,
+    pack_legacy_text,
+    pack_signature,
+    pack_text,
+    unpack_signature,
+    unpack_text,
+)
 from rasid.store.migrations import MIGRATIONS
 
 # Built once: json.dumps with options constructs a new encoder on every call, which adds up per article.
@@ -209,6 +220,12 @@ class SQLiteStore:
         # SQLite's default page cache is 2 MB; the mention and event indexes of a large corpus outgrow it
         # within a few thousand articles, and every insert then re-reads index pages from the OS.
         self._conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        # Migration 10 re-encodes older rows (annotations, texts, search terms, signatures, event records).
+        self._conn.create_function("rasid_pack_annotations", 2, pack_legacy, deterministic=True)
+        self._conn.create_function("rasid_pack_text", 1, pack_legacy_text, deterministic=True)
+        self._conn.create_function("rasid_unpack_text", 1, unpack_text, deterministic=True)
+        self._conn.create_function("rasid_pack_signature", 1, pack_signature, deterministic=True)
+        self._conn.create_function("rasid_pack_record", 1, pack_legacy_record, deterministic=True)
         self._migrate(create=create)
 
     def _set_wal(self) -> None:
@@ -383,7 +400,7 @@ class SQLiteStore:
                 doc.published.isoformat() if doc.published else None,
                 doc.language,
                 len(doc.text),
-                doc.text,
+                pack_text(doc.text),
                 duplicate_of,
                 similarity,
                 flags,
@@ -394,10 +411,53 @@ class SQLiteStore:
         if cursor.rowcount != 1:
             return None
         article_id = int(cursor.lastrowid or 0)
+        self._write_search_terms(article_id, title_terms, search_text)
+        return article_id
+
+    def _write_search_terms(self, article_id: int, title_terms: str, search_text: str) -> None:
+        # The index holds no copy of the terms (contentless); `article_terms` keeps them, the body compressed.
+        self._conn.execute(
+            "INSERT INTO article_terms (article_id, title, body) VALUES (?, ?, ?)",
+            (article_id, title_terms, pack_text(search_text)),
+        )
         self._conn.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", (article_id, title_terms, search_text)
         )
-        return article_id
+
+    @_guarded
+    def set_search_terms(self, article_id: int, title_terms: str, search_text: str) -> None:
+        """Replace a stored article's search terms (title words, folded body) in the full-text index."""
+        old = self._conn.execute("SELECT title, body FROM article_terms WHERE article_id = ?", (article_id,)).fetchone()
+        if old is not None:
+            # A contentless index forgets an article's terms only when told them again.
+            self._conn.execute(
+                "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                (article_id, old[0], unpack_text(old[1])),
+            )
+            self._conn.execute("DELETE FROM article_terms WHERE article_id = ?", (article_id,))
+        self._write_search_terms(article_id, title_terms, search_text)
+
+    @_guarded
+    def search_terms_of(self, article_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """The stored (title terms, folded body) of these articles, as the full-text index was given them."""
+        found: dict[int, tuple[str, str]] = {}
+        for i in range(0, len(article_ids), 500):
+            chunk = tuple(article_ids[i : i + 500])
+            sql = f"SELECT article_id, title, body FROM article_terms WHERE article_id IN ({','.join('?' * len(chunk))})"
+            found.update((int(r[0]), (r[1], unpack_text(r[2]))) for r in self._conn.execute(sql, chunk))
+        return found
+
+    @_guarded
+    def rebuild_search_index(self) -> None:
+        """Empty the full-text index and index every article's kept terms again (a contentless index
+        cannot drop a row whose terms it is not told, so stray rows go this way)."""
+        self._conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+        ids = [int(r[0]) for r in self._conn.execute("SELECT article_id FROM article_terms ORDER BY article_id")]
+        for i in range(0, len(ids), 500):
+            terms = self.search_terms_of(ids[i : i + 500])
+            self._conn.executemany(
+                "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", [(a, t, b) for a, (t, b) in terms.items()]
+            )
 
     @_guarded
     def doc_id_exists(self, doc_id: str) -> bool:
@@ -405,7 +465,7 @@ class SQLiteStore:
 
     @_guarded
     def save_signature(self, article_id: int, signature: bytes, band_keys: Sequence[tuple[int, bytes]]) -> None:
-        self._conn.execute(_UPSERT_SIGNATURE, (article_id, signature))
+        self._conn.execute(_UPSERT_SIGNATURE, (article_id, pack_signature(signature)))
         self._conn.executemany(
             # OR IGNORE: saving an article's signature again must not fail on the (bucket, article) key.
             "INSERT OR IGNORE INTO lsh_bands (band, bucket, article_id) VALUES (?, ?, ?)",
@@ -430,7 +490,7 @@ class SQLiteStore:
             chunk = tuple(article_ids[i : i + 500])
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT article_id, signature FROM minhash WHERE article_id IN ({marks})"
-            found.update((int(r[0]), bytes(r[1])) for r in self._conn.execute(sql, chunk))
+            found.update((int(r[0]), unpack_signature(r[1])) for r in self._conn.execute(sql, chunk))
         # In the order asked for: callers break ties by taking the first.
         return {a: found[a] for a in article_ids if a in found}
 
@@ -444,7 +504,10 @@ class SQLiteStore:
         row = self._conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             raise StoreError(f"{self.location}: no article with id {article_id}")
-        return str(row[0])
+        try:
+            return unpack_text(row[0])
+        except CodecError as exc:
+            raise StoreDamagedError(f"{self.location}: article {article_id}: {exc}") from exc
 
     def articles(self) -> Iterator[ArticleRow]:
         for row in self.query(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY id"):
@@ -495,13 +558,8 @@ class SQLiteStore:
             ids += [r[0] for r in self._conn.execute(sql, (fts_query(" OR "), pool)) if r[0] not in seen]
         if not ids:
             return []
-        text = {
-            r[0]: r
-            for r in self._conn.execute(
-                f"SELECT rowid, title, body FROM articles_fts WHERE rowid IN ({','.join('?' * len(ids))})", ids
-            )
-        }
-        rows = [text[i] for i in ids if i in text]
+        stored = self.search_terms_of(ids)
+        rows = [(i, *stored[i]) for i in ids if i in stored]
         total, avg_len = self._fts_totals()
         doc_freq = {}
         for group in groups:
@@ -523,19 +581,13 @@ class SQLiteStore:
         numbers = _fts5_varints(bytes(record[0])) if record and record[0] is not None else []
         if len(numbers) == 3:  # rows, title tokens, body tokens
             return numbers[0], numbers[2] / numbers[0] if numbers[0] else 1.0
-        total, avg_len = self._conn.execute(
-            "SELECT COUNT(*), AVG(length(body) - length(replace(body, ' ', '')) + 1) FROM articles_fts"
-        ).fetchone()
-        return int(total), float(avg_len or 1.0)
+        lengths = [unpack_text(r[0]).count(" ") + 1 for r in self._conn.execute("SELECT body FROM article_terms")]
+        return len(lengths), (sum(lengths) / len(lengths) if lengths else 1.0)
 
     # -- annotations ------------------------------------------------------------
     @_guarded
     def save_annotations(self, article_id: int, doc: Document) -> None:
-        payload = document_to_dict(doc, include_text=False)
-        self._conn.execute(
-            _UPSERT_ANNOTATIONS,
-            (article_id, ",".join(doc.stages), _encode_json(payload)),
-        )
+        self._conn.execute(_UPSERT_ANNOTATIONS, (article_id, ",".join(doc.stages), encode_annotations(doc)))
 
     @_guarded
     def load_document(self, article_id: int) -> Document:
@@ -547,28 +599,32 @@ class SQLiteStore:
             raise StoreError(f"{self.location}: no article with id {article_id}")
         article = self.get_article(article_id)
         assert article is not None
-        data = json.loads(row[1]) if row[1] else {}
-        meta = json.loads(row[2]) if row[2] else {}
-        base = {
-            "id": article.doc_id,
-            "title": article.title,
-            "source": article.source,
-            "origin": article.origin,
-            "url": article.url,
-            "published": article.published.isoformat() if article.published else None,
-            "language": article.language,
-            "content_hash": article.content_hash,
-            "meta": meta,
-        }
-        base.update(data)
-        base["text"] = row[0]
-        base["meta"] = {**meta, "article_id": article_id}
-        return document_from_dict(base)
+        try:
+            return decode_document(article, unpack_text(row[0]), row[2], row[1], article_id)
+        except CodecError as exc:
+            raise StoreDamagedError(f"{self.location}: article {article_id}: {exc}") from exc
 
     # -- generic ------------------------------------------------------------------
     @_guarded
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self._conn.execute(sql, tuple(params)).fetchall()]
+
+    def iter_query(self, sql: str, params: Sequence[Any] = (), *, batch: int = 1000) -> Iterator[tuple[Any, ...]]:
+        """The rows of `sql` as they are read, `batch` at a time from a cursor of their own, so that an
+        export of every event never holds them all. Other queries may run between rows (reads see the
+        same database); an SQLite error leaves as a `StoreError`, as from `query`."""
+        if batch < 1:
+            raise ValueError("batch: at least 1")
+        try:
+            cursor = self._conn.execute(sql, tuple(params))
+            try:
+                while rows := cursor.fetchmany(batch):
+                    for row in rows:
+                        yield tuple(row)
+            finally:
+                cursor.close()
+        except sqlite3.Error as exc:
+            raise sqlite_error(self.location, exc, self.busy_timeout) from exc
 
     @_guarded
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from rasid.text.fold import MATCH_LOWER, fold_word
+from rasid.text.fold import MATCH_LOWER
 
 _FILE = "stories.yaml"
 
@@ -32,7 +32,7 @@ def norm_phrase(text: str) -> str:
     """Normalised, lower-cased words of a phrase joined by single spaces (for substring matching).
 
     Word by word, so a "word" that folds to nothing still leaves its space, as the keys always had."""
-    return " ".join(fold_word(w, MATCH_LOWER) for w in text.split())
+    return " ".join(map(MATCH_LOWER.word_folder, text.split()))  # `fold_word`, without a call per word
 
 
 def read_mapping(file: str) -> dict[str, Any]:

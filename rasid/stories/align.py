@@ -20,6 +20,7 @@ from typing import Any
 
 from rasid.document import Document
 from rasid.records import ArticleStore
+from rasid.serialize import load_record
 from rasid.stories._data import lexicon, norm_phrase
 from rasid.stories.holders import resolve_back_references, source_label
 from rasid.stories.incidents import (
@@ -233,23 +234,32 @@ def _sentences(doc: Document) -> list[tuple[int, str]]:
     return out
 
 
-def withdrawal_framing(doc: Document) -> tuple[str, str] | None:
-    """(framing, sentence) of the article's strongest withdrawal wording: denied > withdrawal > redeployment."""
+def _normed_sentences(doc: Document) -> list[tuple[int, str, str]]:
+    """(start, sentence, `norm_phrase` of it) for each sentence: what the cue scans below read."""
+    return [(start, sentence, norm_phrase(sentence)) for start, sentence in _sentences(doc)]
+
+
+def withdrawal_framing(
+    doc: Document, normed: list[tuple[int, str, str]] | None = None
+) -> tuple[str, str] | None:
+    """(framing, sentence) of the article's strongest withdrawal wording: denied > withdrawal > redeployment.
+
+    `normed`: the article's `_normed_sentences`, when the caller has them already."""
     framings = lexicon().withdrawal
+    denial_verbs = set(framings.get("denial_verbs", ()))
+    moves = framings.get("withdrawal", ()) + framings.get("redeployment", ())
     found: dict[str, str] = {}
-    for _start, sentence in _sentences(doc):
-        norm = norm_phrase(sentence)
-        words = {w.removeprefix("و") for w in norm.split()} | set(norm.split())
-        denial = bool(words & set(framings.get("denial_verbs", ()))) and any(
-            p in norm for p in framings.get("withdrawal", ()) + framings.get("redeployment", ())
-        )
+    for _start, sentence, norm in _normed_sentences(doc) if normed is None else normed:
+        split = norm.split()
+        words = {w.removeprefix("و") for w in split} | set(split)
+        denial = bool(words & denial_verbs) and any(p in norm for p in moves)
         if denial and "denied" not in found:
             found["denied"] = "denied\t" + sentence.strip()
         for framing in ("denied", "withdrawal", "redeployment"):
             if framing not in found and any(p in norm for p in framings.get(framing, ())):
                 label = framing
                 if framing == "withdrawal":
-                    if any(p in norm.split() for p in framings.get("partial", ())):
+                    if any(p in split for p in framings.get("partial", ())):
                         label = "withdrawal (partial)"
                     elif any(p in norm for p in framings.get("complete", ())):
                         label = "withdrawal (complete)"
@@ -261,12 +271,13 @@ def withdrawal_framing(doc: Document) -> tuple[str, str] | None:
     return None
 
 
-def retractions(doc: Document) -> list[dict[str, Any]]:
-    """Sentences where the report (or a source it quotes) takes back an earlier claim."""
+def retractions(doc: Document, normed: list[tuple[int, str, str]] | None = None) -> list[dict[str, Any]]:
+    """Sentences where the report (or a source it quotes) takes back an earlier claim.
+
+    `normed`: the article's `_normed_sentences`, when the caller has them already."""
     cues = lexicon().retraction_cues
     out = []
-    for start, sentence in _sentences(doc):
-        norm = norm_phrase(sentence)
+    for start, sentence, norm in _normed_sentences(doc) if normed is None else normed:
         for cue in cues:
             if cue in norm:
                 out.append({"start": start, "sentence": sentence.strip(), "cue": cue})
@@ -339,7 +350,7 @@ def story_claims(store: ArticleStore, story_id: int) -> tuple[list[Claim], list[
         events = store.query(
             "SELECT record FROM events WHERE article_id = ? ORDER BY event_index", (article_id,)
         )
-        records = [json.loads(raw) for (raw,) in events]
+        records = [load_record(raw) for (raw,) in events]
         article_claims: list[Claim] = []
         for record, incident in zip(records, _place_events(records, doc, int(article_id), incidents), strict=True):
             if incident is not None:
@@ -352,10 +363,11 @@ def story_claims(store: ArticleStore, story_id: int) -> tuple[list[Claim], list[
         ):
             claim.source = label
         claims.extend(article_claims)
-        framing = withdrawal_framing(doc)
+        normed = _normed_sentences(doc)  # both cue scans read each sentence's normal form once
+        framing = withdrawal_framing(doc, normed)
         if framing:
             claims.append(Claim("withdrawal", 0, framing[0], int(article_id), outlet, None, framing[1]))
-        for item in retractions(doc):
+        for item in retractions(doc, normed):
             taken_back.append({"article_id": int(article_id), "outlet": outlet, **item})
             # A claim stated in the retracting sentence, contradicted by the same article, was taken back.
             for claim in claims:

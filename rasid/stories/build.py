@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -96,6 +97,8 @@ class _Context:
         self._dense = np.zeros(4096)
         self._dense_columns = np.zeros(0, dtype=np.int64)
         self.joined_ids: dict[int, set[int]] = {}  # story -> articles placed in it by this call
+        self.joined_features: dict[int, list[ArticleFeatures]] = {}  # the same, their features
+        self.counted: Counter[str] = Counter()  # document frequencies not written yet (`write_terms`)
 
     def load_df(self, terms: Iterable[str]) -> None:
         """Give unseen terms a vocabulary index and their stored document frequency."""
@@ -123,8 +126,23 @@ class _Context:
         columns, _tf = self.term_arrays(f)
         for term in f.terms:
             self.df[term] += 1
+        self.counted.update(f.terms.keys())  # one per article (not its weights)
         self._df_array[columns] += 1
         self.n_docs += 1
+
+    def write_terms(self) -> None:
+        """Add the document frequencies counted by this call to `story_terms`, one row per term.
+
+        Every term counted is in `vocab` (`count_terms` loads it first), so later reads in the call
+        never go to the table for it: the table need only be current when the call ends.
+        """
+        if self.counted:
+            self.store.executemany(
+                "INSERT INTO story_terms (term, df) VALUES (?, ?)"
+                " ON CONFLICT(term) DO UPDATE SET df = story_terms.df + excluded.df",
+                sorted(self.counted.items()),
+            )
+            self.counted.clear()
 
     def idf(self) -> Idf:
         return Idf(self.df, self.n_docs)
@@ -210,6 +228,7 @@ class _Context:
     def joined(self, story_id: int, f: ArticleFeatures) -> None:
         """Keep a loaded story's members (and its pack) current without reading them again."""
         self.joined_ids.setdefault(story_id, set()).add(f.article_id)
+        self.joined_features.setdefault(story_id, []).append(f)
         members = self.members.get(story_id)
         if members is not None:
             members.insert(0, f)
@@ -363,12 +382,9 @@ def _assign(ctx: _Context, f: ArticleFeatures) -> int:
         [(k, story_id) for k in blocking_keys(f, idf)],
     )
     ctx.joined(story_id, f)
-    # Document frequencies grow after scoring, so an article never counts towards its own IDF.
+    # Document frequencies grow after scoring, so an article never counts towards its own IDF. The
+    # stored ones are written once per call (`write_terms`): this call reads its own from `ctx.df`.
     ctx.count_terms(f)
-    store.executemany(
-        "INSERT INTO story_terms (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
-        [(t,) for t in f.terms],
-    )
     return story_id
 
 
@@ -417,20 +433,8 @@ def refresh_story(store: ArticleStore, story_id: int, ctx: _Context | None = Non
         )
         central_id = central.article_id
         title = central.title or _first_line(store, central.article_id)
-    first, last = store.query(
-        "SELECT MIN(json_extract(features, '$.anchor')), MAX(json_extract(features, '$.anchor'))"
-        " FROM story_articles WHERE story_id = ?",
-        (story_id,),
-    )[0]
+    first, last, outlets = _span_and_outlets(store, story_id, count, ctx.joined_features.get(story_id, []))
     places = _story_places(store, story_id)
-    outlets = [
-        str(r[0])
-        for r in store.query(
-            "SELECT DISTINCT json_extract(features, '$.outlet') AS o FROM story_articles"
-            " WHERE story_id = ? AND o IS NOT NULL AND o != '' ORDER BY o",
-            (story_id,),
-        )
-    ]
     store.execute(
         "UPDATE stories SET title = ?, central_article = ?, first_date = ?, last_date = ?, places = ?, outlets = ?,"
         " article_count = ?, updated_at = ? WHERE id = ?",
@@ -446,6 +450,38 @@ def refresh_story(store: ArticleStore, story_id: int, ctx: _Context | None = Non
             story_id,
         ),
     )
+
+
+def _span_and_outlets(
+    store: ArticleStore, story_id: int, count: int, joined: Sequence[ArticleFeatures]
+) -> tuple[str | None, str | None, list[str]]:
+    """(first, last anchor date, outlets in order) of the story's `count` members.
+
+    When the only members the stored row does not count yet are `joined` (this call's), they are
+    folded into the stored values, so a big story is not read whole for each newcomer; otherwise
+    SQLite aggregates every member. Both give the same values: the least and greatest anchor
+    (ISO dates compare as text), the distinct non-empty outlets sorted.
+    """
+    stored = store.query("SELECT first_date, last_date, outlets, article_count FROM stories WHERE id = ?", (story_id,))
+    if stored and joined and int(stored[0][3] or 0) + len(joined) == count:
+        first, last, outlets, _count = stored[0]
+        anchors = [a for a in (first, last, *(f.anchor for f in joined)) if a is not None]
+        names = set(json.loads(outlets or "[]")) | {f.outlet for f in joined if f.outlet}
+        return (min(anchors) if anchors else None), (max(anchors) if anchors else None), sorted(names)
+    first, last = store.query(
+        "SELECT MIN(json_extract(features, '$.anchor')), MAX(json_extract(features, '$.anchor'))"
+        " FROM story_articles WHERE story_id = ?",
+        (story_id,),
+    )[0]
+    outlets = [
+        str(r[0])
+        for r in store.query(
+            "SELECT DISTINCT o FROM (SELECT json_extract(features, '$.outlet') AS o FROM story_articles"
+            " WHERE story_id = ?) AS outlets WHERE o IS NOT NULL AND o != '' ORDER BY o",
+            (story_id,),
+        )
+    ]
+    return first, last, outlets
 
 
 def _story_places(store: ArticleStore, story_id: int) -> list[dict[str, Any]]:
@@ -524,6 +560,7 @@ def update_stories(
         for done_count, f in enumerate(features, start=1):
             touched.add(_assign(ctx, f))
             report("grouping stories", done_count, len(features))
+        ctx.write_terms()
         for story_id in sorted(touched):
             refresh_story(store, story_id, ctx)
         for f in features:

@@ -11,6 +11,7 @@ import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from rasid.document import Document
@@ -57,9 +58,18 @@ class ArticleFeatures:
     def from_json(cls, data: dict[str, Any]) -> ArticleFeatures:
         return cls(**data)
 
-    @property
+    # Read for every pair an article is compared in: computed once (features are not changed once built).
+    @cached_property
     def anchor_date(self) -> dt.date | None:
         return dt.date.fromisoformat(self.anchor) if self.anchor else None
+
+    @cached_property
+    def place_set(self) -> frozenset[str]:
+        return frozenset(self.places)
+
+    @cached_property
+    def actor_set(self) -> frozenset[str]:
+        return frozenset(self.actors)
 
 
 def content_terms(text: str) -> Counter[str]:
@@ -174,7 +184,10 @@ class Idf:
 
 
 def jaccard(a: list[str], b: list[str]) -> float:
-    sa, sb = set(a), set(b)
+    return _set_jaccard(set(a), set(b))
+
+
+def _set_jaccard(sa: frozenset[str] | set[str], sb: frozenset[str] | set[str]) -> float:
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / len(sa | sb)
@@ -223,8 +236,8 @@ def pair_score(a: ArticleFeatures, b: ArticleFeatures, idf: Idf, w: Weights = We
 
 def combined_score(a: ArticleFeatures, b: ArticleFeatures, content: float, w: Weights = Weights()) -> float:
     """`pair_score` given the content cosine (callers with cached weighted vectors pass it in)."""
-    places = jaccard(a.places, b.places)
-    actors = jaccard(a.actors, b.actors)
+    places = _set_jaccard(a.place_set, b.place_set)
+    actors = _set_jaccard(a.actor_set, b.actor_set)
     da, db = a.anchor_date, b.anchor_date
     penalty = 1.0
     if da and db:

@@ -56,7 +56,7 @@ def story_fingerprints(store: ArticleStore, story_id: int | None = None) -> dict
     where = "" if story_id is None else " WHERE s.story_id = ?"
     params: tuple[int, ...] = () if story_id is None else (story_id,)
     rows = store.query(
-        f"{_FINGERPRINT_SQL}{where} GROUP BY s.article_id ORDER BY s.story_id, s.article_id", params
+        f"{_FINGERPRINT_SQL}{where} GROUP BY s.article_id, s.story_id, a.source ORDER BY s.story_id, s.article_id", params
     )
     digests: dict[int, Any] = {}
     for sid, *member in rows:

@@ -217,3 +217,49 @@ def test_facets_list_what_the_filters_can_choose(store: SQLiteStore) -> None:
     assert facets["sides"] == sorted({s for r in records for s in _sides(r) if s})
     assert facets["first_day"] == min(r["date"] for r in records if r.get("date"))
     assert len(facets["actors"]) == 3 and "Military Forces of Syria (2000-2024)" in facets["actors"]
+
+
+class _CountingStore:
+    """The store with every row `iter_query` hands out counted, to see how far a reader runs ahead."""
+
+    def __init__(self, store: SQLiteStore):
+        self.store = store
+        self.pulled = 0
+        self.batches: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def iter_query(self, sql: str, params: Any = (), *, batch: int = 1000) -> Iterator[tuple[Any, ...]]:
+        self.batches.append(batch)
+        for row in self.store.iter_query(sql, params, batch=batch):
+            self.pulled += 1
+            yield row
+
+
+@pytest.mark.parametrize("page", [1, 7, 1000])
+def test_iter_events_reads_one_batch_ahead_at_most(store: SQLiteStore, page: int) -> None:
+    counting = _CountingStore(store)
+    filt = EventFilter(include_all=True)
+    given = 0
+    for _record in iter_events(counting, filt, page=page):
+        given += 1
+        assert counting.pulled - given < page  # the records of one batch, never every event
+    expected = [r["id"] for r in query_events(store, filt, limit=1000).items]
+    assert given == len(expected) > 7 and counting.batches == [page]
+    assert [r["id"] for r in iter_events(store, filt, page=page)] == expected  # in page order
+
+
+def test_iter_query_streams_rows_on_a_cursor_of_its_own(store: SQLiteStore) -> None:
+    from rasid.store import StoreError
+
+    rows = store.iter_query("SELECT id, article_id FROM events ORDER BY id", batch=5)
+    first = next(rows)
+    # Other queries may run while the rows are read.
+    assert store.query("SELECT count(*) FROM events")[0][0] > 5
+    rest = list(rows)
+    assert [first, *rest] == store.query("SELECT id, article_id FROM events ORDER BY id")
+    assert all(type(row) is tuple for row in rest)
+    assert list(store.iter_query("SELECT id FROM events WHERE id < ?", (0,))) == []
+    with pytest.raises(StoreError, match=str(store.location)):
+        next(store.iter_query("SELECT nothing FROM nowhere"))

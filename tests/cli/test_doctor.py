@@ -67,11 +67,32 @@ def test_healthy_database(db: Path) -> None:
     assert result.exit_code == 0 and "healthy" in result.stdout
 
 
+def _forget_in_index(db: Path, article_id: int) -> None:
+    """Drop an article's row from the (contentless) index, which must be told the terms it forgets."""
+    from rasid.store.codec import unpack_text
+
+    conn = sqlite3.connect(db)
+    title, body = conn.execute("SELECT title, body FROM article_terms WHERE article_id = ?", (article_id,)).fetchone()
+    conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+        (article_id, title, unpack_text(body)),
+    )
+    conn.commit()
+    conn.close()
+
+
 def test_search_index_rows_missing_or_stray_are_rebuilt(db: Path) -> None:
-    original = _rows(db, "SELECT rowid, title, body FROM articles_fts WHERE rowid IN (3, 4) ORDER BY rowid")
+    terms = "SELECT article_id, title, body FROM article_terms WHERE article_id IN (3, 4) ORDER BY article_id"
+    original = _rows(db, terms)
+    store = SQLiteStore(db)
+    found = store.search(["حلب"], limit=40)
+    store.close()
+    assert found
+    _forget_in_index(db, 3)
+    _forget_in_index(db, 4)
     _sql(
         db,
-        "DELETE FROM articles_fts WHERE rowid IN (3, 4)",
+        "DELETE FROM article_terms WHERE article_id = 4",  # read again from the article
         "INSERT INTO articles_fts (rowid, title, body) VALUES (999, 'x', 'y')",
     )
     code, report = _doctor(db)
@@ -80,17 +101,28 @@ def test_search_index_rows_missing_or_stray_are_rebuilt(db: Path) -> None:
     code, report = _doctor(db, "--repair")
     assert code == 0 and report["healthy"], report
     assert any("2 articles indexed again, 1 stray rows removed" in r for r in report["repaired"])
-    # The same rows ingest wrote: search finds these articles as before.
-    assert _rows(db, "SELECT rowid, title, body FROM articles_fts WHERE rowid IN (3, 4) ORDER BY rowid") == original
+    # The same terms ingest wrote: search finds these articles as before.
+    assert _rows(db, terms) == original
+    assert _rows(db, "SELECT rowid FROM articles_fts WHERE rowid IN (3, 4) ORDER BY rowid") == [(3,), (4,)]
     assert _rows(db, "SELECT COUNT(*) FROM articles_fts WHERE rowid = 999") == [(0,)]
+    store = SQLiteStore(db)
+    assert store.search(["حلب"], limit=40) == found
+    store.close()
 
 
-def test_search_index_out_of_step_with_its_text_is_rebuilt(db: Path) -> None:
-    _sql(db, "UPDATE articles_fts_content SET c1 = 'نص لا يطابق الفهرس' WHERE id = 5")
+def test_damaged_search_index_is_rebuilt(db: Path) -> None:
+    store = SQLiteStore(db)
+    found = store.search(["حلب"], limit=40)
+    store.close()
+    assert found
+    _sql(db, "DELETE FROM articles_fts_data WHERE id NOT IN (1, 10)")  # the index's leaf pages are lost
     code, report = _doctor(db)
     assert code == 1 and _problems(report)["search_index"]["detail"] == "the search index does not match its stored text"
     code, report = _doctor(db, "--repair")
     assert code == 0 and report["repaired"] == ["search index rebuilt from the stored text"]
+    store = SQLiteStore(db)
+    assert store.search(["حلب"], limit=40) == found
+    store.close()
 
 
 def test_articles_in_no_story_are_grouped(db: Path) -> None:

@@ -384,10 +384,10 @@ def test_restarting_the_form_numbering_keeps_the_labels() -> None:
 
     tagger = CrfTagger(DEFAULT_MODEL)
     expected = tagger.tag_sentences(DOCUMENT)
-    tagger.features._MAX_NUMBERED = 20  # every document now restarts the numbering
+    tagger.features.numbering.limit = 20  # every document now restarts the numbering
     tagger.tag_sentences([str.split("وصل وفد من منظمة الهلال الأحمر إلى مدينة الرقة صباح اليوم .")])
     assert tagger.tag_sentences(DOCUMENT) == expected
-    assert tagger.features.generation >= 2
+    assert tagger.features.numbering.generation >= 2
 
 
 def test_batched_inference_equals_brute_force_per_sentence() -> None:

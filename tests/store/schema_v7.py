@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from rasid.serialize import record_text
 from rasid.store.migrations import MIGRATIONS
 from rasid.store.sqlite import SQLiteStore
 
@@ -29,5 +30,12 @@ def drop_migration_8(store: SQLiteStore, *, version: bool = True) -> None:
     for column in re.findall(r"^\s*(\w+) ", new_table, flags=re.M):
         if column not in old_columns:
             store.execute(f"ALTER TABLE events DROP COLUMN {column}")
+    # Event records as schema 7 held them: JSON text (migration 10 compresses them).
+    rows = store.query("SELECT id, record FROM events")
+    store.executemany("UPDATE events SET record = ? WHERE id = ?", [(record_text(r), i) for i, r in rows])
+    # Tables of the migrations after 10 (10 itself can run again over its own work).
+    for later in MIGRATIONS[10:]:
+        for table in re.findall(r"CREATE TABLE (\w+)", later):
+            store.execute(f"DROP TABLE IF EXISTS {table}")
     if version:
         store.execute("PRAGMA user_version = 7")

@@ -16,7 +16,7 @@ import rasid.store.sqlite as sqlite_module
 from rasid.api import Rasid, sample_corpus_path
 from rasid.extract.event_index import load_events
 from rasid.ingest.dedup import Signature
-from rasid.serialize import document_to_dict
+from rasid.serialize import document_to_dict, record_text
 from rasid.store import StoreError
 from rasid.store.migrations import MIGRATIONS
 from rasid.store.sqlite import SQLiteStore
@@ -49,8 +49,16 @@ _REPOST = """نقلا عن وكالة محلية
 def _rows(store: SQLiteStore) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for table, order in _TABLES.items():
-        columns = "rowid, *" if table == "articles_fts" else EVENT_COLUMNS_V2 if table == "events" else "*"
+        columns = "rowid" if table == "articles_fts" else EVENT_COLUMNS_V2 if table == "events" else "*"
         out[table] = store.query(f"SELECT {columns} FROM {table} ORDER BY {order}")
+    # Event records are JSON text before migration 10, compressed after it: compared as their text.
+    out["events"] = [(*r[:-1], record_text(r[-1])) for r in out["events"]]
+    # The indexed terms: in the index before migration 10, kept beside the (contentless) index after it.
+    if store.query("SELECT 1 FROM sqlite_master WHERE name = 'article_terms'"):
+        kept = store.search_terms_of([r[0] for r in store.query("SELECT article_id FROM article_terms")])
+        out["search_terms"] = [(i, *kept[i]) for i in sorted(kept)]
+    else:
+        out["search_terms"] = store.query("SELECT rowid, title, body FROM articles_fts ORDER BY rowid")
     # The old table allowed a repeated (bucket, article) row; every read takes distinct ids.
     out["lsh_bands"] = sorted(set(store.query("SELECT band, bucket, article_id FROM lsh_bands")))
     return out
@@ -85,6 +93,8 @@ def v4_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         for statement in MIGRATIONS[7].split(";"):  # and the event columns and reviews of migration 8
             rasid.store.execute(statement)
         rasid.store.execute(MIGRATIONS[8])  # and the story alignments of migration 9
+        # and the kept search terms of migration 10 (dropped by the test: the migration fills them from the index)
+        rasid.store.execute(next(s for s in MIGRATIONS[9].split(";") if "TABLE IF NOT EXISTS article_terms" in s))
         report = rasid.analyze([str(sample_corpus_path()), str(tmp_path / "repost")])
         assert report.added >= 10 and not report.interrupted
         store = rasid.store
@@ -108,6 +118,8 @@ def test_migration_5_keeps_data_and_reads(tmp_path: Path, monkeypatch: pytest.Mo
         patch.setattr(sqlite_module, "MIGRATIONS", MIGRATIONS[:4])
         old = SQLiteStore(v4_database)
         before_rows, before_reads = _rows(old), _reads(old)
+        assert before_rows["search_terms"] == old.query("SELECT rowid, title, body FROM articles_fts ORDER BY rowid")
+        old.execute("DROP TABLE article_terms")  # not there before migration 10
         old.close()
     assert before_rows["lsh_bands"] and before_rows["events"] and before_rows["stories"]
     assert any(len(c) > 1 for c in before_reads["candidates"].values())  # the re-post shares buckets

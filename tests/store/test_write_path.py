@@ -1,19 +1,19 @@
-"""The store's write path: what gets serialised, copied and read back for one article."""
+"""The store's write path: what gets serialised, copied and read back for one article (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import types
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from rasid.document import Document, Event, Mention, Span
 from rasid.extract.events import event_record
 from rasid.indexing import index_article
-from rasid.serialize import document_to_dict
-from rasid.store.sqlite import SQLiteStore
+from rasid.serialize import document_to_dict, pack_record, record_text
 
 TEXT = "قتل مدنيان جراء قصف مدفعي استهدف بلدة كفرنبل جنوبي إدلب صباح الخميس."
 
@@ -86,9 +86,9 @@ def test_annotation_dict_never_shares_containers_with_the_document() -> None:
     assert doc.meta["flags"] == []
 
 
-def test_stored_article_reads_back_with_its_annotations(tmp_path: Path) -> None:
+def test_stored_article_reads_back_with_its_annotations(new_store: Callable[[], Any]) -> None:
     doc = _doc()
-    with SQLiteStore(tmp_path / "w.db") as store:
+    with new_store() as store:
         with store.transaction():
             article_id = store.add_document(doc, search_text="قتل مدني قصف كفرنبل", title_terms="قصف كفرنبل")
             store.save_annotations(article_id, doc)
@@ -109,8 +109,8 @@ def test_stored_article_reads_back_with_its_annotations(tmp_path: Path) -> None:
         assert store.search(["كفرنبل"]) and store.search(["كفرنبل"])[0][0] == article_id
 
 
-def test_signatures_come_back_in_the_order_asked_across_chunks(tmp_path: Path) -> None:
-    with SQLiteStore(tmp_path / "w.db") as store:
+def test_signatures_come_back_in_the_order_asked_across_chunks(new_store: Callable[[], Any]) -> None:
+    with new_store() as store:
         ids = []
         with store.transaction():
             for i in range(620):
@@ -125,21 +125,23 @@ def test_signatures_come_back_in_the_order_asked_across_chunks(tmp_path: Path) -
         assert store.signatures([]) == {}
 
 
-def test_event_rows_hold_the_record_as_json_dumps_writes_it(tmp_path: Path) -> None:
+def test_event_rows_hold_the_record_as_json_dumps_writes_it(new_store: Callable[[], Any]) -> None:
     doc = _doc()
-    with SQLiteStore(tmp_path / "w.db") as store:
+    with new_store() as store:
         with store.transaction():
             article_id = store.add_document(doc, search_text="قصف كفرنبل", title_terms="")
             index_article(store, article_id, doc)
             index_article(store, article_id, doc)  # indexing again replaces the rows
         rows = store.query("SELECT event_index, record FROM events WHERE article_id = ?", (article_id,))
-    # The shared encoder writes the same text as json.dumps with the same options (dates via str).
-    assert rows == [(0, json.dumps(event_record(doc.events[0]), ensure_ascii=False, default=str))]
-    assert "2024-03-07" in rows[0][1] and "\\u" not in rows[0][1]
+    # The shared encoder writes the same text as json.dumps with the same options (dates via str),
+    # stored compressed.
+    text = json.dumps(event_record(doc.events[0]), ensure_ascii=False, default=str)
+    assert rows == [(0, pack_record(text))] and record_text(rows[0][1]) == text
+    assert "2024-03-07" in text and "\\u" not in text
 
 
-def test_signature_saved_again_keeps_one_row_per_bucket(tmp_path: Path) -> None:
-    with SQLiteStore(tmp_path / "w.db") as store:
+def test_signature_saved_again_keeps_one_row_per_bucket(new_store: Callable[[], Any]) -> None:
+    with new_store() as store:
         with store.transaction():
             article_id = store.add_document(_doc(), search_text="نص", title_terms="")
             keys = [(0, b"\x01\x02"), (1, b"\x01\x02"), (2, b"\x09")]

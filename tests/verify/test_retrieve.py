@@ -81,7 +81,8 @@ def test_candidate_articles_put_the_reports_sharing_every_word_first(store: Any)
 
 def test_search_reads_article_count_and_average_length_from_the_fts_index(store: Any) -> None:
     total, avg_len = store._fts_totals()
-    bodies = [r[0] for r in store._conn.execute("SELECT body FROM articles_fts")]
+    ids = [r[0] for r in store._conn.execute("SELECT rowid FROM articles_fts")]
+    bodies = [body for _title, body in store.search_terms_of(ids).values()]
     assert total == len(bodies) == len(REPORTS)
     words = sum(len(b.split()) for b in bodies) / len(bodies)
     assert abs(avg_len - words) / words < 0.02

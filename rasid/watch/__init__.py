@@ -1,0 +1,1 @@
+"""`rasid watch`: follow outlets' feeds, sitemaps and folders, politely, for days (see docs/WATCH.md)."""
