@@ -202,6 +202,8 @@ def record_text(stored: str | bytes) -> str:
     if isinstance(stored, str):
         return stored
     data = bytes(stored)
+    if data[:1] in (b"{", b"["):  # JSON text kept as bytes (a PostgreSQL column changed to BYTEA)
+        return data.decode("utf-8")
     if not data or data[0] != RECORD_ZLIB:
         raise ValueError(f"stored event record of unknown format {data[:1]!r} (written by a newer Rasid?)")
     unpacker = zlib.decompressobj(zdict=ZDICT_V1)

@@ -389,4 +389,10 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (item_id, article_id)
     )
     """,
+    # 12: each article's story features (`story_articles.features`, the largest per-article row after
+    # the text) compressed as event records are (`rasid_pack_record`, the codec's `pack_legacy_record`);
+    # the story code reads them in Python, not with SQLite's JSON functions. Older JSON text still reads.
+    """
+    UPDATE story_articles SET features = rasid_pack_record(features) WHERE typeof(features) = 'text'
+    """,
 ]

@@ -221,6 +221,11 @@ _DDL_OVERRIDES: dict[str, list[str]] = {
     "CREATE VIRTUAL TABLE articles_fts USING fts5": _LEAN_INDEX,
     # Document counts per term are read from the index itself (`PostgresStore.search`).
     "CREATE VIRTUAL TABLE articles_vocab USING fts5vocab": [],
+    # Migration 12: PostgreSQL's column is typed, so it changes type; older rows keep their JSON as bytes
+    # (`rasid.serialize.record_text` reads both).
+    "UPDATE story_articles SET features = rasid_pack_record(features)": [
+        "ALTER TABLE story_articles ALTER COLUMN features TYPE BYTEA USING convert_to(features, 'UTF8')"
+    ],
 }
 
 
@@ -239,11 +244,11 @@ def translate_ddl(script: str, *, empty: bool) -> list[str]:
         if not raw:
             continue
         folded = " ".join(raw.split())
-        if empty and _DATA_STATEMENT.match(folded):
-            continue
         override = next((v for k, v in _DDL_OVERRIDES.items() if folded.startswith(k)), None)
         if override is not None:
             statements.extend(override)
+            continue
+        if empty and _DATA_STATEMENT.match(folded):
             continue
         text = folded.replace(") WITHOUT ROWID", ")")
         for pattern, replacement in _TYPE_WORDS:

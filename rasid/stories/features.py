@@ -1,6 +1,6 @@
 """Per-article features used to group articles into stories.
 
-Computed once per article from its stored annotations and kept (as JSON) in `story_articles`,
+Computed once per article from its stored annotations and kept (as compressed JSON) in `story_articles`,
 so later arrivals compare against stored features instead of re-reading articles.
 """
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rasid.api import Rasid
+from rasid.serialize import load_record
 from rasid.stories.build import _span_and_outlets
 from rasid.stories.features import ArticleFeatures
 
@@ -64,7 +65,7 @@ def test_folding_new_members_into_the_stored_row_gives_the_full_aggregate(groupe
             "SELECT id, article_count FROM stories ORDER BY article_count DESC, id LIMIT 1"
         )[0]
         members = [
-            ArticleFeatures.from_json(json.loads(f))
+            ArticleFeatures.from_json(load_record(f))
             for (f,) in store.query("SELECT features FROM story_articles WHERE story_id = ?", (story_id,))
         ]
         expected = _span_and_outlets(store, int(story_id), int(count), [])
@@ -92,6 +93,6 @@ def test_document_frequencies_count_each_grouped_article_once(grouped_db: Path) 
         store = rasid.store
         expected: Counter[str] = Counter()
         for (features,) in store.query("SELECT features FROM story_articles"):
-            expected.update(set(json.loads(features)["terms"]))
+            expected.update(set(load_record(features)["terms"]))
         stored = {str(t): int(df) for t, df in store.query("SELECT term, df FROM story_terms")}
         assert stored == dict(expected)
