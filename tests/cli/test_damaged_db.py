@@ -47,13 +47,30 @@ def _damaged(sample: Path, kind: str, folder: Path) -> Path:
     elif kind == "random-middle":
         noisy = bytearray(data)
         noise = random.Random(13)
-        # (several spots, so the pages of every table are hit whatever the database's layout)
+        # (several spots, so the pages of every table are hit whatever the database's layout) ...
         for start in range(len(data) // 5, len(data) - 16384, len(data) // 5):
             noisy[start : start + 16384] = noise.randbytes(16384)
+        # ... and certainly a page of each table the listing commands read, wherever storage put it.
+        page_size, pages = _table_pages(sample, ("articles", "events", "mentions"))
+        for page in pages:
+            noisy[(page - 1) * page_size : page * page_size] = noise.randbytes(page_size)
         path.write_bytes(bytes(noisy))
     else:
         path.touch()
     return path
+
+
+def _table_pages(db: Path, tables: tuple[str, ...]) -> tuple[int, list[int]]:
+    """The page size, and the middle leaf page of each of `tables` (its root when it has no leaves)."""
+    with sqlite3.connect(db) as conn:
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        pages = []
+        for table in tables:
+            found = [int(r[0]) for r in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno", (table,)
+            )] or [int(conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0])]
+            pages.append(found[len(found) // 2])
+    return page_size, pages
 
 
 def _run(args: list[str]) -> tuple[int, str]:

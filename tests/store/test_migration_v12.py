@@ -1,4 +1,5 @@
-"""Migration 12: story features stored compressed; a database written before it reads the same."""
+"""Migrations 12–13: story features stored compressed, story term counts keyed by term; a database
+written before them reads the same."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def test_features_written_as_json_are_compressed_and_read_the_same(tmp_path: Pat
     story = runner.invoke(app, ["story", "1", "--json", "--db", str(db)]).output
     with sqlite3.connect(db) as conn:  # as a version-11 database held them: JSON text
         rows = conn.execute("SELECT article_id, features FROM story_articles").fetchall()
+        terms = conn.execute("SELECT term, df FROM story_terms ORDER BY term").fetchall()
         assert rows and all(isinstance(f, bytes) for _, f in rows)
         conn.executemany(
             "UPDATE story_articles SET features = ? WHERE article_id = ?", [(record_text(f), a) for a, f in rows]
@@ -31,4 +33,7 @@ def test_features_written_as_json_are_compressed_and_read_the_same(tmp_path: Pat
         kinds = {r[0] for r in conn.execute("SELECT typeof(features) FROM story_articles")}
         assert kinds == {"blob"}
         packed = dict(conn.execute("SELECT article_id, features FROM story_articles").fetchall())
+        assert terms and conn.execute("SELECT term, df FROM story_terms ORDER BY term").fetchall() == terms
+        table_sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'story_terms'").fetchone()[0]
+        assert "WITHOUT ROWID" in table_sql
     assert {a: record_text(f) for a, f in packed.items()} == {a: record_text(f) for a, f in rows}
