@@ -91,3 +91,29 @@ def test_the_dask_path_gives_the_same_record_on_postgresql(pg_url: str, sqlite_o
     outputs = _outputs(pg_url)
     different = [name for name in outputs if outputs[name] != sqlite_outputs[name]]
     assert not different, f"outputs differ between SQLite and the Dask path on PostgreSQL: {different}"
+
+
+def test_the_http_api_answers_the_same_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    """`rasid serve` over PostgreSQL: the read endpoints give what they give over SQLite."""
+    from fastapi.testclient import TestClient
+
+    from rasid.web.app import create_app
+
+    sqlite_db = str(tmp_path / "api.db")
+    for location in (sqlite_db, pg_url):
+        _analyze(location, "--workers", "1")
+    paths = [
+        "/api/events?limit=50", "/api/events?limit=5&format=geojson", "/api/stories", "/api/stories/1",
+        "/api/timeline", "/api/events/points", "/api/contradictions", "/collections/events/items?limit=10",
+    ]
+    answers = []
+    for location in (sqlite_db, pg_url):
+        with TestClient(create_app(location, token=None)) as client:
+            found = {}
+            for path in paths:
+                response = client.get(path)
+                assert response.status_code == 200, (location, path, response.text[:300])
+                found[path] = response.text
+            answers.append(found)
+    different = [p for p in paths if answers[0][p] != answers[1][p]]
+    assert not different, f"the API answers differently on PostgreSQL: {different}"
