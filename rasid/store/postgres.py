@@ -25,12 +25,8 @@ import psycopg
 from psycopg.adapt import Loader
 
 from rasid.document import Document
-from rasid.records import ArticleRow, StageFailure
-from rasid.store.base import StoreDamagedError, StoreError, StoreLockedError
+from rasid.store.base import StoreError, StoreLockedError
 from rasid.store.codec import (
-    CodecError,
-    decode_document,
-    encode_annotations,
     pack_signature,
     pack_text,
     unpack_signature,
@@ -38,11 +34,9 @@ from rasid.store.codec import (
 )
 from rasid.store.migrations import MIGRATIONS
 from rasid.store.pg_dialect import COMPAT_FUNCTIONS, Schema, translate_ddl, tsquery
+from rasid.store.shared import SharedQueries, candidate_pool, search_groups
 from rasid.store.sqlite import (
-    _ARTICLE_COLUMNS,
-    MAX_ERROR_CHARS,
     _encode_json_lenient,
-    _row_to_article,
     busy_timeout_from_env,
     rank_bm25,
 )
@@ -120,7 +114,7 @@ def _plain(params: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(int(p) if type(p) is bool else p for p in params)
 
 
-class PostgresStore:
+class PostgresStore(SharedQueries):
     """A Rasid database in a PostgreSQL database (which must exist; Rasid creates its tables)."""
 
     def __init__(self, url: str, *, create: bool = True, busy_timeout: float | None = None):
@@ -284,15 +278,6 @@ class PostgresStore:
 
     # -- articles -------------------------------------------------------------
     @_guarded
-    def find_by_hash(self, content_hash: str) -> int | None:
-        row = self._conn.execute("SELECT id FROM articles WHERE content_hash = %s", (content_hash,)).fetchone()
-        return int(row[0]) if row else None
-
-    @_guarded
-    def doc_id_exists(self, doc_id: str) -> bool:
-        return self._conn.execute("SELECT 1 FROM articles WHERE doc_id = %s", (doc_id,)).fetchone() is not None
-
-    @_guarded
     def add_document(
         self,
         doc: Document,
@@ -404,50 +389,19 @@ class PostgresStore:
         return {a: found[a] for a in article_ids if a in found}
 
     @_guarded
-    def get_article(self, article_id: int) -> ArticleRow | None:
-        row = self._conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = %s", (article_id,)).fetchone()
-        return _row_to_article(row) if row else None
-
-    @_guarded
-    def get_text(self, article_id: int) -> str:
-        row = self._conn.execute("SELECT text FROM articles WHERE id = %s", (article_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"{self.location}: no article with id {article_id}")
-        return unpack_text(row[0])
-
-    def articles(self) -> Iterator[ArticleRow]:
-        for row in self.query(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY id"):
-            yield _row_to_article(row)
-
-    @_guarded
-    def articles_without_story(self) -> list[int]:
-        rows = self._conn.execute(
-            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.article_id = a.id)"
-            " ORDER BY id"
-        ).fetchall()
-        return [int(r[0]) for r in rows]
-
-    @_guarded
-    def count_articles(self) -> int:
-        row = self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()
-        return int(row[0]) if row else 0
-
-    @_guarded
     def search(self, terms: Sequence[str] | Sequence[Sequence[str]], *, limit: int = 10) -> list[tuple[int, float]]:
         """Articles matching all term groups (any spelling in a group), ranked by the BM25 SQLite's store uses.
 
         The index finds the candidates, a pool larger than SQLite's (the server's rank only counts matched
         words), whose texts are then ranked exactly as in SQLite."""
-        groups = [[g] if isinstance(g, str) else list(g) for g in terms]
-        groups = [[t for t in g if t.strip()] for g in groups]
-        groups = [g for g in groups if g]
+        groups = search_groups(terms)
         if not groups:
             return []
         sql = (
             "SELECT rowid FROM articles_fts WHERE terms @@ %s::tsquery"
             " ORDER BY ts_rank(terms, %s::tsquery, 8) DESC, rowid LIMIT %s"
         )
-        pool = 4 * (max(limit * 20, 200) if len(groups) > 1 else max(limit * 5, 100))
+        pool = 4 * candidate_pool(limit, len(groups))
         query = tsquery(groups, "&")
         ids = [int(r[0]) for r in self._conn.execute(sql, (query, query, pool))]
         if len(ids) < limit and len(groups) > 1:
@@ -469,59 +423,6 @@ class PostgresStore:
                 ).fetchone()
                 doc_freq[term] = int(hit[0]) if hit else 0
         return rank_bm25(rows, groups, doc_freq, total, avg_len)[:limit]
-
-    # -- annotations ------------------------------------------------------------
-    @_guarded
-    def save_annotations(self, article_id: int, doc: Document) -> None:
-        self._conn.execute(
-            "INSERT INTO annotations (article_id, stages, data) VALUES (%s, %s, %s)"
-            " ON CONFLICT (article_id) DO UPDATE SET stages = EXCLUDED.stages, data = EXCLUDED.data",
-            (article_id, ",".join(doc.stages), encode_annotations(doc)),
-        )
-
-    @_guarded
-    def load_document(self, article_id: int) -> Document:
-        row = self._conn.execute(
-            "SELECT a.text, n.data, a.meta FROM articles a LEFT JOIN annotations n ON n.article_id = a.id"
-            " WHERE a.id = %s",
-            (article_id,),
-        ).fetchone()
-        if row is None:
-            raise StoreError(f"{self.location}: no article with id {article_id}")
-        article = self.get_article(article_id)
-        assert article is not None
-        try:
-            return decode_document(article, row[0], row[2], row[1], article_id)
-        except CodecError as exc:
-            raise StoreDamagedError(f"{self.location}: article {article_id}: {exc}") from exc
-
-    # -- log and stage failures ------------------------------------------------------
-    @_guarded
-    def log(self, origin: str, status: str, message: str) -> None:
-        self._conn.execute(
-            "INSERT INTO ingest_log (at, origin, status, message) VALUES (%s, %s, %s, %s)",
-            (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), origin, status, message),
-        )
-
-    @_guarded
-    def record_stage_failure(self, article_id: int, stage: str, error: str, version: str) -> None:
-        self._conn.execute(
-            "INSERT INTO stage_failures (article_id, stage, error, rasid_version, at) VALUES (%s, %s, %s, %s, %s)"
-            " ON CONFLICT (article_id, stage) DO UPDATE"
-            " SET error = EXCLUDED.error, rasid_version = EXCLUDED.rasid_version, at = EXCLUDED.at",
-            (article_id, stage, error[:MAX_ERROR_CHARS], version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
-        )
-
-    @_guarded
-    def stage_failures(self) -> list[StageFailure]:
-        rows = self._conn.execute(
-            "SELECT article_id, stage, error, rasid_version, at FROM stage_failures ORDER BY article_id, stage"
-        ).fetchall()
-        return [StageFailure(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
-
-    @_guarded
-    def clear_stage_failure(self, article_id: int, stage: str) -> None:
-        self._conn.execute("DELETE FROM stage_failures WHERE article_id = %s AND stage = %s", (article_id, stage))
 
     def close(self) -> None:
         for conn in (self._reader, self._conn):

@@ -22,13 +22,9 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from rasid.document import Document
-from rasid.records import ArticleRow, StageFailure
 from rasid.serialize import pack_legacy_record
 from rasid.store.base import StoreDamagedError, StoreError, StoreLockedError
 from rasid.store.codec import (
-    CodecError,
-    decode_document,
-    encode_annotations,
     pack_legacy,
     pack_legacy_text,
     pack_signature,
@@ -37,10 +33,9 @@ from rasid.store.codec import (
     unpack_text,
 )
 from rasid.store.migrations import MIGRATIONS
+from rasid.store.shared import SharedQueries, candidate_pool, search_groups
 
 # Built once: json.dumps with options constructs a new encoder on every call, which adds up per article.
-# No circular check for annotations: they are trees built by document_to_dict (a cycle still fails, by recursion).
-_encode_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _encode_json_lenient = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 # Upserts rather than INSERT OR REPLACE: with foreign keys on, SQLite makes every REPLACE statement
@@ -49,45 +44,6 @@ _UPSERT_SIGNATURE = (
     "INSERT INTO minhash (article_id, signature) VALUES (?, ?)"
     " ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature"
 )
-_UPSERT_ANNOTATIONS = (
-    "INSERT INTO annotations (article_id, stages, data) VALUES (?, ?, ?)"
-    " ON CONFLICT (article_id) DO UPDATE SET stages = excluded.stages, data = excluded.data"
-)
-
-_UPSERT_STAGE_FAILURE = (
-    "INSERT INTO stage_failures (article_id, stage, error, rasid_version, at) VALUES (?, ?, ?, ?, ?)"
-    " ON CONFLICT (article_id, stage) DO UPDATE"
-    " SET error = excluded.error, rasid_version = excluded.rasid_version, at = excluded.at"
-)
-# An error message is kept to this many characters (some exceptions quote a whole article).
-MAX_ERROR_CHARS = 2000
-
-_ARTICLE_COLUMNS = (
-    "id, doc_id, origin, url, source, title, published, language, length, duplicate_of, similarity,"
-    " content_hash, flags"
-)
-
-
-def _row_to_article(row: Sequence[Any]) -> ArticleRow:
-    published = dt.date.fromisoformat(row[6]) if row[6] else None
-    flags = tuple(f for f in (row[12] or "").split(",") if f)
-    return ArticleRow(
-        id=row[0],
-        doc_id=row[1],
-        origin=row[2],
-        url=row[3],
-        source=row[4],
-        title=row[5] or "",
-        published=published,
-        language=row[7],
-        length=row[8],
-        duplicate_of=row[9],
-        similarity=row[10],
-        content_hash=row[11],
-        flags=flags,
-    )
-
-
 # Page cache per connection, in KiB (64 MiB).
 CACHE_KIB = 65536
 # How long a writer waits for another one's transaction (a batch, or a run's story grouping, which
@@ -177,7 +133,7 @@ def check_file(path: Path, *, create: bool) -> None:
             raise StoreError(f"{path}: not a SQLite database; choose another --db path")
 
 
-class SQLiteStore:
+class SQLiteStore(SharedQueries):
     """A Rasid database in one SQLite file.
 
     `create`: a missing or empty (0-byte) file becomes a new database; without it such a file is
@@ -363,11 +319,6 @@ class SQLiteStore:
                 self._conn.execute("ROLLBACK")
 
     # -- articles -------------------------------------------------------------
-    @_guarded
-    def find_by_hash(self, content_hash: str) -> int | None:
-        row = self._conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
-        return int(row[0]) if row else None
-
     def add_document(
         self,
         doc: Document,
@@ -460,10 +411,6 @@ class SQLiteStore:
             )
 
     @_guarded
-    def doc_id_exists(self, doc_id: str) -> bool:
-        return self._conn.execute("SELECT 1 FROM articles WHERE doc_id = ?", (doc_id,)).fetchone() is not None
-
-    @_guarded
     def save_signature(self, article_id: int, signature: bytes, band_keys: Sequence[tuple[int, bytes]]) -> None:
         self._conn.execute(_UPSERT_SIGNATURE, (article_id, pack_signature(signature)))
         self._conn.executemany(
@@ -495,39 +442,6 @@ class SQLiteStore:
         return {a: found[a] for a in article_ids if a in found}
 
     @_guarded
-    def get_article(self, article_id: int) -> ArticleRow | None:
-        row = self._conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return _row_to_article(row) if row else None
-
-    @_guarded
-    def get_text(self, article_id: int) -> str:
-        row = self._conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"{self.location}: no article with id {article_id}")
-        try:
-            return unpack_text(row[0])
-        except CodecError as exc:
-            raise StoreDamagedError(f"{self.location}: article {article_id}: {exc}") from exc
-
-    def articles(self) -> Iterator[ArticleRow]:
-        for row in self.query(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY id"):
-            yield _row_to_article(row)
-
-    @_guarded
-    def articles_without_story(self) -> list[int]:
-        """Ids of stored articles in no story. Every article is grouped (near-duplicates join their
-        original's story, non-Arabic articles get one of their own), so after a finished run: none."""
-        rows = self._conn.execute(
-            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.article_id = a.id)"
-            " ORDER BY id"
-        ).fetchall()
-        return [int(r[0]) for r in rows]
-
-    @_guarded
-    def count_articles(self) -> int:
-        return int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-
-    @_guarded
     def search(self, terms: Sequence[str] | Sequence[Sequence[str]], *, limit: int = 10) -> list[tuple[int, float]]:
         """Articles matching all term groups (any spelling in a group), ranked by BM25.
 
@@ -535,9 +449,8 @@ class SQLiteStore:
         (FTS5's own goes to zero when a term is in half the articles, as in small
         collections) and a bonus when query words appear next to each other, as a phrase.
         """
-        groups = [[g] if isinstance(g, str) else list(g) for g in terms]
-        groups = [[t.replace('"', "") for t in g if t.strip()] for g in groups]
-        groups = [g for g in groups if g]
+        # A double quote would end an FTS5 phrase: the terms are quoted in the MATCH query.
+        groups = [[t.replace('"', "") for t in g] for g in search_groups(terms)]
         if not groups:
             return []
 
@@ -547,11 +460,7 @@ class SQLiteStore:
         # The best-ranked ids first, then their text: selecting title and body with the ranking
         # would read the text of every matching article (thousands for a common word) to sort it.
         sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 2.0, 1.0) LIMIT ?"
-        # FTS5 ranks a pool, which is reranked here. For one group FTS5's order is already nearly
-        # ours (one IDF, no phrase bonus), so a smaller pool keeps the same best `limit`: over 727
-        # one-word searches of 31,840 articles, 10 of 14,540 top-20 places changed with a pool of 100
-        # instead of 400, and each search read a quarter of the bodies.
-        pool = max(limit * 20, 200) if len(groups) > 1 else max(limit * 5, 100)
+        pool = candidate_pool(limit, len(groups))
         ids = [r[0] for r in self._conn.execute(sql, (fts_query(" AND "), pool))]
         if len(ids) < limit and len(groups) > 1:
             seen = set(ids)
@@ -584,26 +493,6 @@ class SQLiteStore:
         lengths = [unpack_text(r[0]).count(" ") + 1 for r in self._conn.execute("SELECT body FROM article_terms")]
         return len(lengths), (sum(lengths) / len(lengths) if lengths else 1.0)
 
-    # -- annotations ------------------------------------------------------------
-    @_guarded
-    def save_annotations(self, article_id: int, doc: Document) -> None:
-        self._conn.execute(_UPSERT_ANNOTATIONS, (article_id, ",".join(doc.stages), encode_annotations(doc)))
-
-    @_guarded
-    def load_document(self, article_id: int) -> Document:
-        row = self._conn.execute(
-            "SELECT a.text, n.data, a.meta FROM articles a LEFT JOIN annotations n ON n.article_id = a.id WHERE a.id = ?",
-            (article_id,),
-        ).fetchone()
-        if row is None:
-            raise StoreError(f"{self.location}: no article with id {article_id}")
-        article = self.get_article(article_id)
-        assert article is not None
-        try:
-            return decode_document(article, unpack_text(row[0]), row[2], row[1], article_id)
-        except CodecError as exc:
-            raise StoreDamagedError(f"{self.location}: article {article_id}: {exc}") from exc
-
     # -- generic ------------------------------------------------------------------
     @_guarded
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -634,34 +523,6 @@ class SQLiteStore:
     @_guarded
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._conn.executemany(sql, rows)
-
-    @_guarded
-    def log(self, origin: str, status: str, message: str) -> None:
-        """Record a skipped file or record, so problems stay visible after the terminal is gone."""
-        self._conn.execute(
-            "INSERT INTO ingest_log (at, origin, status, message) VALUES (?, ?, ?, ?)",
-            (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), origin, status, message),
-        )
-
-    # -- stage failures ------------------------------------------------------------
-    @_guarded
-    def record_stage_failure(self, article_id: int, stage: str, error: str, version: str) -> None:
-        """Remember that `stage` raised on a stored article (replacing an earlier record of that stage)."""
-        self._conn.execute(
-            _UPSERT_STAGE_FAILURE,
-            (article_id, stage, error[:MAX_ERROR_CHARS], version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
-        )
-
-    @_guarded
-    def stage_failures(self) -> list[StageFailure]:
-        rows = self._conn.execute(
-            "SELECT article_id, stage, error, rasid_version, at FROM stage_failures ORDER BY article_id, stage"
-        ).fetchall()
-        return [StageFailure(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
-
-    @_guarded
-    def clear_stage_failure(self, article_id: int, stage: str) -> None:
-        self._conn.execute("DELETE FROM stage_failures WHERE article_id = ? AND stage = ?", (article_id, stage))
 
     def close(self) -> None:
         self._conn.close()
