@@ -1,6 +1,6 @@
 """Event precision/recall on hand-coded real articles (the development key of `docs/CODING-GUIDE.md`).
 
-The key is JSONL, one article a line (`id`, `published`, `country`, `part` = tune|held, `events`), keyed
+The key is JSONL, one article a line (`id`, `published`, `country`, `part` = tune|held|fresh, `events`), keyed
 by the article ids of a realnews-style JSONL corpus. Rasid reads each keyed article exactly as
 `rasid analyze` does (same cleaning, same stages) and its events are compared, as ACLED rows, with the
 key's.
@@ -290,9 +290,14 @@ def _score(tally: Tally, gold: Sequence[Mapping[str, Any]], pred: Sequence[Mappi
     return pairs
 
 
-def evaluate(key_path: str | Path, corpus_path: str | Path, *, parts: Sequence[str] = ("tune", "held")) -> dict[str, Any]:
-    """Scores per part of the key (and all together), with the headline baseline beside them."""
-    key = [a for a in load_key(key_path) if a.part in parts]
+def evaluate(key_path: str | Path, corpus_path: str | Path, *, parts: Sequence[str] | None = None) -> dict[str, Any]:
+    """Scores per part of the key (and all together), with the headline baseline beside them.
+
+    Without `parts`, every part the key holds is scored, in the order first seen (tune, held, fresh …)."""
+    loaded = load_key(key_path)
+    if parts is None:
+        parts = list(dict.fromkeys(a.part for a in loaded))
+    key = [a for a in loaded if a.part in parts]
     records = read_corpus(corpus_path, (a.id for a in key))
     missing = [a.id for a in key if a.id not in records]
     if missing:

@@ -98,10 +98,12 @@ def test_the_command_scores_a_key_and_asks_for_the_key_with_a_corpus(tmp_path: P
     corpus, key = tmp_path / "corpus.jsonl", tmp_path / "key.jsonl"
     corpus.write_text(json.dumps({"id": "r", "published": "2015-08-01", "title": "خبر", "text": "افتتح المعرض.\n"},
                                  ensure_ascii=False) + "\n", encoding="utf-8")
-    key.write_text(json.dumps({"id": "r", "published": "2015-08-01", "part": "held", "events": []}) + "\n")
+    # A part other than tune/held (a later, untouched "fresh" set) is scored too, not silently dropped.
+    key.write_text(json.dumps({"id": "r", "published": "2015-08-01", "part": "fresh", "events": []}) + "\n")
     runner = CliRunner()
     missing = runner.invoke(app, ["eval", "events", "--corpus", str(corpus)])
     assert missing.exit_code == 2 and "--gold" in missing.output
     result = runner.invoke(app, ["eval", "events", "--gold", str(key), "--corpus", str(corpus), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["parts"]["held"]["rasid"]["fp"] == 0
+    scored = json.loads(result.stdout)["parts"]
+    assert scored["fresh"]["articles"] == 1 and scored["fresh"]["rasid"]["fp"] == 0 and "held" not in scored

@@ -23,12 +23,13 @@ from rasid.extract.events.fields import (
     Victims,
     role_id,
 )
-from rasid.extract.events.incident_rules import incident_rules
+from rasid.extract.events.incident_rules import IncidentRules, incident_rules
 from rasid.extract.events.kinds import (
     CIVILIAN_CATEGORIES,
     DENIAL,
     INJURED,
     KILLED,
+    VIOLENT_TYPES,
     Acled,
     DateFrom,
     Plover,
@@ -81,6 +82,9 @@ class Candidate:
     # incident each (`roundup.split_listed`).
     listed: list[Location] = field(default_factory=list)
     round_up: bool = False  # one of the places of such a list, split off as its own incident
+    # (list, place) of each round-up place this candidate holds: two places of one list stay two
+    # incidents however they are merged with the rest of the article (`merging._rival_round_ups`)
+    round_ups: frozenset[tuple[int, str]] = frozenset()
 
 
 @dataclass(slots=True)
@@ -287,6 +291,8 @@ def _settle_roles(ctx: SentenceContext, d: _Draft) -> None:
     unlinked_names = [(a.start, a.end) for a in d.players if not a.id]
     actor1 = checked_actor(view, lex, actor1, not_actors, main.end, named=unlinked_names)
     actor2 = checked_actor(view, lex, actor2, not_actors, named=unlinked_names)
+    if actor1 is not None and actor1.id in lex.roles.responders and d.trigger.event_type in VIOLENT_TYPES:
+        actor1 = None  # ("باشرت فرق الدفاع المدني بلاغا عن سقوط مقذوف": the rescuers answer the attack)
     if actor2 is None and actor1 is not None and actor1.id and d.trigger.event_type == Acled.BATTLES:
         # "اقتحمت المطار وطردت الميليشيات الإيرانية منه": the place took the object slot; the
         # group named next in the clause is who the fight was with.
@@ -362,8 +368,18 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
     in_seg = [c for c in in_seg if not dates_prior_cause(view, lex, main, d.seg_hits, c[1], prior)]
     if not in_seg:
         return None
+    rules = incident_rules()
+    # (where the wounded were taken, where the source works: "نقل الجثث للطب العدلي بالموصل")
+    in_seg = [c for c in in_seg if not _after_transfer(view, c[1], rules)]
+    if not in_seg:
+        return None
     # A place after "من" (from) is where something came from, not where the event happened.
-    origins = {id(p) for p, ps in in_seg if _after_from(view, ps)}
+    origins = {id(p) for p, ps in in_seg if _after_from(view, ps, rules)}
+    if d.trigger.event_type == Acled.REMOTE_VIOLENCE:
+        # (a launch site is never the place a shell or a strike hit)
+        in_seg = [c for c in in_seg if id(c[0]) not in origins]
+        if not in_seg:
+            return None
 
     def rank(c: tuple[Mention, int]) -> tuple[int, int, int]:
         gp = int(c[0].attrs.get("geo_precision") or 3)
@@ -371,7 +387,6 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
 
     best, best_start = min(in_seg, key=rank)
     d.spans["location"] = [Span(best.start, best.end)]
-    rules = incident_rules()
     items = named_list(view, d.lo, d.hi, rules)
     listed = list_locations(view, items, in_seg, best, best_start, cands) if items else None
     if listed:
@@ -383,9 +398,43 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
     return Location.of(best)
 
 
-def _after_from(view: SentenceView, pos: int) -> bool:
-    before = view.words_before(pos, 1)
-    return bool(before) and before[-1][2] in ("من", "منطلقة من", "انطلاقا من")
+_TRANSFER_WORDS = 4
+
+
+def _after_transfer(view: SentenceView, pos: int, rules: IncidentRules) -> bool:
+    """The place at `pos` follows, in its clause, a word of taking the wounded or the dead away."""
+    clause = view.clause_of(pos, weak=True)
+    words = [_bare(w[2]) for w in view.words_before(pos, _TRANSFER_WORDS + 1) if view.clause_of(w[0], weak=True) == clause]
+    for phrase in rules.transfer_words:
+        n = len(phrase)
+        if any(all(phrase[k] in words[i + k] for k in range(n)) for i in range(len(words) - n + 1)):
+            return True
+    return False
+
+
+def _bare(word: str) -> tuple[str, ...]:
+    """A word with and without its proclitics ("ونقل" → نقل, "للطب" → الطب)."""
+    forms = [word]
+    if word[:1] in "وف" and len(word) > 3:
+        forms.append(word := word[1:])
+    if word.startswith("لل") and len(word) > 4:
+        forms.append("ال" + word[2:])
+    elif word[:1] in "بل" and len(word) > 3:
+        forms.append(word[1:])
+    return tuple(forms)
+
+
+def _after_from(view: SentenceView, pos: int, rules: IncidentRules) -> bool:
+    """The place at `pos` follows an origin phrase ("من", "من داخل", "انطلاقا من"), not one of
+    nearness or of a part ("القريبة من", "مواقع متفرقة من")."""
+    before = [w[2] for w in view.words_before(pos, 4)]
+    for phrase in rules.origin_words:
+        n = len(phrase)
+        if len(before) >= n and tuple(before[-n:]) == phrase:
+            lead = before[-n - 1] if len(before) > n else ""
+            forms = {f for w in _bare(lead) for f in (w, w[2:] if w.startswith("ال") else w)}
+            return not forms & rules.part_of_from  # ("والقريبة من", "الجزء الأكبر من")
+    return False
 
 
 def _date(ctx: SentenceContext, d: _Draft) -> tuple[str | None, str | None, str | None]:

@@ -54,14 +54,61 @@ def sentence_times(
     for m in mentions:
         if m.type == "time" and any(s <= m.start < e or m.start <= s < m.end for s, e in named):
             continue
-        if m.type == "time" and _holds_day(m, published):
+        if m.type == "time" and (_holds_day(m, published) or _bare_weekday(m)):
             continue
         if m.type == "time" and m.attrs.get("value") and m.attrs.get("kind") not in ("duration",):
             value, precision = date_from_mention(m)
+            value = stated_weekday(m, value)
+            value = _ahead(m, value, published)
             if value:
                 ago = m.attrs.get("kind") == "relative" and m.attrs.get("precision") != "interval"
                 out.append(TimeInfo(view.from_doc(m.start), view.from_doc(m.end), value, precision, ago))
     return _drop_anchors(view, out, lex)
+
+
+def _bare_weekday(m: Mention) -> bool:
+    """A lone weekday word without "ال" or "يوم" ("طنين اثنين من المتفجرات"): the numeral "two"
+    or a common noun, read as a day only in a phrase the parser should not have taken alone."""
+    if m.attrs.get("kind") != "weekday":
+        return False
+    from rasid.text.numbers import fold
+    from rasid.text.timex import time_lexicon
+
+    words = fold(m.text).split()
+    return len(words) == 1 and words[0] in {fold(w) for w in time_lexicon().ambiguous_weekdays}
+
+
+def _ahead(m: Mention, value: str | None, published: dt.date | None) -> str | None:
+    """A window that opens on the publication day and runs on ("خلال الأسبوعين المقبلين"): what it
+    dates is still to come, a forecast or a plan; it dates it by the window's end."""
+    end = str(m.attrs.get("end_value") or "")[:10]
+    if published is None or not value or not end or m.attrs.get("kind") != "interval":
+        return value
+    day = published.isoformat()
+    return end if value >= day and end > (published + dt.timedelta(days=1)).isoformat() else value
+
+
+def stated_weekday(m: Mention, value: str | None) -> str | None:
+    """"اليوم الثلاثاء" in Thursday's paper, "أمس الأحد" in Wednesday's: a wire story's "today" or
+    "yesterday" counts from the day it was written, the weekday it names is the day of the event
+    (the latest such day on or before the relative one)."""
+    if not value or m.attrs.get("kind") != "relative" or m.attrs.get("precision") != "day":
+        return value
+    from rasid.text.numbers import fold
+    from rasid.text.timex import time_lexicon
+
+    weekdays = time_lexicon().weekdays
+    words = fold(m.text).split()
+    if any(w.lstrip("و").startswith("غد") or w.lstrip("و") == "بعد" for w in words):
+        return value  # ("بعد غد الاثنين" looks ahead: no day before it is meant)
+    named = [weekdays[w] for w in words[1:] if w in weekdays]
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(named) != 1 or day.weekday() == named[0]:
+        return value
+    return (day - dt.timedelta(days=(day.weekday() - named[0]) % 7)).isoformat()
 
 
 def dates_prior_cause(

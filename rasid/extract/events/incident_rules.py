@@ -38,6 +38,10 @@ class IncidentRules:
     list_nouns: frozenset[str]
     name_heads: frozenset[str]
     list_ends: frozenset[str]
+    origin_words: tuple[tuple[str, ...], ...]
+    part_of_from: frozenset[str]
+    transfer_words: tuple[tuple[str, ...], ...]
+    direction_words: frozenset[str]
 
 
 def _strings(raw: Any, where: str) -> frozenset[str]:
@@ -105,6 +109,10 @@ def read_rules(path: Path = RULES_PATH) -> IncidentRules:
         list_nouns=frozenset(fold_word(w) for w in _strings(raw["list_nouns"], f"{path}: list_nouns")),
         name_heads=frozenset(fold_word(w) for w in _strings(raw["name_heads"], f"{path}: name_heads")),
         list_ends=frozenset(fold_word(w) for w in _strings(raw["list_ends"], f"{path}: list_ends")),
+        origin_words=_phrases(raw["origin_words"], f"{path}: origin_words"),
+        part_of_from=frozenset(fold_word(w) for w in _strings(raw["part_of_from"], f"{path}: part_of_from")),
+        transfer_words=_phrases(raw["transfer_words"], f"{path}: transfer_words"),
+        direction_words=frozenset(fold_word(w) for w in _strings(raw["direction_words"], f"{path}: direction_words")),
     )
 
 

@@ -53,6 +53,9 @@ class FutureRules:
     # "لتحرير بقية المحافظة", "للسيطرة على": a capture noun with the purpose "ل" is an aim.
     purpose_proclitics: frozenset[str] = frozenset()
     purpose_triggers: frozenset[str] = frozenset()
+    # "وتوقع مساعد وزير الدفاع، تحرير قاعدة العند خلال ساعات": what follows a verb of expecting in
+    # its clause is a forecast, however long the subject between them.
+    forecasts: PhraseSet = field(default_factory=lambda: PhraseSet(()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,7 @@ class RoleWords:
     verb_particles: frozenset[str]
     first_person_suffixes: tuple[str, ...]
     unknown_perpetrators: frozenset[str]
+    responders: frozenset[str]  # actor ids that answer attacks, never carry them out
     reference_cues: PhraseSet
     means_nationality: Mapping[str, KnownActor]  # folded adjective -> its state's forces
     self_report_cues: frozenset[str]
@@ -271,6 +275,8 @@ class EventLexicon:
     camps: Camps
     confidence: ConfidenceWeights
     role_actors: RoleActors
+    # Clause breaks that count only right after a comma ("، وفي المخا قصفت …").
+    comma_clause_breaks: PhraseSet = field(default_factory=lambda: PhraseSet(()))
     # Answers of the word tests below, by word: the same words recur in every article.
     _memo: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -70,6 +70,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         resolve=_resolve_rules(top.sub("resolve")),
         casualties=_casualty_words(top.sub("casualties")),
         clause_breaks=top.phrases("clause_breaks"),
+        comma_clause_breaks=top.phrases("comma_clause_breaks", required=False),
         hedging=_hedging(top),
         attribution=_attribution(top.sub("attribution")),
         roles=roles,
@@ -139,6 +140,7 @@ def _future(sec: Reader) -> FutureRules:
         not_future=tuple(normalize_word(w) for w in sec.seq("not_future")),
         purpose_proclitics=frozenset(sec.seq("purpose_proclitics", required=False) or ()),
         purpose_triggers=frozenset(sec.seq("purpose_triggers", required=False) or ()),
+        forecasts=sec.phrases("forecasts", required=False),
     )
     sec.finish()
     return rules
@@ -333,8 +335,9 @@ def _generic_actors(sec: Reader) -> dict[str, KnownActor]:
 
 
 def _roles(sec: Reader, triggers: dict[str, Trigger]) -> tuple[RoleWords, ActorTextRules]:
-    for i, actor_id in enumerate(sec.seq("unknown_perpetrators")):
-        _known_actor(sec, "unknown_perpetrators", actor_id, sec.item_line("unknown_perpetrators", i))
+    for key in ("unknown_perpetrators", "responders"):
+        for i, actor_id in enumerate(sec.seq(key, key == "unknown_perpetrators")):
+            _known_actor(sec, key, actor_id, sec.item_line(key, i))
     verbs, suffixes = sec.words("verbs"), sec.words("object_suffixes", required=False)
     protest_targets = {" ".join(normalize_word(w) for w in str(c).split()) for c in sec.seq("protest_targets", False)}
     roles = RoleWords(
@@ -348,6 +351,7 @@ def _roles(sec: Reader, triggers: dict[str, Trigger]) -> tuple[RoleWords, ActorT
         verb_particles=sec.words("verb_particles"),
         first_person_suffixes=tuple(sec.seq("first_person_suffixes")),
         unknown_perpetrators=frozenset(sec.seq("unknown_perpetrators")),
+        responders=frozenset(sec.seq("responders", False)),
         reference_cues=sec.phrases("reference_cues"),
         means_nationality=_means_nationality(sec),
         self_report_cues=sec.words("self_report_cues"),

@@ -28,9 +28,27 @@ def merge_all(candidates: Sequence[Candidate], lex: EventLexicon) -> list[Candid
         if len(again) == len(merged):
             break
         merged = again
+    _share_round_up_roles(merged)
     for c in merged:
         _clash_sides(c, lex)
     return merged
+
+
+def _share_round_up_roles(merged: Sequence[Candidate]) -> None:
+    """The places of one round-up were hit by the same hands: a place whose event lacks an actor
+    takes it from the place of the list whose event has merged with the report naming it."""
+    groups: dict[int, list[Candidate]] = {}
+    for c in merged:
+        for group, _place in c.round_ups:
+            groups.setdefault(group, []).append(c)
+    for members in groups.values():
+        for role in ("actor1", "actor2"):
+            known = [getattr(c.fields, role) for c in members if role_id(getattr(c.fields, role))]
+            if not known or len({role_id(a) for a in known}) != 1:
+                continue
+            for c in members:
+                if getattr(c.fields, role) is None and c.event_type == members[0].event_type:
+                    setattr(c.fields, role, known[0])
 
 
 def _place_compatible(a: Location | None, b: Location | None) -> bool:
@@ -117,6 +135,10 @@ def _mergeable(a: Candidate, b: Candidate, lex: EventLexicon) -> bool:
         return False  # an earlier incident recalled is not the one the report tells
     if a.round_up and b.round_up and same_sentence:
         return False  # the places of one round-up are one incident each
+    if _rival_round_ups(a, b):
+        return False  # (nor do they meet through a summary sentence merged with one of them)
+    if (a.round_ups or b.round_ups) and _two_sites(fa.location, fb.location):
+        return False  # a place of a round-up is its own incident beside any other village or town
     if _gives_way(a, b, lex) or _gives_way(b, a, lex):
         # "… انسحبت ميليشيات أسد من مواقعها" beside the capture of those places: one takeover
         places_ok = _place_compatible(fa.location, fb.location) or _same_town(fa.location, fb.location)
@@ -162,6 +184,34 @@ def _mergeable(a: Candidate, b: Candidate, lex: EventLexicon) -> bool:
     if headline:
         return True
     return b.anaphoric or _same_day(fa, fb)
+
+
+def _two_sites(a: Location | None, b: Location | None) -> bool:
+    """Two places each named as itself (geo-precision 1), neither inside the other."""
+    if a is None or b is None or not a.place_id or not b.place_id or a.place_id == b.place_id:
+        return False
+    if a.precision != 1 or b.precision != 1:
+        return False
+    if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
+        from rasid.knowledge.places import km_between
+
+        if km_between(a.lat, a.lon, b.lat, b.lon) <= _SAME_SITE_KM:
+            return False  # ("مدينة مأرب" of the lead, "جبهة الجفينة جنوب غرب مأرب" told after it)
+    return not (_place_within(a, b) or _place_within(b, a))
+
+
+# Places this close are told as one site of a round-up (a town and a front at its edge).
+_SAME_SITE_KM = 10.0
+
+
+def _rival_round_ups(a: Candidate, b: Candidate) -> bool:
+    """a and b hold different places of one round-up list ("مناطق الحصيبة والملاحمة والبوعلوان")."""
+    if not a.round_ups or not b.round_ups:
+        return False
+    places_a: dict[int, set[str]] = {}
+    for group, place in a.round_ups:
+        places_a.setdefault(group, set()).add(place)
+    return any(group in places_a and place not in places_a[group] for group, place in b.round_ups)
 
 
 def _same_kind(a: Candidate, b: Candidate) -> bool:
@@ -357,8 +407,11 @@ def _absorb(target: Candidate, c: Candidate, lex: EventLexicon) -> None:
     loc_a, loc_b = fa.location, fb.location
     # (a street keeps its place over the city told again; a quarter told later does not
     # narrow down a city's event)
-    if loc_a and loc_b and not _place_within(loc_a, loc_b) and loc_b.precision < loc_a.precision:
-        fa.location = loc_b
+    if loc_a and loc_b and not _place_within(loc_a, loc_b) and (
+        loc_b.precision < loc_a.precision
+        or (loc_b.precision == loc_a.precision and _by_direction(loc_a) and not _by_direction(loc_b))
+    ):
+        fa.location = loc_b  # (a named place over "شمال شرق بغداد", the country around a town)
     if _disjoint_victims(target, c):
         fa.killed = cas.add(fa.killed, fb.killed)
     elif cas.compatible(fa.killed, fb.killed):
@@ -373,10 +426,20 @@ def _absorb(target: Candidate, c: Candidate, lex: EventLexicon) -> None:
     if fa.more_evidence is None:
         fa.more_evidence = []
     fa.more_evidence.append(fb.evidence)
+    target.round_ups = target.round_ups | c.round_ups
     for key, spans in c.spans.items():
         target.spans.setdefault(key, []).extend(s for s in spans if s not in target.spans.get(key, []))
     weights = lex.confidence
     target.confidence = round(min(weights.cap, max(target.confidence, c.confidence) + weights.merged), 3)
+
+
+def _by_direction(loc: Location) -> bool:
+    """A place told as a direction from a town ("شمال شرق بغداد"), not by a name of its own."""
+    from rasid.extract.events.incident_rules import incident_rules
+    from rasid.text.fold import fold_word
+
+    words = str(loc.text or "").split()
+    return bool(words) and fold_word(words[0]) in incident_rules().direction_words
 
 
 def _clash_sides(c: Candidate, lex: EventLexicon) -> None:

@@ -98,7 +98,8 @@ def read_sentence(
         # Every trigger was inside a source phrase ("وأكد مسؤول … الضربة") and no toll is told:
         # the sentence reports a statement, not an incident of its own.
         return []
-    hedges = find_hedges(view, lex)
+    # (a cue inside a source's name, "وكالة الأنباء اليمنية", hedges nothing)
+    hedges = [h for h in find_hedges(view, lex) if not any(s <= h.start < e for s, e in attr_spans)]
     ctx = SentenceContext(
         doc, view, lex, spot.index, spot.paragraph, found.actors, found.places, numbers, attributions, hedges,
         find_deniers(view, hedges, found.actors) if hedges else [], sentence_times(view, mentions, lex, doc.published),
@@ -232,8 +233,10 @@ def split_listed(candidates: Sequence[Candidate]) -> list[Candidate]:
         if not c.listed:
             out.append(c)
             continue
+        group = c.fields.evidence.start  # (the list's clause, unique in the article)
         for location in (c.fields.location, *c.listed):
             fields = dataclasses.replace(c.fields, location=location, killed=None, injured=None)
             spans = {k: v for k, v in c.spans.items() if k not in ("killed", "injured", "location")}
-            out.append(dataclasses.replace(c, fields=fields, spans=spans, listed=[], round_up=True))
+            member = frozenset({(group, str(location.place_id or location.name))}) if location else frozenset()
+            out.append(dataclasses.replace(c, fields=fields, spans=spans, listed=[], round_up=True, round_ups=member))
     return out

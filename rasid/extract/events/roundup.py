@@ -22,17 +22,27 @@ from rasid.knowledge.places import km_between, load_places
 _GAP_SPLIT = re.compile(r"[\s،,؛;]+")
 
 
+_OR = frozenset({"او", "أو"})
+
+
 def _joined(view: SentenceView, end: int, start: int, words: frozenset[str]) -> bool:
-    """Whether only list words (and commas) stand between two places."""
+    """Whether only list words (and commas) stand between two places, with a comma or a "و"/"أو"
+    among them: two names side by side are one place named by its town ("قيفة رداع"), no list."""
     if start < end:
         return False
-    for token in _GAP_SPLIT.split(view.folded[end:start]):
-        if not token or token in words:
+    gap = view.folded[end:start]
+    separated = "،" in gap or "," in gap
+    for token in _GAP_SPLIT.split(gap):
+        if not token:
+            continue
+        if token in words:
+            separated = separated or token == "و" or token in _OR
             continue
         if token.startswith("و") and token[1:] in words:
+            separated = True
             continue
         return False
-    return True
+    return separated
 
 
 def listed_with(
@@ -77,6 +87,7 @@ def named_list(view: SentenceView, lo: int, hi: int, rules: IncidentRules) -> li
             continue
         items: list[tuple[int, int]] = []
         j, prev_end = i + 1, words[i][1]
+        closed = False  # a name joined by "و" ends the list: "مدينتي الضالع وعدن، بدعم من …"
         while j < len(words) and len(items) < _MAX_ITEMS:
             start, end, w = words[j]
             name = w
@@ -84,7 +95,8 @@ def named_list(view: SentenceView, lo: int, hi: int, rules: IncidentRules) -> li
                 gap = view.folded[prev_end:start]
                 if w.startswith("و") and len(w) > 2 and "،" not in gap and "," not in gap:
                     name, start = w[1:], start + 1
-                elif "،" not in gap and "," not in gap:
+                    closed = True
+                elif closed or ("،" not in gap and "," not in gap):
                     break
             if name in rules.list_ends or not name.isalpha():
                 break

@@ -106,6 +106,7 @@ class DocIndex:
         self.all_hit_starts = [x[0] for x in merged]
         strong = [m.start() for m in _STRONG_RE.finditer(self.folded)]
         strong += self.hits(lex.clause_breaks)[0]
+        strong += [h for h in self.hits(lex.comma_clause_breaks)[0] if self.folded[max(0, h - 3) : h].rstrip().endswith(("،", ","))]
         self.strong = sorted(strong)
         self.all = sorted(strong + [m.start() for m in _WEAK_RE.finditer(self.folded)])
         cas = lex.casualties

@@ -56,7 +56,7 @@ class EventStage:
             sent_mentions = [m for m in mentions[lo:hi] if m.end <= sent.end]
             spot = SentenceSpot(sent.start, sent.end, sent.index, bisect.bisect_left(newlines, sent.start))
             candidates.extend(read_sentence(doc, spot, sent_mentions, index, lex, minimum))
-        fill_context(candidates, doc, lex)
+        fill_context(candidates, doc, lex, index)
         if doc.published is not None:
             mark_background(candidates, doc.published)
         merged = merge_all(candidates, lex)

@@ -146,11 +146,32 @@ def is_future(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
         and view.folded[hit.word_start : hit.start] in rules.purpose_proclitics
     ):
         return True
+    if _forecast(view, hit, lex):
+        return True
     clause = view.clause_of(hit.start, weak=True)
     window = lex.future.window
     near = view.words_before(hit.word_start, window) + view.words_from(hit.end, window)
     return any(
         view.clause_of(ws, weak=True) == clause and is_future_verb(w, lex) for ws, _we, w in near
+    )
+
+
+def _forecast(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
+    """A verb of expecting before the trigger in its clause, with no "بعد/عقب" between them
+    ("وتتوقع الحكومة وصول التعزيزات بعد قصف استهدف المنطقة": the shelling did happen)."""
+    relatives = lex.roles.relatives | lex.roles.relative_pronouns_after
+    # (not a relative clause: "في الوقت الذي تتوقع فيه السلطات إطلاق سراح جنود اختطفوا")
+    cues = [
+        f for f in view.find(lex.future.forecasts)
+        if not any(w[2] in relatives for w in (*view.words_before(f.start, 1), *view.words_from(f.end, 1)))
+    ]
+    if not cues:
+        return False
+    strong = view.clause_of(hit.start)
+    links = [h.start for h in view.find(lex.background.temporal_refs)]
+    return any(
+        f.end <= hit.start and view.clause_of(f.start) == strong and not any(f.end <= x < hit.start for x in links)
+        for f in cues
     )
 
 
