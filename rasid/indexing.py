@@ -44,13 +44,29 @@ def index_article(store: Store, article_id: int, doc: Document, *, stages: Colle
         if m.type in indexed
     ]
     if rows:
+        ids = _attrs_ids(store, list(dict.fromkeys(r[6] for r in rows)))
         store.executemany(
-            "INSERT INTO mentions (article_id, type, kb_id, text, start, end, attrs) VALUES (?,?,?,?,?,?,?)", rows
+            "INSERT INTO mentions (article_id, type, kb_id, text, start, end, attrs_id) VALUES (?,?,?,?,?,?,?)",
+            [(*r[:6], ids[r[6]]) for r in rows],
         )
     if "events" in doc.stages:
         from rasid.extract.event_index import index_events
 
         index_events(store, article_id, doc)
+
+
+def _attrs_ids(store: Store, values: list[str]) -> dict[str, int]:
+    """The `mention_attrs` id of each attributes JSON, added when new (inside the caller's transaction,
+    so a rolled-back article leaves no id behind; no cache across calls for the same reason)."""
+    ids: dict[str, int] = {}
+    for i in range(0, len(values), 400):
+        chunk = values[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        ids.update((str(a), int(n)) for a, n in store.query(f"SELECT attrs, id FROM mention_attrs WHERE attrs IN ({marks})", chunk))
+    for value in values:
+        if value not in ids:
+            ids[value] = int(store.execute("INSERT INTO mention_attrs (attrs) VALUES (?)", (value,)))
+    return ids
 
 
 def after_ingest(store: Store, article_ids: Sequence[int], *, progress: PhaseProgress | None = None) -> None:

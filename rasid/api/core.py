@@ -169,15 +169,20 @@ class Rasid:
     def search(self, query: str, *, limit: int = 10) -> list[SearchResult]:
         return search(self.store, query, limit=limit)
 
-    def check(self, claim: str, *, as_of: dt.date | None = None, limit: int = 12) -> CheckResult:
+    def check(self, claim: str, *, as_of: dt.date | None = None, limit: int = 12, remember: bool = True) -> CheckResult:
         """Check a claim against the stored reports (as `rasid check`): label, sources, passages, reasons.
 
         Models are loaded once per process, so repeated checks (an HTTP API) pay only the check.
-        Raises `rasid.verify.check.ClaimError` for a claim too long or not in Arabic.
+        Raises `rasid.verify.check.ClaimError` for a claim too long or not in Arabic. `remember`: keep the
+        label (without `as_of`) so that a later check giving another one is a `verdict_changed` change.
         """
+        from rasid.extract.changes import remember_verdict
         from rasid.verify.check import check_claim
 
-        return check_claim(self.store, claim, as_of=as_of, limit=limit)
+        result = check_claim(self.store, claim, as_of=as_of, limit=limit)
+        if remember and as_of is None:  # so that a re-check whose label differs is a `verdict_changed` change
+            remember_verdict(self.store, claim, result.label, result.sources)
+        return result
 
     def outlets(self) -> dict[str, OutletRecord]:
         """Each outlet's track record (facts contradicted by the majority, agreed, retractions, recycled)."""

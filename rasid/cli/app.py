@@ -21,6 +21,7 @@ from typer.exceptions import TyperException
 
 from rasid.cli import bench, check, demo, doctor, entities, eval_furniture, events, ingest, stories, train
 from rasid.cli import eval as eval_commands
+from rasid.cli.changes import alerts_cmd, changes_cmd
 from rasid.cli.claim_check_cmds import train_claim_check_cmd
 from rasid.cli.common import DEFAULT_DB, err_console
 from rasid.cli.outlets import outlets_cmd
@@ -85,6 +86,8 @@ app.command("demo")(demo.demo)
 app.add_typer(bench.bench_app, name="bench")
 app.command("entities")(on_db(entities.entities))
 app.command("events")(on_db(events.events_command))
+app.command("changes")(on_db(changes_cmd))
+app.command("alerts")(on_db(alerts_cmd, writes=True))
 app.command("reviews")(on_db(reviews_command))
 app.command("check")(on_db(check.check))
 app.command("claims")(on_db(check.claims))

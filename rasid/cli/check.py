@@ -96,6 +96,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Check a claim against the stored reports: evidence, stance, verdict, explanation."""
+    from rasid.extract.changes import remember_verdict
     from rasid.verify.check import ClaimError, check_claim, validate_claim
 
     if not claim.strip():
@@ -108,6 +109,8 @@ def check(
     store = open_store_or_fail(db or DEFAULT_DB)
     try:
         result = check_claim(store, claim, as_of=day, limit=limit)
+        if day is None:  # today's verdict: remembered, so a re-check can tell it changed (the change feed)
+            remember_verdict(store, claim, result.label, result.sources)
     finally:
         store.close()
     if as_json:

@@ -18,8 +18,8 @@ ENTITY_TYPES = ("person", "actor", "place", "outlet")
 def list_entities(store: ArticleStore, entity_type: str | None = None) -> list[dict[str, Any]]:
     """One record per linked entity (or per surface form when unlinked), most mentioned first."""
     sql = (
-        "SELECT m.type, m.kb_id, m.text, m.attrs, m.article_id, a.origin, a.url FROM mentions m"
-        " JOIN articles a ON a.id = m.article_id"
+        "SELECT m.type, m.kb_id, m.text, t.attrs, m.article_id, a.origin, a.url FROM mentions m"
+        " JOIN articles a ON a.id = m.article_id LEFT JOIN mention_attrs t ON t.id = m.attrs_id"
     )
     params: list[Any] = []
     if entity_type:
@@ -27,9 +27,12 @@ def list_entities(store: ArticleStore, entity_type: str | None = None) -> list[d
         params.append(entity_type)
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    parsed: dict[str | None, dict[str, Any]] = {}  # mentions of one entity share their attributes' JSON
     for etype, kb_id, text, attrs_json, article_id, origin, url in store.query(sql, params):
         key = (etype, kb_id or "text:" + text)
-        attrs = json.loads(attrs_json or "{}")
+        attrs = parsed.get(attrs_json)
+        if attrs is None:
+            attrs = parsed[attrs_json] = json.loads(attrs_json or "{}")
         entry = groups.setdefault(
             key,
             {"type": etype, "id": kb_id, "linked": kb_id is not None and not kb_id.startswith("person:"), "mentions": 0,

@@ -81,6 +81,14 @@ def events_command(
     reviewed: Annotated[
         bool, typer.Option("--reviewed", help="Only events an analyst reviewed (confirmed, corrected or rejected).")
     ] = False,
+    since_change: Annotated[
+        str | None,
+        typer.Option(
+            "--since-change",
+            help="Incremental export: events added, changed or withdrawn since this time (YYYY-MM-DD or an ISO "
+            "time, UTC), with `status` and ACLED's `timestamp`; --since/--until still mean the event's day.",
+        ),
+    ] = None,
 ) -> None:
     """List or export the coded incidents of stored articles (`--all`: every coded event).
 
@@ -96,11 +104,18 @@ def events_command(
     filt = EventFilter(
         since=start, until=end, place=place, actor=actor, include_all=include_all, reviewed=True if reviewed else None
     )
+    if since_change is not None:
+        _check_since(since_change)
+        if fmt == "plover":
+            fail("--since-change: PLOVER records have no status field; use --format json, jsonl, csv, acled or geojson", 2)
     try:
         store = open_store(db, create=False)
     except StoreError as exc:
         fail(str(exc))
     try:
+        if since_change is not None:
+            _incremental(store, since_change, fmt, output, filt)
+            return
         if fmt == "table" and output is None:
             _table(store, filt, db)
             return
@@ -113,6 +128,43 @@ def events_command(
         fail(str(exc))
     finally:
         store.close()
+
+
+def _check_since(value: str) -> None:
+    from rasid.api.changes import parse_since
+
+    try:
+        parse_since(value)
+    except ValueError as exc:
+        fail(f"--since-change {exc}", 2)
+
+
+def _incremental(store: Any, since: str, fmt: str, output: str | None, filt: Any) -> None:
+    """`--since-change`: the events added, changed or withdrawn since then, in any format (a table
+    on screen lists id, status, time and the event's day, type, place and toll)."""
+    from rasid.api.changes import incremental_events
+
+    def wanted(r: dict[str, Any]) -> bool:
+        day = r.get("date")
+        if filt.since and (not day or day < filt.since.isoformat()):
+            return False
+        return not (filt.until and (not day or day > filt.until.isoformat()))
+
+    records = (r for r in incremental_events(store, since, include_all=filt.include_all) if wanted(r))
+    if fmt == "table" and output is None:
+        import datetime as dt
+
+        columns = ("id", "status", "changed", "date", "type", "place", "killed")
+        lines = (
+            [str(r["id"]), r["status"], dt.datetime.fromtimestamp(r["timestamp"], dt.UTC).isoformat(timespec="seconds"),
+             str(r.get("date") or ""), str(r.get("event_type") or ""), str((r.get("location") or {}).get("name") or ""),
+             str((r.get("killed") or {}).get("total") if (r.get("killed") or {}).get("total") is not None else "")]
+            for r in records
+        )  # fmt: skip
+        print_lines(f"events changed since {since} in {store.location}", columns, lines)
+        return
+    with _opened(output) as out:
+        write_events(records, "json" if fmt == "table" else fmt, out, special_column=filt.include_all, changes=True)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from rasid.cli.changes import LogOption, WebhookOption, make_alerter
 from rasid.cli.common import (
     DEFAULT_DB,
     DbOption,
@@ -66,6 +67,11 @@ def watch(
     batch_size: Annotated[
         int, typer.Option(min=1, help="Items analysed and committed together (an interruption loses at most one batch).")
     ] = 20,
+    alert_rules: Annotated[
+        str | None, typer.Option("--alert-rules", help="Evaluate these alert rules (YAML; `default`: the shipped ones) after each round.")
+    ] = None,
+    alerts_log: LogOption = None,
+    webhook: WebhookOption = None,
 ) -> None:
     """Follow outlets: poll feeds, sitemaps and folders every --interval seconds, fetch each new item
     politely (robots.txt, conditional requests, a pace per host), analyse and store it, group stories.
@@ -76,8 +82,9 @@ def watch(
     """
     install_signal_handlers()
     try:
+        alerts = (alert_rules, alerts_log, webhook) if alert_rules or alerts_log or webhook else None
         _watch(sources or [], db, outlets, interval, once, workers, rate_per_host, timeout, max_bytes,
-               user_agent, retries, batch_size)
+               user_agent, retries, batch_size, alerts)
     except KeyboardInterrupt:
         exit_interrupted()
     signals_done()
@@ -86,6 +93,7 @@ def watch(
 def _watch(
     locations: list[str], db: str, outlets: str | None, interval: float, once: bool, workers: int,
     rate_per_host: float, timeout: float, max_bytes: int, user_agent: str | None, retries: int, batch_size: int,
+    alerts: tuple[str | None, str | None, str | None] | None = None,
 ) -> None:
     from rasid.stages import default_pipeline
     from rasid.store import StoreError, open_store
@@ -97,6 +105,10 @@ def _watch(
         store = open_store(db)
     except StoreError as exc:
         fail(str(exc))
+    alerter = None
+    if alerts is not None:  # rules and URL checked before the first round: a bad file is one line, at once
+        rules, log, hook = alerts
+        alerter = make_alerter(store, None if rules in (None, "default") else rules, log, hook)
     fetcher = Fetcher(FetchSettings(user_agent=user_agent or DEFAULT_USER_AGENT, timeout=timeout, max_bytes=max_bytes,
                                     per_host_delay=rate_per_host, retries=retries))
     pipeline = default_pipeline()
@@ -112,6 +124,14 @@ def _watch(
     def on_round(report: RoundReport) -> None:
         rounds[0] += 1
         err_console.print(f"round {rounds[0]}: {report.line()}", highlight=False)
+        if alerter is not None:
+            try:
+                raised = alerter.run()
+            except StoreError as exc:  # (a database locked past its timeout): judged next round
+                on_problem(f"{exc}; alerts are evaluated again next round")
+                return
+            for alert in raised:
+                err_console.print(f"alert [{alert['rule']}] {alert['message']}", highlight=False, markup=False)
 
     def on_problem(message: str) -> None:
         err_console.print(f"[yellow]problem[/yellow] {message}", highlight=False, markup=True)

@@ -239,6 +239,7 @@ def write_acled(
     special_column: bool = False,
     roll_up: bool = True,
     reviewed: bool | None = None,
+    changes: bool = False,
 ) -> int:
     """ACLED CSV of `records`; with `special_column`, a last column says why an event is no
     reportable incident (background, hedged:denial, no_place, …; empty for an incident). When an
@@ -260,6 +261,8 @@ def write_acled(
     else:
         rows = rolled_up_in_order(records) if roll_up else records
     columns = [*ACLED_COLUMNS, *(["reviewed"] if reviewed else []), *(["special"] if special_column else [])]
+    if changes:  # an incremental export: each event's id, what happened to it and when (ACLED's `timestamp`)
+        columns = ["event_id", *columns, "status", "timestamp"]
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     count = 0
@@ -269,6 +272,8 @@ def write_acled(
             row["reviewed"] = review_status(record)
         if special_column:
             row["special"] = "; ".join(record.get("special") or (["background"] if record.get("background") else []))
+        if changes:
+            row.update(event_id=record.get("id"), status=record.get("status"), timestamp=record.get("timestamp"))
         writer.writerow(row)
         count += 1
     return count

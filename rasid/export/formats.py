@@ -76,8 +76,15 @@ def write_json_array(items: Iterable[Any], out: TextIO, *, level: int = 0) -> in
     return count
 
 
-def _write_flat_csv(records: Iterable[dict[str, Any]], out: TextIO, special_column: bool) -> int:
+# Columns an incremental export (`rasid events --since-change`) adds: what happened to the event since
+# the time asked for (added / changed / withdrawn), and when (ACLED's `timestamp`: Unix seconds).
+CHANGE_COLUMNS = ("status", "timestamp")
+
+
+def _write_flat_csv(records: Iterable[dict[str, Any]], out: TextIO, special_column: bool, changes: bool) -> int:
     columns = [*FLAT_COLUMNS, "special"] if special_column else list(FLAT_COLUMNS)
+    if changes:
+        columns += CHANGE_COLUMNS
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     count = 0
@@ -85,17 +92,33 @@ def _write_flat_csv(records: Iterable[dict[str, Any]], out: TextIO, special_colu
         row = flat_row(r)
         if special_column:
             row["special"] = "; ".join(r.get("special") or [])
+        if changes:
+            row.update((c, r.get(c)) for c in CHANGE_COLUMNS)
         writer.writerow(row)
         count += 1
     return count
 
 
-def _write_geojson(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+def _change_feature(r: dict[str, Any]) -> dict[str, Any] | None:
+    """An incremental export's feature: with `status` and `timestamp`; a withdrawn event without
+    coordinates is still listed (GeoJSON allows a null geometry) so that its deletion is not lost."""
+    from rasid.export.geojson import feature
+
+    found = feature(r)
+    if found is None:
+        if r.get("status") != "withdrawn":
+            return None
+        found = {"type": "Feature", "geometry": None, "properties": {"id": r.get("id"), "event_type": r.get("event_type")}}
+    found["properties"].update((c, r.get(c)) for c in CHANGE_COLUMNS)
+    return found
+
+
+def _write_geojson(records: Iterable[dict[str, Any]], out: TextIO, changes: bool = False) -> int:
     """`to_geojson` of the records, in the bytes of its `json.dumps(..., indent=2)`."""
     from rasid.export.geojson import feature
 
     out.write('{\n  "type": "FeatureCollection",\n  "features": ')
-    features = (f for f in map(feature, records) if f is not None)
+    features = (f for f in map(_change_feature if changes else feature, records) if f is not None)
     count = write_json_array(features, out, level=1)
     out.write("\n}")
     return count
@@ -108,6 +131,7 @@ def write_events(
     *,
     special_column: bool = False,
     reviewed: bool | None = None,
+    changes: bool = False,
 ) -> int:
     """Write the records in one export format (see `FORMATS`) as they come; how many items (rows,
     records or features) were written.
@@ -115,7 +139,10 @@ def write_events(
     `special_column` adds why an event is no reportable incident to the ACLED and flat CSV.
     `reviewed` (ACLED): whether any of the records was reviewed, which decides the `reviewed`
     column before the first row; given, the records are streamed and must come in
-    `rasid.api.events.iter_events` order (for the roll-up); None reads them all first."""
+    `rasid.api.events.iter_events` order (for the roll-up); None reads them all first.
+    `changes`: the records are an incremental export's (`rasid.api.changes.incremental_events`), each
+    with `status` and `timestamp`, which the CSV, ACLED and GeoJSON formats add as columns or
+    properties (ACLED then has one row per event, with its `event_id`: no roll-up)."""
     if fmt == "json":
         count = write_json_array(records, out)
         out.write("\n")
@@ -127,10 +154,13 @@ def write_events(
             count += 1
         return count
     if fmt == "csv":
-        return _write_flat_csv(records, out, special_column)
+        return _write_flat_csv(records, out, special_column, changes)
     if fmt == "acled":
         from rasid.export.acled import write_acled
 
+        if changes:
+            return write_acled(records, out, special_column=special_column, roll_up=False, reviewed=reviewed,
+                               changes=True)
         return write_acled(records, out, special_column=special_column, reviewed=reviewed)
     if fmt == "plover":
         from rasid.export.plover import plover_record
@@ -139,7 +169,7 @@ def write_events(
         out.write("\n")
         return count
     if fmt == "geojson":
-        count = _write_geojson(records, out)
+        count = _write_geojson(records, out, changes)
         out.write("\n")
         return count
     raise ValueError(f"unknown format {fmt!r}")

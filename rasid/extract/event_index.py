@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from rasid.document import Document
+from rasid.extract.changes import event_changes, event_summary, record_changes
 from rasid.extract.event_review import (
     ACTIONS,
     apply_changes,
@@ -93,22 +94,57 @@ def index_events(store: Any, article_id: int, doc: Document) -> None:
 
     The filter columns hold the reviewed values of events an analyst reviewed (the reviews of the
     same article text find their events again by fingerprint); `record` is what Rasid computed.
+    What changed is written to the change feed (`rasid.extract.changes`): each new event added; for an
+    article analysed again, or a new version of a page (`meta.watch.previous`), the events changed
+    (a toll that rose) and withdrawn, compared with those stored.
     """
+    old = _stored_summaries(store, article_id)
     store.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
-    if not doc.events:
-        return
-    reviews = reviews_of_article(store, article_id)
+    replaces = None  # the article of the page's previous version, when this is a new version's first analysis
+    if not old and (previous := _replaced_article(doc, article_id)) is not None:
+        old, replaces = _stored_summaries(store, previous), previous
+    new: list[tuple[str, str, dict[str, Any]]] = []
     rows = []
+    reviews = reviews_of_article(store, article_id) if doc.events else {}
     for i, event in enumerate(doc.events):
         record = event_record(event)
-        effective, status = (
-            reviewed_record(record, reviews.get(fingerprint(record))) if reviews else (record, None)
-        )
+        fp = fingerprint(record)
+        effective, status = reviewed_record(record, reviews.get(fp)) if reviews else (record, None)
         columns = filter_columns(effective)
         rows.append(
             (article_id, i, *(columns[c] for c in _COLUMNS), doc.source, status, pack_record(_encode_record(record)))
         )
-    store.executemany(_INSERT, rows)
+        if status != "rejected":
+            new.append((f"{article_id}-{i}", fp, event_summary(effective, bool(columns["incident"]))))
+    if rows:
+        store.executemany(_INSERT, rows)
+    record_changes(store, event_changes(article_id, old, new, replaces=replaces))
+
+
+def _replaced_article(doc: Document, article_id: int) -> int | None:
+    """The article a new version of a page replaces (`meta.watch.previous`, set by `rasid watch`)."""
+    watch = doc.meta.get("watch")
+    previous = watch.get("previous") if isinstance(watch, dict) else None
+    return int(previous) if isinstance(previous, int) and previous != article_id else None
+
+
+def _stored_summaries(store: Any, article_id: int) -> list[tuple[str, str, dict[str, Any]]]:
+    """(event key, fingerprint, summary) of an article's stored events that stand (not rejected)."""
+    rows = store.query(
+        "SELECT event_index, record, review FROM events WHERE article_id = ? ORDER BY event_index", (article_id,)
+    )
+    if not rows:
+        return []
+    reviews = reviews_of_article(store, article_id)
+    out = []
+    for index, text, review in rows:
+        if review == "rejected":
+            continue
+        record = load_record(text)
+        fp = fingerprint(record)
+        effective, _status = reviewed_record(record, reviews.get(fp)) if review else (record, None)
+        out.append((f"{article_id}-{index}", fp, event_summary(effective)))
+    return out
 
 
 def _matches(needle: str, *values: Any) -> bool:

@@ -243,7 +243,7 @@ def _shape(word: str) -> str:
     return kind
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=100_000)  # bound: hit rate vs size on real text, see docs/RESULTS.md (issue 17)
 def _analyse(token: str, lexicon_dir: Path) -> tuple[str, str, str, str]:
     """(normalised form, proclitics, base, shape) of a token; cached because news repeats words."""
     norm = normalize(token)
@@ -253,7 +253,7 @@ def _analyse(token: str, lexicon_dir: Path) -> tuple[str, str, str, str]:
 
 _NAME_LIKE = re.compile("[\u0621-\u064aA-Za-z]{2,}")
 _name_like: dict[str, bool] = {}  # base -> whether `_NAME_LIKE` matches it (a bounded cache)
-_NAME_LIKE_CACHE = 200_000
+_NAME_LIKE_CACHE = 50_000  # bound: hit rate vs size on real text, see docs/RESULTS.md (issue 17)
 # Neighbour offsets whose words are features of a token.
 OFFSETS = (-2, -1, 1, 2)
 # Lists whose marks a token also sees two words away (cue words: "الرئيس الفرنسي <name>").

@@ -198,7 +198,7 @@ class _Tokens:
         return self.matches[i].end()
 
 
-@lru_cache(maxsize=50000)
+@lru_cache(maxsize=5_000)  # only `_word`'s misses reach it: few repeat (issue 17)
 def _forms(norm: str) -> tuple[tuple[str, str], ...]:
     out = [(norm, "")]
     bases = [(norm, "")]
@@ -230,7 +230,7 @@ def _modifier_words() -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=50_000)  # bound: hit rate vs size on real text, see docs/RESULTS.md (issue 17)
 def _word(surface: str) -> _WordInfo:
     """Norm, clitic forms, name starts and modifier forms of one surface word.
 

@@ -407,4 +407,74 @@ MIGRATIONS: list[str] = [
     DROP TABLE story_terms;
     ALTER TABLE story_terms_v13 RENAME TO story_terms
     """,
+    # 14: the change feed (rasid.extract.changes): one row per change to what Rasid holds, written in the
+    # transaction of the write that caused it: its UTC time, its kind (event_added, event_changed,
+    # event_withdrawn, story_new, story_grew, contradiction_new, verdict_changed), the ids it is about
+    # (story, event key "article-index", claim text, article) and the values before and after as
+    # compact JSON. `claim_verdicts` keeps the last label of each checked claim (by its folded text),
+    # so that a re-check can tell a changed verdict. `alerts` keeps each alert a rule raised on a change
+    # (with its evidence), and `alert_cursors` how far each alert consumer has read the feed. (IF NOT EXISTS:
+    # a database whose version was set back, as in the migration tests, keeps its rows.)
+    """
+    CREATE TABLE IF NOT EXISTS changes (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        story_id INTEGER,
+        event_key TEXT,
+        claim TEXT,
+        article_id INTEGER,
+        before TEXT,
+        after TEXT
+    );
+    CREATE INDEX IF NOT EXISTS changes_at ON changes(at, id);
+    CREATE INDEX IF NOT EXISTS changes_event ON changes(event_key);
+    CREATE TABLE IF NOT EXISTS claim_verdicts (
+        claim_key TEXT PRIMARY KEY,
+        claim TEXT NOT NULL,
+        label TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS alerts (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        change_id INTEGER NOT NULL,
+        rule TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        message TEXT NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (change_id, rule)
+    );
+    CREATE INDEX IF NOT EXISTS alerts_at ON alerts(at, id);
+    CREATE TABLE IF NOT EXISTS alert_cursors (
+        name TEXT PRIMARY KEY,
+        change_id INTEGER NOT NULL
+    )
+    """,
+    # 15: a mention's attributes (what the knowledge base says of its entity: a place's names, coordinates
+    # and admin areas, an actor's side and parent…) kept once per distinct value in `mention_attrs` and
+    # referenced by `mentions.attrs_id`, instead of the same JSON copied into every mention row (three
+    # quarters of the mentions table on realnews). Readers join them (`LEFT JOIN mention_attrs t ON
+    # t.id = m.attrs_id`, NULL for none); rows are never deleted, so an id stays valid. The column is
+    # dropped in place (no table rebuild: mention ids and PostgreSQL's identity stay as they are).
+    # Story blocking keys keyed by themselves (WITHOUT ROWID), as story terms in 13: the rowid table
+    # held every key twice, in the table and in its primary-key index.
+    """
+    CREATE TABLE mention_attrs (
+        id INTEGER PRIMARY KEY,
+        attrs TEXT NOT NULL UNIQUE
+    );
+    INSERT INTO mention_attrs (attrs) SELECT attrs FROM mentions GROUP BY attrs ORDER BY MIN(id);
+    ALTER TABLE mentions ADD COLUMN attrs_id INTEGER REFERENCES mention_attrs(id);
+    UPDATE mentions SET attrs_id = (SELECT t.id FROM mention_attrs t WHERE t.attrs = mentions.attrs);
+    ALTER TABLE mentions DROP COLUMN attrs;
+    CREATE TABLE story_keys_v15 (
+        key TEXT NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        PRIMARY KEY (key, story_id)
+    ) WITHOUT ROWID;
+    INSERT INTO story_keys_v15 (key, story_id) SELECT key, story_id FROM story_keys;
+    DROP TABLE story_keys;
+    ALTER TABLE story_keys_v15 RENAME TO story_keys
+    """,
 ]

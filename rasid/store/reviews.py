@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from rasid.extract.changes import record_changes, review_change
 from rasid.extract.event_index import (
     RECORD_COLUMNS,
     reviewed_record,
@@ -121,6 +122,11 @@ def add_review(
             ),
         )
         update_reviewed_rows(store, article_id)
+        after = reviewed_record(computed, reviews_of_article(store, article_id).get(fp))
+        change = review_change(event_id, article_id, (current, _status), after,
+                               {"action": action, "reviewer": reviewer, "note": note})
+        if change is not None:
+            record_changes(store, [change])
     record = stored_event(store, article_id, int(event_id.partition("-")[2]))
     if record is None:  # (another process re-analysed the article meanwhile)
         raise UnknownEventError(

@@ -46,6 +46,10 @@ _UPSERT_SIGNATURE = (
 )
 # Page cache per connection, in KiB (64 MiB).
 CACHE_KIB = 65536
+# Page size of new files. Rasid's large rows (compressed texts, annotations, event records, story
+# features: 1-3 KB each) leave a fifth of SQLite's default 4 KB pages unused; 16 KB pages waste a
+# twentieth (the file is ~6% smaller on realnews). Older files keep their page size.
+PAGE_SIZE = 16384
 # How long a writer waits for another one's transaction (a batch, or a run's story grouping, which
 # takes minutes for tens of thousands of articles) before giving up with a one-line error.
 # RASID_BUSY_TIMEOUT (seconds) overrides it.
@@ -170,6 +174,8 @@ class SQLiteStore(SharedQueries):
         finally:
             if self._conn.in_transaction:  # SQLite may have ended it after an error
                 self._conn.execute("COMMIT")
+        # Only takes effect on a new file (before its header is written by the switch to WAL).
+        self._conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
         self._set_wal()
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
+from rasid.extract.changes import Change, record_changes
 from rasid.ingest.dedup import Signature
 from rasid.records import ArticleStore
 from rasid.serialize import load_record, pack_record
@@ -30,6 +32,7 @@ from rasid.stories.features import (
     Idf,
     Weighted,
     Weights,
+    article_anchor,
     article_features,
     combined_score,
     weighted,
@@ -87,7 +90,7 @@ class _Context:
         self.store = store
         # Document frequencies are read lazily, for the terms of the articles actually compared,
         # so a call costs nothing per term of the whole vocabulary.
-        self.df: dict[str, int] = {}
+        # (Kept in the array only: a dict of them beside it held a million entries at 30k articles.)
         self.vocab: dict[str, int] = {}
         self._df_array = np.zeros(4096)  # df by vocabulary index
         self.n_docs = int(store.query("SELECT COUNT(*) FROM story_articles")[0][0])
@@ -98,35 +101,37 @@ class _Context:
         self._dense = np.zeros(4096)
         self._dense_columns = np.zeros(0, dtype=np.int64)
         self.joined_ids: dict[int, set[int]] = {}  # story -> articles placed in it by this call
-        self.joined_features: dict[int, list[ArticleFeatures]] = {}  # the same, their features
+        self.joined_spans: dict[int, list[tuple[str | None, str | None]]] = {}  # the same, (anchor, outlet)
         self.counted: Counter[str] = Counter()  # document frequencies not written yet (`write_terms`)
+        self.changes: list[Change] = []  # story_new / story_grew for the change feed, written once per call
 
     def load_df(self, terms: Iterable[str]) -> None:
         """Give unseen terms a vocabulary index and their stored document frequency."""
         missing = [t for t in terms if t not in self.vocab]
         if not missing:
             return
+        found: dict[str, int] = {}
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            found = dict(self.store.query(f"SELECT term, df FROM story_terms WHERE term IN ({marks})", chunk))
-            for term in chunk:
-                self.df[term] = int(found.get(term, 0))
+            found.update(self.store.query(f"SELECT term, df FROM story_terms WHERE term IN ({marks})", chunk))
         needed = len(self.vocab) + len(missing)
         if needed > len(self._df_array):
             grown = np.zeros(2 * needed)
             grown[: len(self._df_array)] = self._df_array
             self._df_array = grown
-            self._dense = np.zeros(len(grown))
+            # The newcomer's vector may already be scattered (candidates load their terms while it is
+            # scored): it must survive the growth, or its content cosines silently become 0.
+            dense = np.zeros(len(grown))
+            dense[: len(self._dense)] = self._dense
+            self._dense = dense
         for term in missing:
             index = self.vocab[term] = len(self.vocab)
-            self._df_array[index] = self.df[term]
+            self._df_array[index] = int(found.get(term, 0))
 
     def count_terms(self, f: ArticleFeatures) -> None:
         """The article has been placed: its terms count towards later articles' IDF."""
         columns, _tf = self.term_arrays(f)
-        for term in f.terms:
-            self.df[term] += 1
         self.counted.update(f.terms.keys())  # one per article (not its weights)
         self._df_array[columns] += 1
         self.n_docs += 1
@@ -145,8 +150,22 @@ class _Context:
             )
             self.counted.clear()
 
+    def forget(self) -> None:
+        """Drop the caches that grow with the articles and stories seen (term arrays, loaded stories
+        and their packs), so a long call's memory stays bounded: what is dropped is read again from
+        the tables, and scores do not depend on the order members are packed in.
+
+        The vocabulary and its document frequencies are kept (they grow with distinct terms only):
+        `load_df` empties the newcomer's dense vector when it grows the arrays, so scores depend on
+        when the vocabulary grows, and starting it afresh would change which stories articles join.
+        The counts not written yet are written (every counted term is in the vocabulary, so nothing
+        is read back from the table for them).
+        """
+        self.write_terms()
+        self._terms, self._packs, self.members = {}, {}, {}
+
     def idf(self) -> Idf:
-        return Idf(self.df, self.n_docs)
+        return _VocabIdf(self)
 
     def term_arrays(self, f: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
         """(vocabulary indexes, raw weights) of the article's terms."""
@@ -229,7 +248,7 @@ class _Context:
     def joined(self, story_id: int, f: ArticleFeatures) -> None:
         """Keep a loaded story's members (and its pack) current without reading them again."""
         self.joined_ids.setdefault(story_id, set()).add(f.article_id)
-        self.joined_features.setdefault(story_id, []).append(f)
+        self.joined_spans.setdefault(story_id, []).append((f.anchor, f.outlet))
         members = self.members.get(story_id)
         if members is not None:
             members.insert(0, f)
@@ -241,6 +260,20 @@ class _Context:
             if len(pack.members) > MAX_MEMBERS:
                 oldest = min(range(len(pack.members)), key=lambda r: pack.members[r].article_id)
                 pack.drop(oldest)
+
+
+class _VocabIdf(Idf):
+    """`Idf` over a context's current document frequencies (its array, by vocabulary index): the
+    same values as an `Idf` of a term -> count dict."""
+
+    def __init__(self, ctx: _Context):
+        super().__init__(None, ctx.n_docs)
+        self._ctx = ctx
+
+    def get(self, term: str, default: float = 1.0) -> float:
+        index = self._ctx.vocab.get(term)
+        df = 0 if index is None else int(self._ctx._df_array[index])
+        return math.log(1.0 + self.n / (1 + df))
 
 
 def _month(day: dt.date, shift: int = 0) -> str:
@@ -371,9 +404,15 @@ def _assign(ctx: _Context, f: ArticleFeatures) -> int:
             ctx.clear_dense()
         if best is not None and best_score >= JOIN_THRESHOLD:
             story_id, score, reason = best, round(best_score, 4), "similar content, places, actors and time"
+    kind = "story_grew"
     if story_id is None:
         story_id = store.execute("INSERT INTO stories (title, updated_at) VALUES (?, ?)", (f.title, _now()))
         reason = "new story"
+        kind = "story_new"
+    ctx.changes.append(
+        Change(kind, story_id=story_id, article_id=f.article_id,
+               after={"title": f.title, "score": score, "reason": reason, "date": f.anchor})
+    )
     store.execute(
         "INSERT INTO story_articles (article_id, story_id, score, reason, features) VALUES (?,?,?,?,?)",
         # Compressed as event records are (`rasid.serialize.pack_record`): a quarter of the JSON's size.
@@ -385,7 +424,7 @@ def _assign(ctx: _Context, f: ArticleFeatures) -> int:
     )
     ctx.joined(story_id, f)
     # Document frequencies grow after scoring, so an article never counts towards its own IDF. The
-    # stored ones are written once per call (`write_terms`): this call reads its own from `ctx.df`.
+    # stored ones are written once per call (`write_terms`): this call reads its own from the context.
     ctx.count_terms(f)
     return story_id
 
@@ -435,7 +474,7 @@ def refresh_story(store: ArticleStore, story_id: int, ctx: _Context | None = Non
         )
         central_id = central.article_id
         title = central.title or _first_line(store, central.article_id)
-    first, last, outlets = _span_and_outlets(store, story_id, count, ctx.joined_features.get(story_id, []))
+    first, last, outlets = _span_and_outlets(store, story_id, count, ctx.joined_spans.get(story_id, []))
     places = _story_places(store, story_id)
     store.execute(
         "UPDATE stories SET title = ?, central_article = ?, first_date = ?, last_date = ?, places = ?, outlets = ?,"
@@ -455,11 +494,12 @@ def refresh_story(store: ArticleStore, story_id: int, ctx: _Context | None = Non
 
 
 def _span_and_outlets(
-    store: ArticleStore, story_id: int, count: int, joined: Sequence[ArticleFeatures]
+    store: ArticleStore, story_id: int, count: int, joined: Sequence[tuple[str | None, str | None]]
 ) -> tuple[str | None, str | None, list[str]]:
     """(first, last anchor date, outlets in order) of the story's `count` members.
 
-    When the only members the stored row does not count yet are `joined` (this call's), they are
+    When the only members the stored row does not count yet are `joined` (this call's, as (anchor,
+    outlet) pairs), they are
     folded into the stored values, so a big story is not read whole for each newcomer; otherwise
     SQLite aggregates every member. Both give the same values: the least and greatest anchor
     (ISO dates compare as text), the distinct non-empty outlets sorted.
@@ -467,8 +507,8 @@ def _span_and_outlets(
     stored = store.query("SELECT first_date, last_date, outlets, article_count FROM stories WHERE id = ?", (story_id,))
     if stored and joined and int(stored[0][3] or 0) + len(joined) == count:
         first, last, outlets, _count = stored[0]
-        anchors = [a for a in (first, last, *(f.anchor for f in joined)) if a is not None]
-        names = set(json.loads(outlets or "[]")) | {f.outlet for f in joined if f.outlet}
+        anchors = [a for a in (first, last, *(anchor for anchor, _outlet in joined)) if a is not None]
+        names = set(json.loads(outlets or "[]")) | {outlet for _anchor, outlet in joined if outlet}
         return (min(anchors) if anchors else None), (max(anchors) if anchors else None), sorted(names)
     anchors, names = [], set()
     for _article_id, features in _stored_features(store, story_id):
@@ -534,7 +574,9 @@ def update_stories(
 
     The result does not depend on the order of `article_ids` (they are placed by date, then id),
     so grouping a resumed run's articles in one call gives what one uninterrupted run gives.
-    `progress(phase, done, total)` is told how far it is.
+    Memory stays flat in their number: the order is found from each article's anchor date alone,
+    then features are built, placed and dropped STREAM_BATCH articles at a time, and the per-call
+    caches are emptied between batches. `progress(phase, done, total)` is told how far it is.
     """
     from rasid.stories.recycled import check_recycled
 
@@ -546,26 +588,66 @@ def update_stories(
     todo = [a for a in dict.fromkeys(article_ids) if a not in done]
     if not todo:
         return
-    features = []
-    for done_count, a in enumerate(todo, start=1):
-        features.append(article_features(a, store.load_document(a)))
-        report("reading articles for stories", done_count, len(todo))
-    # Oldest reported events first, so stories grow in the order things happened; undated last.
-    features.sort(key=lambda f: (f.anchor is None, f.anchor or "", f.article_id))
+    order, ready = _date_order(store, todo, report)
     with store.transaction():
         # Another process may have grouped some of them since: under the write lock, skip those.
-        done = _grouped(store, [f.article_id for f in features])
-        features = [f for f in features if f.article_id not in done]
+        done = _grouped(store, order)
+        order = [a for a in order if a not in done]
         ctx = _Context(store)
         touched: set[int] = set()
-        for done_count, f in enumerate(features, start=1):
-            touched.add(_assign(ctx, f))
-            report("grouping stories", done_count, len(features))
+        for start in range(0, len(order), STREAM_BATCH):
+            if start:
+                ctx.forget()
+            for done_count, a in enumerate(order[start : start + STREAM_BATCH], start=start + 1):
+                f = ready.pop(a, None) or article_features(a, store.load_document(a))
+                touched.add(_assign(ctx, f))
+                report("grouping stories", done_count, len(order))
         ctx.write_terms()
-        for story_id in sorted(touched):
+        record_changes(store, ctx.changes)
+        for done_count, story_id in enumerate(sorted(touched), start=1):
+            if done_count % STREAM_BATCH == 0:
+                ctx.forget()
             refresh_story(store, story_id, ctx)
-        for f in features:
-            check_recycled(store, f)
+        for start in range(0, len(order), STREAM_BATCH):
+            for f in _stored_article_features(store, order[start : start + STREAM_BATCH]):
+                check_recycled(store, f)
+
+
+# Articles whose features a story update holds at once (and how often its caches are emptied).
+STREAM_BATCH = 1000
+
+
+def _date_order(
+    store: ArticleStore, todo: Sequence[int], report: Callable[[str, int, int], None]
+) -> tuple[list[int], dict[int, ArticleFeatures]]:
+    """The articles in the order they are placed (oldest reported events first, undated last, then by
+    id), and the features already built: all of them for a call of at most STREAM_BATCH articles,
+    none for a bigger one (only anchors are kept, and features are built again batch by batch)."""
+    keep = len(todo) <= STREAM_BATCH
+    ready: dict[int, ArticleFeatures] = {}
+    keys: list[tuple[bool, str, int]] = []
+    for done_count, a in enumerate(todo, start=1):
+        doc = store.load_document(a)
+        if keep:
+            f = ready[a] = article_features(a, doc)
+            anchor = f.anchor
+        else:
+            anchor = article_anchor(doc)
+        keys.append((anchor is None, anchor or "", a))
+        report("reading articles for stories", done_count, len(todo))
+    keys.sort()
+    return [a for _undated, _anchor, a in keys], ready
+
+
+def _stored_article_features(store: ArticleStore, article_ids: Sequence[int]) -> list[ArticleFeatures]:
+    """The stored features of grouped articles, in the order given."""
+    if not article_ids:
+        return []
+    marks = ",".join("?" * len(article_ids))
+    rows = dict(
+        store.query(f"SELECT article_id, features FROM story_articles WHERE article_id IN ({marks})", list(article_ids))
+    )
+    return [ArticleFeatures.from_json(load_record(rows[a])) for a in article_ids if a in rows]
 
 
 def rebuild_stories(store: ArticleStore) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from rasid.document import Document
+from rasid.document import Document, Event
 from rasid.stories._data import lexicon
 from rasid.text.stem import stem
 from rasid.text.tokens import search_terms
@@ -101,6 +101,37 @@ def _day_dates(doc: Document) -> set[str]:
     }
 
 
+def _dates_and_anchor(doc: Document, news: list[Event]) -> tuple[list[str], str | None]:
+    """(the day-precision dates of the article's own events that its text states, sorted; the anchor:
+    their median, or else the publication date)."""
+    stated = _day_dates(doc)
+    event_dates = sorted(
+        str(e.fields.get("date"))
+        for e in news
+        if e.fields.get("date")
+        and e.fields.get("date_precision") == "day"
+        and str(e.fields.get("date")) in stated
+    )
+    anchor: str | None = None
+    if event_dates:
+        anchor = dt.date.fromordinal(
+            int(statistics.median_low([dt.date.fromisoformat(d).toordinal() for d in event_dates]))
+        ).isoformat()
+    elif doc.published:
+        anchor = doc.published.isoformat()
+    return event_dates, anchor
+
+
+def article_anchor(doc: Document) -> str | None:
+    """`article_features(...).anchor` without the rest (what stories are grouped in the order of)."""
+    return _dates_and_anchor(doc, _news(doc))[1]
+
+
+def _news(doc: Document) -> list[Event]:
+    """The article's own events (not the earlier incidents it recalls)."""
+    return [e for e in doc.events if not e.fields.get("background")]
+
+
 def article_features(article_id: int, doc: Document) -> ArticleFeatures:
     counts = content_terms(doc.text)
     # The title says what the article is about: count its words again.
@@ -113,7 +144,7 @@ def article_features(article_id: int, doc: Document) -> ArticleFeatures:
         f"@{m.kb_id}" for m in doc.mentions if m.type in ("actor", "person", "place") and m.kb_id
     )
     # What happened (event type and who did it) is part of what the story is about.
-    news = [e for e in doc.events if not e.fields.get("background")]  # not the earlier incidents it recalls
+    news = _news(doc)
     for e in news:
         entity_counts[f"#{e.sub_event_type}"] += 1
         actor1 = e.fields.get("actor1") or {}
@@ -142,21 +173,7 @@ def article_features(article_id: int, doc: Document) -> ArticleFeatures:
         elif m.type in ("actor", "person") and m.kb_id:
             actors.append(m.kb_id)
 
-    stated = _day_dates(doc)
-    event_dates = sorted(
-        str(e.fields.get("date"))
-        for e in news
-        if e.fields.get("date")
-        and e.fields.get("date_precision") == "day"
-        and str(e.fields.get("date")) in stated
-    )
-    anchor: str | None = None
-    if event_dates:
-        anchor = dt.date.fromordinal(
-            int(statistics.median_low([dt.date.fromisoformat(d).toordinal() for d in event_dates]))
-        ).isoformat()
-    elif doc.published:
-        anchor = doc.published.isoformat()
+    event_dates, anchor = _dates_and_anchor(doc, news)
     return ArticleFeatures(
         article_id=article_id,
         outlet=doc.source,

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from rasid.extract.changes import Change, record_changes
 from rasid.records import ArticleStore
 from rasid.stories.align import Claim, align_claims, assemble_story, story_claims, story_header
 from rasid.stories.incidents import Incident
@@ -81,8 +82,47 @@ def _unpack(blob: bytes) -> dict[str, Any]:
     return value
 
 
+def _contradicted(aligned: dict[str, Any]) -> dict[tuple[int, str], dict[str, Any]]:
+    return {(int(f["incident"]), str(f["fact"])): f for f in aligned.get("facts", ()) if f["status"] == "contradicted"}
+
+
+def _same_value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _new_contradictions(store: ArticleStore, story_id: int, aligned: dict[str, Any]) -> Change | None:
+    """The `contradiction_new` change of a story whose new alignment contradicts a fact the stored one
+    did not (None otherwise): each such fact with its values, who holds each, and their evidence."""
+    fresh = _contradicted(aligned)
+    if not fresh:
+        return None
+    row = store.query("SELECT contradictions, alignment FROM story_alignments WHERE story_id = ?", (story_id,))
+    before = _contradicted(_unpack(row[0][1])) if row and int(row[0][0]) else {}
+    new = [fresh[k] for k in sorted(fresh) if k not in before]
+    if not new:
+        return None
+    facts = []
+    for fact in new:
+        values = []
+        for value in fact["values"]:
+            same = _same_value(value["value"])
+            cited = [c for c in fact["claims"] if _same_value(c["value"]) == same][:3]
+            evidence = [{"article_id": c["article_id"], "quote": " ".join(str(c.get("evidence") or "").split())[:300]}
+                        for c in cited]
+            values.append({"value": value["value"], "holders": value["holders"], "evidence": evidence})
+        facts.append({"incident": fact["incident"], "fact": fact["fact"], "values": values})
+    first = facts[0]["values"][0]["evidence"]
+    return Change("contradiction_new", story_id=story_id, article_id=first[0]["article_id"] if first else None,
+                  before={"contradictions": len(before)},
+                  after={"contradictions": int(aligned["contradictions"]), "facts": facts})
+
+
 def save_alignment(store: ArticleStore, story_id: int, fingerprint: str, aligned: dict[str, Any]) -> None:
-    """Store one story's alignment (the part `align_claims` returns) with the digest it comes from."""
+    """Store one story's alignment (the part `align_claims` returns) with the digest it comes from;
+    a fact it newly contradicts goes to the change feed (`contradiction_new`)."""
+    change = _new_contradictions(store, story_id, aligned)
+    if change is not None:
+        record_changes(store, [change])
     store.execute(
         "INSERT OR REPLACE INTO story_alignments (story_id, fingerprint, contradictions, facts, incidents,"
         " alignment) VALUES (?, ?, ?, ?, ?, ?)",

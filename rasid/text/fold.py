@@ -163,8 +163,13 @@ class FoldOptions:
         """`fold_word` for these options, cached (words repeat: the cache makes it a dict lookup)."""
         table = self.table
         if self.lower:
-            return lru_cache(maxsize=200_000)(lambda word: word.translate(table).lower())
-        return lru_cache(maxsize=200_000)(lambda word: word.translate(table))
+            return lru_cache(maxsize=_WORD_MEMO)(lambda word: word.translate(table).lower())
+        return lru_cache(maxsize=_WORD_MEMO)(lambda word: word.translate(table))
+
+
+# Words folded per folder kept (a folder's memo); bound: hit rate vs size on real text, see
+# docs/RESULTS.md (issue 17).
+_WORD_MEMO = 100_000
 
 
 def _expand(ranges: str) -> list[str]:

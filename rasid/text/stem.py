@@ -20,7 +20,7 @@ from functools import lru_cache
 from rasid.text._data import stem_config
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # bound: hit rate vs size on real text, see docs/RESULTS.md (issue 17)
 def stem(norm_word: str) -> str:
     """Light stem of a normalised word (see normalize_word); non-Arabic words are returned unchanged.
 

@@ -237,7 +237,7 @@ def _analyse(surface: str, kind: int) -> _Analysis:
 # text's tokens otherwise hold a copy of every word, ~80 bytes each).
 _Cached = tuple[tuple[tuple[str, int, int], ...], int, str, str, bool, bool, str]
 _CACHE: dict[str, _Cached] = {}
-_CACHE_LIMIT = 300_000
+_CACHE_LIMIT = 200_000  # bound: hit rate vs size on real text, see docs/RESULTS.md (issue 17)
 
 
 def _analysis(surface: str, kind: int) -> _Cached:

@@ -56,7 +56,7 @@ def create_app(
     check_timeout: float = 30.0,
 ) -> FastAPI:
     """The app serving database `db`; writes are allowed only with `token` (none: read-only)."""
-    from rasid.web import routes_articles, routes_events, routes_ogc, routes_write
+    from rasid.web import routes_articles, routes_changes, routes_events, routes_ogc, routes_write
 
     app = FastAPI(
         title="Rasid",
@@ -76,7 +76,7 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for module in (routes_events, routes_ogc, routes_articles, routes_write):
+    for module in (routes_events, routes_ogc, routes_articles, routes_write, routes_changes):
         app.include_router(module.router)
     _add_page_routes(app)
     return app

@@ -149,9 +149,10 @@ def entities(
     types = (entity_type,) if entity_type else ENTITY_TYPES
     marks = ",".join("?" * len(types))
     sql = (
-        "SELECT * FROM (SELECT type, COALESCE(kb_id, 'text:' || text) AS key, COUNT(*) AS n,"
-        " COUNT(DISTINCT article_id), MAX(kb_id), MIN(text), MAX(attrs)"
-        f" FROM mentions WHERE type IN ({marks}) GROUP BY type, key)"
+        "SELECT * FROM (SELECT m.type, COALESCE(m.kb_id, 'text:' || m.text) AS key, COUNT(*) AS n,"
+        " COUNT(DISTINCT m.article_id), MAX(m.kb_id), MIN(m.text), MAX(t.attrs)"
+        " FROM mentions m LEFT JOIN mention_attrs t ON t.id = m.attrs_id"
+        f" WHERE m.type IN ({marks}) GROUP BY m.type, key)"
     )
     params: list[Any] = list(types)
     if after:
@@ -336,7 +337,7 @@ async def _bounded_check(srv: Any, claim: str, day: dt.date | None, limit: int) 
 
     def run() -> dict[str, Any]:
         try:
-            result: dict[str, Any] = srv.rasid().check(claim, as_of=day, limit=limit).to_dict()
+            result: dict[str, Any] = srv.rasid().check(claim, as_of=day, limit=limit, remember=False).to_dict()
             return result
         finally:
             CHECK_SLOTS.release()

@@ -139,7 +139,10 @@ def test_articles_in_no_story_are_grouped(db: Path) -> None:
 def test_missing_mentions_and_events_are_written_again(db: Path) -> None:
     with_events = _rows(db, "SELECT article_id FROM events GROUP BY article_id ORDER BY COUNT(*) DESC LIMIT 1")[0][0]
     with_mentions = _rows(db, f"SELECT article_id FROM mentions WHERE article_id != {with_events} LIMIT 1")[0][0]
-    mentions_sql = "SELECT article_id, type, kb_id, text, start, end, attrs FROM mentions ORDER BY article_id, start, end, type"
+    mentions_sql = (
+        "SELECT m.article_id, m.type, m.kb_id, m.text, m.start, m.end, t.attrs FROM mentions m"
+        " LEFT JOIN mention_attrs t ON t.id = m.attrs_id ORDER BY m.article_id, m.start, m.end, m.type"
+    )
     events_sql = "SELECT article_id, event_index, event_type, sub_event_type, event_date, record FROM events ORDER BY 1, 2"
     mentions, events = _rows(db, mentions_sql), _rows(db, events_sql)
     _sql(db, f"DELETE FROM mentions WHERE article_id = {with_mentions}", f"DELETE FROM events WHERE article_id = {with_events}")

@@ -58,7 +58,11 @@ def _contents(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         ),
         "annotations": _rows(db, "SELECT article_id, stages, data FROM annotations ORDER BY article_id"),
         "events": _rows(db, "SELECT * FROM events ORDER BY id"),
-        "mentions": _rows(db, "SELECT article_id, type, kb_id, text, start, end, attrs FROM mentions ORDER BY rowid"),
+        "mentions": _rows(
+            db,
+            "SELECT m.article_id, m.type, m.kb_id, m.text, m.start, m.end, t.attrs FROM mentions m"
+            " LEFT JOIN mention_attrs t ON t.id = m.attrs_id ORDER BY m.rowid",
+        ),
         "stories": _rows(db, "SELECT story_id, article_id FROM story_articles ORDER BY story_id, article_id"),
         "failures": _rows(db, "SELECT article_id, stage, error FROM stage_failures ORDER BY article_id, stage"),
         "fts": _rows(db, "SELECT rowid, title, body FROM articles_fts ORDER BY rowid"),

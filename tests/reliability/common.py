@@ -110,7 +110,10 @@ def contents(db: Path) -> dict[str, Any]:
             ),
             "mentions": _sorted(
                 (doc_of[int(r[0])], *r[1:])
-                for r in conn.execute("SELECT article_id, type, kb_id, text, start, end, attrs FROM mentions")
+                for r in conn.execute(
+                    "SELECT m.article_id, m.type, m.kb_id, m.text, m.start, m.end, t.attrs FROM mentions m"
+                    " LEFT JOIN mention_attrs t ON t.id = m.attrs_id"
+                )
             ),
             "events": _sorted(
                 (doc_of[int(r[0])], *r[1:]) for r in conn.execute("SELECT article_id, event_index, record FROM events")

@@ -8,6 +8,7 @@ import re
 from rasid.serialize import record_text
 from rasid.store.migrations import MIGRATIONS
 from rasid.store.sqlite import SQLiteStore
+from tests.store.schema_v14 import undo_migration_15
 
 V8 = MIGRATIONS[7]
 # The events columns of schema 2-7, in order.
@@ -33,6 +34,7 @@ def drop_migration_8(store: SQLiteStore, *, version: bool = True) -> None:
     # Event records as schema 7 held them: JSON text (migration 10 compresses them).
     rows = store.query("SELECT id, record FROM events")
     store.executemany("UPDATE events SET record = ? WHERE id = ?", [(record_text(r), i) for i, r in rows])
+    undo_migration_15(store.execute)
     # Tables of the migrations after 10 (10 itself can run again over its own work).
     for later in MIGRATIONS[10:]:
         for table in re.findall(r"CREATE TABLE (\w+)", later):

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from rasid.cli import app
 from rasid.serialize import record_text
 from tests.conftest import REPORT_MEETING, REPORT_SHELLING, analyze_reports
+from tests.store.schema_v14 import undo_migration_15
 
 
 def test_features_written_as_json_are_compressed_and_read_the_same(tmp_path: Path) -> None:
@@ -25,6 +26,7 @@ def test_features_written_as_json_are_compressed_and_read_the_same(tmp_path: Pat
         conn.executemany(
             "UPDATE story_articles SET features = ? WHERE article_id = ?", [(record_text(f), a) for a, f in rows]
         )
+        undo_migration_15(conn.execute)
         conn.execute("PRAGMA user_version = 11")
     assert runner.invoke(app, ["stories", "--json", "--db", str(db)]).output == before
     assert runner.invoke(app, ["story", "1", "--json", "--db", str(db)]).output == story

@@ -51,6 +51,12 @@ def _rows(store: SQLiteStore) -> dict[str, Any]:
     for table, order in _TABLES.items():
         columns = "rowid" if table == "articles_fts" else EVENT_COLUMNS_V2 if table == "events" else "*"
         out[table] = store.query(f"SELECT {columns} FROM {table} ORDER BY {order}")
+    # Mention attributes are in each row before migration 15, kept once in `mention_attrs` after it.
+    if store.query("SELECT 1 FROM sqlite_master WHERE name = 'mention_attrs'"):
+        out["mentions"] = store.query(
+            "SELECT m.id, m.article_id, m.type, m.kb_id, m.text, m.start, m.end, t.attrs FROM mentions m"
+            " LEFT JOIN mention_attrs t ON t.id = m.attrs_id ORDER BY m.id"
+        )
     # Event records are JSON text before migration 10, compressed after it: compared as their text.
     out["events"] = [(*r[:-1], record_text(r[-1])) for r in out["events"]]
     # The indexed terms: in the index before migration 10, kept beside the (contentless) index after it.
@@ -95,6 +101,10 @@ def v4_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         rasid.store.execute(MIGRATIONS[8])  # and the story alignments of migration 9
         # and the kept search terms of migration 10 (dropped by the test: the migration fills them from the index)
         rasid.store.execute(next(s for s in MIGRATIONS[9].split(";") if "TABLE IF NOT EXISTS article_terms" in s))
+        for statement in MIGRATIONS[13].split(";"):  # and the change feed of migration 14 (kept: IF NOT EXISTS)
+            rasid.store.execute(statement)
+        for statement in MIGRATIONS[14].split(";"):  # and the mention attributes of migration 15 (undone below)
+            rasid.store.execute(statement)
         report = rasid.analyze([str(sample_corpus_path()), str(tmp_path / "repost")])
         assert report.added >= 10 and not report.interrupted
         store = rasid.store

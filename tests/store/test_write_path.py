@@ -102,7 +102,9 @@ def test_stored_article_reads_back_with_its_annotations(new_store: Callable[[], 
         assert back.events[0].spans["location"] == (Span(36, 42), Span(48, 52))
         assert json.loads(store.query("SELECT meta FROM articles")[0][0])["seen"] == "2024-03-08"
         # Only entity types are indexed; a read-only mapping is still written as a JSON object.
-        rows = store.query("SELECT type, kb_id, attrs FROM mentions ORDER BY id")
+        rows = store.query(
+            "SELECT m.type, m.kb_id, t.attrs FROM mentions m JOIN mention_attrs t ON t.id = m.attrs_id ORDER BY m.id"
+        )
         assert [(r[0], r[1]) for r in rows] == [("place", "sy-kafranbel"), ("actor", "civilians")]
         assert json.loads(rows[0][2])["admin1"] == "إدلب"
         assert json.loads(rows[1][2]) == {"side": "civilian"}

@@ -65,8 +65,11 @@ def test_folding_new_members_into_the_stored_row_gives_the_full_aggregate(groupe
             "SELECT id, article_count FROM stories ORDER BY article_count DESC, id LIMIT 1"
         )[0]
         members = [
-            ArticleFeatures.from_json(load_record(f))
-            for (f,) in store.query("SELECT features FROM story_articles WHERE story_id = ?", (story_id,))
+            (m.anchor, m.outlet)  # what a story's joined members are folded in from
+            for m in (
+                ArticleFeatures.from_json(load_record(f))
+                for (f,) in store.query("SELECT features FROM story_articles WHERE story_id = ?", (story_id,))
+            )
         ]
         expected = _span_and_outlets(store, int(story_id), int(count), [])
         first, last, outlets = store.query(
@@ -96,3 +99,38 @@ def test_document_frequencies_count_each_grouped_article_once(grouped_db: Path) 
             expected.update(set(load_record(features)["terms"]))
         stored = {str(t): int(df) for t, df in store.query("SELECT term, df FROM story_terms")}
         assert stored == dict(expected)
+
+
+def _story_tables(store: object) -> dict[str, list[tuple[object, ...]]]:
+    queries = {
+        "stories": "SELECT id, title, central_article, first_date, last_date, places, outlets, article_count"
+        " FROM stories ORDER BY id",
+        "members": "SELECT article_id, story_id, score, reason, features FROM story_articles ORDER BY article_id",
+        "keys": "SELECT key, story_id FROM story_keys ORDER BY key, story_id",
+        "terms": "SELECT term, df FROM story_terms ORDER BY term",
+        "recycled": "SELECT * FROM recycled ORDER BY article_id",
+        "flags": "SELECT id, flags FROM articles ORDER BY id",
+    }
+    return {name: store.query(sql) for name, sql in queries.items()}  # type: ignore[attr-defined]
+
+
+def test_grouping_in_small_batches_gives_the_same_stories(
+    grouped_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from rasid.stories import build
+
+    db = tmp_path / "copy.db"
+    shutil.copy(grouped_db, db)
+    with Rasid(db) as rasid:
+        build.rebuild_stories(rasid.store)  # one call, every article's features held at once
+        whole = _story_tables(rasid.store)
+        ids = [int(r[0]) for r in rasid.store.query("SELECT id FROM articles")]
+        order, ready = build._date_order(rasid.store, ids, lambda *_: None)
+        assert len(ready) == len(ids) and len(whole["stories"]) >= 2
+        monkeypatch.setattr(build, "STREAM_BATCH", 1)  # a batch per article: caches emptied between them
+        streamed_order, none = build._date_order(rasid.store, ids, lambda *_: None)
+        assert streamed_order == order and none == {}
+        build.rebuild_stories(rasid.store)
+        assert _story_tables(rasid.store) == whole

@@ -12,7 +12,7 @@ from rasid.api import Rasid
 from rasid.document import Document
 from rasid.stories import build
 from rasid.stories.align import align_story
-from rasid.stories.features import Idf, article_features, cosine, pair_score
+from rasid.stories.features import ArticleFeatures, article_features, cosine, pair_score
 from rasid.stories.holders import resolve_back_references, source_label
 
 # One outlet, two tolls for one shelling: its local sources and a quoted local page.
@@ -102,13 +102,36 @@ def test_vectorised_cosines_match_the_reference(tmp_path: Path) -> None:
         assert got[1] > got[0]  # the same report about another village is closer than an air raid
         # The date-based upper bound never falls below the full score.
         bounds = ctx.bounds(features[0], pack, got)
-        scores = [pair_score(features[0], m, Idf(dict(ctx.df), ctx.n_docs)) for m in features[1:]]
+        scores = [pair_score(features[0], m, ctx.idf()) for m in features[1:]]
         assert all(b >= s for b, s in zip(bounds, scores, strict=True))
         # Dropping a member keeps the others' rows aligned.
         pack.drop(0)
         assert ctx.set_dense(features[0])
         np.testing.assert_allclose(ctx.cosines(pack), want[1:], rtol=1e-9)
         ctx.clear_dense()
+
+
+def test_the_newcomer_keeps_its_vector_when_the_vocabulary_grows(tmp_path: Path) -> None:
+    # Candidates load their terms while the newcomer is scored; growing the arrays then must not erase the
+    # newcomer's scattered vector (its cosines silently became 0 when it did).
+    docs = [REPORT, REPORT.replace("كفرنبودة", "قلعة المضيق")]
+    features = [article_features(i + 1, Document(id=str(i), text=t)) for i, t in enumerate(docs)]
+    with Rasid(tmp_path / "g.db") as rasid:
+        ctx = build._Context(rasid.store)
+        ctx.count_terms(features[1])
+        assert ctx.set_dense(features[0])
+        before = ctx.cosines(_pack_of(ctx, features[1]))
+        ctx.load_df(f"unseen{i}" for i in range(10_000))  # forces the arrays to grow
+        after = ctx.cosines(_pack_of(ctx, features[1]))
+        ctx.clear_dense()
+    assert before[0] > 0.5
+    np.testing.assert_allclose(after, before, rtol=1e-12)
+
+
+def _pack_of(ctx: build._Context, member: ArticleFeatures) -> build._Pack:
+    pack = build._Pack()
+    pack.add(member, *ctx.term_arrays(member))
+    return pack
 
 
 def test_incremental_grouping_matches_one_batch(tmp_path: Path) -> None:

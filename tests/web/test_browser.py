@@ -463,3 +463,22 @@ def test_all_events_filter_lists_non_incidents_and_says_why(server: Server, sess
         arg=[i18n["special"], expected],
         timeout=15_000,
     )
+
+
+def test_changes_panel_shows_what_changed_since(server: Server, session: PageSession) -> None:
+    # A correction made now (a toll set to 99) is the newest change; the panel lists it first.
+    event = server.get_json("/api/events?limit=1")["items"][0]
+    server.post_json(f"/api/events/{quote(event['id'])}/review", {"action": "correct", "changes": {"killed": 99}})
+    newest = server.get_json("/api/changes?order=desc&limit=1")["items"][0]
+    assert (newest["kind"], newest["event"], newest["after"]["fatalities"]) == ("event_changed", event["id"], 99)
+    page = load(server, session)
+    show_tab(page, "changes-list", "changes")
+    first = page.locator("[data-testid=change-item]").first
+    first.wait_for()
+    assert first.get_attribute("data-kind") == "event_changed"
+    assert "99" in first.inner_text()
+    assert page.locator("[data-testid=change-item]").count() > 1  # the analysis of the sample, below it
+    first.locator("a").click()  # opens the event
+    page.locator("[data-testid=event-panel]").wait_for(state="visible")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('ev') !== null")
+    assert parse_qs(urlsplit(page.url).query)["ev"] == [event["id"]]

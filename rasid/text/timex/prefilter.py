@@ -76,7 +76,7 @@ def _word_roles(word: str) -> tuple[bool, bool, frozenset[str]]:
     for f in forms:
         if f in trig.phrase_next:
             nexts = nexts | trig.phrase_next[f]
-    if len(_WORD_ROLES) > 200_000:  # unbounded vocabularies: keep the memo bounded
+    if len(_WORD_ROLES) > 100_000:  # unbounded vocabularies: keep the memo bounded (size: issue 17's measure)
         _WORD_ROLES.clear()
     got = _WORD_ROLES[word] = (opener, lead, nexts) if (opener or lead or nexts) else _NO_ROLE
     return got

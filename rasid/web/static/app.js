@@ -2,6 +2,7 @@
 // Plain ES modules, no framework. All state that a link should keep lives in the URL query.
 import { api, localPath, query, setToken, showError, token } from "./api.js";
 import { clear, el, testid } from "./dom.js";
+import { setupChanges } from "./changes.js";
 import { EventMap } from "./map.js";
 import { renderEvent, reviewStatusText } from "./panels.js";
 import { setupClaimBox, setupSearch } from "./side.js";
@@ -42,6 +43,7 @@ const ctx = {
   get meta() { return meta; },
   get facts() { return strings[state.lang]?.facts || {}; },
   openStory: (id) => openStory(id),
+  openEvent: (id) => selectEvent(id),
   openArticle: (id) => openArticle(id),
   showTab: (name) => showTab(name),
   onReviewed: (record) => afterReview(record),
@@ -339,6 +341,7 @@ async function start() {
   setupFilters();
   setupClaimBox(ctx);
   setupSearch(ctx);
+  setupChanges(ctx);
   await refreshAll();
   if (state.event) selectEvent(state.event, false);
   if (state.story) openStory(state.story, !state.event);

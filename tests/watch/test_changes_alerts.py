@@ -1,0 +1,208 @@
+"""The change feed and alerts with `rasid watch`'s follower, against a real local HTTP server: a page whose
+toll rises between two versions is an `event_changed` change (its old event withdrawn) and raises an
+alert once, across a restart; alerts go to a JSONL log and to a webhook that fails twice then succeeds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rasid.extract.event_index import index_events
+from rasid.store import open_store
+from rasid.watch.alert_rules import load_rules
+from rasid.watch.alerts import Alerter
+from rasid.watch.follower import Source
+from rasid.watch.webhook import Webhook
+from tests.watch.conftest import FixtureServer, Route, page, rss
+from tests.watch.test_follower import Run
+
+MORNING = "Sun, 02 Aug 2015 09:00:00 GMT"
+EVENING = "Sun, 02 Aug 2015 18:00:00 GMT"  # the same day: the report's "today" stays the same
+TITLE = "قصف على بلدة كفرنبل"
+# Written for these tests: the same report before and after its toll was updated.
+FIRST = ("قالت مصادر محلية إن طائرات حربية قصفت صباح اليوم بلدة كفرنبل في ريف إدلب الجنوبي، ما أدى إلى مقتل"
+         " ثلاثة مدنيين وإصابة خمسة آخرين بجروح. وعملت فرق الدفاع المدني على انتشال المصابين من تحت الأنقاض.")
+SECOND = FIRST.replace("ثلاثة مدنيين", "سبعة مدنيين")
+
+RULES = """version: 1
+rules:
+  - id: toll-idlib
+    when: killed
+    min_killed: 5
+    admin1: [Idlib]
+  - id: toll-aleppo
+    when: killed
+    min_killed: 5
+    admin1: حلب
+"""
+
+
+def _publish(server: FixtureServer, body: str, date: str) -> None:
+    server.add("/news/1", page(TITLE, body))
+    server.add("/feed.xml", Route(200, rss(server.base, [("/news/1", TITLE, date)]), {"Content-Type": "application/rss+xml"}))
+
+
+def _changes(run: Run, kind: str) -> list[tuple[Any, ...]]:
+    return run.rows("SELECT event_key, article_id, before, after FROM changes WHERE kind = ? ORDER BY id", kind)
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULES, encoding="utf-8")
+    return path
+
+
+def test_toll_rising_between_page_versions_is_a_change_and_one_alert(
+    server: FixtureServer, tmp_path: Path, pipeline: Any, rules: Path
+) -> None:
+    db = tmp_path / "w.db"
+    log = tmp_path / "alerts.jsonl"
+    _publish(server, FIRST, MORNING)
+    run = Run(db, pipeline, [Source(server.base + "/feed.xml", "عنب بلدي")])
+    assert run.poll().stored == 1, run.problems
+    added = _changes(run, "event_added")
+    assert [json.loads(a[3])["fatalities"] for a in added] == [3]
+    assert json.loads(added[0][3])["admin1"] == "Idlib"
+    alerter = Alerter(run.store, load_rules(rules), log=log)
+    assert alerter.run() == []  # 3 killed: below the rule's 5
+
+    _publish(server, SECOND, EVENING)  # the page is updated: seven killed
+    assert run.poll().stored == 1, run.problems
+    old_key, new_key = added[0][0], f"{run.stored[-1].article_id}-0"
+    changed = _changes(run, "event_changed")
+    assert len(changed) == 1
+    key, article, before, after = changed[0]
+    assert (key, article) == (new_key, run.stored[-1].article_id)
+    assert (json.loads(before)["fatalities"], json.loads(after)["fatalities"]) == (3, 7)
+    assert json.loads(before)["event"] == old_key
+    withdrawn = _changes(run, "event_withdrawn")
+    assert [(w[0], json.loads(w[3])["replaced_by"]) for w in withdrawn] == [(old_key, new_key)]
+
+    raised = alerter.run()
+    assert [(a["rule"], a["kind"]) for a in raised] == [("toll-idlib", "event_changed")]
+    alert = raised[0]
+    assert "from 3 to 7" in alert["message"]
+    evidence = alert["evidence"]
+    assert evidence["event"] == new_key and evidence["article_id"] == run.stored[-1].article_id
+    text = run.store.get_text(evidence["article_id"])
+    start, end = evidence["span"]
+    assert evidence["quote"] and " ".join(text[start:end].split()) == evidence["quote"]  # the span cites the quote
+    assert [json.loads(line)["id"] for line in log.read_text(encoding="utf-8").splitlines()] == [alert["id"]]
+    # The new version analysed again as it is (a stage retried): compared with itself, nothing changed.
+    doc = run.store.load_document(run.stored[-1].article_id)
+    assert doc.meta["watch"]["previous"] == run.stored[0].article_id
+    count = run.rows("SELECT count(*) FROM changes")
+    with run.store.transaction():
+        index_events(run.store, run.stored[-1].article_id, doc)
+    assert run.rows("SELECT count(*) FROM changes") == count
+    run.store.close()
+
+    # A restart: a new process (store, alerter) judges nothing twice, and the log is not written again.
+    store = open_store(str(db))
+    try:
+        assert Alerter(store, load_rules(rules), log=log).run() == []
+        assert store.query("SELECT count(*) FROM alerts") == [(1,)]
+        assert len(log.read_text(encoding="utf-8").splitlines()) == 1
+        assert store.query("SELECT change_id FROM alert_cursors WHERE name = 'alerts'") == [
+            (store.query("SELECT max(id) FROM changes")[0][0],)
+        ]
+    finally:
+        store.close()
+
+
+class _FlakyEndpoint:
+    """A webhook endpoint on localhost that answers 500 to its first `failures` posts, then 200."""
+
+    def __init__(self, failures: int) -> None:
+        self.bodies: list[bytes] = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                endpoint.bodies.append(body)
+                status = 500 if len(endpoint.bodies) <= failures else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_webhook_retried_with_backoff_until_the_endpoint_accepts() -> None:
+    endpoint = _FlakyEndpoint(failures=2)
+    waits: list[float] = []
+    try:
+        hook = Webhook(endpoint.url, timeout=2.0, retries=3, backoff=0.05, sleep=waits.append)
+        assert hook.post({"id": 7, "message": "سبعة قتلى"}) is None
+    finally:
+        endpoint.close()
+    assert len(endpoint.bodies) == 3
+    assert {json.loads(b)["message"] for b in endpoint.bodies} == {"سبعة قتلى"}
+    assert waits == [0.05, 0.1]  # exponential backoff between the three tries
+
+
+def test_webhook_that_keeps_failing_is_reported_not_raised() -> None:
+    endpoint = _FlakyEndpoint(failures=100)
+    try:
+        problem = Webhook(endpoint.url, timeout=1.0, retries=2, backoff=0.0).post({"id": 1})
+    finally:
+        endpoint.close()
+    assert problem is not None and "HTTP 500" in problem and "3 tries" in problem and "\n" not in problem
+    dead = Webhook("http://127.0.0.1:9/hook", timeout=0.5, retries=1, backoff=0.0).post({"id": 2})
+    assert dead is not None and "not delivered" in dead
+
+
+def _watch_once(feed: str, db: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "rasid.cli", "watch", feed, "--db", str(db), "--once",
+                           "--rate-per-host", "0", *options], capture_output=True, text=True, timeout=120)
+
+
+def test_watch_sends_each_alert_once_to_the_log_and_the_webhook(
+    server: FixtureServer, tmp_path: Path, rules: Path
+) -> None:
+    _publish(server, SECOND, MORNING)  # seven killed in Idlib: above the rule's five
+    db, log = tmp_path / "w.db", tmp_path / "alerts.jsonl"
+    endpoint = _FlakyEndpoint(failures=1)
+    try:
+        options = ("--alert-rules", str(rules), "--alerts-log", str(log), "--webhook", endpoint.url)
+        first = _watch_once(server.base + "/feed.xml", db, *options)
+        assert first.returncode == 0, first.stderr
+        assert "alert [toll-idlib] 7 killed" in first.stderr
+        second = _watch_once(server.base + "/feed.xml", db, *options)  # restarted: nothing new to judge
+        assert second.returncode == 0, second.stderr
+        assert "alert [" not in second.stderr
+    finally:
+        endpoint.close()
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [(a["rule"], a["evidence"]["article_id"]) for a in lines] == [("toll-idlib", 1)]
+    assert len(endpoint.bodies) == 2  # refused once (500), accepted on the retry
+    assert json.loads(endpoint.bodies[-1]) == lines[0]
+
+
+def test_watch_refuses_a_bad_rules_file_in_one_line(server: FixtureServer, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nrules:\n  - id: ok\n    when: contradiction\n  - id: many-dead\n    when: killed\n"
+                   "    min_killed: lots\n", encoding="utf-8")
+    done = _watch_once(server.base + "/feed.xml", tmp_path / "w.db", "--alert-rules", str(bad))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert str(bad) in lines[0] and "rule 2 (many-dead)" in lines[0] and "min_killed" in lines[0]
