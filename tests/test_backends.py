@@ -113,7 +113,8 @@ def test_the_http_api_answers_the_same_on_postgresql(pg_url: str, tmp_path: Path
             for path in paths:
                 response = client.get(path)
                 assert response.status_code == 200, (location, path, response.text[:300])
-                found[path] = response.text
+                # The OGC page stamps the time it answered: the two servers answer seconds apart.
+                found[path] = re.sub(r'"timeStamp":"[^"]*"', '"timeStamp":""', response.text)
             answers.append(found)
     different = [p for p in paths if answers[0][p] != answers[1][p]]
     assert not different, f"the API answers differently on PostgreSQL: {different}"
