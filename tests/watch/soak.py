@@ -1,11 +1,13 @@
 """Soak run of `rasid watch` against the local fixture server (not a pytest test: run by hand).
 
-    python -m tests.watch.soak --minutes 30 --every 3 --interval 5
+    python -m tests.watch.soak --minutes 30 --every 3 --interval 5 [--alerts]
 
 A new item is published every `--every` seconds (the feed lists the newest 50); `rasid watch` polls
 every `--interval` seconds. Prints the watcher's resident memory (and the database's size: SQLite's
 page cache, up to 64 MiB, grows with it) over time and, at the end, how many
 items were published, stored, and stored twice (must be 0), then stops the watcher with SIGTERM.
+With `--alerts` the watcher also runs the shipped alert rules into a JSONL log, and the end line adds
+the change-feed rows, the stored alerts and the log's lines (each alert once: stored = logged).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--every", type=float, default=3)
     parser.add_argument("--interval", type=float, default=5)
+    parser.add_argument("--alerts", action="store_true", help="run the shipped alert rules into a JSONL log")
     args = parser.parse_args()
     server = FixtureServer()
     server.thread.start()
@@ -59,7 +62,8 @@ def main() -> None:
     db = Path(tempfile.mkdtemp()) / "soak.db"
     watcher = subprocess.Popen(
         [sys.executable, "-m", "rasid.cli", "watch", server.base + "/feed.xml", "--db", str(db),
-         "--interval", str(args.interval), "--rate-per-host", "0"],
+         "--interval", str(args.interval), "--rate-per-host", "0",
+         *(["--alert-rules", "default", "--alerts-log", str(db.parent / "alerts.jsonl")] if args.alerts else [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     started = time.monotonic()
@@ -78,6 +82,13 @@ def main() -> None:
     wanted = {server.base + p for p in published}
     print(f"exit {code}; published {len(wanted)}, stored {len(set(urls) & wanted)}, missed {len(wanted - set(urls))},"
           f" stored twice {len(urls) - len(set(urls))}")
+    if args.alerts:
+        with sqlite3.connect(db) as conn:
+            changes = conn.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
+            stored = conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0]
+        log = db.parent / "alerts.jsonl"
+        logged = len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
+        print(f"changes {changes}; alerts stored {stored}, logged {logged}")
     server.httpd.shutdown()
 
 

@@ -1,6 +1,6 @@
 // Calls to Rasid's HTTP API. Every failure is shown in the message line (never swallowed) and
 // re-thrown so the caller stops what it was doing.
-import { testid } from "./dom.js";
+import { clear, el, testid } from "./dom.js";
 
 const TOKEN_KEY = "rasid-token";
 
@@ -79,4 +79,30 @@ export async function api(path, { method = "GET", body = undefined, auth = false
     throw new ApiError(response.status, message);
   }
   return data;
+}
+
+/**
+ * A list filled page by page from an API listing (`items`, `next`), with a "more" button after it.
+ * Returns `show(url, reset)`: fetch a page, replace (reset) or extend the list; an empty first page
+ * shows `emptyText`. A failed call leaves the list as it was (the error is in the message line).
+ */
+export function pagedList(list, render, { moreText, emptyText }) {
+  const more = el("button", { type: "button", class: "more", hidden: true, text: moreText });
+  let next = null;
+  const show = async (url, reset) => {
+    let data;
+    try {
+      data = await api(url);
+    } catch {
+      return;
+    }
+    if (reset) clear(list);
+    for (const item of data.items || []) list.append(render(item));
+    if (reset && !(data.items || []).length) list.append(el("li", { class: "empty", text: emptyText }));
+    next = data.next || null;
+    more.hidden = !next;
+  };
+  list.after(more);
+  more.addEventListener("click", () => next && show(localPath(next), false));
+  return show;
 }

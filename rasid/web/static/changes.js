@@ -1,6 +1,6 @@
 // The "what changed since" panel: the change feed (GET /api/changes) and the alerts (GET /api/alerts)
 // since a chosen time; an event or story change opens it.
-import { api, localPath, query } from "./api.js";
+import { api, pagedList, query } from "./api.js";
 import { clear, el } from "./dom.js";
 
 const HOURS = { day: 24, week: 24 * 7, month: 24 * 30 };
@@ -70,21 +70,10 @@ export function setupChanges(ctx) {
   const period = document.getElementById("changes-since");
   const list = document.querySelector('[data-testid="changes-list"]');
   const alerts = document.querySelector('[data-testid="alerts-list"]');
-  const more = el("button", { type: "button", class: "more", hidden: true, text: ctx.t("more") });
-  let next = null;
-  const show = async (url, reset) => {
-    let data;
-    try {
-      data = await api(url);
-    } catch {
-      return;
-    }
-    if (reset) clear(list);
-    for (const change of data.items || []) list.append(changeNode(ctx, change));
-    if (reset && !(data.items || []).length) list.append(el("li", { class: "empty", text: ctx.t("no_changes") }));
-    next = data.next || null;
-    more.hidden = !next;
-  };
+  const show = pagedList(list, (change) => changeNode(ctx, change), {
+    moreText: ctx.t("more"),
+    emptyText: ctx.t("no_changes"),
+  });
   const load = async () => {
     const since = sinceTime(period.value);
     await show(`api/changes${query({ since, order: "desc", limit: 100 })}`, true);
@@ -96,8 +85,6 @@ export function setupChanges(ctx) {
       clear(alerts);
     }
   };
-  list.after(more);
-  more.addEventListener("click", () => next && show(localPath(next), false));
   period.addEventListener("change", load);
   document.querySelector('nav.tabs button[data-tab="changes"]').addEventListener("click", load);
   return { load };

@@ -1,5 +1,5 @@
 // The claim box (POST /api/check) and article search (GET /api/search).
-import { api, localPath, query } from "./api.js";
+import { api, pagedList, query } from "./api.js";
 import { clear, el, markedText, safeLink } from "./dom.js";
 
 function passageNode(p, ctx) {
@@ -82,23 +82,10 @@ export function setupSearch(ctx) {
   const form = document.getElementById("search-form");
   const input = document.querySelector('[data-testid="search-input"]');
   const list = document.querySelector('[data-testid="search-results"]');
-  let next = null;
-  const more = el("button", { type: "button", class: "more", hidden: true, text: ctx.t("more") });
-  const show = async (url, reset) => {
-    let data;
-    try {
-      data = await api(url);
-    } catch {
-      return;
-    }
-    if (reset) clear(list);
-    for (const item of data.items || []) list.append(resultNode(item, ctx));
-    if (reset && !(data.items || []).length) list.append(el("li", { class: "empty", text: ctx.t("no_results") }));
-    next = data.next || null;
-    more.hidden = !next;
-  };
-  list.after(more);
-  more.addEventListener("click", () => next && show(localPath(next), false));
+  const show = pagedList(list, (item) => resultNode(item, ctx), {
+    moreText: ctx.t("more"),
+    emptyText: ctx.t("no_results"),
+  });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const q = input.value.trim();
