@@ -95,7 +95,8 @@ def alerts_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Evaluate the alert rules on the changes not judged yet (each change once, across runs), send the
-    new alerts to --alerts-log and --webhook, and list them (with --since: every stored alert since then)."""
+    new alerts, and any an earlier run still owes them, to --alerts-log and --webhook (at least once; the
+    log never twice), and list the new ones (with --since: every stored alert since then)."""
     from rasid.api.changes import alerts, parse_since
     from rasid.store import StoreError
 

@@ -109,6 +109,11 @@ def _watch(
     if alerts is not None:  # rules and URL checked before the first round: a bad file is one line, at once
         rules, log, hook = alerts
         alerter = make_alerter(store, None if rules in (None, "default") else rules, log, hook)
+        try:  # what a crash or a dead endpoint held back last time (the outbox), before the first round
+            alerter.deliver()
+        except StoreError as exc:
+            err_console.print(f"[yellow]problem[/yellow] {exc}; held-back alerts are sent after the next round",
+                              highlight=False, markup=True)
     fetcher = Fetcher(FetchSettings(user_agent=user_agent or DEFAULT_USER_AGENT, timeout=timeout, max_bytes=max_bytes,
                                     per_host_delay=rate_per_host, retries=retries))
     pipeline = default_pipeline()

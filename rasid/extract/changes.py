@@ -102,7 +102,7 @@ def event_summary(record: Mapping[str, Any], incident: bool | None = None) -> di
     killed = record.get("killed") or {}
     evidence = record.get("evidence") or {}
     a1, a2 = record.get("actor1") or {}, record.get("actor2") or {}
-    return {
+    out: dict[str, Any] = {
         "event_type": record.get("event_type") or "",
         "sub_event_type": record.get("sub_event_type") or "",
         "date": record.get("date"),
@@ -120,6 +120,10 @@ def event_summary(record: Mapping[str, Any], incident: bool | None = None) -> di
         # The evidence sentence's span in the article's text (kept for good: `quote_of` reads it).
         "span": [evidence.get("start"), evidence.get("end")],
     }
+    merged = [[m.get("start"), m.get("end")] for m in record.get("more_evidence") or () if isinstance(m, Mapping)]
+    if merged:  # the sentences of reports merged into this event (only then: most events have none)
+        out["merged"] = merged
+    return out
 
 
 def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -160,19 +164,29 @@ def event_changes(
     new: Sequence[tuple[str, str, dict[str, Any]]],
     *,
     replaces: int | None = None,
+    texts: tuple[str, str] | None = None,
 ) -> list[Change]:
     """The changes between an article's events as stored (`old`) and as written now (`new`), each
     (event key, fingerprint, summary). With `replaces`, `old` are the events of the article this one
     replaces (a page that changed): a matched event is `event_changed` under its new key (its old
     key withdrawn, `replaced_by` the new one); otherwise the same article was analysed again.
+    An old event left unmatched whose sentence a new event now holds among its merged reports is
+    withdrawn as `merged_into` that event (the same article: by the sentence's span; a new version of
+    the page: by its words, `texts` being the old and the new article's text).
     Withdrawals come first, so a key reused by another event ends with that event's change."""
     pairs, gone, added = _pair(old, new, by_fingerprint=replaces is None)
     out: list[Change] = []
     for i in gone:
         key, _fp, summary = old[i]
-        out.append(Change("event_withdrawn", event_key=key, article_id=_article_of(key), before=summary,
-                          after={"reason": "not in the new version of the page" if replaces is not None
-                                 else "not found when the article was analysed again"}))
+        into = _merged_into(summary, new, texts)
+        if into is not None:  # its sentence is now one of the reports of another event
+            why = {"reason": f"merged into event {into}" + (" of the new version of the page" if replaces is not None
+                                                            else " when the article was analysed again"),
+                   "merged_into": into}
+        else:
+            why = {"reason": "not in the new version of the page" if replaces is not None
+                   else "not found when the article was analysed again"}
+        out.append(Change("event_withdrawn", event_key=key, article_id=_article_of(key), before=summary, after=why))
     for i, j in pairs:
         old_key, _fp, old_summary = old[i]
         new_key, _fp2, new_summary = new[j]
@@ -191,6 +205,27 @@ def event_changes(
         key, _fp, summary = new[j]
         out.append(Change("event_added", event_key=key, article_id=article_id, after=summary))
     return out
+
+
+def _sentence(text: str, span: Sequence[Any]) -> str | None:
+    if len(span) != 2 or not all(isinstance(x, int) for x in span):
+        return None
+    return " ".join(text[span[0] : span[1]].split()) or None
+
+
+def _merged_into(
+    summary: Mapping[str, Any], new: Sequence[tuple[str, str, dict[str, Any]]], texts: tuple[str, str] | None
+) -> str | None:
+    """The key of the new event that took this old event's sentence among its merged reports, if any."""
+    span = list(summary.get("span") or ())
+    want = _sentence(texts[0], span) if texts is not None else None
+    if texts is not None and want is None:
+        return None
+    for key, _fp, candidate in new:
+        for merged in candidate.get("merged") or ():
+            if (merged == span) if texts is None else (_sentence(texts[1], merged) == want):
+                return key
+    return None
 
 
 def review_change(

@@ -36,6 +36,10 @@ _INSERT = (
     f" VALUES ({', '.join('?' * (len(_COLUMNS) + 5))})"
 )
 _UPDATE = f"UPDATE events SET {', '.join(c + ' = ?' for c in _COLUMNS)}, review = ? WHERE id = ?"
+_UPDATE_RECORD = f"UPDATE events SET {', '.join(c + ' = ?' for c in _COLUMNS)}, review = ?, record = ? WHERE id = ?"
+# The `special` reason of the events of a page version that a newer version of the page replaced
+# (`rasid watch`, `watch_versions`): kept, citable, withdrawn from the change feed, left out of the exports.
+SUPERSEDED = "superseded"
 
 
 def reviews_of_article(store: Any, article_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -98,27 +102,72 @@ def index_events(store: Any, article_id: int, doc: Document) -> None:
     article analysed again, or a new version of a page (`meta.watch.previous`), the events changed
     (a toll that rose) and withdrawn, compared with those stored.
     """
-    old = _stored_summaries(store, article_id)
+    old, stored_before = _stored_summaries(store, article_id)
     store.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
     replaces = None  # the article of the page's previous version, when this is a new version's first analysis
-    if not old and (previous := _replaced_article(doc, article_id)) is not None:
-        old, replaces = _stored_summaries(store, previous), previous
+    previous = _replaced_article(doc, article_id)
+    if not old and previous is not None:
+        old, replaces = _stored_summaries(store, previous)[0], previous
+    # An old page version analysed again (a first analysis is never superseded: nothing names it yet).
+    superseded = stored_before and bool(doc.events) and is_superseded(store, article_id)
     new: list[tuple[str, str, dict[str, Any]]] = []
     rows = []
     reviews = reviews_of_article(store, article_id) if doc.events else {}
     for i, event in enumerate(doc.events):
         record = event_record(event)
         fp = fingerprint(record)
+        if superseded:
+            _mark_superseded(record)
         effective, status = reviewed_record(record, reviews.get(fp)) if reviews else (record, None)
         columns = filter_columns(effective)
         rows.append(
             (article_id, i, *(columns[c] for c in _COLUMNS), doc.source, status, pack_record(_encode_record(record)))
         )
-        if status != "rejected":
+        if status != "rejected" and not superseded:
             new.append((f"{article_id}-{i}", fp, event_summary(effective, bool(columns["incident"]))))
     if rows:
         store.executemany(_INSERT, rows)
-    record_changes(store, event_changes(article_id, old, new, replaces=replaces))
+    if previous is not None:
+        supersede_events(store, previous)
+    texts = (store.get_text(replaces), doc.text) if replaces is not None and old else None
+    record_changes(store, event_changes(article_id, old, new, replaces=replaces, texts=texts))
+
+
+def is_superseded(store: Any, article_id: int) -> bool:
+    """Whether a newer version of the page replaced this article (`watch_versions`)."""
+    return bool(store.query(
+        "SELECT 1 FROM watch_versions WHERE previous_article_id = ? AND article_id <> ? LIMIT 1", (article_id, article_id)
+    ))  # fmt: skip
+
+
+def _mark_superseded(record: dict[str, Any]) -> bool:
+    """Add the `superseded` reason to a record's `special` (False if it was there already)."""
+    special = list(record.get("special") or [])
+    if SUPERSEDED in special:
+        return False
+    if record.get("special") is None and record.get("background"):
+        special.append("background")  # a record from before `special`: keep why it was left out
+    record["special"] = [*special, SUPERSEDED]
+    return True
+
+
+def supersede_events(store: Any, article_id: int) -> int:
+    """Mark the events of `article_id`, a page version a newer one replaced, `superseded` (a `special`
+    reason: no incident, left out of the exports, the API and the map unless `--all`); how many were
+    marked. Their withdrawal is written to the change feed by `event_changes` (`replaced_by`)."""
+    rows = store.query("SELECT id, record FROM events WHERE article_id = ?", (article_id,))
+    reviews = reviews_of_article(store, article_id) if rows else {}
+    updates = []
+    for row_id, text in rows:
+        record = load_record(text)
+        if not _mark_superseded(record):
+            continue
+        effective, status = reviewed_record(record, reviews.get(fingerprint(record)))
+        columns = filter_columns(effective)
+        updates.append((*(columns[c] for c in _COLUMNS), status, pack_record(_encode_record(record)), row_id))
+    if updates:
+        store.executemany(_UPDATE_RECORD, updates)
+    return len(updates)
 
 
 def _replaced_article(doc: Document, article_id: int) -> int | None:
@@ -128,23 +177,26 @@ def _replaced_article(doc: Document, article_id: int) -> int | None:
     return int(previous) if isinstance(previous, int) and previous != article_id else None
 
 
-def _stored_summaries(store: Any, article_id: int) -> list[tuple[str, str, dict[str, Any]]]:
-    """(event key, fingerprint, summary) of an article's stored events that stand (not rejected)."""
+def _stored_summaries(store: Any, article_id: int) -> tuple[list[tuple[str, str, dict[str, Any]]], bool]:
+    """(event key, fingerprint, summary) of an article's stored events that stand (not rejected, not
+    superseded), and whether it had any event stored."""
     rows = store.query(
         "SELECT event_index, record, review FROM events WHERE article_id = ? ORDER BY event_index", (article_id,)
     )
     if not rows:
-        return []
+        return [], False
     reviews = reviews_of_article(store, article_id)
     out = []
     for index, text, review in rows:
         if review == "rejected":
             continue
         record = load_record(text)
+        if SUPERSEDED in (record.get("special") or ()):
+            continue  # withdrawn when its page's newer version was stored
         fp = fingerprint(record)
         effective, _status = reviewed_record(record, reviews.get(fp)) if review else (record, None)
         out.append((f"{article_id}-{index}", fp, event_summary(effective)))
-    return out
+    return out, True
 
 
 def _matches(needle: str, *values: Any) -> bool:

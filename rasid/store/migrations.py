@@ -477,4 +477,23 @@ MIGRATIONS: list[str] = [
     DROP TABLE story_keys;
     ALTER TABLE story_keys_v15 RENAME TO story_keys
     """,
+    # 16: alert delivery as an outbox (rasid.watch.alerts): one row per alert and channel (`log`: the
+    # JSONL log, `target` its absolute path; `webhook`: `target` its URL), written in the transaction
+    # that stores the alert; `delivered_at` is NULL until the alert reached that target (then its UTC
+    # time), `problem` why an endpoint refused it for good. Alerts from before have no rows: never sent
+    # again. `watch_versions` by the article a version replaced: is an article superseded (its events
+    # left out of the exports, rasid.extract.event_index). (IF NOT EXISTS: a database whose version was
+    # set back, as in the migration tests.)
+    """
+    CREATE TABLE IF NOT EXISTS alert_outbox (
+        alert_id INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        target TEXT NOT NULL,
+        delivered_at TEXT,
+        problem TEXT,
+        PRIMARY KEY (alert_id, channel, target)
+    );
+    CREATE INDEX IF NOT EXISTS alert_outbox_pending ON alert_outbox(channel, target, delivered_at, alert_id);
+    CREATE INDEX IF NOT EXISTS watch_versions_previous ON watch_versions(previous_article_id)
+    """,
 ]

@@ -1,11 +1,13 @@
 """Alerts: the rules (`rasid.watch.alert_rules`) tried on each new change of the change feed, once.
 
 `Alerter.run()` reads the changes after its cursor (`alert_cursors`, kept in the database), stores the
-alerts they raise (`alerts`, one per change and rule) and moves the cursor, in one transaction: each
-change is judged once, across restarts and beside other readers. Then, after the commit, the new
-alerts go to the JSONL log and the webhook (`rasid.watch.webhook`); a failure there is reported (one
-line) and never stops the caller. Every alert carries its evidence: the article, the event or story,
-and the sentence quoted with its span in the article's text.
+alerts they raise (`alerts`, one per change and rule), owes each to the JSONL log and the webhook
+(`alert_outbox`, `rasid.watch.outbox`) and moves the cursor, in one transaction: each change is judged
+once, across restarts and beside other readers. Then `deliver()` sends what is owed, the new alerts and
+any a crash or a dead endpoint held back, and marks them delivered (at least once; the log never twice,
+`rasid.watch.webhook` posts); a failure there is reported (one line), kept for the next delivery, and
+never stops the caller. Every alert carries its evidence: the article, the event or story, and the
+sentence quoted with its span in the article's text.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from rasid.extract.changes import now, quote_of
 from rasid.watch.alert_rules import Rule
+from rasid.watch.outbox import add_to_outbox, append_lines, log_target, logged_ids, mark_delivered, pending
 from rasid.watch.webhook import Webhook
 
 CURSOR = "alerts"
@@ -135,15 +138,77 @@ class Alerter:
     cursor: str = CURSOR
 
     def run(self) -> list[dict[str, Any]]:
-        """Judge every change after the cursor; the alerts raised (stored, then logged and posted)."""
+        """Judge every change after the cursor; the alerts raised (stored, then delivered with whatever
+        earlier runs still owe to this alerter's log and webhook)."""
         raised: list[dict[str, Any]] = []
         while True:
             batch, more = self._evaluate_batch()
             raised += batch
             if not more:
                 break
-        self._deliver(raised)
+        self.deliver()
         return raised
+
+    def _targets(self) -> list[tuple[str, str]]:
+        out = [("log", log_target(self.log))] if self.log is not None else []
+        return out + ([("webhook", self.webhook.url)] if self.webhook is not None else [])
+
+    def deliver(self) -> int:
+        """Send every alert owed to this alerter's log and webhook (`alert_outbox`), oldest first, and
+        mark each delivered once it got there: those just raised and those a crash, an unwritable log or
+        a dead endpoint held back (call it at start-up too). The log skips ids already in it. How many
+        deliveries were made. A failure is one `on_problem` line; the rest waits for the next call."""
+        when = {r.id: r.when for r in self.rules}
+        every = dict(self._targets())
+        open_targets = dict(every)
+        done = 0
+        while open_targets:
+            sent: dict[str, tuple[list[int], list[int]]] = {}  # channel: (delivered, refused for good)
+            for channel, target in list(open_targets.items()):
+                owed = pending(self.store, channel, target, BATCH, when)
+                stop = False
+                if owed:
+                    send = self._to_log if channel == "log" else self._to_webhook
+                    delivered, refused, stop = send(owed)
+                    sent[channel] = (delivered, refused)
+                if not owed or stop or len(owed) < BATCH:
+                    del open_targets[channel]
+            if not sent:
+                break
+            with self.store.transaction():  # one write for both channels: a crash before it re-sends (log: skipped)
+                for channel, (delivered, refused) in sent.items():
+                    mark_delivered(self.store, channel, every[channel], delivered)
+                    mark_delivered(self.store, channel, every[channel], refused, problem="refused by the endpoint")
+                    done += len(delivered) + len(refused)
+        return done
+
+    def _to_log(self, owed: list[dict[str, Any]]) -> tuple[list[int], list[int], bool]:
+        assert self.log is not None
+        try:
+            present = logged_ids(self.log, owed[0]["id"])
+            append_lines(self.log, [a for a in owed if a["id"] not in present])
+        except OSError as exc:
+            self.on_problem(f"{self.log}: cannot write the alerts log ({exc.strerror or exc}); {len(owed)} alert(s)"
+                            " kept in the database and written when it can be (`rasid alerts`, the next round)")
+            return [], [], True
+        return [a["id"] for a in owed], [], False
+
+    def _to_webhook(self, owed: list[dict[str, Any]]) -> tuple[list[int], list[int], bool]:
+        assert self.webhook is not None
+        delivered: list[int] = []
+        refused: list[int] = []
+        for n, alert in enumerate(owed):
+            problem, later = self.webhook.send(alert)
+            if problem is None:
+                delivered.append(alert["id"])
+            elif not later:
+                refused.append(alert["id"])
+                self.on_problem(problem + "; the endpoint refuses it: not posted again")
+            else:  # the endpoint is down: the round is not held up by every other alert
+                left = len(owed) - n
+                self.on_problem(f"{problem}; {left} alert(s) kept and posted again next time")
+                return delivered, refused, True
+        return delivered, refused, False
 
     def _evaluate_batch(self) -> tuple[list[dict[str, Any]], bool]:
         store = self.store
@@ -177,25 +242,6 @@ class Alerter:
             (at, change.id, rule.id, change.kind, message, text),
         )
         found = self.store.query("SELECT id FROM alerts WHERE change_id = ? AND rule = ?", key)
+        add_to_outbox(self.store, int(found[0][0]), self._targets())
         return {"id": int(found[0][0]), "at": at, "rule": rule.id, "when": rule.when, "kind": change.kind,
                 "message": message, "change_id": change.id, "change_at": change.at, "evidence": dict(evidence)}
-
-    def _deliver(self, raised: Sequence[dict[str, Any]]) -> None:
-        if not raised:
-            return
-        if self.log is not None:
-            try:
-                with open(self.log, "a", encoding="utf-8") as out:
-                    for alert in raised:
-                        out.write(json.dumps(alert, ensure_ascii=False, default=str) + "\n")
-            except OSError as exc:
-                self.on_problem(f"{self.log}: cannot write the alerts log ({exc.strerror or exc}); "
-                                f"{len(raised)} alert(s) kept in the database only (`rasid alerts`)")
-        if self.webhook is not None:
-            for n, alert in enumerate(raised):
-                problem = self.webhook.post(alert)
-                if problem is not None:  # the endpoint is down: the round is not held up by every other alert
-                    left = len(raised) - n - 1
-                    self.on_problem(problem + (f"; {left} more alert(s) of this round not posted (kept in the database)"
-                                               if left else ""))
-                    break

@@ -139,18 +139,22 @@ def test_alerts_judge_each_change_once_across_a_restart(analysed: str, tmp_path:
     rules = tmp_path / "rules.yaml"
     rules.write_text("version: 1\nrules:\n  - id: any-dead\n    when: killed\n    min_killed: 1\n"
                      "  - id: first-here\n    when: actor_first_in_place\n", encoding="utf-8")
+    log = tmp_path / "missing" / "alerts.jsonl"  # cannot be written at first: the alerts wait in the outbox
     store = open_store(analysed)
     try:
-        first = Alerter(store, load_rules(rules)).run()
+        first = Alerter(store, load_rules(rules), log=log).run()
     finally:
         store.close()
     assert ("any-dead", "1-0") in {(a["rule"], a["evidence"]["event"]) for a in first}
     assert all(a["evidence"]["article_id"] for a in first)
+    log.parent.mkdir()
     store = open_store(analysed)  # a restart
     try:
-        assert Alerter(store, load_rules(rules)).run() == []
+        assert Alerter(store, load_rules(rules), log=log).run() == []
         stored = store.query("SELECT rule, change_id, evidence FROM alerts ORDER BY id")
         assert len(stored) == len(first)
         assert json.loads(stored[0][2])["article_id"] == first[0]["evidence"]["article_id"]
+        assert store.query("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL") == [(0,)]
     finally:
         store.close()
+    assert [json.loads(line)["id"] for line in log.read_text(encoding="utf-8").splitlines()] == [a["id"] for a in first]

@@ -87,7 +87,7 @@ def test_an_older_postgresql_database_lists_the_same_entities(tmp_path: Path, pg
             conn.execute(statement)
     assert runner.invoke(app, ["entities", "--json", "--db", pg_url]).output == entities
     with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT version FROM rasid_schema").fetchone() == (15,)
+        assert conn.execute("SELECT version FROM rasid_schema").fetchone()[0] >= 15
         assert conn.execute("SELECT COUNT(*) FROM mentions WHERE attrs_id IS NULL").fetchone() == (0,)
     # and new articles are indexed into the migrated tables, sharing the attributes rows
     (folder / "c.txt").write_text(REPORT_SHELLING.replace("الميدان", "الشعار"), encoding="utf-8")

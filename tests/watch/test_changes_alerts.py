@@ -4,6 +4,8 @@ alert once, across a restart; alerts go to a JSONL log and to a webhook that fai
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -206,3 +208,223 @@ def test_watch_refuses_a_bad_rules_file_in_one_line(server: FixtureServer, tmp_p
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert str(bad) in lines[0] and "rule 2 (many-dead)" in lines[0] and "min_killed" in lines[0]
+
+
+def test_a_replaced_page_versions_events_leave_the_exports_api_and_map(
+    server: FixtureServer, tmp_path: Path, pipeline: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from rasid.api.events import EventFilter, event_points, iter_events, query_events
+    from rasid.cli import app
+    from rasid.extract.event_index import SUPERSEDED
+
+    db = tmp_path / "w.db"
+    _publish(server, FIRST, MORNING)
+    run = Run(db, pipeline, [Source(server.base + "/feed.xml", "عنب بلدي")])
+    assert run.poll().stored == 1, run.problems
+    old_key = f"{run.stored[0].article_id}-0"
+    assert [e["id"] for e in iter_events(run.store, EventFilter())] == [old_key]
+    _publish(server, SECOND, EVENING)
+    assert run.poll().stored == 1, run.problems
+    new_key = f"{run.stored[-1].article_id}-0"
+    # By default only the newest version's event: the exports, the API's pages and the map.
+    assert [e["id"] for e in iter_events(run.store, EventFilter())] == [new_key]
+    assert [e["id"] for e in query_events(run.store, EventFilter()).items] == [new_key]
+    assert [p[0] for p in event_points(run.store, EventFilter())] == [new_key]
+    every = {e["id"]: e for e in iter_events(run.store, EventFilter(include_all=True))}
+    assert set(every) == {old_key, new_key}
+    assert SUPERSEDED in every[old_key]["special"] and SUPERSEDED not in (every[new_key].get("special") or [])
+    # Analysing the old version again (a stage retried) keeps it superseded, and changes nothing in the feed.
+    count = run.rows("SELECT count(*) FROM changes")
+    with run.store.transaction():
+        index_events(run.store, run.stored[0].article_id, run.store.load_document(run.stored[0].article_id))
+    assert run.rows("SELECT count(*) FROM changes") == count
+    assert [e["id"] for e in iter_events(run.store, EventFilter())] == [new_key]
+    # The story holds both versions; the outlet's toll is its latest (7), not a contradiction with itself.
+    story = run.rows("SELECT story_id FROM story_articles WHERE article_id = ?", run.stored[-1].article_id)[0][0]
+    run.store.close()
+    cli = CliRunner()
+    table = cli.invoke(app, ["events", "--db", str(db), "--format", "csv", "--all"])
+    assert table.exit_code == 0, table.output
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(table.stdout))}
+    assert rows[old_key]["special"].endswith(SUPERSEDED) and rows[new_key]["special"] == ""
+    plain = cli.invoke(app, ["events", "--db", str(db), "--format", "jsonl"])
+    assert [json.loads(line)["id"] for line in plain.stdout.splitlines()] == [new_key]
+    shown = cli.invoke(app, ["story", str(story), "--db", str(db), "--json"])
+    assert shown.exit_code == 0, shown.output
+    view = json.loads(shown.stdout)
+    assert (view["outlets"], view["holders"], view["contradictions"]) == (["عنب بلدي"], ["عنب بلدي ← مصادر محلية"], 0)
+    killed = next(f for f in view["facts"] if f["fact"] == "killed.civilians")
+    assert (killed["status"], killed["updated_by"]) == ("updated", ["عنب بلدي ← مصادر محلية"])
+
+
+class _HangingEndpoint:
+    """A webhook endpoint on localhost whose first post never gets an answer (until `release`), then 200."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+        self.got_first = threading.Event()
+        self.released = threading.Event()
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                endpoint.bodies.append(body)
+                if len(endpoint.bodies) == 1:
+                    endpoint.got_first.set()
+                    endpoint.released.wait(60)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self) -> None:
+        self.released.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+TWO_RULES = RULES + """  - id: any-dead
+    when: killed
+    min_killed: 1
+"""
+
+
+def test_alerts_killed_between_commit_and_delivery_are_delivered_after_a_restart(
+    server: FixtureServer, tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(TWO_RULES, encoding="utf-8")
+    _publish(server, SECOND, MORNING)  # seven killed in Idlib: both rules fire
+    db, log = tmp_path / "w.db", tmp_path / "alerts.jsonl"
+    endpoint = _HangingEndpoint()
+    try:
+        options = ["--alert-rules", str(rules), "--alerts-log", str(log), "--webhook", endpoint.url]
+        command = [sys.executable, "-m", "rasid.cli", "watch", server.base + "/feed.xml", "--db", str(db), "--once",
+                   "--rate-per-host", "0", *options]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            assert endpoint.got_first.wait(120), "the watcher never posted an alert"
+            # Stored and committed, written to the log, but not marked delivered: the process dies here.
+            store = open_store(str(db))
+            try:
+                ids = [r[0] for r in store.query("SELECT id FROM alerts ORDER BY id")]
+                assert len(ids) == 2
+                assert store.query("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL") == [(4,)]
+            finally:
+                store.close()
+            process.kill()  # SIGKILL
+            process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(30)
+        assert process.returncode == -9
+        assert [json.loads(line)["id"] for line in log.read_text(encoding="utf-8").splitlines()] == ids
+        endpoint.released.set()
+        before_restart = len(endpoint.bodies)
+        again = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        assert "alert [" not in again.stderr  # nothing new raised: only the held-back ones delivered
+    finally:
+        endpoint.close()
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [a["id"] for a in lines] == ids  # exactly once in the log
+    posted = [json.loads(b) for b in endpoint.bodies[before_restart:]]
+    assert sorted(p["id"] for p in posted) == ids  # at least once at the webhook: every id after the restart
+    assert {p["id"]: p for p in posted} == {a["id"]: a for a in lines}  # the same payload as the log line
+    store = open_store(str(db))
+    try:
+        assert store.query("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL") == [(0,)]
+    finally:
+        store.close()
+
+
+def test_an_unwritable_log_and_a_torn_line_are_made_good_by_the_next_delivery(
+    server: FixtureServer, tmp_path: Path, pipeline: Any, rules: Path
+) -> None:
+    _publish(server, SECOND, MORNING)
+    run = Run(tmp_path / "w.db", pipeline, [Source(server.base + "/feed.xml", "عنب بلدي")])
+    assert run.poll().stored == 1, run.problems
+    log = tmp_path / "later" / "alerts.jsonl"  # its folder does not exist yet
+    problems: list[str] = []
+    alerter = Alerter(run.store, load_rules(rules), log=log, on_problem=problems.append)
+    raised = alerter.run()
+    assert len(raised) == 1 and not log.exists()
+    assert len(problems) == 1 and str(log) in problems[0] and "\n" not in problems[0]
+    assert run.rows("SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL") == [(1,)]
+    log.parent.mkdir()
+    log.write_text('{"id": 99, "message": "cut sh', encoding="utf-8")  # a line a crash cut short
+    assert alerter.deliver() == 1
+    assert alerter.deliver() == 0  # delivered: not again
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == '{"id": 99, "message": "cut sh' and [json.loads(x)["id"] for x in lines[1:]] == [raised[0]["id"]]
+    # Marked undelivered again (as after a crash before the mark): the log already holds it, so no second line.
+    with run.store.transaction():
+        run.store.execute("UPDATE alert_outbox SET delivered_at = NULL")
+    assert alerter.deliver() == 1
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 2
+    run.store.close()
+
+
+# Written for these tests: one report of two shellings, of two towns.
+TWO_TOWNS = ("قصفت طائرات حربية صباح اليوم بلدة كفرنبل في ريف إدلب الجنوبي، ما أدى إلى مقتل ثلاثة مدنيين.\n\n"
+             "وفي سياق متصل، قصفت طائرات حربية بلدة معرة النعمان في ريف إدلب، ما أدى إلى مقتل مدنيين اثنين.")
+
+
+def test_an_event_merged_into_another_by_a_new_analysis_is_withdrawn_as_merged(
+    server: FixtureServer, tmp_path: Path, pipeline: Any
+) -> None:
+    from dataclasses import replace
+
+    _publish(server, TWO_TOWNS, MORNING)
+    run = Run(tmp_path / "w.db", pipeline, [Source(server.base + "/feed.xml", "عنب بلدي")])
+    assert run.poll().stored == 1, run.problems
+    article = run.stored[0].article_id
+    doc = run.store.load_document(article)
+    assert len(doc.events) == 2
+    first, second = doc.events
+    # An analysis (a newer Rasid, a stage retried) that reads the second report as part of the first.
+    merged = replace(first, fields={**first.fields, "more_evidence": [second.fields["evidence"]]})
+    with run.store.transaction():
+        index_events(run.store, article, doc.evolve(events=(merged,)))
+    withdrawn = _changes(run, "event_withdrawn")
+    assert [(w[0], json.loads(w[3])["merged_into"]) for w in withdrawn] == [(f"{article}-1", f"{article}-0")]
+    assert "merged into event" in json.loads(withdrawn[0][3])["reason"]
+    # Back as two events (added), then one dropped without being merged: withdrawn as not found.
+    with run.store.transaction():
+        index_events(run.store, article, doc)
+    assert [a[0] for a in _changes(run, "event_added")][-1] == f"{article}-1"
+    with run.store.transaction():
+        index_events(run.store, article, doc.evolve(events=(first,)))
+    last = _changes(run, "event_withdrawn")[-1]
+    assert last[0] == f"{article}-1" and "merged_into" not in json.loads(last[3])
+    assert json.loads(last[3])["reason"] == "not found when the article was analysed again"
+    run.store.close()
+
+
+def test_a_sentence_merged_in_a_new_page_version_is_found_by_its_words() -> None:
+    from rasid.extract.changes import event_changes
+
+    old_text = "قصف على كفرنبل. وقتل خمسة في القصف."
+    new_text = "عاجل: قصف على كفرنبل. وقتل خمسة في القصف."
+    base = {"event_type": "Explosions/Remote violence", "date": "2015-08-02", "place_id": "p1", "fatalities": 3}
+    old = [("1-0", "a", {**base, "span": [0, 15]}), ("1-1", "b", {**base, "place_id": "p2", "span": [16, 35]})]
+    new = [("2-0", "c", {**base, "span": [6, 21], "merged": [[22, 41]]})]
+    changes = event_changes(2, old, new, replaces=1, texts=(old_text, new_text))
+    gone = {c.event_key: c.after for c in changes if c.kind == "event_withdrawn"}
+    assert gone["1-1"]["merged_into"] == "2-0" and "new version" in gone["1-1"]["reason"]
+    assert gone["1-0"]["replaced_by"] == "2-0"
+    # A sentence that was not merged anywhere: gone from the page.
+    moved = [("2-0", "c", {**base, "span": [6, 21], "merged": [[6, 21]]})]
+    lost = {c.event_key: c.after for c in event_changes(2, old, moved, replaces=1, texts=(old_text, new_text))
+            if c.kind == "event_withdrawn"}
+    assert "merged_into" not in lost["1-1"] and lost["1-1"]["reason"] == "not in the new version of the page"
