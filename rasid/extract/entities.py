@@ -83,7 +83,8 @@ def _title_nationalities() -> tuple[dict[str, Any], ...]:
 
     import yaml
 
-    raw = yaml.safe_load(resources.files("rasid.knowledge").joinpath("data/titles.yaml").read_text("utf-8"))
+    text = resources.files("rasid.knowledge").joinpath("data/titles.yaml").read_text("utf-8")
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return tuple(raw.get("nationalities", []))
 
 

@@ -218,9 +218,10 @@ _NUMBER_SHAPE = re.compile(r"[\d.,/:\-]+")
 @functools.lru_cache(maxsize=1)
 def _char_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """One character of a Unicode punctuation category (P*); a run of punctuation or symbols (P*, S*)."""
-    kinds = [(chr(c), unicodedata.category(chr(c))[0]) for c in range(sys.maxunicode + 1)]
-    marks = "".join(re.escape(c) for c, k in kinds if k == "P")
-    symbols = "".join(re.escape(c) for c, k in kinds if k == "S")
+    # Every code point's two-letter category in one string built in C (a Python loop: ~0.3 s a process).
+    kinds = "".join(map(unicodedata.category, map(chr, range(sys.maxunicode + 1))))
+    marks = "".join(re.escape(chr(m.start() // 2)) for m in re.finditer("P", kinds))
+    symbols = "".join(re.escape(chr(m.start() // 2)) for m in re.finditer("S", kinds))
     return re.compile(f"[{marks}]"), re.compile(f"[{marks}{symbols}]+")
 
 

@@ -60,6 +60,21 @@ def _collector_paused() -> Iterator[None]:
     finally:
         gc.enable()
         gc.collect(1)
+        _freeze_loaded()
+
+
+_FROZEN: list[bool] = []
+
+
+def _freeze_loaded() -> None:
+    """Once per process, after the first batch: move what is alive then (models, lexicons, memos:
+    millions of objects, all kept until exit) out of the collector's sight (`gc.freeze`), so the
+    automatic full collections stop traversing them (~0.5 ms per article on real text). The
+    batch's own articles are freed before this (see `_flush`), and the collection above has just
+    taken any cyclic garbage, so only live objects are frozen."""
+    if not _FROZEN:
+        _FROZEN.append(True)
+        gc.freeze()
 
 
 class AfterStore(Protocol):
@@ -387,6 +402,9 @@ class Ingestor:
     def _flush(self, batch: list[Document], report: IngestReport) -> None:
         with _collector_paused():
             self._flush_batch(batch, report)
+            # Stored: free the articles now, so the collection when the batch ends need not
+            # traverse them (they are the caller's list, emptied for the next batch anyway).
+            batch.clear()
 
     def _flush_batch(self, batch: list[Document], report: IngestReport) -> None:
         fresh, unchanged = self._fresh(batch)

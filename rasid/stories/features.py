@@ -72,17 +72,37 @@ class ArticleFeatures:
         return frozenset(self.actors)
 
 
+def _content_stem(term: str, stop: frozenset[str]) -> str:
+    """The stem a search term counts as, or "" if it is no content word."""
+    if len(term) < 3 or term in stop or any(ch.isdigit() for ch in term):
+        return ""
+    stemmed = stem(term)
+    if len(stemmed) < 2 or stemmed in stop:
+        return ""
+    return stemmed
+
+
+# term -> `_content_stem(term)`, for the stop words it was computed with (a dict lookup per word
+# where the tests above cost ~1 µs each); bounded like the tokenizer's memo.
+_STEMS: dict[str, str] = {}
+_STEMS_STOP: list[frozenset[str]] = []
+_STEMS_LIMIT = 200_000
+
+
 def content_terms(text: str) -> Counter[str]:
     """Stems of content words, plus adjacent-pair bigrams (names and phrases are more specific)."""
     stop = lexicon().stopwords
+    if not _STEMS_STOP or _STEMS_STOP[0] is not stop or len(_STEMS) >= _STEMS_LIMIT:
+        _STEMS.clear()
+        _STEMS_STOP[:] = [stop]
+    memo = _STEMS
     counts: Counter[str] = Counter()
     previous: str | None = None
     for term in search_terms(text):
-        if len(term) < 3 or term in stop or any(ch.isdigit() for ch in term):
-            previous = None
-            continue
-        stemmed = stem(term)
-        if len(stemmed) < 2 or stemmed in stop:
+        stemmed = memo.get(term)
+        if stemmed is None:
+            stemmed = memo[term] = _content_stem(term, stop)
+        if not stemmed:
             previous = None
             continue
         counts[stemmed] += 1

@@ -11,6 +11,9 @@ import yaml
 
 from rasid.text.normalize import normalize_word
 
+# libyaml's parser where installed: the same documents as SafeLoader, ~6x less CPU at start-up (issue 17).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class TextDataError(ValueError):
     """A data file of the text layer is missing or malformed."""
@@ -25,7 +28,7 @@ def read_text(name: str) -> str:
 
 def read_yaml(name: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(read_text(name))
+        data = yaml.load(read_text(name), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise TextDataError(f"rasid/text/data/{name}: invalid YAML ({exc})") from exc
     if not isinstance(data, dict):

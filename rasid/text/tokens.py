@@ -357,8 +357,12 @@ def search_terms(text: str) -> list[str]:
     "الميليشيات الإيرانية" and "ميليشيات ايرانيه" give the same terms.
     """
     out: list[str] = []
+    cache = _CACHE
     for m in _TOKEN_RE.finditer(text):
-        _, _, base_norm, _, is_word, is_chain, _ = _analysis(m.group(), m.lastindex or 0)
-        if is_word and not is_chain:
-            out.append(base_norm.lower())
+        surface = m.group()
+        a = cache.get(surface)  # `_analysis` without a call per token when the form is known
+        if a is None:
+            a = _analysis(surface, m.lastindex or 0)
+        if a[4] and not a[5]:  # a word, not a bare proclitic chain
+            out.append(a[2].lower())
     return out

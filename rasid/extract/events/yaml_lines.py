@@ -35,8 +35,8 @@ class LineList(list[Any]):
     item_lines: list[int]
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader's documents and line marks; libyaml's parser where installed (~6x less CPU)."""
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[LineMap]:
@@ -76,7 +76,7 @@ def read_data_file(name: str, path: str | None, what: str) -> Any:
 
 def load_lines(text: str) -> Any:
     """Parse YAML text; mappings come back as `LineMap`, sequences as `LineList`."""
-    return yaml.load(text, Loader=_LineLoader)  # (a SafeLoader subclass: no arbitrary objects)
+    return yaml.load(text, Loader=_LineLoader)  # (a safe loader: no arbitrary objects)
 
 
 def words(values: Iterable[Any]) -> frozenset[str]:
