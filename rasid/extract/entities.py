@@ -81,10 +81,10 @@ def _title_nationalities() -> tuple[dict[str, Any], ...]:
     """The `nationalities` entries of titles.yaml, read once."""
     from importlib import resources
 
-    import yaml
+    from rasid.serialize import load_yaml
 
     text = resources.files("rasid.knowledge").joinpath("data/titles.yaml").read_text("utf-8")
-    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = load_yaml(text)
     return tuple(raw.get("nationalities", []))
 
 

@@ -7,12 +7,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from rasid.serialize import load_yaml
 from rasid.text.fold import MATCH_LOWER
-
-# libyaml's parser where installed: the same documents as SafeLoader, ~6x less CPU at start-up (issue 17).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _FILE = "stories.yaml"
 
@@ -41,7 +37,7 @@ def norm_phrase(text: str) -> str:
 def read_mapping(file: str) -> dict[str, Any]:
     """The top-level mapping of one YAML file under rasid/stories/data."""
     raw = resources.files("rasid.stories").joinpath("data", file).read_text(encoding="utf-8")
-    data = yaml.load(raw, Loader=_YAML_LOADER)
+    data = load_yaml(raw)
     if not isinstance(data, dict):
         raise LexiconError(f"{file}: expected a mapping at the top level")
     return data

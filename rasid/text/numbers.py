@@ -23,12 +23,8 @@ from itertools import accumulate, compress
 from operator import itemgetter
 from typing import Any, Literal
 
-import yaml
-
+from rasid.serialize import load_yaml
 from rasid.text.fold import NUMBERS, KeptOffsets, fold_with_offsets, fold_word
-
-# libyaml's parser where installed: the same documents as SafeLoader, ~6x less CPU at start-up (issue 17).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Bound = Literal["exact", "at_least", "about", "at_most", "range", "some"]
 Kind = Literal["cardinal", "ordinal", "year", "percent", "dual"]
@@ -250,7 +246,7 @@ def _strict_bounds(values: Any, bounds: dict[tuple[str, ...], str]) -> frozenset
 
 @lru_cache(maxsize=1)
 def lexicon() -> NumberLexicon:
-    raw = yaml.load(resources.files("rasid.text").joinpath("data/numbers.yaml").read_text("utf-8"), Loader=_YAML_LOADER)
+    raw = load_yaml(resources.files("rasid.text").joinpath("data/numbers.yaml").read_text("utf-8"))
     if not isinstance(raw, dict):
         raise ValueError("numbers.yaml: top level must be a mapping")
     words: dict[str, tuple[str, int]] = {}

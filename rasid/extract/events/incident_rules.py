@@ -10,10 +10,8 @@ from typing import Any
 
 import yaml
 
+from rasid.serialize import load_yaml
 from rasid.text.fold import fold_word
-
-# libyaml's parser where installed: the same documents as SafeLoader, ~6x less CPU at start-up (issue 17).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 RULES_PATH = Path(__file__).resolve().parents[1] / "data" / "incident_rules.yaml"
 
@@ -67,7 +65,7 @@ def _phrases(raw: Any, where: str) -> tuple[tuple[str, ...], ...]:
 def read_rules(path: Path = RULES_PATH) -> IncidentRules:
     """The rules of `path`; any unknown or malformed key is an `IncidentRulesError`."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise IncidentRulesError(f"{path}: cannot read the incident rules ({exc})") from exc
     if not isinstance(raw, dict):

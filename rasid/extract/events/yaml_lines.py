@@ -14,6 +14,7 @@ import yaml
 
 from rasid.extract.events.lexicon import EventLexiconError
 from rasid.extract.events.matching import PhraseSet
+from rasid.serialize import safe_yaml_loader
 from rasid.text.normalize import normalize_word
 
 
@@ -35,7 +36,7 @@ class LineList(list[Any]):
     item_lines: list[int]
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _LineLoader(safe_yaml_loader()):  # type: ignore[misc]
     """SafeLoader's documents and line marks; libyaml's parser where installed (~6x less CPU)."""
 
 

@@ -10,12 +10,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from rasid.serialize import load_yaml
 from rasid.text.numbers import fold, tokenize
-
-# libyaml's parser where installed: the same documents as SafeLoader, ~6x less CPU at start-up (issue 17).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -150,7 +146,7 @@ def _need(raw: dict[str, Any], key: str, kind: type) -> Any:
 
 @lru_cache(maxsize=1)
 def time_lexicon() -> TimeLexicon:
-    raw = yaml.load(resources.files("rasid.text").joinpath("data/time.yaml").read_text("utf-8"), Loader=_YAML_LOADER)
+    raw = load_yaml(resources.files("rasid.text").joinpath("data/time.yaml").read_text("utf-8"))
     if not isinstance(raw, dict):
         raise ValueError("time.yaml: top level must be a mapping")
     months = {_phrase(f): int(m) for m, fs in _need(raw, "months", dict).items() for f in fs}
