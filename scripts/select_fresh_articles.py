@@ -11,10 +11,17 @@ war follow (a second tier, needed for Syria: the dev key took most Syrian report
 
     python scripts/select_fresh_articles.py ../shared/data/realnews/saudinewsnet_dev.jsonl.gz \\
         > rasid/eval/keys/realnews_fresh.selection.tsv
+
+A later untouched part takes a name and a seed of its own and also leaves out every article of the
+earlier parts (every `realnews_*` key file):
+
+    python scripts/select_fresh_articles.py ../shared/data/realnews/saudinewsnet_dev.jsonl.gz \\
+        --part fresh2 --seed 20150809 > rasid/eval/keys/realnews_fresh2.selection.tsv
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import random
@@ -37,9 +44,9 @@ def _shingles(text: str) -> set[str]:
     return {" ".join(words[i : i + 5]) for i in range(max(len(words) - 4, 1))}
 
 
-def _read_ids() -> set[str]:
+def _read_ids(key_glob: str) -> set[str]:
     ids: set[str] = set()
-    for path in KEYS.glob("realnews_dev*"):
+    for path in KEYS.glob(key_glob):
         ids.update(re.findall(r"snn-[0-9a-f]{12}", path.read_text(encoding="utf-8")))
     for path in Path(__file__).resolve().parent.glob("*.py"):
         if path.name != Path(__file__).name:
@@ -47,8 +54,9 @@ def _read_ids() -> set[str]:
     return ids
 
 
-def main(path: str) -> None:
-    read_ids = _read_ids()
+def main(path: str, part: str = "fresh", seed: int = SEED) -> None:
+    # the first fresh part was drawn when only the dev key existed: keep its draw reproducible
+    read_ids = _read_ids("realnews_dev*" if part == "fresh" else "realnews_*")
     patterns = {k: re.compile(v) for k, v in COUNTRIES.items()}
     records: list[tuple[int, dict[str, str]]] = []
     with gzip.open(path, "rt", encoding="utf-8") as f:
@@ -76,7 +84,7 @@ def main(path: str) -> None:
             continue
         seen_titles.add(title)
         found[countries[0]].append((tier, record["id"], line_no, record.get("published") or ""))
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     print("id\tline\tpublished\tcountry\tpart")
     for country, quota in QUOTA.items():
         pool = sorted(found[country])
@@ -84,8 +92,13 @@ def main(path: str) -> None:
         # stable sort: first tier before second, late articles first, the shuffled order kept within each
         pool.sort(key=lambda row: (row[0], row[3] < PREFER_FROM))
         for _tier, article_id, line_no, published in pool[:quota]:
-            print(f"{article_id}\t{line_no}\t{published}\t{country}\tfresh")
+            print(f"{article_id}\t{line_no}\t{published}\t{country}\t{part}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus")
+    parser.add_argument("--part", default="fresh")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args()
+    main(args.corpus, args.part, args.seed)
