@@ -31,6 +31,7 @@ from rasid.extract.events.kinds import (
     KILLED,
     VIOLENT_TYPES,
     Acled,
+    Category,
     DateFrom,
     Plover,
     TriggerName,
@@ -165,6 +166,7 @@ def build_candidate(
     if event_type in (Acled.REMOTE_VIOLENCE, Acled.VIOLENCE_AGAINST_CIVILIANS):
         d.actor1, d.actor2 = victims_not_actor1(ctx.view, d.actor1, d.actor2, d.facts, (d.killed, d.injured))
     victims, protest_target = _targets(ctx, d, event_type, sub_type)
+    event_type, sub_type = _one_sided_killing(ctx, d, event_type, sub_type, victims)
     location = _location(ctx, d)
     date, precision, date_from = _date(ctx, d)
     sources, hedge = _sources_and_hedge(ctx, d)
@@ -355,13 +357,45 @@ def _targets(ctx: SentenceContext, d: _Draft, event_type: str, sub_type: str) ->
     return victims, protest_target
 
 
+def _one_sided_killing(
+    ctx: SentenceContext, d: _Draft, event_type: str, sub_type: str, victims: Victims | None
+) -> tuple[str, str]:
+    """Unidentified gunmen killing or hurting people of no armed kind is an attack on civilians, not a
+    battle with one side ("قتل شخص برصاص مسلحين مجهولين", "قتل مسلحون مجهولون مدنيا في هجوم"): the
+    victims are coded as civilians. A fight between named forces that hurt civilians stays a battle."""
+    if event_type != Acled.BATTLES or sub_type != Acled.ARMED_CLASH:
+        return event_type, sub_type
+    if d.actor1 is None or d.actor1.id not in incident_rules().unidentified_actors:
+        return event_type, sub_type
+    civilians = ctx.lex.role_actors.civilians
+    target = d.actor2
+    # (no target, words only ("شخص"), or the civilians themselves)
+    unarmed_target = (
+        target is None or target.name == civilians.name or (target.id is None and target.side is None)
+    )
+    harmed_people = (
+        d.civilians_hit
+        or (target is not None and target.name == civilians.name)
+        or (victims is not None and victims.category in (Category.PERSONS, *CIVILIAN_CATEGORIES))
+    )
+    # (uncounted "fighters" here are the gunmen's own words read as victims: "قتل مسلحون مجهولون مواطنا")
+    fighters_hit = any(c.get("count") for c in (d.killed or {}).get("combatants") or ())
+    if unarmed_target and harmed_people and not fighters_hit:
+        if target is None or target.name != civilians.name:
+            d.actor2 = RoleActor(
+                None, victims.text if victims else None, civilians.side, civilians.inter, civilians.name
+            )
+        return Acled.VIOLENCE_AGAINST_CIVILIANS, Acled.ATTACK
+    return event_type, sub_type
+
+
 def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
     """The most specific place in the segment (or sentence), nearest the trigger."""
     view, lex, main = ctx.view, ctx.lex, d.main
     attr_spans = ctx.attr_spans
     cands = [
-        (p, ps) for p, (ps, _pe) in zip(ctx.places, ctx.place_spans, strict=True)
-        if not any(s <= ps < e for s, e in attr_spans)
+        (p, ps) for p, (ps, pe) in zip(ctx.places, ctx.place_spans, strict=True)
+        if not any(s <= ps < e for s, e in attr_spans) and not _speaking_place(view, lex, ps, pe)
     ]
     in_seg = [c for c in cands if d.lo <= c[1] < d.hi] or cands
     prior = lex.background.place_prior_links
@@ -381,9 +415,11 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
         if not in_seg:
             return None
 
-    def rank(c: tuple[Mention, int]) -> tuple[int, int, int]:
+    titled = {id(p) for p, ps in in_seg if _in_title(view, ps, rules)}
+
+    def rank(c: tuple[Mention, int]) -> tuple[int, int, int, int]:
         gp = int(c[0].attrs.get("geo_precision") or 3)
-        return (id(c[0]) in origins, gp, abs(c[1] - main.start))
+        return (id(c[0]) in origins, id(c[0]) in titled, gp, abs(c[1] - main.start))
 
     best, best_start = min(in_seg, key=rank)
     d.spans["location"] = [Span(best.start, best.end)]
@@ -398,6 +434,19 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
     return Location.of(best)
 
 
+def _speaking_place(view: SentenceView, lex: EventLexicon, start: int, end: int) -> bool:
+    """ "أعلنت أنقرة أن ...", "واشنطن تتهم ...": a place that is the subject of a reporting verb,
+    right before or after it, stands for its government: it says, it is not where the event was."""
+    verbs = lex.attribution.verbs.words
+    before = view.words_before(start, 1)
+    if before and not view.boundary_between(before[0][1], start) and verbs & set(_bare(before[0][2])):
+        return True
+    after = view.words_from(end, 1)
+    return (
+        bool(after) and not view.boundary_between(end, after[0][0]) and bool(verbs & set(_bare(after[0][2])))
+    )
+
+
 _TRANSFER_WORDS = 4
 
 
@@ -408,6 +457,18 @@ def _after_transfer(view: SentenceView, pos: int, rules: IncidentRules) -> bool:
     for phrase in rules.transfer_words:
         n = len(phrase)
         if any(all(phrase[k] in words[i + k] for k in range(n)) for i in range(len(words) - n + 1)):
+            return True
+    return False
+
+
+def _in_title(view: SentenceView, pos: int, rules: IncidentRules) -> bool:
+    """The place at `pos` ends an office's or a command's name ("قيادة عمليات بغداد")."""
+    words = [_bare(w[2]) for w in view.words_before(pos, 2)]
+    if words and view.boundary_between(view.words_before(pos, 1)[0][1], pos):
+        return False
+    for phrase in rules.title_words:
+        n = len(phrase)
+        if len(words) >= n and all(phrase[k] in words[len(words) - n + k] for k in range(n)):
             return True
     return False
 

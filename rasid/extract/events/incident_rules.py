@@ -43,6 +43,7 @@ class IncidentRules:
     part_of_from: frozenset[str]
     transfer_words: tuple[tuple[str, ...], ...]
     direction_words: frozenset[str]
+    title_words: tuple[tuple[str, ...], ...]
 
 
 def _strings(raw: Any, where: str) -> frozenset[str]:
@@ -114,6 +115,7 @@ def read_rules(path: Path = RULES_PATH) -> IncidentRules:
         part_of_from=frozenset(fold_word(w) for w in _strings(raw["part_of_from"], f"{path}: part_of_from")),
         transfer_words=_phrases(raw["transfer_words"], f"{path}: transfer_words"),
         direction_words=frozenset(fold_word(w) for w in _strings(raw["direction_words"], f"{path}: direction_words")),
+        title_words=_phrases(raw["title_words"], f"{path}: title_words"),
     )
 
 

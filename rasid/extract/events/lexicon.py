@@ -277,6 +277,8 @@ class EventLexicon:
     role_actors: RoleActors
     # Clause breaks that count only right after a comma ("، وفي المخا قصفت …").
     comma_clause_breaks: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    # Phrases holding a trigger word that tell no violence ("قنابل مضيئة"): hits inside start nothing.
+    not_event_phrases: PhraseSet = field(default_factory=lambda: PhraseSet(()))
     # Answers of the word tests below, by word: the same words recur in every article.
     _memo: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 

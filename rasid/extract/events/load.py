@@ -71,6 +71,7 @@ def load_event_lexicon(path: str | None = None) -> EventLexicon:
         casualties=_casualty_words(top.sub("casualties")),
         clause_breaks=top.phrases("clause_breaks"),
         comma_clause_breaks=top.phrases("comma_clause_breaks", required=False),
+        not_event_phrases=top.phrases("not_event_phrases", required=False),
         hedging=_hedging(top),
         attribution=_attribution(top.sub("attribution")),
         roles=roles,

@@ -151,6 +151,9 @@ def _incident_facts(view: SentenceView, lex: EventLexicon, facts: list[cas.Casua
 
 def _news_hits(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:
     """The trigger hits that tell news, and those dropped as background."""
+    harmless = view.find(lex.not_event_phrases)
+    if harmless:
+        hits = [h for h in hits if not any(p.start <= h.start < p.end for p in harmless)]
     irrealis = view.find(lex.irrealis)
     negation = lex.negation
     negations = view.find(negation.forms)

@@ -1,0 +1,106 @@
+"""More rules of Arabic war-news writing (issue 14, session 13): flares are no bombs, a new statement
+after a comma is a clause of its own, a capital that speaks and a command's name are not where an
+incident happened, unidentified gunmen killing unarmed people is an attack on civilians, a warning
+reports nothing, and a place told with an earlier cause still places what followed there. Every
+fixture is a short report written for these tests, run through the real text, entity and event stages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from rasid.document import Document
+from rasid.extract.events import event_record
+from rasid.extract.events.incident import is_incident
+from rasid.pipeline import Pipeline
+from rasid.stages import build_pipeline
+
+PUBLISHED = dt.date(2015, 8, 9)
+# Two sources in a sentence of their own: the article reads as a news report.
+SOURCED = " وقال مصدر أمني إن الحادث وقع صباحا. وأفاد شهود عيان بذلك."
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return build_pipeline(["text", "entities", "events"])
+
+
+def incidents(pipeline: Pipeline, text: str) -> list[dict[str, Any]]:
+    doc = pipeline(Document(id="t", text=text + SOURCED, published=PUBLISHED))
+    return [r for r in map(event_record, doc.events) if is_incident(r)]
+
+
+def place(record: dict[str, Any]) -> str | None:
+    loc = record.get("location") or {}
+    return loc.get("name_en") or loc.get("text")
+
+
+def test_illumination_flares_are_no_explosion(pipeline: Pipeline) -> None:
+    assert incidents(pipeline, "أطلق الجيش الإسرائيلي قنابل مضيئة فوق تلال كفر شوبا فجر اليوم.") == []
+    # the same sentence with bombs that hit is one
+    hit = incidents(pipeline, "أطلق الجيش الإسرائيلي قنابل على تلال كفر شوبا فجر اليوم وأصيب راع.")
+    assert [r["event_type"] for r in hit] == ["Explosions/Remote violence"]
+
+
+def test_a_new_statement_after_a_comma_tells_its_own_event(pipeline: Pipeline) -> None:
+    text = "قتل 3 جنود عراقيين بانفجار عبوة ناسفة في مدينة الفلوجة، وذكرت واشنطن أن التحالف نفذ غارات قرب الموصل."
+    got = sorted((r["sub_event_type"], place(r)) for r in incidents(pipeline, text))
+    assert got == [("Air/drone strike", "Mosul"), ("Remote explosive/landmine/IED", "Al Fallujah")]
+    bomb = next(r for r in incidents(pipeline, text) if place(r) == "Al Fallujah")
+    assert (bomb["killed"] or {}).get("best") == 3
+
+
+def test_a_capital_that_speaks_is_not_where_the_attack_was(pipeline: Pipeline) -> None:
+    said = "أعلنت أنقرة أن مسلحين أكرادا هاجموا مركزا للشرطة في مدينة ديار بكر أمس."
+    assert [place(r) for r in incidents(pipeline, said)] == ["Diyarbakır"]
+    # an accusation is a disputed report (not exported), but it is still placed where the attack was
+    accused = "أنقرة تتهم مسلحين أكرادا بالهجوم على مركز للشرطة في مدينة ديار بكر أمس."
+    doc = pipeline(Document(id="t", text=accused + SOURCED, published=PUBLISHED))
+    assert [place(event_record(e)) for e in doc.events] == ["Diyarbakır"]
+    # a capital that is not the subject of a reporting verb is a place like any other
+    assert [place(r) for r in incidents(pipeline, "هاجم مسلحون مركزا للشرطة في أنقرة أمس وقتلوا شرطيا.")] == [
+        "Ankara"
+    ]
+
+
+def test_a_place_in_a_command_name_gives_way_to_the_place_of_the_fight(pipeline: Pipeline) -> None:
+    text = "أعلنت قيادة عمليات بغداد أن قواتها قتلت 12 من عناصر داعش في منطقة الكرمة اليوم."
+    assert [place(r) for r in incidents(pipeline, text)] == ["Garmah"]
+    told = "قتلت القوات الأمنية 5 من عناصر داعش في قضاء هيت بحسب قائد شرطة الأنبار."
+    assert [place(r) for r in incidents(pipeline, told)] == ["Hit"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل شخص برصاص مسلحين مجهولين في مدينة كركوك.",
+        "لقي مدرس مصرعه بنيران مسلحين مجهولين في قضاء المدائن جنوبي بغداد.",
+        "قتل مسلحون مجهولون مواطنا قرب حي الواسطي جنوبي مدينة كركوك.",
+    ],
+)
+def test_unidentified_gunmen_killing_unarmed_people_attack_civilians(pipeline: Pipeline, text: str) -> None:
+    (event,) = incidents(pipeline, text)
+    assert (event["event_type"], event["sub_event_type"]) == ("Violence against civilians", "Attack")
+    assert event["actor1"]["id"] == "unidentified_armed_group"
+    assert event["actor2"]["name"].startswith("Civilians")
+
+
+def test_gunmen_who_kill_soldiers_still_fight_a_battle(pipeline: Pipeline) -> None:
+    (event,) = incidents(pipeline, "قتل مسلحون مجهولون جنديين في هجوم على نقطة للجيش في مدينة كركوك.")
+    assert event["event_type"] == "Battles"
+
+
+def test_a_warning_against_attacks_reports_none(pipeline: Pipeline) -> None:
+    text = "حذرت الحكومة طرفي الصراع في مدينة سبها من مغبة الاستمرار في استهداف المدنيين."
+    assert incidents(pipeline, text) == []
+
+
+def test_a_place_told_with_the_earlier_capture_places_the_abduction(pipeline: Pipeline) -> None:
+    text = "خطف تنظيم داعش نحو 230 مدنيا بعد استيلائه على بلدة القريتين في ريف حمص أمس."
+    abductions = [
+        r for r in incidents(pipeline, text) if r["sub_event_type"] == "Abduction/forced disappearance"
+    ]
+    assert [place(r) for r in abductions] == ["Al Qaryatayn"]
