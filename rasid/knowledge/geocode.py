@@ -799,6 +799,11 @@ def _resolve(
         # Linking: "حي الخالدية بحلب", "البوابية بريف حلب الجنوبي", "الأتارب غربي محافظة حلب".
         if not (cur.linked and adjacent):
             cur.linked = False
+    for atom in atoms:
+        # "في جبهتي بلة والعند": a name joined by و to a word or two after في/ب (an unknown place, a
+        # list noun) is in the same place phrase, so after the locative as well.
+        if atom.clitics.startswith("و") and not atom.locative and _LOCATIVE_LIST.search(text, 0, atom.phrase_start):
+            atom.locative = True
 
     # Group atoms: a chain of coordinated atoms followed by a linked container chain.
     groups: list[tuple[list[_Atom], list[_Atom]]] = []
@@ -841,6 +846,9 @@ def _resolve(
     if evidence and len(evidence) > 1:  # only a text naming two countries can have a stray place
         results = [r for r in results if not _stray(r[2], evidence)]
     return results
+
+
+_LOCATIVE_LIST = re.compile(r"(?:^|\s)(?:في|ب|الى|إلى)\s+(?:[^\s،,.؛:]+\s+){1,2}و?$")
 
 
 def _acceptable(atom: _Atom, lex: _Lexicon, accept_all: bool, has_container: bool) -> bool:

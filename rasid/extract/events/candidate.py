@@ -317,8 +317,12 @@ def _resolve_type(ctx: SentenceContext, d: _Draft) -> tuple[str, str]:
             Resolution(
                 view, lex, trig, d.actor1, d.killed, d.injured, d.civilians_hit, comb_hit, d.main.form,
                 tuple(a for a in d.assoc if a.joins in (None, 1)),
+                start=d.main.start,
             )
         )
+    if sub_type == Acled.DISRUPTED_WEAPONS and trig.sub_event_type != sub_type and d.actor1 is None:
+        # a bomb made safe ("فككت فرق الهندسة في الجيش 15 عبوة"): the force read as the bomb's target defused it
+        d.actor1, d.actor2 = d.actor2, None
     if d.actor1 and d.actor2 and d.actor1.id and d.actor1.id == d.actor2.id:
         d.actor2 = None  # one actor is not both sides of its own act
     if trig.name == TriggerName.TERRITORY:

@@ -29,6 +29,7 @@ class Acled:
     PROTEST_WITH_INTERVENTION: Final = "Protest with intervention"
     EXCESSIVE_FORCE: Final = "Excessive force against protesters"
     TRANSFER_OF_TERRITORY: Final = "Non-violent transfer of territory"
+    DISRUPTED_WEAPONS: Final = "Disrupted weapons use"
     OTHER: Final = "Other"
 
 
@@ -51,7 +52,7 @@ ACLED_EVENT_TYPES: Final[dict[str, frozenset[str]]] = {
             "Agreement",
             "Arrests",
             "Change to group/activity",
-            "Disrupted weapons use",
+            Acled.DISRUPTED_WEAPONS,
             "Headquarters or base established",
             "Looting/property destruction",
             Acled.TRANSFER_OF_TERRITORY,

@@ -104,6 +104,7 @@ class ResolveRules:
     downing: PhraseSet = field(default_factory=lambda: PhraseSet(()))  # "أسقط": an aircraft shot down
     aircraft: PhraseSet = field(default_factory=lambda: PhraseSet(()))  # "الطيران المروحي": bombing is an air strike
     bombardment: frozenset[str] = frozenset()  # the shelling forms an aircraft word makes an air strike
+    defusing: PhraseSet = field(default_factory=lambda: PhraseSet(()))  # "تفكيك": a bomb made safe
 
 
 @dataclass(frozen=True, slots=True)

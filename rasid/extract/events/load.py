@@ -205,6 +205,7 @@ def _resolve_rules(sec: Reader) -> ResolveRules:
         downing=sec.phrases("downing", required=False),
         aircraft=sec.phrases("aircraft", required=False),
         bombardment=sec.words("bombardment", required=False),
+        defusing=sec.phrases("defusing", required=False),
     )
     sec.finish()
     return rules

@@ -31,6 +31,7 @@ class Resolution:
     combatants_hit: bool  # fighters among the killed or hurt
     form: str = ""  # the trigger's form as matched (folded)
     allies: tuple[RoleActor, ...] = ()  # actors acting with actor1
+    start: int = -1  # where the trigger stands in the folded sentence
 
 
 Resolver = Callable[[Resolution], "tuple[str, str] | None"]
@@ -74,6 +75,27 @@ def _attack(r: Resolution) -> tuple[str, str] | None:
     """An attack ("هجوم", "هاجم", not "اشتباكات") that hurt civilians only is an attack on civilians."""
     if r.civilians_hit and not r.combatants_hit and r.form in r.lex.resolve.attack_forms.words:
         return Acled.VIOLENCE_AGAINST_CIVILIANS, Acled.ATTACK
+    return None
+
+
+# Words a defusing verb may stand from the bomb word, in its clause ("فككت فرق الهندسة في الجيش 15 عبوة").
+_DEFUSE_WINDOW = 6
+
+
+@resolver("defused")
+def _defused(r: Resolution) -> tuple[str, str] | None:
+    """A bomb found and made safe ("تفكيك 15 عبوة ناسفة", "أبطلت مفعول قنبلة", "تدمير خمس عجلات
+    مفخخة") is a disrupted weapons use, not an explosion, unless people were hurt."""
+    if r.start < 0 or any(x and (x.get("total") or x.get("reported")) for x in (r.killed, r.injured)):
+        return None
+    view = r.view
+    for verb in view.find(r.lex.resolve.defusing):
+        if (
+            verb.end <= r.start
+            and view.words_between(verb.end, r.start) <= _DEFUSE_WINDOW
+            and view.clause_of(verb.start, weak=True) == view.clause_of(r.start, weak=True)
+        ):
+            return Acled.STRATEGIC, Acled.DISRUPTED_WEAPONS
     return None
 
 

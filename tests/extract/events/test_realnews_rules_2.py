@@ -104,3 +104,22 @@ def test_a_place_told_with_the_earlier_capture_places_the_abduction(pipeline: Pi
         r for r in incidents(pipeline, text) if r["sub_event_type"] == "Abduction/forced disappearance"
     ]
     assert [place(r) for r in abductions] == ["Al Qaryatayn"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تمكنت قوات البيشمركة من تدمير خمس عجلات مفخخة في قضاء سنجار أمس.",
+        "وأبطلت قوات الأمن مفعول قنبلة أخرى عثر عليها في مدينة العريش أمس.",
+        "فككت فرق الهندسة في الجيش العراقي 15 عبوة ناسفة في قضاء هيت أمس.",
+    ],
+)
+def test_a_bomb_made_safe_is_a_disrupted_weapons_use(pipeline: Pipeline, text: str) -> None:
+    (event,) = incidents(pipeline, text)
+    assert (event["event_type"], event["sub_event_type"]) == ("Strategic developments", "Disrupted weapons use")
+
+
+def test_a_bomb_that_kills_while_being_defused_stays_an_explosion(pipeline: Pipeline) -> None:
+    text = "قتل جنديان عراقيان أثناء تفكيك عبوتين ناسفتين في قضاء هيت أمس."
+    (event,) = incidents(pipeline, text)
+    assert (event["event_type"], event["sub_event_type"]) == ("Explosions/Remote violence", "Remote explosive/landmine/IED")
