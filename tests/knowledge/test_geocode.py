@@ -350,3 +350,12 @@ def test_geocode_without_context_skips_an_ambiguous_foreign_village():
     assert geocode("كنعان") is None
     assert geocode("كنعان", context="اشتباكات في بعقوبة بمحافظة ديالى").name_en == "Kanaan"
     assert geocode("حصيبة").country == "Iraq"
+
+
+def test_a_name_joined_by_and_after_an_unknown_place_keeps_the_locative():
+    # "العند" is a place only after في/ب; in "في جبهتي بلة والعند" the في governs the whole list,
+    # though the gazetteer does not know "بلة"
+    for text in ("قتل 22 مسلحا في جبهتي بلة والعند أمس", "قتل 22 مسلحا في بلة والعند أمس"):
+        assert [r.place_id for _s, _e, r in resolve_phrase(text)] == ["ye-anad"], text
+    # with no locative before the list, the word is not read as the place
+    assert resolve_phrase("قال بلة والعند أمس") == []
