@@ -830,6 +830,9 @@ def _resolve(
         if cont and not cont_ok:
             # The would-be container is an ambiguous word on its own: keep the chain alone.
             containers = []
+        if containers and all(_choose(kb, a.ids, a.cue, [], hints).type == "country" for a in chain):
+            # "على الحدود السعودية في قطاع الطوال": a country lies in nothing; the place after في is its own.
+            containers = []
         any_sure = any(_acceptable(a, lex, accept_all, bool(containers)) for a in chain)
         for pos, atom in enumerate(chain):
             ok = _acceptable(atom, lex, accept_all, bool(containers)) or (any_sure and len(chain) > 1)

@@ -24,6 +24,7 @@ from rasid.extract.events.roles import outside_place_clauses
 from rasid.extract.events.sentence import ActorRef, DocIndex, NumberInfo, SentenceView, actor_ref
 from rasid.extract.events.tolls import incident_facts
 from rasid.extract.events.triggers import (
+    describes_habit,
     direct_fire,
     drop_time_references,
     from_the_air,
@@ -159,7 +160,7 @@ def _news_hits(view: SentenceView, lex: EventLexicon, hits: list[Hit]) -> tuple[
     negations = view.find(negation.forms)
     if irrealis or negations:
         hits = [h for h in hits if not is_irrealis(view, h, irrealis, negations, negation.window)]
-    hits = [h for h in hits if not is_future(view, h, lex)]
+    hits = [h for h in hits if not is_future(view, h, lex) and not describes_habit(view, h, lex)]
     hits = outside_place_clauses(view, lex, hits)  # ("الذي يسيطر على مساحات": who holds, not a capture)
     rules = lex.background
     only_named = view.find(rules.mention_only)

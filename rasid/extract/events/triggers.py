@@ -156,6 +156,27 @@ def is_future(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
     )
 
 
+def describes_habit(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
+    """A present-tense verb right after a relative pronoun describes what someone does, not an
+    incident: the event verb itself ("الطائرات التي تستهدف المدينة") or the one told of an event noun
+    ("مروحيات النظام التي تقصف داريا"). A past verb ("الغارة التي استهدفت") tells what happened."""
+    relatives = lex.roles.relatives
+
+    def present(word: tuple[int, int, str]) -> bool:
+        return word[2][:1] in "يت" and len(word[2]) >= 4
+
+    own = view.words_from(hit.word_start if hit.word_start >= 0 else hit.start, 1)
+    if own and own[0][0] == hit.start and present(own[0]):
+        before = view.words_before(hit.start, 1)
+        if before and before[0][2] in relatives and not view.boundary_between(before[0][1], hit.start):
+            return True
+    after = view.words_from(hit.end, 4)
+    for k, word in enumerate(after[:-1]):
+        if word[2] in relatives:
+            return k <= 2 and present(after[k + 1]) and not view.boundary_between(hit.end, after[k + 1][0])
+    return False
+
+
 def _forecast(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
     """A verb of expecting before the trigger in its clause, with no "بعد/عقب" between them
     ("وتتوقع الحكومة وصول التعزيزات بعد قصف استهدف المنطقة": the shelling did happen)."""

@@ -123,3 +123,28 @@ def test_a_bomb_that_kills_while_being_defused_stays_an_explosion(pipeline: Pipe
     text = "قتل جنديان عراقيان أثناء تفكيك عبوتين ناسفتين في قضاء هيت أمس."
     (event,) = incidents(pipeline, text)
     assert (event["event_type"], event["sub_event_type"]) == ("Explosions/Remote violence", "Remote explosive/landmine/IED")
+
+
+def test_a_border_sector_is_the_place_not_the_country_before_it(pipeline: Pipeline) -> None:
+    text = "أحبطت القوات المشتركة أمس محاولات هجوم فاشلة لمليشيات الحوثي على الحدود السعودية في قطاع الطوال."
+    (event,) = incidents(pipeline, text)
+    assert (event["event_type"], place(event)) == ("Battles", "Al Tuwal")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "صدت قوات الجيش هجوما لعناصر داعش على قضاء حديثة أمس.",
+        "أفشلت المقاومة الشعبية محاولة تقدم للحوثيين نحو مدينة مأرب أمس.",
+    ],
+)
+def test_a_repelled_attack_was_fought(pipeline: Pipeline, text: str) -> None:
+    assert [r["event_type"] for r in incidents(pipeline, text)] == ["Battles"]
+
+
+def test_what_a_relative_clause_says_a_force_does_is_no_incident(pipeline: Pipeline) -> None:
+    text = "وقال إن مطار المزة قاعدة انطلاق لمروحيات النظام التي تقصف داريا والزبداني ومناطق جنوب دمشق."
+    assert incidents(pipeline, text) == []
+    # the past tense in a relative clause tells what happened
+    told = "قتل ثلاثة مدنيين في الغارة التي استهدفت مدينة داريا أمس."
+    assert [place(r) for r in incidents(pipeline, told)] == ["Darayya"]
