@@ -438,6 +438,7 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
     return Location.of(best)
 
 
+
 def _speaking_place(view: SentenceView, lex: EventLexicon, start: int, end: int) -> bool:
     """ "أعلنت أنقرة أن ...", "واشنطن تتهم ...": a place that is the subject of a reporting verb,
     right before or after it, stands for its government: it says, it is not where the event was."""
@@ -502,6 +503,10 @@ def _after_from(view: SentenceView, pos: int, rules: IncidentRules) -> bool:
     return False
 
 
+# Words between a verb of saying or claiming and the day that dates it ("أعلنت منظومة المجتمع الديمقراطي أمس").
+_SAYING_WORDS = 5
+
+
 def _date(ctx: SentenceContext, d: _Draft) -> tuple[str | None, str | None, str | None]:
     """The time nearest the trigger in its segment (or sentence) that dates the event itself."""
     view, main = ctx.view, d.main
@@ -509,7 +514,19 @@ def _date(ctx: SentenceContext, d: _Draft) -> tuple[str | None, str | None, str 
     in_seg_t = [t for t in in_seg_t if not dates_prior_cause(view, ctx.lex, main, d.seg_hits, t[0])]
     if not in_seg_t:
         return None, None, None
-    best_t = min(in_seg_t, key=lambda t: abs(t[0] - main.start))
+    # ("تبنى الحزب أمس هجوما أدى أول من أمس إلى مقتل جنديين": the day right after a verb of saying or
+    # claiming dates the statement; another day in the clause dates the event)
+    lex = ctx.lex
+    speech = [h.end for h in (*view.find(lex.attribution.verbs), *view.find(lex.roles.claim_verbs))]
+    triggers = [h.start for h in view.find(lex.triggers)]
+
+    def of_statement(t: TimeInfo) -> bool:
+        return any(
+            e <= t[0] and view.words_between(e, t[0]) <= _SAYING_WORDS and not any(e <= x < t[0] for x in triggers)
+            for e in speech
+        )
+
+    best_t = min(in_seg_t, key=lambda t: (of_statement(t), abs(t[0] - main.start)))
     d.spans["date"] = [view.span(best_t[0], best_t[1])]
     return best_t[2], best_t[3], DateFrom.TEXT
 

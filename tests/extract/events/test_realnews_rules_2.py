@@ -148,3 +148,17 @@ def test_what_a_relative_clause_says_a_force_does_is_no_incident(pipeline: Pipel
     # the past tense in a relative clause tells what happened
     told = "قتل ثلاثة مدنيين في الغارة التي استهدفت مدينة داريا أمس."
     assert [place(r) for r in incidents(pipeline, told)] == ["Darayya"]
+
+
+def test_the_day_of_a_claim_does_not_date_the_attack_it_claims(pipeline: Pipeline) -> None:
+    text = "تبنى حزب العمال الكردستاني أمس هجوما بسيارة مفخخة أدى أول من أمس إلى مقتل جنديين تركيين في محافظة ديار بكر."
+    (event,) = incidents(pipeline, text)
+    assert event["date"] == "2015-08-07"
+    # with no other day in the sentence, the day of the statement is the report's
+    said = "أعلن الجيش العراقي أمس أن قواته قتلت 5 من عناصر داعش في قضاء هيت."
+    assert [r["date"] for r in incidents(pipeline, said)] == ["2015-08-08"]
+
+
+def test_an_indictment_tells_a_court_case(pipeline: Pipeline) -> None:
+    text = "قدمت النيابة العامة أمس لائحة اتهام ضد رجل وامرأة بتهمة قتل جريح في مدينة الناصرة."
+    assert incidents(pipeline, text) == []
