@@ -76,6 +76,8 @@ def reasons(c: Candidate, published: dt.date | None, rules: IncidentRules | None
             out.append(COUNTRY_ONLY)
     if (c.event_type, c.sub_event_type) in rules.not_incidents:
         out.append(NOT_AN_INCIDENT)
+    elif (c.event_type, c.sub_event_type) in rules.need_stated_day and not _stated_day(f):
+        out.append(NOT_AN_INCIDENT)
     if c.event_type in rules.need_actor_or_toll:
         known = any(a is not None and a.id for a in (f.actor1, f.actor2))
         if not known and not _has_toll(f.killed) and not _has_toll(f.injured):
@@ -92,6 +94,11 @@ def reasons(c: Candidate, published: dt.date | None, rules: IncidentRules | None
     if c.confidence < rules.min_confidence:
         out.append(LOW_CONFIDENCE)
     return out
+
+
+def _stated_day(f: Any) -> bool:
+    """The text itself (its sentence or the one before) gives the event's day, not the publication."""
+    return bool(f.date) and f.date_from in ("text", "context") and (f.date_precision or "day") == "day"
 
 
 def says_any(sentence: str, phrases: Sequence[tuple[str, ...]]) -> bool:

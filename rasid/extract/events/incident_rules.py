@@ -44,6 +44,7 @@ class IncidentRules:
     transfer_words: tuple[tuple[str, ...], ...]
     direction_words: frozenset[str]
     title_words: tuple[tuple[str, ...], ...]
+    need_stated_day: frozenset[tuple[str, str]]
 
 
 def _strings(raw: Any, where: str) -> frozenset[str]:
@@ -82,11 +83,12 @@ def read_rules(path: Path = RULES_PATH) -> IncidentRules:
     days = raw["max_days_after_publication"]
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:
         raise IncidentRulesError(f"{path}: max_days_after_publication must be a whole number of days ≥ 0")
-    pairs = raw["not_incidents"]
-    if not isinstance(pairs, list) or not all(
-        isinstance(p, dict) and set(p) == {"event_type", "sub_event_type"} for p in pairs
-    ):
-        raise IncidentRulesError(f"{path}: not_incidents must list {{event_type, sub_event_type}} pairs")
+    pairs, stated = raw["not_incidents"], raw["need_stated_day"]
+    for key, listed in (("not_incidents", pairs), ("need_stated_day", stated)):
+        if not isinstance(listed, list) or not all(
+            isinstance(p, dict) and set(p) == {"event_type", "sub_event_type"} for p in listed
+        ):
+            raise IncidentRulesError(f"{path}: {key} must list {{event_type, sub_event_type}} pairs")
     report = raw["not_a_report"]
     if not isinstance(report, dict) or set(report) != {"recent_days", "min_citations"}:
         raise IncidentRulesError(f"{path}: not_a_report must hold recent_days and min_citations")
@@ -116,6 +118,7 @@ def read_rules(path: Path = RULES_PATH) -> IncidentRules:
         transfer_words=_phrases(raw["transfer_words"], f"{path}: transfer_words"),
         direction_words=frozenset(fold_word(w) for w in _strings(raw["direction_words"], f"{path}: direction_words")),
         title_words=_phrases(raw["title_words"], f"{path}: title_words"),
+        need_stated_day=frozenset((str(p["event_type"]), str(p["sub_event_type"])) for p in stated),
     )
 
 

@@ -162,3 +162,15 @@ def test_the_day_of_a_claim_does_not_date_the_attack_it_claims(pipeline: Pipelin
 def test_an_indictment_tells_a_court_case(pipeline: Pipeline) -> None:
     text = "قدمت النيابة العامة أمس لائحة اتهام ضد رجل وامرأة بتهمة قتل جريح في مدينة الناصرة."
     assert incidents(pipeline, text) == []
+
+
+def test_arrests_with_no_day_of_their_own_are_a_tally_not_an_incident(pipeline: Pipeline) -> None:
+    tally = "واعتقلت القوات الأمنية العشرات من عناصر تنظيم داعش في مدينة الرمادي."
+    assert incidents(pipeline, tally) == []
+    arrest = "اعتقلت قوات الأمن أمس الناشط أحمد الخطيب في مدينة حلب."
+    assert [r["sub_event_type"] for r in incidents(pipeline, arrest)] == ["Arrests"]
+
+
+def test_a_death_sentence_carried_out_is_no_shooting(pipeline: Pipeline) -> None:
+    text = "وتم تنفيذ الحكم بالقتل قصاصا اليوم بمدينة جازان بحق مواطن لإقدامه على قتل آخر بإطلاق النار عليه."
+    assert incidents(pipeline, text) == []
