@@ -74,9 +74,8 @@ def reasons(c: Candidate, published: dt.date | None, rules: IncidentRules | None
             out.append(NO_PLACE)  # words no gazetteer locates: not mappable
         elif place.type in rules.unlocated_place_types:
             out.append(COUNTRY_ONLY)
-    if (c.event_type, c.sub_event_type) in rules.not_incidents:
-        out.append(NOT_AN_INCIDENT)
-    elif (c.event_type, c.sub_event_type) in rules.need_stated_day and not _stated_day(f):
+    kind = (c.event_type, c.sub_event_type)
+    if kind in rules.not_incidents or (kind in rules.need_stated_day and not _stated_day(f)):
         out.append(NOT_AN_INCIDENT)
     if c.event_type in rules.need_actor_or_toll:
         known = any(a is not None and a.id for a in (f.actor1, f.actor2))
