@@ -174,3 +174,15 @@ def test_arrests_with_no_day_of_their_own_are_a_tally_not_an_incident(pipeline: 
 def test_a_death_sentence_carried_out_is_no_shooting(pipeline: Pipeline) -> None:
     text = "وتم تنفيذ الحكم بالقتل قصاصا اليوم بمدينة جازان بحق مواطن لإقدامه على قتل آخر بإطلاق النار عليه."
     assert incidents(pipeline, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ومن آن لآخر تقع حوادث خطف مواطنين غربيين في مدينة صنعاء.",
+        "وقال الوزير إن طائرات تورنيدو شنت مئات الضربات لمساعدة القوات العراقية في مدن مثل تكريت وبيجي.",
+        "وناشد السكان التحالف انتشال الألغام التي زرعها الحوثيون في مدينة زنجبار.",
+    ],
+)
+def test_habits_campaign_counts_and_appeals_are_no_incidents(pipeline: Pipeline, text: str) -> None:
+    assert incidents(pipeline, text) == []
