@@ -191,7 +191,11 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
         "disorder_type": _DISORDER.get(str(record.get("event_type")), ""),
         "event_type": record.get("event_type", ""),
         "sub_event_type": record.get("sub_event_type", ""),
-        "actor1": _actor_name(a1, date, country, violent, unnamed=_unnamed_actor1(record, country)),
+        # (an unknown attacker whose shell came from another country is of that country)
+        "actor1": _actor_name(
+            a1, date, record.get("launched_from") or country, violent,
+            unnamed=_unnamed_actor1(record, record.get("launched_from") or country),
+        ),
         "assoc_actor_1": "; ".join(
             n for a in assoc if a.get("with") == 1 if (n := _actor_name(a, date, country, violent))
         ),

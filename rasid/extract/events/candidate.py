@@ -134,6 +134,7 @@ class _Draft:
     assoc: list[RoleActor] = field(default_factory=list)
     denied_by: list[ActorRef] = field(default_factory=list)
     listed: list[Location] = field(default_factory=list)  # other places of a round-up listed with the location
+    launched_from: str | None = None  # the country a strike or a shell came from (its attacker's)
 
     @property
     def trigger(self) -> Trigger:
@@ -199,6 +200,8 @@ def build_candidate(
         evidence=evidence,
         sentence_index=ctx.index,
     )
+    if location is not None and d.launched_from and d.launched_from != location.country:
+        fields.launched_from = d.launched_from
     back = [h for h in view.find(ctx.lex.anaphora) if lo <= h.start < hi]
     told_again = any(h.start <= main.start < h.end or main.start <= h.start < main.end for h in back)
     return Candidate(
@@ -295,6 +298,11 @@ def _settle_roles(ctx: SentenceContext, d: _Draft) -> None:
     actor2 = checked_actor(view, lex, actor2, not_actors, named=unlinked_names)
     if actor1 is not None and actor1.id in lex.roles.responders and d.trigger.event_type in VIOLENT_TYPES:
         actor1 = None  # ("باشرت فرق الدفاع المدني بلاغا عن سقوط مقذوف": the rescuers answer the attack)
+    if (
+        actor2 is not None and actor2.id in lex.roles.responders and d.trigger.event_type in VIOLENT_TYPES
+        and actor2.span is not None and actor2.span[0] < main.start
+    ):
+        actor2 = None  # (named before the attack they answer, not as its target)
     if actor2 is None and actor1 is not None and actor1.id and d.trigger.event_type == Acled.BATTLES:
         # "اقتحمت المطار وطردت الميليشيات الإيرانية منه": the place took the object slot; the
         # group named next in the clause is who the fight was with.
@@ -414,7 +422,8 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
     # A place after "من" (from) is where something came from, not where the event happened.
     origins = {id(p) for p, ps in in_seg if _after_from(view, ps, rules)}
     if d.trigger.event_type == Acled.REMOTE_VIOLENCE:
-        # (a launch site is never the place a shell or a strike hit)
+        # (a launch site is never the place a shell or a strike hit; its country is the attacker's)
+        d.launched_from = next((str(p.attrs.get("country") or "") or None for p, _ in in_seg if id(p) in origins), None)
         in_seg = [c for c in in_seg if id(c[0]) not in origins]
         if not in_seg:
             return None

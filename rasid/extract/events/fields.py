@@ -195,6 +195,9 @@ class EventFields:
     opponent_from: str | None = None  # "article": a battle's other side named in the sentences around
     more_evidence: list[Evidence] | None = None  # the sentences of reports merged into this one
     special: list[str] | None = None  # why it is no reportable incident (incident.py); [] for one
+    # ISO-3 of the country a strike or a shell came from, when another than where it fell
+    # ("سقوط مقذوف على منزل بقرية المغيرة من داخل الأراضي اليمنية"): an unknown attacker is of that country
+    launched_from: str | None = None
 
     def record(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -230,4 +233,6 @@ class EventFields:
             out["more_evidence"] = [e.record() for e in self.more_evidence]
         if self.special is not None:
             out["special"] = list(self.special)
+        if self.launched_from is not None:
+            out["launched_from"] = self.launched_from
         return out

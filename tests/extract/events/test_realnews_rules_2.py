@@ -186,3 +186,14 @@ def test_a_death_sentence_carried_out_is_no_shooting(pipeline: Pipeline) -> None
 )
 def test_habits_campaign_counts_and_appeals_are_no_incidents(pipeline: Pipeline, text: str) -> None:
     assert incidents(pipeline, text) == []
+
+
+def test_an_unknown_attacker_across_a_border_is_of_the_country_the_shell_came_from(pipeline: Pipeline) -> None:
+    from rasid.export.acled import acled_row
+
+    text = "باشرت فرق الدفاع المدني أمس بلاغا عن سقوط مقذوف على منزل بقرية المغيرة بمحافظة الحرث من داخل الأراضي اليمنية."
+    doc = pipeline(Document(id="t", text=text + SOURCED, published=PUBLISHED))
+    (record,) = [r for r in map(event_record, doc.events) if r["event_type"] == "Explosions/Remote violence"]
+    assert place(record) == "Al Mughayrah" and record["launched_from"] == "Yemen"
+    row = acled_row(record)
+    assert (row["country"], row["actor1"], row["actor2"]) == ("Saudi Arabia", "Unidentified Armed Group (Yemen)", "")
