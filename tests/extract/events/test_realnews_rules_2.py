@@ -197,3 +197,16 @@ def test_an_unknown_attacker_across_a_border_is_of_the_country_the_shell_came_fr
     assert place(record) == "Al Mughayrah" and record["launched_from"] == "Yemen"
     row = acled_row(record)
     assert (row["country"], row["actor1"], row["actor2"]) == ("Saudi Arabia", "Unidentified Armed Group (Yemen)", "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "سيطرت القوات الموالية لحكومة الرئيس اليمني عبدربه منصور هادي على مدينة زنجبار أمس.",
+        "سيطرت القوات الموالية للحكومة اليمنية على مدينة زنجبار أمس.",
+    ],
+)
+def test_forces_loyal_to_yemens_government_are_its_army(pipeline: Pipeline, text: str) -> None:
+    (event,) = incidents(pipeline, text)
+    assert event["actor1"]["id"] == "yemen_army"
+    assert event["sub_event_type"] == "Government regains territory"
