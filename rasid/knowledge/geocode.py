@@ -818,7 +818,9 @@ def _resolve(
         if k < len(atoms) and atoms[k].linked:
             cont.append(atoms[k])
             k += 1
-            while k < len(atoms) and atoms[k].coordinated:
+            # ("مديرية حيس بمحافظة الحديدة ومديرية ميدي": a district after a governorate starts a new
+            # place, it is no second container)
+            while k < len(atoms) and atoms[k].coordinated and not _finer(atoms[k], cont[0]):
                 cont.append(atoms[k])
                 k += 1
         groups.append((chain, cont))
@@ -849,6 +851,18 @@ def _resolve(
     if evidence and len(evidence) > 1:  # only a text naming two countries can have a stray place
         results = [r for r in results if not _stray(r[2], evidence)]
     return results
+
+
+# Cue kinds, from the largest area to the smallest.
+_CUE_RANK = {"governorate": 0, "district": 1, "city": 2, "area": 3, "town": 3, "village": 4, "neighbourhood": 5}
+
+
+def _finer(atom: _Atom, container: _Atom) -> bool:
+    """A place whose cue names a smaller kind than the container's cue ("ومديرية ميدي" after "بمحافظة
+    الحديدة"): a place of its own, not another container."""
+    if atom.cue is None or container.cue is None:
+        return False
+    return _CUE_RANK.get(atom.cue, 9) > _CUE_RANK.get(container.cue, 9)
 
 
 _LOCATIVE_LIST = re.compile(r"(?:^|\s)(?:في|ب|الى|إلى)\s+(?:[^\s،,.؛:]+\s+){1,2}و?$")

@@ -359,3 +359,8 @@ def test_a_name_joined_by_and_after_an_unknown_place_keeps_the_locative():
         assert [r.place_id for _s, _e, r in resolve_phrase(text)] == ["ye-anad"], text
     # with no locative before the list, the word is not read as the place
     assert resolve_phrase("قال بلة والعند أمس") == []
+
+
+def test_a_district_after_a_governorate_container_is_a_place_of_its_own():
+    text = "غارات على مديرية حيس بمحافظة الحديدة ومديرية ميدي التابعة لمحافظة حجة"
+    assert [r.place_id for _s, _e, r in resolve_phrase(text)] == ["ye-hays", "ye-midi", "ye-hajjah"]

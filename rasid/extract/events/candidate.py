@@ -53,7 +53,7 @@ from rasid.extract.events.roles import (
     strip_lead,
     victims_not_actor1,
 )
-from rasid.extract.events.roundup import list_locations, listed_with, named_list
+from rasid.extract.events.roundup import coordinated_with, list_locations, listed_with, named_list
 from rasid.extract.events.sentence import ActorRef, NumberInfo, SentenceView
 from rasid.extract.events.syntax import syntax_roles
 from rasid.extract.events.triggers import is_recalled
@@ -438,12 +438,30 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
     d.spans["location"] = [Span(best.start, best.end)]
     items = named_list(view, d.lo, d.hi, rules)
     listed = list_locations(view, items, in_seg, best, best_start, cands) if items else None
-    if listed:
-        # a round-up: the first place listed is this candidate's, the others split off
-        d.listed = listed[1:]
-        return listed[0]
     places = [c for c in in_seg if id(c[0]) not in origins]
-    d.listed = [Location.of(m) for m in listed_with(view, best, places, rules.place_list_words)]
+    coordinating = d.trigger.event_type in (Acled.REMOTE_VIOLENCE, Acled.BATTLES)
+    if listed:
+        # a round-up: the first place listed is this candidate's, the others split off; place phrases
+        # coordinated after the list are more of it ("في مناطق كتاف ورحبان …، ومديرية ميدي بمحافظة حجة")
+        d.listed = listed[1:]
+        if coordinating:
+            # (the list's own container right after it, "قرى المشيك والزيارة في سهل الغاب", is no place hit)
+            have = {loc.place_id for loc in listed}
+            more = coordinated_with(view, None, places, rules, after=items[-1][1])
+            d.listed += [Location.of(m) for m in more if m.kb_id not in have]
+        return listed[0]
+    others = listed_with(view, best, places, rules.place_list_words)
+    coordinated = coordinated_with(view, best, places, rules) if coordinating else []
+    if coordinated:
+        joined = {id(m) for m in others}
+        others += [m for m in coordinated if id(m) not in joined]
+        if coordinated[0] is not best:
+            # (the first place of the clause leads: "غارات على محافظة إب، ومواقع في … ومديرية حيس …")
+            first = coordinated[0]
+            others = [m for m in others if m is not first] + [best]
+            best = first
+            d.spans["location"] = [Span(best.start, best.end)]
+    d.listed = [Location.of(m) for m in others]
     return Location.of(best)
 
 

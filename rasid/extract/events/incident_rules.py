@@ -45,6 +45,7 @@ class IncidentRules:
     direction_words: frozenset[str]
     title_words: tuple[tuple[str, ...], ...]
     need_stated_day: frozenset[tuple[str, str]]
+    coordinated_heads: frozenset[str]
 
 
 def _strings(raw: Any, where: str) -> frozenset[str]:
@@ -119,6 +120,7 @@ def read_rules(path: Path = RULES_PATH) -> IncidentRules:
         direction_words=frozenset(fold_word(w) for w in _strings(raw["direction_words"], f"{path}: direction_words")),
         title_words=_phrases(raw["title_words"], f"{path}: title_words"),
         need_stated_day=frozenset((str(p["event_type"]), str(p["sub_event_type"])) for p in stated),
+        coordinated_heads=frozenset(fold_word(w) for w in _strings(raw["coordinated_heads"], f"{path}: coordinated_heads")),
     )
 
 

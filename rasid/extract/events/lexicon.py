@@ -85,6 +85,8 @@ class BackgroundRules:
     prior_links: PhraseSet
     place_prior_links: PhraseSet
     cumulative: PhraseSet
+    # "باتت القوات تسيطر على …", "لا يزال الحوثيون يسيطرون": a present verb after these is a state
+    states: PhraseSet = field(default_factory=lambda: PhraseSet(()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,6 +175,7 @@ def _background(sec: Reader) -> BackgroundRules:
         prior_links=sec.phrases("prior_links", required=False),
         place_prior_links=sec.phrases("place_prior_links", required=False),
         cumulative=sec.phrases("cumulative"),
+        states=sec.phrases("states", required=False),
     )
     sec.finish()
     return rules

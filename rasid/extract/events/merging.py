@@ -137,8 +137,10 @@ def _mergeable(a: Candidate, b: Candidate, lex: EventLexicon) -> bool:
         return False  # the places of one round-up are one incident each
     if _rival_round_ups(a, b):
         return False  # (nor do they meet through a summary sentence merged with one of them)
-    if (a.round_ups or b.round_ups) and _two_sites(fa.location, fb.location):
-        return False  # a place of a round-up is its own incident beside any other village or town
+    if (a.round_ups or b.round_ups) and _two_sites(fa.location, fb.location, any_precision=True):
+        # a place of a round-up is its own incident beside any other village, town or governorate
+        # ("… وفي مناطق من محافظة مأرب. وفي محافظة صعدة استهدفت الغارات الجوية …")
+        return False
     if _gives_way(a, b, lex) or _gives_way(b, a, lex):
         # "… انسحبت ميليشيات أسد من مواقعها" beside the capture of those places: one takeover
         places_ok = _place_compatible(fa.location, fb.location) or _same_town(fa.location, fb.location)
@@ -186,11 +188,15 @@ def _mergeable(a: Candidate, b: Candidate, lex: EventLexicon) -> bool:
     return b.anaphoric or _same_day(fa, fb)
 
 
-def _two_sites(a: Location | None, b: Location | None) -> bool:
-    """Two places each named as itself (geo-precision 1), neither inside the other."""
+def _two_sites(a: Location | None, b: Location | None, *, any_precision: bool = False) -> bool:
+    """Two places each named as itself (geo-precision 1, or any below the country with
+    `any_precision`), neither inside the other."""
     if a is None or b is None or not a.place_id or not b.place_id or a.place_id == b.place_id:
         return False
-    if a.precision != 1 or b.precision != 1:
+    if any_precision:
+        if a.place_id.startswith("cc-") or b.place_id.startswith("cc-"):
+            return False  # (a country holds the other)
+    elif a.precision != 1 or b.precision != 1:
         return False
     if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
         from rasid.knowledge.places import km_between

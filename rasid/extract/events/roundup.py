@@ -74,6 +74,50 @@ def listed_with(
     return out
 
 
+# Words a coordinated place phrase may run from its "و"-word to its place ("ومواقع عسكرية أخرى في
+# جبل المرحة بمحافظة عمران": the place is the sixth word).
+_COORDINATED_WORDS = 7
+
+
+def coordinated_with(
+    view: SentenceView,
+    best: Mention | None,
+    places: Sequence[tuple[Mention, int]],
+    rules: IncidentRules,
+    after: int | None = None,
+) -> list[Mention]:
+    """The places of a clause's other coordinated place phrases ("غارات على معسكر في محافظة إب،
+    ومواقع أخرى في جبل المرحة بمحافظة عمران ومديرية حيس بمحافظة الحديدة ومديرية ميدي التابعة
+    لمحافظة حجة وفي مناطق متفرقة من محافظة مأرب"): each phrase opened by a "و" on a place noun or
+    a preposition (`coordinated_heads`) is a place hit. A place right after the one before it with no
+    such "و" between is its container, not a place of its own; countries locate nothing. With `after`
+    (the end of a list told before), only places coordinated after that point count, `best` aside."""
+    ordered = sorted((p for p in places if p[0].kb_id and p[0].attrs.get("place_type") != "country"), key=lambda p: p[1])
+    if after is None:
+        at = next((i for i, (m, _) in enumerate(ordered) if m is best), None)
+        if at is None or len(ordered) < 2:
+            return []
+        prev_end, rest = ordered[0][1] + (ordered[0][0].end - ordered[0][0].start), ordered[1:]
+    else:
+        prev_end, rest = after, [p for p in ordered if p[1] >= after]
+    heads = rules.coordinated_heads
+    out: list[Mention] = []
+    seen = {best.kb_id} if best is not None else set()
+    for m, start in rest:
+        gap_words = [w for w in view.words if prev_end <= w[0] < start]
+        opener = next((k for k, w in enumerate(gap_words) if w[2][:1] == "و" and w[2][1:] in heads), None)
+        prev_end = start + (m.end - m.start)
+        if opener is None or len(gap_words) - opener > _COORDINATED_WORDS:
+            continue  # (a container, or a place told in another way)
+        if m is not best and m.kb_id not in seen:
+            seen.add(m.kb_id)
+            out.append(m)
+    first = ordered[0][0]
+    if after is None and out and first is not best and first.kb_id not in seen:
+        out.insert(0, first)
+    return out
+
+
 _MAX_ITEMS = 10
 
 

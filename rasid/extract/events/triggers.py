@@ -170,6 +170,9 @@ def describes_habit(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
         before = view.words_before(hit.start, 1)
         if before and before[0][2] in relatives and not view.boundary_between(before[0][1], hit.start):
             return True
+        clause = view.clause_of(hit.start, weak=True)
+        if any(s.end <= hit.start and view.clause_of(s.start, weak=True) == clause for s in view.find(lex.background.states)):
+            return True  # ("لا يزال الحوثيون يسيطرون على لودر": who still holds what)
     after = view.words_from(hit.end, 4)
     for k, word in enumerate(after[:-1]):
         if word[2] in relatives:

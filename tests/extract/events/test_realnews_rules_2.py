@@ -210,3 +210,29 @@ def test_forces_loyal_to_yemens_government_are_its_army(pipeline: Pipeline, text
     (event,) = incidents(pipeline, text)
     assert event["actor1"]["id"] == "yemen_army"
     assert event["sub_event_type"] == "Government regains territory"
+
+
+def test_coordinated_place_phrases_of_a_strike_are_each_a_place_hit(pipeline: Pipeline) -> None:
+    text = (
+        "وشن طيران التحالف أمس غارات على معسكر للقوات الخاصة في محافظة إب، ومواقع أخرى في جبل بمحافظة عمران "
+        "ومديرية حيس بمحافظة الحديدة ومديرية ميدي التابعة لمحافظة حجة وفي مناطق متفرقة من محافظة مأرب."
+    )
+    strikes = [r for r in incidents(pipeline, text) if r["sub_event_type"] == "Air/drone strike"]
+    assert sorted(place(r) or "" for r in strikes) == ["Amran", "Hays", "Ibb", "Marib", "Midi"]
+    # a place right after another with no "و" between is its container, not a place hit
+    one = "وشن طيران التحالف أمس غارات على مديرية حيس بمحافظة الحديدة."
+    assert [place(r) for r in incidents(pipeline, one)] == ["Hays"]
+
+
+def test_who_holds_a_place_now_is_no_capture(pipeline: Pipeline) -> None:
+    text = "وقال المصدر إنه لا يزال الحوثيون يسيطرون على مدينة لودر ومدينة شقرة الساحلية."
+    assert incidents(pipeline, text) == []
+
+
+def test_the_next_sentence_of_a_round_up_does_not_swallow_its_last_place(pipeline: Pipeline) -> None:
+    text = (
+        "وشن طيران التحالف أمس غارات على مواقع في محافظة إب، وفي مناطق متفرقة من محافظة مأرب.\n"
+        "وفي محافظة صعدة استهدفت الغارات الجوية أمس مواقع في مديرية سحار."
+    )
+    strikes = {place(r) for r in incidents(pipeline, text) if r["sub_event_type"] == "Air/drone strike"}
+    assert {"Ibb", "Marib"} <= strikes and strikes & {"Sahar", "Sa'dah"}
