@@ -33,7 +33,9 @@ import numpy as np
 
 from rasid.document import Document, Token, report_progress
 from rasid.extract import ner_infer as infer
-from rasid.extract.ner_infer import DOC_WINDOW, CrfWeights, iob_spans, marginals, viterbi
+from rasid.extract.ner_hints import hints_from_bases as _hints_from_bases
+from rasid.extract.ner_infer import DOC_WINDOW, CrfWeights, marginals, viterbi
+from rasid.extract.ner_infer import iob_spans as iob_spans  # re-exported: callers import it from here
 from rasid.extract.ner_names import DEFAULT_MODEL, PACKAGE_DIR
 from rasid.extract.ner_rows import FormNumbering, FormRows, sum_segments
 from rasid.text.fold import NER_FEATURES, fold_word
@@ -225,7 +227,13 @@ def _char_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(f"[{marks}]"), re.compile(f"[{marks}{symbols}]+")
 
 
+# Arabic letters only (the `_ARABIC_LETTER` class holds no digit, punctuation or symbol): "ar".
+_ARABIC_WORD = re.compile("[\u0621-\u064a\u0671-\u06d3]+")
+
+
 def _shape(word: str) -> str:
+    if _ARABIC_WORD.fullmatch(word):  # most words: the answer of the checks below, in one match
+        return "ar"
     if not word:
         return "empty"
     if _DIGIT.fullmatch(word) or _NUMBER_SHAPE.fullmatch(word):
@@ -252,103 +260,10 @@ def _analyse(token: str, lexicon_dir: Path) -> tuple[str, str, str, str]:
     return norm, clitics, base, _shape(token)
 
 
-_NAME_LIKE = re.compile("[\u0621-\u064aA-Za-z]{2,}")
-_name_like: dict[str, bool] = {}  # base -> whether `_NAME_LIKE` matches it (a bounded cache)
-_NAME_LIKE_CACHE = 50_000  # bound: hit rate vs size on real text, see docs/RESULTS.md (issue 17)
 # Neighbour offsets whose words are features of a token.
 OFFSETS = (-2, -1, 1, 2)
 # Lists whose marks a token also sees two words away (cue words: "الرئيس الفرنسي <name>").
 WIDE_LISTS = frozenset({"pers_cue", "loc_cue", "org_head"})
-
-
-def _roles(labels: Sequence[str]) -> list[str]:
-    """Per token 'TYPE:S|B|I|E' inside a span, else 'O'."""
-    roles = ["O"] * len(labels)
-    for i, j, etype in iob_spans(labels):
-        for k in range(i, j):
-            roles[k] = f"{etype}:{'S' if j - i == 1 else 'B' if k == i else 'E' if k == j - 1 else 'I'}"
-    return roles
-
-
-@functools.lru_cache(maxsize=4096)
-def _hint_strings(seen: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
-    """Hints from the role counts of a word's other occurrences (sorted `(role, count)` pairs)."""
-    if not seen:
-        return ()
-    types: dict[str, int] = {}
-    hints = []
-    for role, n in seen:
-        etype = role.split(":", 1)[0]
-        types[etype] = types.get(etype, 0) + n
-        if etype != "O":
-            hints.append(f"d:{role}")
-    hints.extend(f"d:{etype}" for etype in sorted(types))
-    best = max(types.items(), key=lambda kv: (kv[1], kv[0]))[0]
-    share = types[best] / sum(types.values())
-    hints.append(f"dmaj={best}:{'all' if share == 1 else 'most'}")
-    return tuple(hints)
-
-
-def _hints_from_bases(
-    bases_per_sent: Sequence[Sequence[str]], first_pass: Sequence[Sequence[str]], window: int
-) -> list[list[tuple[str, ...]]]:
-    """`document_hints` from the words' bases: a tuple of hint strings per token."""
-    occurrences: dict[str, list[tuple[int, int, str]]] = {}
-    name_like = _name_like
-    for s, (bases, labels) in enumerate(zip(bases_per_sent, first_pass, strict=True)):
-        if len(bases) != len(labels):
-            raise ValueError("a sentence's bases and labels differ in length")
-        # Most sentences have no entity: every role is 'O' without building spans.
-        roles = _roles(labels) if labels.count("O") != len(labels) else None
-        for i, b in enumerate(bases):
-            flag = name_like.get(b)
-            if flag is None:
-                if len(name_like) >= _NAME_LIKE_CACHE:
-                    name_like.clear()
-                flag = name_like[b] = _NAME_LIKE.fullmatch(b) is not None
-            if flag:
-                occurrences.setdefault(b, []).append((s, i, "O" if roles is None else roles[i]))
-    out: list[list[tuple[str, ...]]] = [[()] * len(b) for b in bases_per_sent]
-    for occ in occurrences.values():
-        if len(occ) == 1:
-            continue
-        if occ[-1][0] - occ[0][0] <= window:
-            # Every occurrence is in every other's window: counts are the totals minus
-            # itself, so occurrences with the same role get the same hints.
-            totals: dict[str, int] = {}
-            for _, _, role in occ:
-                totals[role] = totals.get(role, 0) + 1
-            by_role: dict[str, tuple[str, ...]] = {}
-            for s, i, role in occ:
-                found = by_role.get(role)
-                if found is None:
-                    seen = dict(totals)
-                    seen[role] -= 1
-                    found = by_role[role] = _hint_strings(tuple(sorted((r, n) for r, n in seen.items() if n)))
-                out[s][i] = found
-            continue
-        _windowed_hints(occ, window, out)
-    return out
-
-
-def _windowed_hints(occ: Sequence[tuple[int, int, str]], window: int, out: list[list[tuple[str, ...]]]) -> None:
-    """Hints of a word's occurrences (in sentence order) from the others within `window` sentences.
-
-    A sliding window of role counts: linear in the occurrences, where comparing every pair was
-    quadratic (a frequent word of a long text occurs tens of thousands of times).
-    """
-    counts: dict[str, int] = {}
-    lo = hi = 0
-    for s, i, role in occ:
-        while hi < len(occ) and occ[hi][0] <= s + window:
-            counts[occ[hi][2]] = counts.get(occ[hi][2], 0) + 1
-            hi += 1
-        while occ[lo][0] < s - window:
-            counts[occ[lo][2]] -= 1
-            lo += 1
-        counts[role] -= 1  # not itself
-        out[s][i] = _hint_strings(tuple(sorted((r, n) for r, n in counts.items() if n)))
-        counts[role] += 1
 
 
 def document_hints(
@@ -547,6 +462,9 @@ class _Layout:
     near: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
     first: np.ndarray  # mask of sentence-initial tokens
     last: np.ndarray  # mask of sentence-final tokens
+    # Per entry of OFFSETS: the form number of the token that far away in the flat list (clipped at
+    # the ends; where it lies in another sentence, `near`'s mask says so and the padding is used).
+    shifted: tuple[np.ndarray, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -653,6 +571,7 @@ def _layout(features: FeatureExtractor, sentences: Sequence[Sequence[str]], attr
         tuple(_neighbours(pos, size, d) for d in OFFSETS),
         pos == 0,
         pos == size - 1,
+        tuple(form_ids[np.clip(np.arange(total) + d, 0, total - 1)] for d in OFFSETS),
     )
 
 
@@ -740,12 +659,14 @@ class _Scorer:
         Reads the form table now, so the numbers stay valid when a later text restarts the form
         numbering (`FeatureExtractor.make_room`); one column at a time, not all five per token.
         """
-        ids = layout.ids
         table = self._table
-        total = table[ids, 0]
-        for k, (where, neighbour, outside) in enumerate(layout.near):
-            total[where] += table[ids[neighbour], 1 + k]
-            total[outside] += self._pad[k]
+        total = table[layout.ids, 0]
+        # Each token gets one term per offset, its neighbour's or the padding: the same sums as
+        # adding the neighbours and then the paddings, in a whole-array add.
+        for k, (shifted, (_, _, outside)) in enumerate(zip(layout.shifted, layout.near, strict=True)):
+            part = table[shifted, 1 + k]
+            part[outside] = self._pad[k]
+            total += part
         total[layout.first] += self._bos
         total[layout.last] += self._eos
         if len(layout.sparse):

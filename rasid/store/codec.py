@@ -270,11 +270,14 @@ def annotation_summary(payload: bytes | str | None) -> tuple[frozenset[str], int
 
 # -- article text -------------------------------------------------------------------------------------
 TEXT_ZLIB = 1  # the first byte of a stored text: zlib-compressed UTF-8 follows
+# zlib level of stored texts (any level reads back alike): on 1,000 realnews articles level 5 takes
+# ~30% less CPU than 6 for 1.7% more bytes of compressed text (2026-12-08, issue 17).
+TEXT_LEVEL = 5
 
 
 def pack_text(text: str) -> bytes:
     """An article's text as stored: a format byte, then the zlib-compressed UTF-8."""
-    return bytes([TEXT_ZLIB]) + zlib.compress(text.encode("utf-8"), 6)
+    return bytes([TEXT_ZLIB]) + zlib.compress(text.encode("utf-8"), TEXT_LEVEL)
 
 
 def unpack_text(stored: bytes | str | None) -> str:
