@@ -87,6 +87,8 @@ class BackgroundRules:
     cumulative: PhraseSet
     # "باتت القوات تسيطر على …", "لا يزال الحوثيون يسيطرون": a present verb after these is a state
     states: PhraseSet = field(default_factory=lambda: PhraseSet(()))
+    # Past verbs that start like a present one ("القصف الذي تعرض له الحي"): never a habit
+    past_forms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

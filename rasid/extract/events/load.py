@@ -176,6 +176,7 @@ def _background(sec: Reader) -> BackgroundRules:
         place_prior_links=sec.phrases("place_prior_links", required=False),
         cumulative=sec.phrases("cumulative"),
         states=sec.phrases("states", required=False),
+        past_forms=sec.words("past_forms", required=False),
     )
     sec.finish()
     return rules

@@ -163,7 +163,7 @@ def describes_habit(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
     relatives = lex.roles.relatives
 
     def present(word: tuple[int, int, str]) -> bool:
-        return word[2][:1] in "يت" and len(word[2]) >= 4
+        return word[2][:1] in "يت" and len(word[2]) >= 4 and word[2] not in lex.background.past_forms
 
     own = view.words_from(hit.word_start if hit.word_start >= 0 else hit.start, 1)
     if own and own[0][0] == hit.start and present(own[0]):

@@ -236,3 +236,9 @@ def test_the_next_sentence_of_a_round_up_does_not_swallow_its_last_place(pipelin
     )
     strikes = {place(r) for r in incidents(pipeline, text) if r["sub_event_type"] == "Air/drone strike"}
     assert {"Ibb", "Marib"} <= strikes and strikes & {"Sahar", "Sa'dah"}
+
+
+def test_a_past_verb_in_a_relative_clause_is_no_habit(pipeline: Pipeline) -> None:
+    # "تعرض" starts like a present verb but tells what happened
+    text = "قتل 11 مدنيا بالقصف الذي تعرض له حي الخالدية في مدينة حلب أمس."
+    assert [r["event_type"] for r in incidents(pipeline, text)] == ["Explosions/Remote violence"]
