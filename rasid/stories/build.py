@@ -7,9 +7,11 @@ stored. Only stories sharing a key are scored; the article joins the best one ab
 
 Per-article cost stays flat as the collection grows: each key yields at most its KEY_STORIES
 newest stories, at most MAX_CANDIDATES stories and MAX_MEMBERS members each are compared, the
-members of a story are kept packed in arrays for the whole call (one vectorised cosine per
-story, with exact current IDF), document frequencies are read only for the terms compared, and
-refreshing a story aggregates in SQL and re-picks its title only when its earliest members change.
+members of the stories compared most recently are kept packed in arrays (one vectorised cosine
+per story, with exact current IDF; at most PACKED_MEMBERS members in all, the least recently
+compared stories dropped first and read again if needed), document frequencies are read only for
+the terms compared, each article is read and tokenised once, and refreshing a story re-picks its
+title only when its earliest members change.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -48,6 +50,10 @@ RARE_TERM_KEYS = 6
 KEY_STORIES = 40
 LSH_NEIGHBOURS = 50
 _KEY_WEIGHTS = {"lsh": 3.0, "p": 2.0, "r": 0.5, "t": 1.0}
+# Members of compared stories kept packed across a call (about 4 KB each: ~85 MB in all): the least
+# recently compared stories are dropped beyond it. Articles are placed in date order and look up the
+# newest stories of their keys, so the stories compared are mostly the recent ones.
+PACKED_MEMBERS = 20_000
 
 
 class _Pack:
@@ -60,7 +66,7 @@ class _Pack:
     """
 
     def __init__(self) -> None:
-        self.members: list[ArticleFeatures] = []
+        self.members: list[ArticleFeatures] = []  # what combined_score reads of each (see `add`)
         self.columns = np.zeros(0, dtype=np.int64)  # vocabulary index of each (member, term) entry
         self.tf = np.zeros(0)  # the member's raw weight for that term
         self.rows = np.zeros(0, dtype=np.int64)  # which member the entry belongs to
@@ -68,7 +74,11 @@ class _Pack:
 
     def add(self, f: ArticleFeatures, columns: np.ndarray, tf: np.ndarray) -> None:
         row = len(self.members)
-        self.members.append(f)
+        # Only what `combined_score` and the bounds read is kept (the terms are in the arrays): a
+        # fifth of the memory of the whole features.
+        self.members.append(
+            ArticleFeatures(f.article_id, None, None, places=f.places, actors=f.actors, anchor=f.anchor)
+        )
         self.columns = np.concatenate([self.columns, columns])
         self.tf = np.concatenate([self.tf, tf])
         self.rows = np.concatenate([self.rows, np.full(len(columns), row, dtype=np.int64)])
@@ -84,7 +94,8 @@ class _Pack:
 
 
 class _Context:
-    """Per-call caches: document frequencies, a term index, and the compared members of stories."""
+    """Per-call caches: document frequencies, a term index, and the compared members of the stories
+    compared most recently (bounded: `PACKED_MEMBERS`)."""
 
     def __init__(self, store: ArticleStore):
         self.store = store
@@ -94,10 +105,11 @@ class _Context:
         self.vocab: dict[str, int] = {}
         self._df_array = np.zeros(4096)  # df by vocabulary index
         self.n_docs = int(store.query("SELECT COUNT(*) FROM story_articles")[0][0])
-        self.members: dict[int, list[ArticleFeatures]] = {}
         self.weights = Weights()
-        self._terms: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._packs: dict[int, _Pack] = {}
+        # The term arrays of the last article asked for (the newcomer asks three times).
+        self._terms: tuple[int, tuple[np.ndarray, np.ndarray]] | None = None
+        self._packs: OrderedDict[int, _Pack] = OrderedDict()  # least recently compared first
+        self.packed_members = 0  # members held in `_packs`
         self._dense = np.zeros(4096)
         self._dense_columns = np.zeros(0, dtype=np.int64)
         self.joined_ids: dict[int, set[int]] = {}  # story -> articles placed in it by this call
@@ -151,32 +163,32 @@ class _Context:
             self.counted.clear()
 
     def forget(self) -> None:
-        """Drop the caches that grow with the articles and stories seen (term arrays, loaded stories
-        and their packs), so a long call's memory stays bounded: what is dropped is read again from
-        the tables, and scores do not depend on the order members are packed in.
+        """Drop every packed story (what is dropped is read again from the tables, and scores do not
+        depend on the order members are packed in) and write the counts not written yet.
 
         The vocabulary and its document frequencies are kept (they grow with distinct terms only):
-        `load_df` empties the newcomer's dense vector when it grows the arrays, so scores depend on
-        when the vocabulary grows, and starting it afresh would change which stories articles join.
-        The counts not written yet are written (every counted term is in the vocabulary, so nothing
-        is read back from the table for them).
+        every counted term is in the vocabulary, so nothing is read back from the table for them.
         """
         self.write_terms()
-        self._terms, self._packs, self.members = {}, {}, {}
+        self._terms, self._packs, self.packed_members = None, OrderedDict(), 0
 
     def idf(self) -> Idf:
         return _VocabIdf(self)
 
     def term_arrays(self, f: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
-        """(vocabulary indexes, raw weights) of the article's terms."""
-        cached = self._terms.get(f.article_id)
-        if cached is None:
-            self.load_df(f.terms)
-            cached = self._terms[f.article_id] = (
-                np.fromiter((self.vocab[t] for t in f.terms), dtype=np.int64, count=len(f.terms)),
-                np.fromiter(f.terms.values(), dtype=np.float64, count=len(f.terms)),
-            )
-        return cached
+        """(vocabulary indexes, raw weights) of the article's terms (the last article's kept)."""
+        if self._terms is not None and self._terms[0] == f.article_id:
+            return self._terms[1]
+        arrays = self._arrays(f)
+        self._terms = (f.article_id, arrays)
+        return arrays
+
+    def _arrays(self, f: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
+        self.load_df(f.terms)
+        return (
+            np.fromiter((self.vocab[t] for t in f.terms), dtype=np.int64, count=len(f.terms)),
+            np.fromiter(f.terms.values(), dtype=np.float64, count=len(f.terms)),
+        )
 
     def _idf_of(self, columns: np.ndarray) -> np.ndarray:
         # Same formula as Idf.get, for many terms at once.
@@ -188,11 +200,19 @@ class _Context:
         return weighted(f.terms, self.idf())
 
     def story_pack(self, story_id: int) -> _Pack:
+        """The story's most recent MAX_MEMBERS members, packed: kept from an earlier comparison, or
+        read from the table (the least recently compared stories dropped beyond PACKED_MEMBERS)."""
         cached = self._packs.get(story_id)
-        if cached is None:
-            cached = self._packs[story_id] = _Pack()
-            for m in self.story_members(story_id):
-                cached.add(m, *self.term_arrays(m))
+        if cached is not None:
+            self._packs.move_to_end(story_id)
+            return cached
+        cached = self._packs[story_id] = _Pack()
+        for m in self.story_members(story_id):
+            cached.add(m, *self._arrays(m))
+        self.packed_members += len(cached.members)
+        while self.packed_members > PACKED_MEMBERS and len(self._packs) > 1:
+            _story, dropped = self._packs.popitem(last=False)
+            self.packed_members -= len(dropped.members)
         return cached
 
     def set_dense(self, f: ArticleFeatures) -> bool:
@@ -237,29 +257,26 @@ class _Context:
         return (w.content * content + w.time * time + w.places + w.actors) * penalty + 1e-9
 
     def story_members(self, story_id: int) -> list[ArticleFeatures]:
-        if story_id not in self.members:
-            rows = self.store.query(
-                "SELECT features FROM story_articles WHERE story_id = ? ORDER BY article_id DESC LIMIT ?",
-                (story_id, MAX_MEMBERS),
-            )
-            self.members[story_id] = [ArticleFeatures.from_json(load_record(r[0])) for r in rows]
-        return self.members[story_id]
+        """The story's most recent MAX_MEMBERS members as stored (newest first)."""
+        rows = self.store.query(
+            "SELECT features FROM story_articles WHERE story_id = ? ORDER BY article_id DESC LIMIT ?",
+            (story_id, MAX_MEMBERS),
+        )
+        return [ArticleFeatures.from_json(load_record(r[0])) for r in rows]
 
     def joined(self, story_id: int, f: ArticleFeatures) -> None:
-        """Keep a loaded story's members (and its pack) current without reading them again."""
+        """Keep a packed story current without reading it again: its MAX_MEMBERS most recent members
+        (by article id), as `story_members` would read them."""
         self.joined_ids.setdefault(story_id, set()).add(f.article_id)
         self.joined_spans.setdefault(story_id, []).append((f.anchor, f.outlet))
-        members = self.members.get(story_id)
-        if members is not None:
-            members.insert(0, f)
-            members.sort(key=lambda m: -m.article_id)
-            del members[MAX_MEMBERS:]
         pack = self._packs.get(story_id)
         if pack is not None:
             pack.add(f, *self.term_arrays(f))
+            self.packed_members += 1
             if len(pack.members) > MAX_MEMBERS:
                 oldest = min(range(len(pack.members)), key=lambda r: pack.members[r].article_id)
                 pack.drop(oldest)
+                self.packed_members -= 1
 
 
 class _VocabIdf(Idf):
@@ -287,17 +304,19 @@ def _ranked_terms(f: ArticleFeatures, idf: Idf) -> list[str]:
     return sorted(weight, key=weight.__getitem__)[: RARE_TERM_KEYS * 2]
 
 
-def blocking_keys(f: ArticleFeatures, idf: Idf) -> list[str]:
-    """Keys stored for the article's story (what later articles look up)."""
+def blocking_keys(f: ArticleFeatures, idf: Idf, ranked: list[str] | None = None) -> list[str]:
+    """Keys stored for the article's story (what later articles look up); `ranked`: its
+    `_ranked_terms` under `idf`, if known."""
     day = f.anchor_date
     bucket = _month(day) if day else "nd"
     keys = [f"p:{p}|{bucket}" for p in f.places] + [f"r:{r}|{bucket}" for r in f.regions]
-    keys += [f"t:{t}" for t in _ranked_terms(f, idf)[:RARE_TERM_KEYS]]
+    keys += [f"t:{t}" for t in (_ranked_terms(f, idf) if ranked is None else ranked)[:RARE_TERM_KEYS]]
     return keys
 
 
-def _lookup_keys(f: ArticleFeatures, idf: Idf) -> list[tuple[str, str | None]]:
-    """(exact key, or prefix when any time bucket goes) pairs to look up for a newcomer."""
+def _lookup_keys(f: ArticleFeatures, ranked: list[str]) -> list[tuple[str, str | None]]:
+    """(exact key, or prefix when any time bucket goes) pairs to look up for a newcomer whose
+    `_ranked_terms` are `ranked`."""
     day = f.anchor_date
     out: list[tuple[str, str | None]] = []
     for kind, ids in (("p", f.places), ("r", f.regions)):
@@ -308,15 +327,14 @@ def _lookup_keys(f: ArticleFeatures, idf: Idf) -> list[tuple[str, str | None]]:
                 out.append((f"{kind}:{pid}|nd", None))
             else:
                 out.append((f"{kind}:{pid}|", "prefix"))
-    out += [(f"t:{t}", None) for t in _ranked_terms(f, idf)[: RARE_TERM_KEYS * 2]]
+    out += [(f"t:{t}", None) for t in ranked[: RARE_TERM_KEYS * 2]]
     return out
 
 
-def _candidates(ctx: _Context, f: ArticleFeatures) -> list[int]:
+def _candidates(ctx: _Context, f: ArticleFeatures, ranked: list[str]) -> list[int]:
     store = ctx.store
     hits: dict[int, float] = {}
-    idf = ctx.idf()
-    for key, mode in _lookup_keys(f, idf):
+    for key, mode in _lookup_keys(f, ranked):
         weight = _KEY_WEIGHTS[key.split(":", 1)[0]]
         # Newest stories first (story ids grow with time), so a busy key yields a bounded list.
         if mode == "prefix":
@@ -371,10 +389,15 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _assign(ctx: _Context, f: ArticleFeatures) -> int:
+def _assign(ctx: _Context, f: ArticleFeatures, packed: bytes | None = None) -> int:
+    """Place the article in a story (the best one above JOIN_THRESHOLD, or a new one); `packed`: its
+    features as `_pack_features` gives them, if already packed."""
     store = ctx.store
     ctx.load_df(f.terms)
     idf = ctx.idf()
+    # Document frequencies do not change until the article is counted (after it is placed), so its
+    # distinctive terms are ranked once for both the keys looked up and the keys stored.
+    ranked = _ranked_terms(f, idf)
     story_id: int | None = None
     score: float | None = None
     reason = ""
@@ -390,7 +413,7 @@ def _assign(ctx: _Context, f: ArticleFeatures) -> int:
         best_score = JOIN_THRESHOLD - 1e-12
         dense = ctx.set_dense(f)
         try:
-            for candidate in _candidates(ctx, f):
+            for candidate in _candidates(ctx, f, ranked):
                 pack = ctx.story_pack(candidate)
                 content = ctx.cosines(pack) if dense else np.zeros(len(pack.members))
                 bounds = ctx.bounds(f, pack, content)
@@ -415,18 +438,23 @@ def _assign(ctx: _Context, f: ArticleFeatures) -> int:
     )
     store.execute(
         "INSERT INTO story_articles (article_id, story_id, score, reason, features) VALUES (?,?,?,?,?)",
-        # Compressed as event records are (`rasid.serialize.pack_record`): a quarter of the JSON's size.
-        (f.article_id, story_id, score, reason, pack_record(json.dumps(f.to_json(), ensure_ascii=False))),
+        (f.article_id, story_id, score, reason, _pack_features(f) if packed is None else packed),
     )
     store.executemany(
         "INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?, ?)",
-        [(k, story_id) for k in blocking_keys(f, idf)],
+        [(k, story_id) for k in blocking_keys(f, idf, ranked)],
     )
     ctx.joined(story_id, f)
     # Document frequencies grow after scoring, so an article never counts towards its own IDF. The
     # stored ones are written once per call (`write_terms`): this call reads its own from the context.
     ctx.count_terms(f)
     return story_id
+
+
+def _pack_features(f: ArticleFeatures) -> bytes:
+    """The features as stored in `story_articles`: compressed as event records are
+    (`rasid.serialize.pack_record`), a quarter of the JSON's size."""
+    return pack_record(json.dumps(f.to_json(), ensure_ascii=False))
 
 
 CENTRALITY_PANEL = 20
@@ -574,9 +602,11 @@ def update_stories(
 
     The result does not depend on the order of `article_ids` (they are placed by date, then id),
     so grouping a resumed run's articles in one call gives what one uninterrupted run gives.
-    Memory stays flat in their number: the order is found from each article's anchor date alone,
-    then features are built, placed and dropped STREAM_BATCH articles at a time, and the per-call
-    caches are emptied between batches. `progress(phase, done, total)` is told how far it is.
+    Each article of a call of up to READ_ONCE articles is read once: its features are built and
+    kept packed as they are stored (about 1 KB each) until it is placed; a bigger call keeps only
+    the anchors and builds features again as it places them, so memory stays flat in the number of
+    articles. The stories compared are kept packed up to PACKED_MEMBERS members. `progress(phase,
+    done, total)` is told how far it is.
     """
     from rasid.stories.recycled import check_recycled
 
@@ -595,41 +625,43 @@ def update_stories(
         order = [a for a in order if a not in done]
         ctx = _Context(store)
         touched: set[int] = set()
-        for start in range(0, len(order), STREAM_BATCH):
-            if start:
-                ctx.forget()
-            for done_count, a in enumerate(order[start : start + STREAM_BATCH], start=start + 1):
-                f = ready.pop(a, None) or article_features(a, store.load_document(a))
-                touched.add(_assign(ctx, f))
-                report("grouping stories", done_count, len(order))
-        ctx.write_terms()
+        for done_count, a in enumerate(order, start=1):
+            packed = ready.pop(a, None)
+            if packed is None:
+                touched.add(_assign(ctx, article_features(a, store.load_document(a))))
+            else:
+                touched.add(_assign(ctx, ArticleFeatures.from_json(load_record(packed)), packed))
+            report("grouping stories", done_count, len(order))
+        ctx.forget()  # the packed stories are not needed to refresh them
         record_changes(store, ctx.changes)
-        for done_count, story_id in enumerate(sorted(touched), start=1):
-            if done_count % STREAM_BATCH == 0:
-                ctx.forget()
+        for story_id in sorted(touched):
             refresh_story(store, story_id, ctx)
         for start in range(0, len(order), STREAM_BATCH):
             for f in _stored_article_features(store, order[start : start + STREAM_BATCH]):
                 check_recycled(store, f)
 
 
-# Articles whose features a story update holds at once (and how often its caches are emptied).
+# Grouped articles whose stored features the recycled-news check reads at once.
 STREAM_BATCH = 1000
+# Articles of one call whose features are kept packed from reading to placing (~1 KB each: 220 MB);
+# a bigger call reads each article twice (for its anchor date, then for its features).
+READ_ONCE = 200_000
 
 
 def _date_order(
     store: ArticleStore, todo: Sequence[int], report: Callable[[str, int, int], None]
-) -> tuple[list[int], dict[int, ArticleFeatures]]:
+) -> tuple[list[int], dict[int, bytes]]:
     """The articles in the order they are placed (oldest reported events first, undated last, then by
-    id), and the features already built: all of them for a call of at most STREAM_BATCH articles,
-    none for a bigger one (only anchors are kept, and features are built again batch by batch)."""
-    keep = len(todo) <= STREAM_BATCH
-    ready: dict[int, ArticleFeatures] = {}
+    id), and their features packed as they are stored (`_pack_features`): all of them for a call of
+    at most READ_ONCE articles, none for a bigger one (only anchors are kept)."""
+    keep = len(todo) <= READ_ONCE
+    ready: dict[int, bytes] = {}
     keys: list[tuple[bool, str, int]] = []
     for done_count, a in enumerate(todo, start=1):
         doc = store.load_document(a)
         if keep:
-            f = ready[a] = article_features(a, doc)
+            f = article_features(a, doc)
+            ready[a] = _pack_features(f)
             anchor = f.anchor
         else:
             anchor = article_anchor(doc)

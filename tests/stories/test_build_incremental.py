@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rasid.api import Rasid
@@ -114,7 +115,7 @@ def _story_tables(store: object) -> dict[str, list[tuple[object, ...]]]:
     return {name: store.query(sql) for name, sql in queries.items()}  # type: ignore[attr-defined]
 
 
-def test_grouping_in_small_batches_gives_the_same_stories(
+def test_stories_dropped_from_the_pack_cache_and_read_again_give_the_same_stories(
     grouped_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import shutil
@@ -124,13 +125,76 @@ def test_grouping_in_small_batches_gives_the_same_stories(
     db = tmp_path / "copy.db"
     shutil.copy(grouped_db, db)
     with Rasid(db) as rasid:
-        build.rebuild_stories(rasid.store)  # one call, every article's features held at once
+        build.rebuild_stories(rasid.store)  # one call, every compared story kept packed
         whole = _story_tables(rasid.store)
+        assert len(whole["stories"]) >= 2
         ids = [int(r[0]) for r in rasid.store.query("SELECT id FROM articles")]
         order, ready = build._date_order(rasid.store, ids, lambda *_: None)
-        assert len(ready) == len(ids) and len(whole["stories"]) >= 2
-        monkeypatch.setattr(build, "STREAM_BATCH", 1)  # a batch per article: caches emptied between them
+        assert sorted(order) == sorted(ids) and set(ready) == set(ids)
+        # Each article read once, its features packed exactly as they are stored.
+        stored = dict(rasid.store.query("SELECT article_id, features FROM story_articles"))
+        assert {a: bytes(stored[a]) for a in ids} == ready
+        # No story kept: every comparison reads the story again from the tables.
+        monkeypatch.setattr(build, "PACKED_MEMBERS", 0)
+        build.rebuild_stories(rasid.store)
+        assert _story_tables(rasid.store) == whole
+        # A call too big to keep every article's features: anchors first, features built again.
+        monkeypatch.setattr(build, "READ_ONCE", 1)
         streamed_order, none = build._date_order(rasid.store, ids, lambda *_: None)
         assert streamed_order == order and none == {}
         build.rebuild_stories(rasid.store)
         assert _story_tables(rasid.store) == whole
+
+
+def test_the_pack_cache_drops_the_least_recently_compared_story(
+    grouped_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from rasid.stories import build
+
+    db = tmp_path / "copy.db"
+    shutil.copy(grouped_db, db)
+    with Rasid(db) as rasid:
+        rows = rasid.store.query("SELECT id, article_count FROM stories ORDER BY article_count DESC, id")
+        big, small = int(rows[0][0]), int(rows[-1][0])
+        assert int(rows[0][1]) >= 2 and big != small
+        ctx = build._Context(rasid.store)
+        kept = ctx.story_pack(big)
+        members = [m.article_id for m in kept.members]
+        assert ctx.packed_members == len(members)
+        monkeypatch.setattr(build, "PACKED_MEMBERS", len(members))  # room for the big story only
+        ctx.story_pack(small)
+        assert list(ctx._packs) == [small] and ctx.packed_members == int(rows[-1][1])
+        again = ctx.story_pack(big)  # read again from the table
+        assert again is not kept and list(ctx._packs) == [big]
+        assert [m.article_id for m in again.members] == members
+        np.testing.assert_array_equal(again.tf, kept.tf)
+        np.testing.assert_array_equal(again.columns, kept.columns)
+        np.testing.assert_array_equal(again.rows, kept.rows)
+
+
+def test_a_kept_story_gains_its_new_member_as_a_story_read_again_has_it(grouped_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from rasid.stories import build
+
+    db = tmp_path / "copy.db"
+    shutil.copy(grouped_db, db)
+    with Rasid(db) as rasid:
+        store = rasid.store
+        big = int(store.query("SELECT id FROM stories ORDER BY article_count DESC, id LIMIT 1")[0][0])
+        last, packed = store.query(
+            "SELECT article_id, features FROM story_articles WHERE story_id = ? ORDER BY article_id DESC LIMIT 1",
+            (big,),
+        )[0]
+        store.execute("DELETE FROM story_articles WHERE article_id = ?", (last,))  # as before it was placed
+        ctx = build._Context(store)
+        before = [m.article_id for m in ctx.story_pack(big).members]
+        assert last not in before
+        assert build._assign(ctx, ArticleFeatures.from_json(load_record(packed)), bytes(packed)) == big
+        kept = ctx.story_pack(big)
+        fresh = build._Context(store).story_pack(big)
+        assert sorted(m.article_id for m in kept.members) == sorted([*before, last])
+        assert sorted(m.article_id for m in fresh.members) == sorted([*before, last])
+        assert ctx.packed_members == len(before) + 1
