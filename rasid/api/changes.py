@@ -13,7 +13,7 @@ from typing import Any
 from rasid.extract.changes import EVENT_KINDS, KINDS, parse_since, quote_of
 from rasid.extract.event_index import stored_event
 
-__all__ = ["KINDS", "alerts", "changes", "incremental_events", "parse_since"]
+__all__ = ["KINDS", "alerts", "changes", "count_alerts", "count_changes", "incremental_events", "page", "parse_since"]
 
 MAX_LIMIT = 1000
 _STATUS = {"event_added": "added", "event_changed": "changed", "event_withdrawn": "withdrawn"}
@@ -32,6 +32,25 @@ def change_dict(row: tuple[Any, ...]) -> dict[str, Any]:
 CHANGE_COLUMNS = "id, at, kind, story_id, event_key, claim, article_id, before, after"
 
 
+def _change_filter(
+    since: str | None, kind: str | None, after_id: int, before_id: int | None
+) -> tuple[str, list[Any]]:
+    where = "id > ?"
+    params: list[Any] = [after_id]
+    if before_id is not None:
+        where += " AND id < ?"
+        params.append(before_id)
+    if since:
+        where += " AND at >= ?"
+        params.append(parse_since(since))
+    if kind:
+        if kind not in KINDS:
+            raise ValueError(f"kind {kind!r}: one of {', '.join(KINDS)}")
+        where += " AND kind = ?"
+        params.append(kind)
+    return where, params
+
+
 def changes(
     store: Any,
     *,
@@ -45,38 +64,52 @@ def changes(
     """Changes in the order they were made (oldest first; `newest_first` reverses it): from `since` (a
     time, see `parse_since`), of one `kind`, after the change `after_id` and before `before_id`; at most
     `limit`. Raises ValueError for a bad time or kind."""
-    sql = f"SELECT {CHANGE_COLUMNS} FROM changes WHERE id > ?"
+    where, params = _change_filter(since, kind, after_id, before_id)
+    sql = f"SELECT {CHANGE_COLUMNS} FROM changes WHERE {where} ORDER BY id{' DESC' if newest_first else ''} LIMIT ?"
+    return [change_dict(r) for r in store.query(sql, [*params, max(1, min(limit, MAX_LIMIT))])]
+
+
+def count_changes(
+    store: Any, *, since: str | None = None, kind: str | None = None, after_id: int = 0, before_id: int | None = None
+) -> int:
+    """How many changes `changes` would list with these filters and no limit."""
+    where, params = _change_filter(since, kind, after_id, before_id)
+    return int(store.query(f"SELECT count(*) FROM changes WHERE {where}", params)[0][0])
+
+
+def page(items: list[dict[str, Any]], limit: int, total: int, *, newest_first: bool = False) -> dict[str, Any]:
+    """A page of changes or alerts as `rasid changes --json`, `rasid alerts --json` and the API give it:
+    `total` (all that match, from this page's cursor on), `more` (those after this page) and `cursor`,
+    the parameter that continues (`{"after": id}`, newest first `{"before": id}`; None at the end)."""
+    more = max(0, total - len(items))
+    cursor = {"before" if newest_first else "after": items[-1]["id"]} if more and items else None
+    return {"items": items, "count": len(items), "limit": limit, "total": total, "more": more, "cursor": cursor}
+
+
+def _alert_filter(since: str | None, after_id: int) -> tuple[str, list[Any]]:
+    where = "id > ?"
     params: list[Any] = [after_id]
-    if before_id is not None:
-        sql += " AND id < ?"
-        params.append(before_id)
     if since:
-        sql += " AND at >= ?"
+        where += " AND at >= ?"
         params.append(parse_since(since))
-    if kind:
-        if kind not in KINDS:
-            raise ValueError(f"kind {kind!r}: one of {', '.join(KINDS)}")
-        sql += " AND kind = ?"
-        params.append(kind)
-    sql += f" ORDER BY id{' DESC' if newest_first else ''} LIMIT ?"
-    params.append(max(1, min(limit, MAX_LIMIT)))
-    return [change_dict(r) for r in store.query(sql, params)]
+    return where, params
 
 
 def alerts(store: Any, *, since: str | None = None, after_id: int = 0, limit: int = MAX_LIMIT) -> list[dict[str, Any]]:
     """Stored alerts, oldest first, from `since`, after the alert `after_id`; at most `limit`."""
-    sql = "SELECT id, at, change_id, rule, kind, message, evidence FROM alerts WHERE id > ?"
-    params: list[Any] = [after_id]
-    if since:
-        sql += " AND at >= ?"
-        params.append(parse_since(since))
-    sql += " ORDER BY id LIMIT ?"
-    params.append(max(1, min(limit, MAX_LIMIT)))
+    where, params = _alert_filter(since, after_id)
+    sql = f"SELECT id, at, change_id, rule, kind, message, evidence FROM alerts WHERE {where} ORDER BY id LIMIT ?"
     return [
         {"id": int(i), "at": at, "change_id": int(c), "rule": rule, "kind": kind, "message": message,
          "evidence": json.loads(evidence or "{}")}
-        for i, at, c, rule, kind, message, evidence in store.query(sql, params)
+        for i, at, c, rule, kind, message, evidence in store.query(sql, [*params, max(1, min(limit, MAX_LIMIT))])
     ]  # fmt: skip
+
+
+def count_alerts(store: Any, *, since: str | None = None, after_id: int = 0) -> int:
+    """How many alerts `alerts` would list with these filters and no limit."""
+    where, params = _alert_filter(since, after_id)
+    return int(store.query(f"SELECT count(*) FROM alerts WHERE {where}", params)[0][0])
 
 
 def _timestamp(at: str) -> int:

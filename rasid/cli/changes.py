@@ -26,6 +26,14 @@ WebhookOption = Annotated[
 ]
 
 
+LimitOption = Annotated[
+    int, typer.Option("--limit", min=1, max=1000, help="At most this many (the oldest first; 1000 at most).")
+]
+AfterOption = Annotated[
+    int | None, typer.Option("--after", min=0, help="Only those after this id: the `cursor` a listing cut short gives.")
+]
+
+
 def _short(value: Any) -> str:
     if value is None:
         return ""
@@ -41,17 +49,21 @@ def changes_cmd(
         typer.Option("--kind", help="Only this kind: event_added, event_changed, event_withdrawn, story_new, "
                      "story_grew, contradiction_new, verdict_changed."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many (the oldest first).")] = 1000,
+    limit: LimitOption = 1000,
+    after: AfterOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List the change feed: events added, changed (a toll that rose) or withdrawn, stories that began
-    or grew, new contradictions, changed verdicts; each with its time, ids and the values before/after."""
-    from rasid.api.changes import changes
+    or grew, new contradictions, changed verdicts; each with its time, ids and the values before/after.
+    A listing cut short by --limit says how many more there are and the --after that shows them (JSON:
+    `total`, `more`, `cursor`, as /api/changes)."""
+    from rasid.api.changes import changes, count_changes, page
     from rasid.store import StoreError
 
     store = open_store_or_fail(db)
     try:
-        rows = changes(store, since=since, kind=kind, limit=limit)
+        rows = changes(store, since=since, kind=kind, after_id=after or 0, limit=limit)
+        listed = page(rows, limit, count_changes(store, since=since, kind=kind, after_id=after or 0))
     except ValueError as exc:
         fail(f"--since/--kind: {exc}", 2)
     except StoreError as exc:
@@ -59,12 +71,26 @@ def changes_cmd(
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(listed, ensure_ascii=False, indent=2))
         return
     columns = ("id", "at", "kind", "story", "event", "article", "before", "after")
     lines = ([r["id"], r["at"], r["kind"], r["story_id"] or "", r["event"] or "", r["article_id"] or "",
               _short(r["before"]), _short(r["after"])] for r in rows)  # fmt: skip
-    print_lines(f"{len(rows)} changes in {db}", columns, lines)
+    print_lines(_title(listed, "changes", db), columns, lines)
+    _say_more(listed, "changes")
+
+
+def _title(listed: dict[str, Any], what: str, db: str) -> str:
+    if listed["more"]:
+        return f"showing {listed['count']:,} of {listed['total']:,} {what} in {db}"
+    return f"{listed['count']:,} {what} in {db}"
+
+
+def _say_more(listed: dict[str, Any], what: str) -> None:
+    """One line on stderr when a listing was cut short: how many more, and the option that shows them."""
+    if listed["cursor"]:
+        err_console.print(f"{listed['more']:,} more {what}: run again with --after {listed['cursor']['after']}"
+                          f" to see the next (at most --limit {listed['limit']:,} at a time)", highlight=False)
 
 
 def make_alerter(store: Any, rules: str | None, log: str | None, webhook: str | None) -> Alerter:
@@ -92,12 +118,15 @@ def alerts_cmd(
     rules: RulesOption = None,
     alerts_log: LogOption = None,
     webhook: WebhookOption = None,
+    limit: LimitOption = 1000,
+    after: AfterOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Evaluate the alert rules on the changes not judged yet (each change once, across runs), send the
     new alerts, and any an earlier run still owes them, to --alerts-log and --webhook (at least once; the
-    log never twice), and list the new ones (with --since: every stored alert since then)."""
-    from rasid.api.changes import alerts, parse_since
+    log never twice), and list the new ones (with --since or --after: every stored alert since that time
+    or after that id). A listing cut short by --limit says how many more and the --after that shows them."""
+    from rasid.api.changes import alerts, count_alerts, page, parse_since
     from rasid.store import StoreError
 
     if since:
@@ -108,16 +137,21 @@ def alerts_cmd(
     store = open_store_or_fail(db)
     try:
         raised = make_alerter(store, rules, alerts_log, webhook).run()
-        shown = alerts(store, since=since) if since else raised
+        if since or after is not None:
+            shown = alerts(store, since=since, after_id=after or 0, limit=limit)
+            listed = page(shown, limit, count_alerts(store, since=since, after_id=after or 0))
+        else:
+            listed = page(raised[:limit], limit, len(raised))
     except StoreError as exc:
         fail(str(exc))
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
+        typer.echo(json.dumps(listed, ensure_ascii=False, indent=2, default=str))
         return
     err_console.print(f"{len(raised)} new alerts", highlight=False)
     columns = ("id", "at", "rule", "kind", "message", "article", "event/story")
     lines = ([a["id"], a["at"], a["rule"], a["kind"], a["message"], a["evidence"].get("article_id") or "",
-              a["evidence"].get("event") or a["evidence"].get("story_id") or ""] for a in shown)  # fmt: skip
-    print_lines(f"{len(shown)} alerts in {db}", columns, lines)
+              a["evidence"].get("event") or a["evidence"].get("story_id") or ""] for a in listed["items"])  # fmt: skip
+    print_lines(_title(listed, "alerts", db), columns, lines)
+    _say_more(listed, "alerts")

@@ -99,8 +99,13 @@ def _watch(
     from rasid.store import StoreError, open_store
     from rasid.watch.fetch import DEFAULT_USER_AGENT, Fetcher, FetchSettings
     from rasid.watch.follower import Follower, RoundReport, StoredItem, WatchSettings
+    from rasid.watch.memtrace import ENV, MemoryTrace, every_from_env
 
     chosen = _sources(locations, outlets)
+    try:
+        trace = MemoryTrace(every_from_env(), lambda line: err_console.print(line, highlight=False, markup=False))
+    except ValueError:
+        fail(f"{ENV}: give a whole number of rounds between memory reports (0 or unset: off)", 2)
     try:
         store = open_store(db)
     except StoreError as exc:
@@ -129,6 +134,7 @@ def _watch(
     def on_round(report: RoundReport) -> None:
         rounds[0] += 1
         err_console.print(f"round {rounds[0]}: {report.line()}", highlight=False)
+        trace.round_done()
         if alerter is not None:
             try:
                 raised = alerter.run()

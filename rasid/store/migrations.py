@@ -496,4 +496,18 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS alert_outbox_pending ON alert_outbox(channel, target, delivered_at, alert_id);
     CREATE INDEX IF NOT EXISTS watch_versions_previous ON watch_versions(previous_article_id)
     """,
+    # 17: one deliverer per alert target (rasid.watch.outbox): a process delivers to a (channel,
+    # target) only while it holds that target's lease, taken in a write transaction when no other
+    # holder's lease is still running (`expires`, UTC ISO text) and renewed while it sends; `holder`
+    # names the process (host:pid:token), so a lease left by a process that died on this host is taken
+    # over at once. Two watches, or a watch and `rasid alerts`, never send the same alert side by side.
+    """
+    CREATE TABLE IF NOT EXISTS outbox_leases (
+        channel TEXT NOT NULL,
+        target TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        expires TEXT NOT NULL,
+        PRIMARY KEY (channel, target)
+    )
+    """,
 ]

@@ -20,7 +20,16 @@ from typing import Any
 
 from rasid.extract.changes import now, quote_of
 from rasid.watch.alert_rules import Rule
-from rasid.watch.outbox import add_to_outbox, append_lines, log_target, logged_ids, mark_delivered, pending
+from rasid.watch.outbox import (
+    Lease,
+    add_to_outbox,
+    append_lines,
+    holder_name,
+    log_target,
+    logged_ids,
+    mark_delivered,
+    pending,
+)
 from rasid.watch.webhook import Webhook
 
 CURSOR = "alerts"
@@ -136,6 +145,7 @@ class Alerter:
     webhook: Webhook | None = None
     on_problem: Callable[[str], None] = field(default=lambda _line: None)
     cursor: str = CURSOR
+    _holder: str = field(default_factory=holder_name, repr=False)
 
     def run(self) -> list[dict[str, Any]]:
         """Judge every change after the cursor; the alerts raised (stored, then delivered with whatever
@@ -156,11 +166,27 @@ class Alerter:
     def deliver(self) -> int:
         """Send every alert owed to this alerter's log and webhook (`alert_outbox`), oldest first, and
         mark each delivered once it got there: those just raised and those a crash, an unwritable log or
-        a dead endpoint held back (call it at start-up too). The log skips ids already in it. How many
-        deliveries were made. A failure is one `on_problem` line; the rest waits for the next call."""
+        a dead endpoint held back (call it at start-up too). The log skips ids already in it. Only a
+        target whose lease this alerter holds is sent to (one deliverer per target, across processes);
+        one another process is delivering to is left to it. How many deliveries were made. A failure is
+        one `on_problem` line; the rest waits for the next call."""
         when = {r.id: r.when for r in self.rules}
-        every = dict(self._targets())
-        open_targets = dict(every)
+        leases = {channel: Lease(self.store, channel, target, self._holder) for channel, target in self._targets()}
+        try:
+            open_targets = {}
+            for channel, lease in leases.items():
+                if lease.take():
+                    open_targets[channel] = lease.target
+                else:
+                    self.on_problem(f"{lease.target}: another process ({lease.other}) is delivering the alerts"
+                                    " to it; left to that one (what it does not send goes with the next delivery)")
+            return self._deliver_held(open_targets, leases, when)
+        finally:
+            for lease in leases.values():
+                lease.release()
+
+    def _deliver_held(self, open_targets: dict[str, str], leases: dict[str, Lease], when: dict[str, str]) -> int:
+        every = dict(open_targets)
         done = 0
         while open_targets:
             sent: dict[str, tuple[list[int], list[int]]] = {}  # channel: (delivered, refused for good)
@@ -169,7 +195,7 @@ class Alerter:
                 stop = False
                 if owed:
                     send = self._to_log if channel == "log" else self._to_webhook
-                    delivered, refused, stop = send(owed)
+                    delivered, refused, stop = send(owed, leases[channel])
                     sent[channel] = (delivered, refused)
                 if not owed or stop or len(owed) < BATCH:
                     del open_targets[channel]
@@ -182,8 +208,15 @@ class Alerter:
                     done += len(delivered) + len(refused)
         return done
 
-    def _to_log(self, owed: list[dict[str, Any]]) -> tuple[list[int], list[int], bool]:
+    def _lost(self, lease: Lease, left: int) -> None:
+        self.on_problem(f"{lease.target}: the delivery lease passed to another process ({lease.other}); {left}"
+                        " alert(s) left to it")
+
+    def _to_log(self, owed: list[dict[str, Any]], lease: Lease) -> tuple[list[int], list[int], bool]:
         assert self.log is not None
+        if not lease.keep():
+            self._lost(lease, len(owed))
+            return [], [], True
         try:
             present = logged_ids(self.log, owed[0]["id"])
             append_lines(self.log, [a for a in owed if a["id"] not in present])
@@ -193,11 +226,14 @@ class Alerter:
             return [], [], True
         return [a["id"] for a in owed], [], False
 
-    def _to_webhook(self, owed: list[dict[str, Any]]) -> tuple[list[int], list[int], bool]:
+    def _to_webhook(self, owed: list[dict[str, Any]], lease: Lease) -> tuple[list[int], list[int], bool]:
         assert self.webhook is not None
         delivered: list[int] = []
         refused: list[int] = []
         for n, alert in enumerate(owed):
+            if not lease.keep():
+                self._lost(lease, len(owed) - n)
+                return delivered, refused, True
             problem, later = self.webhook.send(alert)
             if problem is None:
                 delivered.append(alert["id"])

@@ -5,19 +5,32 @@ dead endpoint held back is sent by the next delivery (`rasid.watch.alerts.Alerte
 and after each batch): at least once. The JSONL log skips the alert ids already in it, so a process
 killed between writing its lines and marking them does not write them twice; the webhook payload
 carries the alert's `id` (and the `X-Rasid-Alert-Id` header) so a receiver can drop a repeat.
+
+One deliverer per target (migration 17): a process sends to a (channel, target) only while it holds
+that target's lease (`outbox_leases`, `Lease`), so two watches on one database, or a watch and
+`rasid alerts`, never send the same alert side by side; the other leaves the target to the holder (its
+alerts go with the holder's next delivery, or its own once the lease is free). A lease runs
+`LEASE_SECONDS` and is renewed while sending; one left by a process that died on this host is taken
+over at once, one from another host when it runs out.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import socket
+import time
+import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rasid.extract.changes import now
 
 CHANNELS = ("log", "webhook")
+LEASE_SECONDS = 120.0  # longer than one alert's POST with its retries (10 s x 4 + 7 s of backoff)
 _CHUNK = 65536
 _PENDING = (
     "SELECT a.id, a.at, a.rule, a.kind, a.message, a.change_id, c.at, a.evidence FROM alert_outbox o"
@@ -110,3 +123,73 @@ def append_lines(path: Path, alerts: Sequence[dict[str, Any]]) -> None:
         out.write((b"\n" if torn else b"") + text.encode("utf-8"))
         out.flush()
         os.fsync(out.fileno())
+
+
+def holder_name() -> str:
+    """Who holds a lease: this host, this process and a token of its own (host:pid:token)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _dead_here(holder: str) -> bool:
+    """Whether `holder` was a process of this host that is no longer running."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # running, as another user
+    return False
+
+
+@dataclass
+class Lease:
+    """The right to deliver to one (channel, target), held by `holder`. `take()` claims or renews it
+    in one write transaction; `keep()` renews it once a third of it has run (False: it was lost)."""
+
+    store: Any
+    channel: str
+    target: str
+    holder: str
+    seconds: float = LEASE_SECONDS
+    other: str | None = None  # after a failed take: who holds it
+    _taken_at: float | None = field(default=None, repr=False)
+
+    def take(self) -> bool:
+        stamp = dt.datetime.now(dt.UTC)
+        expires = (stamp + dt.timedelta(seconds=self.seconds)).isoformat(timespec="microseconds")
+        with self.store.transaction():
+            row = self.store.query(
+                "SELECT holder, expires FROM outbox_leases WHERE channel = ? AND target = ?", (self.channel, self.target)
+            )
+            running = bool(row) and row[0][1] > stamp.isoformat(timespec="microseconds")
+            if running and row[0][0] != self.holder and not _dead_here(str(row[0][0])):
+                self.other, self._taken_at = str(row[0][0]), None
+                return False
+            self.store.execute(
+                "INSERT INTO outbox_leases (channel, target, holder, expires) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (channel, target) DO UPDATE SET holder = excluded.holder, expires = excluded.expires",
+                (self.channel, self.target, self.holder, expires),
+            )
+        self.other, self._taken_at = None, time.monotonic()
+        return True
+
+    def keep(self) -> bool:
+        if self._taken_at is None:
+            return False
+        if time.monotonic() - self._taken_at < self.seconds / 3:
+            return True
+        return self.take()
+
+    def release(self) -> None:
+        if self._taken_at is None:
+            return
+        self._taken_at = None
+        with self.store.transaction():
+            self.store.execute(
+                "DELETE FROM outbox_leases WHERE channel = ? AND target = ? AND holder = ?",
+                (self.channel, self.target, self.holder),
+            )

@@ -64,12 +64,40 @@ def test_changes_command_lists_and_filters_the_feed(changed_db: tuple[Path, str]
     db, mark = changed_db
     result = runner.invoke(app, ["changes", "--db", str(db), "--since", mark, "--kind", "event_withdrawn", "--json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["items"]
     assert [(r["kind"], r["event"], r["after"]["reason"]) for r in rows] == [
         ("event_withdrawn", "1-0", "rejected by a review")
     ]
     table = runner.invoke(app, ["changes", "--db", str(db)])
     assert table.exit_code == 0 and "story_new" in table.stdout and "event_changed" in table.stdout
+
+
+def test_a_listing_cut_short_says_how_many_more_and_how_to_get_them(changed_db: tuple[Path, str]) -> None:
+    db, _mark = changed_db
+    store = open_store(str(db))
+    try:
+        every = [int(r[0]) for r in store.query("SELECT id FROM changes ORDER BY id")]
+    finally:
+        store.close()
+    assert len(every) > 4
+    seen: list[int] = []
+    after = 0
+    while True:  # page through with the cursor each page gives, as /api/changes does
+        result = runner.invoke(app, ["changes", "--db", str(db), "--limit", "3", "--after", str(after), "--json"])
+        assert result.exit_code == 0, result.output
+        listed = json.loads(result.stdout)
+        assert listed["total"] == len(every) - len(seen) and listed["more"] == listed["total"] - listed["count"]
+        seen += [r["id"] for r in listed["items"]]
+        if listed["cursor"] is None:
+            break
+        after = listed["cursor"]["after"]
+    assert seen == every
+    table = runner.invoke(app, ["changes", "--db", str(db), "--limit", "3"])
+    assert table.exit_code == 0, table.output
+    assert f"showing 3 of {len(every)} changes" in table.stdout
+    assert f"{len(every) - 3} more changes: run again with --after {every[2]}" in table.stderr
+    whole = runner.invoke(app, ["changes", "--db", str(db)])
+    assert f"{len(every)} changes in" in whole.stdout and "more changes" not in whole.stderr
 
 
 @pytest.mark.parametrize(
@@ -113,12 +141,12 @@ def test_alerts_command_raises_each_alert_once(changed_db: tuple[Path, str], tmp
     log = tmp_path / "alerts.jsonl"
     first = runner.invoke(app, ["alerts", "--db", str(db), "--rules", str(rules), "--alerts-log", str(log), "--json"])
     assert first.exit_code == 0, first.output
-    raised = json.loads(first.stdout)
+    raised = json.loads(first.stdout)["items"]
     assert {(a["rule"], a["evidence"]["event"]) for a in raised} == {("dead", "1-0")}  # 3 killed, before rejection
     again = runner.invoke(app, ["alerts", "--db", str(db), "--rules", str(rules), "--json"])
-    assert json.loads(again.stdout) == []
+    assert json.loads(again.stdout)["items"] == []
     since = runner.invoke(app, ["alerts", "--db", str(db), "--rules", str(rules), "--since", "2000-01-01", "--json"])
-    assert [a["id"] for a in json.loads(since.stdout)] == [a["id"] for a in raised]
+    assert [a["id"] for a in json.loads(since.stdout)["items"]] == [a["id"] for a in raised]
     assert len(log.read_text(encoding="utf-8").splitlines()) == len(raised)
 
 
@@ -139,9 +167,38 @@ def test_rasid_check_remembers_the_label_and_records_a_change(changed_db: tuple[
     again = runner.invoke(app, ["check", claim, "--db", str(db), "--json"])
     assert again.exit_code == 0, again.output
     listed = runner.invoke(app, ["changes", "--db", str(db), "--kind", "verdict_changed", "--json"])
-    rows = json.loads(listed.stdout)
+    rows = json.loads(listed.stdout)["items"]
     assert [(r["claim"], r["before"]["label"], r["after"]["label"]) for r in rows] == [(claim, other, label)]
     dated = runner.invoke(app, ["check", claim, "--db", str(db), "--as-of", "2019-09-01", "--json"])
     assert dated.exit_code == 0  # a check as of a past day is not remembered
-    assert len(json.loads(runner.invoke(app, ["changes", "--db", str(db), "--kind", "verdict_changed",
-                                                "--json"]).stdout)) == 1
+    assert json.loads(runner.invoke(app, ["changes", "--db", str(db), "--kind", "verdict_changed",
+                                          "--json"]).stdout)["count"] == 1
+
+
+def test_alerts_cut_short_give_the_cursor_to_the_rest(tmp_path: Path) -> None:
+    from rasid.extract.changes import Change, record_changes
+
+    db = tmp_path / "a.db"
+    store = open_store(str(db))
+    try:
+        with store.transaction():  # five new contradictions: one alert each
+            record_changes(store, [Change("contradiction_new", story_id=n, after={"facts": [{"fact": "killed"}]})
+                                   for n in range(1, 6)])  # fmt: skip
+    finally:
+        store.close()
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("version: 1\nrules:\n  - id: c\n    when: contradiction\n", encoding="utf-8")
+    first = runner.invoke(app, ["alerts", "--db", str(db), "--rules", str(rules), "--limit", "2", "--json"])
+    assert first.exit_code == 0, first.output
+    listed = json.loads(first.stdout)
+    assert (listed["count"], listed["total"], listed["more"]) == (2, 5, 3)
+    ids = [a["id"] for a in listed["items"]]
+    while listed["cursor"]:
+        after = str(listed["cursor"]["after"])
+        result = runner.invoke(app, ["alerts", "--db", str(db), "--rules", str(rules), "--limit", "2", "--after", after,
+                                     "--json"])  # fmt: skip
+        listed = json.loads(result.stdout)
+        ids += [a["id"] for a in listed["items"]]
+    assert len(ids) == 5 == len(set(ids)) and ids == sorted(ids)
+    table = runner.invoke(app, ["alerts", "--db", str(db), "--rules", str(rules), "--after", "0", "--limit", "4"])
+    assert "showing 4 of 5 alerts" in table.stdout and f"1 more alerts: run again with --after {ids[3]}" in table.stderr

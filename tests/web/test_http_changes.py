@@ -23,7 +23,12 @@ def test_changes_list_the_sample_analysis_and_page_both_ways(api: TestClient, sa
     new_stories = api.get("/api/changes", params={"kind": "story_new", "limit": 1000}).json()
     assert new_stories["count"] == stories
     first = api.get("/api/changes", params={"limit": 5}).json()
+    total = first["total"]
+    assert total > 5 and first["more"] == total - 5 and first["cursor"] == {"after": first["items"][-1]["id"]}
     second = api.get(first["next"].split("testserver", 1)[1]).json()
+    assert second["total"] == total - 5
+    last = api.get("/api/changes", params={"after": first["items"][-1]["id"], "limit": 1000}).json()
+    assert (last["count"], last["more"], last["cursor"], last["next"]) == (total - 5, 0, None, None)
     assert [c["id"] for c in first["items"]] == sorted(c["id"] for c in first["items"])
     assert second["items"][0]["id"] > first["items"][-1]["id"]
     newest = api.get("/api/changes", params={"limit": 3, "order": "desc"}).json()
