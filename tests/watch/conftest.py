@@ -123,6 +123,56 @@ class FixtureServer:
             return [s for s in self.seen if s.path == path]
 
 
+def answer_ok(handler: BaseHTTPRequestHandler, status: int = 200) -> None:
+    """An empty answer with `status`."""
+    handler.send_response(status)
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+
+
+class WebhookEndpoint:
+    """A webhook endpoint on localhost that keeps every POST body and answers the n-th post (from 1)
+    with `answer(handler, n, endpoint)` (default: 200). `got_first` is set when the first post comes
+    in; `released` is an event an answer may wait on, set by `close`."""
+
+    def __init__(
+        self, answer: Callable[[BaseHTTPRequestHandler, int, WebhookEndpoint], None] | None = None
+    ) -> None:
+        self.bodies: list[bytes] = []
+        self.got_first = threading.Event()
+        self.released = threading.Event()
+        self.lock = threading.Lock()
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with endpoint.lock:
+                    endpoint.bodies.append(body)
+                    n = len(endpoint.bodies)
+                if n == 1:
+                    endpoint.got_first.set()
+                if answer is None:
+                    answer_ok(self)
+                else:
+                    answer(self, n, endpoint)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self) -> None:
+        self.released.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 @pytest.fixture
 def server() -> Iterator[FixtureServer]:
     fixture = FixtureServer()

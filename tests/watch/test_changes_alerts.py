@@ -9,8 +9,7 @@ import io
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from rasid.watch.alert_rules import load_rules
 from rasid.watch.alerts import Alerter
 from rasid.watch.follower import Source
 from rasid.watch.webhook import Webhook
-from tests.watch.conftest import FixtureServer, Route, page, rss
+from tests.watch.conftest import FixtureServer, Route, WebhookEndpoint, answer_ok, page, rss
 from tests.watch.test_follower import Run
 
 MORNING = "Sun, 02 Aug 2015 09:00:00 GMT"
@@ -120,36 +119,13 @@ def test_toll_rising_between_page_versions_is_a_change_and_one_alert(
         store.close()
 
 
-class _FlakyEndpoint:
+def _flaky_endpoint(failures: int) -> WebhookEndpoint:
     """A webhook endpoint on localhost that answers 500 to its first `failures` posts, then 200."""
-
-    def __init__(self, failures: int) -> None:
-        self.bodies: list[bytes] = []
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                endpoint.bodies.append(body)
-                status = 500 if len(endpoint.bodies) <= failures else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    return WebhookEndpoint(lambda handler, n, _endpoint: answer_ok(handler, 500 if n <= failures else 200))
 
 
 def test_webhook_retried_with_backoff_until_the_endpoint_accepts() -> None:
-    endpoint = _FlakyEndpoint(failures=2)
+    endpoint = _flaky_endpoint(failures=2)
     waits: list[float] = []
     try:
         hook = Webhook(endpoint.url, timeout=2.0, retries=3, backoff=0.05, sleep=waits.append)
@@ -162,7 +138,7 @@ def test_webhook_retried_with_backoff_until_the_endpoint_accepts() -> None:
 
 
 def test_webhook_that_keeps_failing_is_reported_not_raised() -> None:
-    endpoint = _FlakyEndpoint(failures=100)
+    endpoint = _flaky_endpoint(failures=100)
     try:
         problem = Webhook(endpoint.url, timeout=1.0, retries=2, backoff=0.0).post({"id": 1})
     finally:
@@ -182,7 +158,7 @@ def test_watch_sends_each_alert_once_to_the_log_and_the_webhook(
 ) -> None:
     _publish(server, SECOND, MORNING)  # seven killed in Idlib: above the rule's five
     db, log = tmp_path / "w.db", tmp_path / "alerts.jsonl"
-    endpoint = _FlakyEndpoint(failures=1)
+    endpoint = _flaky_endpoint(failures=1)
     try:
         options = ("--alert-rules", str(rules), "--alerts-log", str(log), "--webhook", endpoint.url)
         first = _watch_once(server.base + "/feed.xml", db, *options)
@@ -259,37 +235,15 @@ def test_a_replaced_page_versions_events_leave_the_exports_api_and_map(
     assert (killed["status"], killed["updated_by"]) == ("updated", ["عنب بلدي ← مصادر محلية"])
 
 
-class _HangingEndpoint:
-    """A webhook endpoint on localhost whose first post never gets an answer (until `release`), then 200."""
+def _hanging_endpoint() -> WebhookEndpoint:
+    """A webhook endpoint on localhost whose first post never gets an answer (until `released`), then 200."""
 
-    def __init__(self) -> None:
-        self.bodies: list[bytes] = []
-        self.got_first = threading.Event()
-        self.released = threading.Event()
-        endpoint = self
+    def answer(handler: BaseHTTPRequestHandler, n: int, endpoint: WebhookEndpoint) -> None:
+        if n == 1:
+            endpoint.released.wait(60)
+        answer_ok(handler)
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                endpoint.bodies.append(body)
-                if len(endpoint.bodies) == 1:
-                    endpoint.got_first.set()
-                    endpoint.released.wait(60)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def close(self) -> None:
-        self.released.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    return WebhookEndpoint(answer)
 
 
 TWO_RULES = RULES + """  - id: any-dead
@@ -305,7 +259,7 @@ def test_alerts_killed_between_commit_and_delivery_are_delivered_after_a_restart
     rules.write_text(TWO_RULES, encoding="utf-8")
     _publish(server, SECOND, MORNING)  # seven killed in Idlib: both rules fire
     db, log = tmp_path / "w.db", tmp_path / "alerts.jsonl"
-    endpoint = _HangingEndpoint()
+    endpoint = _hanging_endpoint()
     try:
         options = ["--alert-rules", str(rules), "--alerts-log", str(log), "--webhook", endpoint.url]
         command = [sys.executable, "-m", "rasid.cli", "watch", server.base + "/feed.xml", "--db", str(db), "--once",

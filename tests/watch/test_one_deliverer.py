@@ -10,16 +10,15 @@ import os
 import socket
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from rasid.extract.changes import Change, record_changes
 from rasid.store import open_store
 from rasid.watch.outbox import Lease
+from tests.watch.conftest import WebhookEndpoint
 
 ALERTS = 40
 RULES = """version: 1
@@ -29,46 +28,23 @@ rules:
 """
 
 
-class _GateEndpoint:
+def _gate_endpoint() -> WebhookEndpoint:
     """A webhook on localhost that answers its first POST slowly, a byte every second (so the client's
     timeout never fires), until `released`; every other POST at once. Keeps each body."""
 
-    def __init__(self) -> None:
-        self.bodies: list[bytes] = []
-        self.got_first = threading.Event()
-        self.released = threading.Event()
-        endpoint = self
+    def answer(handler: BaseHTTPRequestHandler, n: int, endpoint: WebhookEndpoint) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "600")
+        handler.end_headers()
+        sent = 0
+        if n == 1:
+            while sent < 599 and not endpoint.released.wait(1):
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+                sent += 1
+        handler.wfile.write(b" " * (600 - sent))
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                endpoint.bodies.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
-                first = len(endpoint.bodies) == 1
-                self.send_response(200)
-                self.send_header("Content-Length", "600")
-                self.end_headers()
-                sent = 0
-                if first:
-                    endpoint.got_first.set()
-                    while sent < 599 and not endpoint.released.wait(1):
-                        self.wfile.write(b" ")
-                        self.wfile.flush()
-                        sent += 1
-                self.wfile.write(b" " * (600 - sent))
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def close(self) -> None:
-        self.released.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    return WebhookEndpoint(answer)
 
 
 def _owe_changes(db: str) -> None:
@@ -99,7 +75,7 @@ def _run_side_by_side(db: str, tmp_path: Path, second: str) -> tuple[list[int], 
     rules.write_text(RULES, encoding="utf-8")
     folder.mkdir()
     _owe_changes(db)
-    endpoint = _GateEndpoint()
+    endpoint = _gate_endpoint()
     try:
         first = subprocess.Popen(_command("watch", db, rules, log, endpoint.url, folder), stdout=subprocess.DEVNULL,
                                  stderr=subprocess.PIPE, text=True)  # fmt: skip
