@@ -235,3 +235,26 @@ def load_yaml(source: str | IO[str]) -> Any:
     import yaml
 
     return yaml.load(source, Loader=safe_yaml_loader())
+
+
+def load_yaml_nodes(text: str) -> tuple[Any, Any]:
+    """One YAML document and its node tree (whose marks give the file line of each value), parsed
+    once with `safe_yaml_loader`; `yaml.YAMLError` for text that is no YAML."""
+    loader = safe_yaml_loader()(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
+def yaml_item_lines(root: Any, key: str) -> list[int]:
+    """The file lines (from 1) of the items of the top-level sequence `key` of a node tree."""
+    import yaml
+
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for k, v in root.value:
+        if getattr(k, "value", None) == key and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []

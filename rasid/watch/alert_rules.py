@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rasid.knowledge.schema import KnowledgeDataError
+from rasid.serialize import load_yaml_nodes, yaml_item_lines
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "data" / "alert_rules.yaml"
 WHEN = ("killed", "actor_first_in_place", "contradiction", "verdict_changed")
@@ -105,8 +106,7 @@ def load_rules(path: Path | str | None = None, *, check_actors: bool = True) -> 
     except (OSError, UnicodeDecodeError) as exc:
         raise AlertRulesError(f"{file}: cannot read the alert rules ({getattr(exc, 'strerror', None) or exc})") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, root = load_yaml_nodes(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -116,11 +116,7 @@ def load_rules(path: Path | str | None = None, *, check_actors: bool = True) -> 
         raise AlertRulesError(f"{file}: the top level must be a mapping with `version: 1` and a `rules` list")
     if data.get("version") != 1:
         raise AlertRulesError(f"{file}: `version` must be 1 (got {data.get('version')!r})")
-    lines: list[int] = []
-    if isinstance(root, yaml.MappingNode):
-        for key, value in root.value:
-            if getattr(key, "value", None) == "rules" and hasattr(value, "value"):
-                lines = [item.start_mark.line + 1 for item in value.value]
+    lines = yaml_item_lines(root, "rules")
     actor_ids = _actor_ids() if check_actors else None
     rules: list[Rule] = []
     for i, raw in enumerate(data["rules"]):

@@ -16,6 +16,7 @@ import yaml
 
 from rasid.knowledge.actors import OutletBase, load_outlets
 from rasid.knowledge.schema import KnowledgeDataError
+from rasid.serialize import load_yaml_nodes, yaml_item_lines
 
 FEEDS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "data" / "feeds.yaml"
 _FIELDS = {"outlet", "language", "groups", "urls"}
@@ -54,22 +55,12 @@ def _nodes_with_lines(path: Path) -> tuple[Any, yaml.Node | None]:
     except OSError as exc:
         raise KnowledgeDataError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, node = load_yaml_nodes(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise KnowledgeDataError(f"{path.name}{line}: invalid YAML: {exc}") from exc
     return data, node
-
-
-def _item_lines(root: yaml.Node | None, key: str) -> list[int]:
-    if not isinstance(root, yaml.MappingNode):
-        return []
-    for k, v in root.value:
-        if getattr(k, "value", None) == key and isinstance(v, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in v.value]
-    return []
 
 
 def _check(cond: bool, where: str, problem: str) -> None:
@@ -116,7 +107,7 @@ def load_feeds(path: Path | None = None, outlets: OutletBase | None = None) -> F
     _check(ALL not in groups, path.name, f"'{ALL}' is every outlet; do not declare it")
     items = data.get("feeds")
     _check(isinstance(items, list) and bool(items), path.name, "'feeds' must be a non-empty list")
-    lines = _item_lines(root, "feeds")
+    lines = yaml_item_lines(root, "feeds")
     kb = outlets or load_outlets()
     out: list[OutletFeeds] = []
     seen: set[str] = set()
