@@ -165,6 +165,8 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
     year = date[:4] if date else ""
     a1, a2 = record.get("actor1"), record.get("actor2")
     country = _event_country(record)
+    # (an unknown attacker whose shell came from another country is of that country)
+    attacker_country = record.get("launched_from") or country
     violent = record.get("event_type") in _VIOLENT
     assoc = record.get("assoc_actors") or []
     i1, i2 = _inter(a1), _inter(a2)
@@ -191,11 +193,7 @@ def acled_row(record: dict[str, Any]) -> dict[str, Any]:
         "disorder_type": _DISORDER.get(str(record.get("event_type")), ""),
         "event_type": record.get("event_type", ""),
         "sub_event_type": record.get("sub_event_type", ""),
-        # (an unknown attacker whose shell came from another country is of that country)
-        "actor1": _actor_name(
-            a1, date, record.get("launched_from") or country, violent,
-            unnamed=_unnamed_actor1(record, record.get("launched_from") or country),
-        ),
+        "actor1": _actor_name(a1, date, attacker_country, violent, unnamed=_unnamed_actor1(record, attacker_country)),
         "assoc_actor_1": "; ".join(
             n for a in assoc if a.get("with") == 1 if (n := _actor_name(a, date, country, violent))
         ),

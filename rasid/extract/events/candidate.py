@@ -381,19 +381,18 @@ def _one_sided_killing(
         return event_type, sub_type
     civilians = ctx.lex.role_actors.civilians
     target = d.actor2
+    target_civilians = target is not None and target.name == civilians.name
     # (no target, words only ("شخص"), or the civilians themselves)
-    unarmed_target = (
-        target is None or target.name == civilians.name or (target.id is None and target.side is None)
-    )
+    unarmed_target = target is None or target_civilians or (target.id is None and target.side is None)
     harmed_people = (
         d.civilians_hit
-        or (target is not None and target.name == civilians.name)
+        or target_civilians
         or (victims is not None and victims.category in (Category.PERSONS, *CIVILIAN_CATEGORIES))
     )
     # (uncounted "fighters" here are the gunmen's own words read as victims: "قتل مسلحون مجهولون مواطنا")
     fighters_hit = any(c.get("count") for c in (d.killed or {}).get("combatants") or ())
     if unarmed_target and harmed_people and not fighters_hit:
-        if target is None or target.name != civilians.name:
+        if not target_civilians:
             d.actor2 = RoleActor(
                 None, victims.text if victims else None, civilians.side, civilians.inter, civilians.name
             )
@@ -423,7 +422,7 @@ def _location(ctx: SentenceContext, d: _Draft) -> Location | None:
     origins = {id(p) for p, ps in in_seg if _after_from(view, ps, rules)}
     if d.trigger.event_type == Acled.REMOTE_VIOLENCE:
         # (a launch site is never the place a shell or a strike hit; its country is the attacker's)
-        d.launched_from = next((str(p.attrs.get("country") or "") or None for p, _ in in_seg if id(p) in origins), None)
+        d.launched_from = next((p.attrs.get("country") or None for p, _ in in_seg if id(p) in origins), None)
         in_seg = [c for c in in_seg if id(c[0]) not in origins]
         if not in_seg:
             return None
@@ -495,9 +494,10 @@ def _after_transfer(view: SentenceView, pos: int, rules: IncidentRules) -> bool:
 
 def _in_title(view: SentenceView, pos: int, rules: IncidentRules) -> bool:
     """The place at `pos` ends an office's or a command's name ("قيادة عمليات بغداد")."""
-    words = [_bare(w[2]) for w in view.words_before(pos, 2)]
-    if words and view.boundary_between(view.words_before(pos, 1)[0][1], pos):
+    before = view.words_before(pos, 2)
+    if before and view.boundary_between(before[-1][1], pos):
         return False
+    words = [_bare(w[2]) for w in before]
     for phrase in rules.title_words:
         n = len(phrase)
         if len(words) >= n and all(phrase[k] in words[len(words) - n + k] for k in range(n)):

@@ -16,7 +16,9 @@ from typing import Any
 
 from rasid.document import Document
 from rasid.extract.events.candidate import Candidate
+from rasid.extract.events.fields import EventFields
 from rasid.extract.events.incident_rules import IncidentRules, incident_rules
+from rasid.extract.events.kinds import TEXT_DATES
 from rasid.knowledge.places import load_places
 from rasid.text.fold import fold_word
 
@@ -95,9 +97,9 @@ def reasons(c: Candidate, published: dt.date | None, rules: IncidentRules | None
     return out
 
 
-def _stated_day(f: Any) -> bool:
+def _stated_day(f: EventFields) -> bool:
     """The text itself (its sentence or the one before) gives the event's day, not the publication."""
-    return bool(f.date) and f.date_from in ("text", "context") and (f.date_precision or "day") == "day"
+    return bool(f.date) and f.date_from in TEXT_DATES and (f.date_precision or "day") == "day"
 
 
 def says_any(sentence: str, phrases: Sequence[tuple[str, ...]]) -> bool:

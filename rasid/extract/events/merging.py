@@ -194,7 +194,10 @@ def _two_sites(a: Location | None, b: Location | None, *, any_precision: bool = 
     if a is None or b is None or not a.place_id or not b.place_id or a.place_id == b.place_id:
         return False
     if any_precision:
-        if a.place_id.startswith("cc-") or b.place_id.startswith("cc-"):
+        from rasid.knowledge.places import load_places
+
+        kb = load_places()
+        if any(getattr(kb.get(p), "type", None) == "country" for p in (a.place_id, b.place_id)):
             return False  # (a country holds the other)
     elif a.precision != 1 or b.precision != 1:
         return False
