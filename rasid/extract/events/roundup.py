@@ -104,7 +104,7 @@ def coordinated_with(
     out: list[Mention] = []
     seen = {best.kb_id} if best is not None else set()
     for m, start in rest:
-        gap_words = [w for w in view.words if prev_end <= w[0] < start]
+        gap_words = view.words_from(prev_end, view.words_between(prev_end, start))
         opener = next((k for k, w in enumerate(gap_words) if w[2][:1] == "و" and w[2][1:] in heads), None)
         prev_end = start + (m.end - m.start)
         if opener is None or len(gap_words) - opener > _COORDINATED_WORDS:
