@@ -212,6 +212,8 @@ def is_background(view: SentenceView, hit: Hit, lex: EventLexicon) -> bool:
         if opens and not any(o.end <= c.start < hit.start for c in view.find(rules.concurrent)):
             return True
     for cue in view.find(rules.cues):
+        if cue.start <= hit.start < cue.end:
+            return True  # (the cue holds the trigger: "مئات الغارات" counts a campaign's strikes)
         same_clause = cue.end <= hit.start and view.clause_of(cue.start, weak=True) == view.clause_of(hit.start, weak=True)
         if same_clause and view.words_between(cue.end, hit.start) <= rules.window:
             return True
