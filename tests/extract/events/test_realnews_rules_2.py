@@ -77,7 +77,7 @@ def test_a_place_in_a_command_name_gives_way_to_the_place_of_the_fight(pipeline:
     "text",
     [
         "قتل شخص برصاص مسلحين مجهولين في مدينة كركوك.",
-        "لقي مدرس مصرعه بنيران مسلحين مجهولين في قضاء المدائن جنوبي بغداد.",
+        "لقي سائق أجرة مصرعه بنيران مسلحين مجهولين قرب مدينة بعقوبة.",
         "قتل مسلحون مجهولون مواطنا قرب حي الواسطي جنوبي مدينة كركوك.",
     ],
 )
@@ -94,23 +94,23 @@ def test_gunmen_who_kill_soldiers_still_fight_a_battle(pipeline: Pipeline) -> No
 
 
 def test_a_warning_against_attacks_reports_none(pipeline: Pipeline) -> None:
-    text = "حذرت الحكومة طرفي الصراع في مدينة سبها من مغبة الاستمرار في استهداف المدنيين."
+    text = "وحذرت المنظمة الفصائل المتقاتلة في مدينة درعا من مغبة قصف الأحياء السكنية."
     assert incidents(pipeline, text) == []
 
 
 def test_a_place_told_with_the_earlier_capture_places_the_abduction(pipeline: Pipeline) -> None:
-    text = "خطف تنظيم داعش نحو 230 مدنيا بعد استيلائه على بلدة القريتين في ريف حمص أمس."
+    text = "خطف عناصر تنظيم داعش أمس 35 من رعاة الأغنام عقب استيلائهم على بلدة مهين شرقي حمص."
     abductions = [
         r for r in incidents(pipeline, text) if r["sub_event_type"] == "Abduction/forced disappearance"
     ]
-    assert [place(r) for r in abductions] == ["Al Qaryatayn"]
+    assert [place(r) for r in abductions] == ["Mahin"]
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "تمكنت قوات البيشمركة من تدمير خمس عجلات مفخخة في قضاء سنجار أمس.",
-        "وأبطلت قوات الأمن مفعول قنبلة أخرى عثر عليها في مدينة العريش أمس.",
+        "دمرت قوات البيشمركة سيارتين مفخختين قبل وصولهما إلى خطوطها قرب قضاء مخمور أمس.",
+        "وأبطلت قوات الأمن مفعول لغم أرضي زرع على طريق مدينة الشيخ زويد أمس.",
         "فككت فرق الهندسة في الجيش العراقي 15 عبوة ناسفة في قضاء هيت أمس.",
     ],
 )
@@ -126,7 +126,7 @@ def test_a_bomb_that_kills_while_being_defused_stays_an_explosion(pipeline: Pipe
 
 
 def test_a_border_sector_is_the_place_not_the_country_before_it(pipeline: Pipeline) -> None:
-    text = "أحبطت القوات المشتركة أمس محاولات هجوم فاشلة لمليشيات الحوثي على الحدود السعودية في قطاع الطوال."
+    text = "تصدت قوات حرس الحدود فجر اليوم لهجوم شنه مسلحون حوثيون على الحدود السعودية في قطاع الطوال."
     (event,) = incidents(pipeline, text)
     assert (event["event_type"], place(event)) == ("Battles", "Al Tuwal")
 
@@ -143,7 +143,7 @@ def test_a_repelled_attack_was_fought(pipeline: Pipeline, text: str) -> None:
 
 
 def test_what_a_relative_clause_says_a_force_does_is_no_incident(pipeline: Pipeline) -> None:
-    text = "وقال إن مطار المزة قاعدة انطلاق لمروحيات النظام التي تقصف داريا والزبداني ومناطق جنوب دمشق."
+    text = "وأضاف القائد أن المطار منطلق للمروحيات التي تقصف بلدتي داريا والمعضمية."
     assert incidents(pipeline, text) == []
     # the past tense in a relative clause tells what happened
     told = "قتل ثلاثة مدنيين في الغارة التي استهدفت مدينة داريا أمس."
@@ -151,7 +151,7 @@ def test_what_a_relative_clause_says_a_force_does_is_no_incident(pipeline: Pipel
 
 
 def test_the_day_of_a_claim_does_not_date_the_attack_it_claims(pipeline: Pipeline) -> None:
-    text = "تبنى حزب العمال الكردستاني أمس هجوما بسيارة مفخخة أدى أول من أمس إلى مقتل جنديين تركيين في محافظة ديار بكر."
+    text = "تبنت الفصائل الكردية أمس تفجيرا بعبوة ناسفة وقع أول من أمس وأودى بحياة ثلاثة شرطيين في ولاية ماردين."
     (event,) = incidents(pipeline, text)
     assert event["date"] == "2015-08-07"
     # with no other day in the sentence, the day of the statement is the report's
@@ -160,27 +160,27 @@ def test_the_day_of_a_claim_does_not_date_the_attack_it_claims(pipeline: Pipelin
 
 
 def test_an_indictment_tells_a_court_case(pipeline: Pipeline) -> None:
-    text = "قدمت النيابة العامة أمس لائحة اتهام ضد رجل وامرأة بتهمة قتل جريح في مدينة الناصرة."
+    text = "ووجهت النيابة العامة لائحة اتهام إلى شابين بقتل حارس مزرعة قرب مدينة الخليل."
     assert incidents(pipeline, text) == []
 
 
 def test_arrests_with_no_day_of_their_own_are_a_tally_not_an_incident(pipeline: Pipeline) -> None:
-    tally = "واعتقلت القوات الأمنية العشرات من عناصر تنظيم داعش في مدينة الرمادي."
+    tally = "ونفذت الشرطة حملة اعتقالات طالت العشرات في أحياء مدينة الموصل."
     assert incidents(pipeline, tally) == []
     arrest = "اعتقلت قوات الأمن أمس الناشط أحمد الخطيب في مدينة حلب."
     assert [r["sub_event_type"] for r in incidents(pipeline, arrest)] == ["Arrests"]
 
 
 def test_a_death_sentence_carried_out_is_no_shooting(pipeline: Pipeline) -> None:
-    text = "وتم تنفيذ الحكم بالقتل قصاصا اليوم بمدينة جازان بحق مواطن لإقدامه على قتل آخر بإطلاق النار عليه."
+    text = "ونفذت السلطات حكم القتل قصاصا صباح اليوم في مدينة أبها بحق جان أطلق النار على خصمه في شجار."
     assert incidents(pipeline, text) == []
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "ومن آن لآخر تقع حوادث خطف مواطنين غربيين في مدينة صنعاء.",
-        "وقال الوزير إن طائرات تورنيدو شنت مئات الضربات لمساعدة القوات العراقية في مدن مثل تكريت وبيجي.",
+        "ومن حين لآخر يتعرض صحفيون أجانب للخطف على أيدي مسلحين قبليين في محافظة مأرب.",
+        "وأوضح المتحدث أن مقاتلات التحالف نفذت مئات الغارات على مواقع التنظيم في الرقة ودير الزور.",
         "وناشد السكان التحالف انتشال الألغام التي زرعها الحوثيون في مدينة زنجبار.",
     ],
 )
@@ -191,7 +191,7 @@ def test_habits_campaign_counts_and_appeals_are_no_incidents(pipeline: Pipeline,
 def test_an_unknown_attacker_across_a_border_is_of_the_country_the_shell_came_from(pipeline: Pipeline) -> None:
     from rasid.export.acled import acled_row
 
-    text = "باشرت فرق الدفاع المدني أمس بلاغا عن سقوط مقذوف على منزل بقرية المغيرة بمحافظة الحرث من داخل الأراضي اليمنية."
+    text = "أعلن الدفاع المدني سقوط قذيفة على مزرعة في قرية المغيرة بمحافظة الحرث أطلقت من داخل الأراضي اليمنية أمس."
     doc = pipeline(Document(id="t", text=text + SOURCED, published=PUBLISHED))
     (record,) = [r for r in map(event_record, doc.events) if r["event_type"] == "Explosions/Remote violence"]
     assert place(record) == "Al Mughayrah" and record["launched_from"] == "Yemen"
@@ -202,7 +202,7 @@ def test_an_unknown_attacker_across_a_border_is_of_the_country_the_shell_came_fr
 @pytest.mark.parametrize(
     "text",
     [
-        "سيطرت القوات الموالية لحكومة الرئيس اليمني عبدربه منصور هادي على مدينة زنجبار أمس.",
+        "استعادت القوات الموالية لحكومة الرئيس اليمني عبدربه منصور هادي مدينة الحوطة أمس.",
         "سيطرت القوات الموالية للحكومة اليمنية على مدينة زنجبار أمس.",
     ],
 )
@@ -214,31 +214,31 @@ def test_forces_loyal_to_yemens_government_are_its_army(pipeline: Pipeline, text
 
 def test_coordinated_place_phrases_of_a_strike_are_each_a_place_hit(pipeline: Pipeline) -> None:
     text = (
-        "وشن طيران التحالف أمس غارات على معسكر للقوات الخاصة في محافظة إب، ومواقع أخرى في جبل بمحافظة عمران "
-        "ومديرية حيس بمحافظة الحديدة ومديرية ميدي التابعة لمحافظة حجة وفي مناطق متفرقة من محافظة مأرب."
+        "ونفذت مقاتلات التحالف أمس غارات على مخازن سلاح في محافظة ذمار، ومواقع أخرى في جبل بمحافظة البيضاء "
+        "ومديرية حرض بمحافظة حجة ومديرية الزهرة التابعة لمحافظة الحديدة وعلى مناطق متفرقة من محافظة الجوف."
     )
     strikes = [r for r in incidents(pipeline, text) if r["sub_event_type"] == "Air/drone strike"]
-    assert sorted(place(r) or "" for r in strikes) == ["Amran", "Hays", "Ibb", "Marib", "Midi"]
+    assert sorted(place(r) or "" for r in strikes) == ["Al Bayda", "Al Jawf", "Az Zuhrah", "Dhamar", "Haradh"]
     # a place right after another with no "و" between is its container, not a place hit
-    one = "وشن طيران التحالف أمس غارات على مديرية حيس بمحافظة الحديدة."
-    assert [place(r) for r in incidents(pipeline, one)] == ["Hays"]
+    one = "ونفذت مقاتلات التحالف أمس غارات على مديرية حرض بمحافظة حجة."
+    assert [place(r) for r in incidents(pipeline, one)] == ["Haradh"]
 
 
 def test_who_holds_a_place_now_is_no_capture(pipeline: Pipeline) -> None:
-    text = "وقال المصدر إنه لا يزال الحوثيون يسيطرون على مدينة لودر ومدينة شقرة الساحلية."
+    text = "وأكد المصدر أن المسلحين لا يزالون يسيطرون على بلدة مكيراس."
     assert incidents(pipeline, text) == []
 
 
 def test_the_next_sentence_of_a_round_up_does_not_swallow_its_last_place(pipeline: Pipeline) -> None:
     text = (
-        "وشن طيران التحالف أمس غارات على مواقع في محافظة إب، وفي مناطق متفرقة من محافظة مأرب.\n"
+        "وقصفت مقاتلات التحالف أمس مخازن سلاح في محافظة ذمار، وعلى مواقع في محافظة الجوف.\n"
         "وفي محافظة صعدة استهدفت الغارات الجوية أمس مواقع في مديرية سحار."
     )
     strikes = {place(r) for r in incidents(pipeline, text) if r["sub_event_type"] == "Air/drone strike"}
-    assert {"Ibb", "Marib"} <= strikes and strikes & {"Sahar", "Sa'dah"}
+    assert {"Dhamar", "Al Jawf"} <= strikes and strikes & {"Sahar", "Sa'dah"}
 
 
 def test_a_past_verb_in_a_relative_clause_is_no_habit(pipeline: Pipeline) -> None:
     # "تعرض" starts like a present verb but tells what happened
-    text = "قتل 11 مدنيا بالقصف الذي تعرض له حي الخالدية في مدينة حلب أمس."
+    text = "أصيب سبعة مدنيين بالقصف الذي تعرضت له بلدة سراقب أمس."
     assert [r["event_type"] for r in incidents(pipeline, text)] == ["Explosions/Remote violence"]
